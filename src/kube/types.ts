@@ -1,0 +1,48 @@
+// Plain shapes of Kubernetes objects as they travel through the product. The kube layer,
+// the sandbox and the CRD checks share them; nothing here knows about GraphQL or Prisma.
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+  managedFields?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: any;
+  status?: any;
+  [key: string]: unknown;
+}
+
+/** Identity of an object: what an inventory stores and what prune compares. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** "Kind/namespace/name" (or "Kind/name" for cluster-scoped objects), as change entries and messages show it. */
+export function subjectOf(ref: { kind: string; namespace?: string; name?: string; metadata?: ObjectMeta }): string {
+  const name = ref.name ?? ref.metadata?.name ?? '';
+  const ns = ref.namespace ?? ref.metadata?.namespace;
+  return ns ? `${ref.kind}/${ns}/${name}` : `${ref.kind}/${name}`;
+}
+
+/** The API group of an apiVersion ("" for the core group). */
+export function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
