@@ -1,0 +1,53 @@
+// Structural defaulting as the API server applies it (on writes and on reads from etcd):
+// a property's default fills it in when the property is absent — or null where null is
+// not allowed — and only where its parent object exists. Defaults are themselves
+// defaulted further down. Copy-on-write: the input is never mutated, and the same value
+// comes back when no default applies.
+
+import { compile, type CompiledNode } from './compile.ts';
+import type { JSONSchemaProps } from './types.ts';
+import { isPlainObject } from './values.ts';
+
+export function applyDefaults(schema: JSONSchemaProps, obj: unknown): unknown {
+  return fill(compile(schema), obj);
+}
+
+function needsDefault(n: CompiledNode, v: unknown, present: boolean): boolean {
+  return n.schema.default !== undefined && (!present || (v === null && !n.nullable));
+}
+
+function fill(n: CompiledNode, v: unknown): unknown {
+  if (!n.hasDefaults) return v;
+  if (Array.isArray(v)) {
+    const items = n.items;
+    if (!items) return v;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const item = needsDefault(items, v[i], true) ? structuredClone(items.schema.default) : v[i];
+      const next = fill(items, item);
+      if (next !== v[i]) (copy ??= v.slice())[i] = next;
+    }
+    return copy ?? v;
+  }
+  if (!isPlainObject(v)) return v;
+  let copy: Record<string, unknown> | undefined;
+  if (n.properties) {
+    for (const [k, child] of n.properties) {
+      if (needsDefault(child, v[k], Object.prototype.hasOwnProperty.call(v, k))) {
+        (copy ??= { ...v })[k] = structuredClone(child.schema.default);
+      }
+    }
+  }
+  const source = copy ?? v;
+  const additional = typeof n.additional === 'object' ? n.additional : undefined;
+  for (const k of Object.keys(source)) {
+    const child = n.properties?.get(k) ?? additional;
+    if (!child) continue;
+    const current = source[k];
+    const filled =
+      child === additional && needsDefault(child, current, true) ? structuredClone(child.schema.default) : current;
+    const next = fill(child, filled);
+    if (next !== current) (copy ??= { ...v })[k] = next;
+  }
+  return copy ?? v;
+}
