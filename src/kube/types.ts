@@ -46,3 +46,30 @@ export function groupOf(apiVersion: string): string {
   const i = apiVersion.indexOf('/');
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
+
+/** Where an object was read from: set by the manifest parser, shown by planners in messages. */
+export interface SourcePosition {
+  /** 1-based document number in the YAML stream (empty documents count). */
+  document: number;
+  /** 1-based line where that document starts. */
+  line: number;
+  /** 1-based item number when the object came from a `kind: List`. */
+  item?: number;
+}
+
+// Keyed by object identity so positions never leak into the objects sent to a cluster.
+const sourcePositions = new WeakMap<object, SourcePosition>();
+
+export function recordSourcePosition(obj: object, position: SourcePosition): void {
+  sourcePositions.set(obj, position);
+}
+
+/** The position recorded for this very object (not for copies of it), if any. */
+export function sourcePositionOf(obj: object): SourcePosition | undefined {
+  return sourcePositions.get(obj);
+}
+
+/** "document 3 (line 120)" / "document 3, item 2 (line 120)". */
+export function describeSourcePosition(position: SourcePosition): string {
+  return `document ${position.document}${position.item ? `, item ${position.item}` : ''} (line ${position.line})`;
+}

@@ -11,7 +11,7 @@
 // count, so the number matches what a person counts in the file) and line.
 
 import yaml from 'js-yaml';
-import type { KubeObject } from '../kube/types.ts';
+import { describeSourcePosition, recordSourcePosition, sourcePositionOf, type KubeObject, type SourcePosition } from '../kube/types.ts';
 import { ManifestParseError } from './errors.ts';
 
 export interface ManifestLimits {
@@ -38,27 +38,8 @@ export const DEFAULT_MANIFEST_LIMITS: Required<ManifestLimits> = {
   maxDocuments: 10_000,
 };
 
-/** Where an object came from in its stream: for error messages that point at the file. */
-export interface SourcePosition {
-  /** 1-based document number (empty documents count). */
-  document: number;
-  /** 1-based line where the document starts. */
-  line: number;
-  /** 1-based item number when the object came from a `kind: List`. */
-  item?: number;
-}
-
-const positions = new WeakMap<object, SourcePosition>();
-
-/** The position recorded by parseManifests for this object (same object identity). */
-export function sourcePositionOf(obj: object): SourcePosition | undefined {
-  return positions.get(obj);
-}
-
-/** "document 3 (line 120)" / "document 3, item 2 (line 120)". */
-export function describePosition(pos: SourcePosition): string {
-  return `document ${pos.document}${pos.item ? `, item ${pos.item}` : ''} (line ${pos.line})`;
-}
+export type { SourcePosition };
+export { describeSourcePosition, sourcePositionOf };
 
 // YAML 1.1 integers with a leading 0 are octal (0644 = 420), as in sigs.k8s.io/yaml.
 const LEGACY_OCTAL = /^[-+]?0[0-7_]+$/;
@@ -274,7 +255,7 @@ export function parseManifests(input: string | Uint8Array, options: ParseManifes
         throw new ManifestParseError(`${where(extra)}${identityHint(candidate)}: ${problem}`, doc.index, doc.line);
       }
       const obj = candidate as KubeObject;
-      positions.set(obj, { document: doc.index, line: doc.line, ...(item ? { item } : {}) });
+      recordSourcePosition(obj, { document: doc.index, line: doc.line, ...(item ? { item } : {}) });
       objects.push(obj);
     });
   }
