@@ -1,0 +1,54 @@
+// One cluster's whole check: compare each target CRD with the live one, then stream the
+// existing custom resources of each CRD that exists live through the object checker.
+// Per-CRD failures (a listing that errors) are recorded beside the results, never thrown.
+
+import type { KubeObject } from '../../kube/types.ts';
+import { compareCrds } from '../compat/compare.ts';
+import type { CompareOptions, CrdFinding } from '../compat/types.ts';
+import { crdName } from '../structural/crd-schema.ts';
+import { deepEqual } from '../structural/values.ts';
+import { checkObjects, type ObjectSource } from './check.ts';
+import type { ClusterCheck, ClusterCheckError } from './report.ts';
+import type { ObjectCheckResult } from './types.ts';
+
+export interface ClusterSource {
+  clusterName: string;
+  /** The CRDs installed in the cluster now (with status.storedVersions). */
+  liveCrds: readonly KubeObject[];
+  /** The custom resources of a live CRD, as objects or pages (e.g. list calls with `limit`/`continue`). */
+  listObjects(liveCrd: KubeObject): ObjectSource;
+}
+
+export interface CheckClusterOptions extends CompareOptions {
+  maxAffectedObjects?: number;
+}
+
+export async function checkCluster(
+  targetCrds: readonly KubeObject[],
+  source: ClusterSource,
+  options: CheckClusterOptions = {},
+): Promise<ClusterCheck> {
+  const liveByName = new Map(source.liveCrds.map((c) => [crdName(c), c]));
+  const findings: CrdFinding[] = [];
+  const objectChecks: ObjectCheckResult[] = [];
+  const errors: ClusterCheckError[] = [];
+  for (const target of targetCrds) {
+    const name = crdName(target);
+    const live = liveByName.get(name);
+    try {
+      const crdFindings = compareCrds(live, target, options);
+      findings.push(...crdFindings);
+      if (!live || deepEqual(live.spec?.versions, target.spec?.versions)) continue; // nothing for objects to trip over
+      objectChecks.push(
+        await checkObjects(target, crdFindings, source.listObjects(live), {
+          clusterName: source.clusterName,
+          live,
+          ...(options.maxAffectedObjects !== undefined ? { maxAffectedObjects: options.maxAffectedObjects } : {}),
+        }),
+      );
+    } catch (err) {
+      errors.push({ crdName: name, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { clusterName: source.clusterName, findings, objectChecks, errors };
+}
