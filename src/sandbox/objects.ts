@@ -1,0 +1,53 @@
+// Small helpers on plain Kubernetes objects shared by the API and the controllers.
+import type { KubeObject } from '../kube/types.ts';
+import { apiVersionOf, type ResourceType } from './resources.ts';
+
+/** Structural equality that ignores key order (JSON values only). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
+}
+
+/** The object as served under `rt`'s version: custom resources are converted by rewriting apiVersion. */
+export function present(obj: KubeObject, rt: ResourceType): KubeObject {
+  const apiVersion = apiVersionOf(rt);
+  return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+}
+
+/** Reads `.spec.replicas`-style paths (the form CRD scale subresources use). */
+export function getPath(obj: unknown, path: string): unknown {
+  let cur: any = obj;
+  for (const part of path.replace(/^\./, '').split('.')) cur = cur == null ? undefined : cur[part];
+  return cur;
+}
+
+export function setPath(obj: any, path: string, value: unknown): void {
+  const parts = path.replace(/^\./, '').split('.');
+  let cur = obj;
+  for (const part of parts.slice(0, -1)) cur = cur[part] ??= {};
+  cur[parts[parts.length - 1]!] = value;
+}
+
+/** The part of an object whose changes bump metadata.generation: everything but metadata and status. */
+export function generationRelevant(obj: KubeObject): Record<string, unknown> {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  return rest;
+}
+
+/** 5 lower-case alphanumerics, as generateName suffixes and pod names use. */
+export function randomSuffix(length = 5): string {
+  const chars = 'bcdfghjklmnpqrstvwxz2456789';
+  let out = '';
+  for (let i = 0; i < length; i++) out += chars[Math.floor(Math.random() * chars.length)];
+  return out;
+}
