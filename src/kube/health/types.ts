@@ -1,0 +1,134 @@
+// Health of Kubernetes objects (DESIGN §5 step 4): the shapes every per-kind check shares,
+// the order of statuses, and the context through which a check sees related objects.
+
+import { subjectOf, type KubeObject } from '../types.ts';
+
+export type HealthStatus = 'HEALTHY' | 'PROGRESSING' | 'DEGRADED' | 'UNHEALTHY' | 'UNKNOWN';
+
+export interface Health {
+  status: HealthStatus;
+  /** What a person can act on, starting with the subject: "Deployment/ns/x: 2 of 3 replicas available". */
+  message: string;
+  /** Clearly failed (crash loop, image pull error, deadline exceeded…): stop waiting at once. */
+  failed?: boolean;
+  /** "Kind/namespace/name" of the object assessed. */
+  subject?: string;
+}
+
+/**
+ * Best to worst. UNKNOWN ranks above PROGRESSING (not being able to tell is worse than
+ * knowing it is on its way) and below DEGRADED/UNHEALTHY (a known problem says more).
+ */
+export const HEALTH_ORDER: readonly HealthStatus[] = ['HEALTHY', 'PROGRESSING', 'UNKNOWN', 'DEGRADED', 'UNHEALTHY'];
+
+export function healthRank(status: HealthStatus): number {
+  return HEALTH_ORDER.indexOf(status);
+}
+
+/** The worst of some statuses; HEALTHY for none. */
+export function worstStatus(statuses: Iterable<HealthStatus>): HealthStatus {
+  let worst: HealthStatus = 'HEALTHY';
+  for (const s of statuses) if (healthRank(s) > healthRank(worst)) worst = s;
+  return worst;
+}
+
+/** The worst of some results (a failed one wins a tie); undefined for none. */
+export function worst<T extends Health>(results: Iterable<T>): T | undefined {
+  let found: T | undefined;
+  for (const r of results) {
+    if (!found) found = r;
+    else {
+      const byRank = healthRank(r.status) - healthRank(found.status);
+      if (byRank > 0 || (byRank === 0 && r.failed && !found.failed)) found = r;
+    }
+  }
+  return found;
+}
+
+/** Pod crash-loop rule: at least `restarts` restarts within `windowMs` (DESIGN §5: 3 in 5 minutes). */
+export interface CrashLoopRule {
+  /** Default 3. */
+  restarts?: number;
+  /** Default 5 minutes. */
+  windowMs?: number;
+}
+
+/**
+ * What a check may look up besides the object itself. The caller fills it from the
+ * cluster (see healthContextFromObjects); every lookup is optional and a check that
+ * needs a missing one says so instead of guessing.
+ */
+export interface HealthContext {
+  /** Current time, for crash-loop windows and certificate expiry. Default: the system clock. */
+  now?: () => Date;
+  /** Pods of a namespace, so workloads can report their pods' failures at once. */
+  pods?: (namespace: string) => readonly KubeObject[];
+  /** A Service by namespace and name (webhook backends). */
+  service?: (namespace: string, name: string) => KubeObject | undefined;
+  /** The v1 Endpoints of a Service. */
+  endpoints?: (namespace: string, name: string) => KubeObject | undefined;
+  /** The EndpointSlices of a Service (label kubernetes.io/service-name). */
+  endpointSlices?: (namespace: string, serviceName: string) => readonly KubeObject[];
+  /**
+   * The PEM serving certificate a webhook Service presents, when the caller can tell (from
+   * its TLS secret or a handshake); undefined when unknown.
+   */
+  servingCertificate?: (namespace: string, serviceName: string) => string | undefined;
+  /** Crash-loop rule; default 3 restarts within 5 minutes. */
+  crashLoop?: CrashLoopRule;
+}
+
+/** A per-kind check: undefined means "no opinion" and the generic check decides. */
+export type HealthCheck = (obj: KubeObject, ctx: HealthContext) => Health | undefined;
+
+export function nowOf(ctx: HealthContext): Date {
+  return ctx.now?.() ?? new Date();
+}
+
+/** Builds a result whose message starts with the object's subject. */
+export function healthOf(obj: KubeObject, status: HealthStatus, detail: string, failed = false): Health {
+  const subject = subjectOf(obj);
+  return { status, message: `${subject}: ${detail}`, subject, ...(failed ? { failed: true } : {}) };
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown' | string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+export function conditionOf(obj: KubeObject, type: string): Condition | undefined {
+  const conditions: unknown = obj.status?.conditions;
+  if (!Array.isArray(conditions)) return undefined;
+  return conditions.find((c): c is Condition => typeof c === 'object' && c !== null && c.type === type);
+}
+
+/** "reason: message" of a condition, whichever parts it has. */
+export function describeCondition(c: Condition): string {
+  return [c.reason, c.message].filter(Boolean).join(': ') || `${c.type}=${c.status}`;
+}
+
+/** "1 replica" / "3 replicas". */
+export function plural(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${n} ${n === 1 ? word : pluralWord}`;
+}
+
+/**
+ * The controller has not yet seen the latest spec, so the status describes an older one.
+ * `requireObserved`: a missing status.observedGeneration also means "not yet seen" (true for
+ * built-in workloads, whose controllers always set it; many custom resources never do).
+ */
+export function generationPending(obj: KubeObject, requireObserved: boolean): Health | undefined {
+  const generation = obj.metadata.generation;
+  const observed = obj.status?.observedGeneration;
+  if (typeof generation !== 'number') return undefined;
+  if (typeof observed !== 'number') {
+    return requireObserved ? healthOf(obj, 'PROGRESSING', 'not yet observed by its controller (no status.observedGeneration)') : undefined;
+  }
+  if (observed < generation) {
+    return healthOf(obj, 'PROGRESSING', `waiting for the controller to observe generation ${generation} (status is for generation ${observed})`);
+  }
+  return undefined;
+}
