@@ -1,0 +1,60 @@
+// Scalars and enums shared by every domain file.
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import {
+  APPROVAL_KINDS,
+  APPROVAL_STATUSES,
+  CLUSTER_DEPLOYMENT_STATUSES,
+  DEPLOYMENT_STATUSES,
+  DEPLOYMENT_STRATEGIES,
+  ENVIRONMENTS,
+  HEALTH_STATUSES,
+  ROLES,
+} from '../../domain/model.ts';
+import { builder } from '../builder.ts';
+
+builder.scalarType('DateTime', {
+  description: 'An instant, as an ISO-8601 string in UTC (2026-11-26T12:00:00.000Z).',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
+  parseValue: (value) => {
+    const date = typeof value === 'string' ? new Date(value) : undefined;
+    if (!date || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO-8601 string', { extensions: { code: 'BAD_USER_INPUT' } });
+    return date;
+  },
+});
+
+function literalToJson(node: ValueNode, variables?: Record<string, unknown> | null): unknown {
+  switch (node.kind) {
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return node.values.map((v) => literalToJson(v, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalToJson(f.value, variables)]));
+    case Kind.VARIABLE:
+      return variables?.[node.name.value];
+    default:
+      throw new GraphQLError('JSON literal not supported', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+}
+
+builder.scalarType('JSON', {
+  description: 'Any JSON value.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (node, variables) => literalToJson(node, variables),
+});
+
+export const EnvironmentEnum = builder.enumType('Environment', { values: ENVIRONMENTS });
+export const RoleEnum = builder.enumType('Role', { values: ROLES });
+export const HealthStatusEnum = builder.enumType('HealthStatus', { values: HEALTH_STATUSES });
+export const DeploymentStrategyEnum = builder.enumType('DeploymentStrategy', { values: DEPLOYMENT_STRATEGIES });
+export const DeploymentStatusEnum = builder.enumType('DeploymentStatus', { values: DEPLOYMENT_STATUSES });
+export const ClusterDeploymentStatusEnum = builder.enumType('ClusterDeploymentStatus', { values: CLUSTER_DEPLOYMENT_STATUSES });
+export const ApprovalStatusEnum = builder.enumType('ApprovalStatus', { values: APPROVAL_STATUSES });
+export const ApprovalKindEnum = builder.enumType('ApprovalKind', { values: APPROVAL_KINDS });

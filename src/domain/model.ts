@@ -1,0 +1,51 @@
+// Enumerations of the domain (DESIGN §3–4), shared by services, engine and API.
+
+export const ENVIRONMENTS = ['DEVELOPMENT', 'STAGING', 'PRODUCTION'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const ROLES = ['ADMIN', 'OPERATOR', 'VIEWER', 'ENVIRONMENT_OWNER'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const HEALTH_STATUSES = ['HEALTHY', 'DEGRADED', 'UNHEALTHY', 'UNKNOWN'] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+export const DEPLOYMENT_STRATEGIES = ['DIRECT', 'ROLLING', 'CANARY', 'BLUE_GREEN'] as const;
+export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
+
+export const DEPLOYMENT_STATUSES = [
+  'PENDING_APPROVAL',
+  'PLANNING',
+  'DEPLOYING',
+  'VALIDATING',
+  'COMPLETED',
+  'FAILED',
+  'ROLLING_BACK',
+  'ROLLED_BACK',
+  'CANCELLED',
+] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<DeploymentStatus> = new Set(['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED']);
+
+export const CLUSTER_DEPLOYMENT_STATUSES = [
+  'PENDING',
+  'DEPLOYING',
+  'VALIDATING',
+  'COMPLETED',
+  'FAILED',
+  'ROLLING_BACK',
+  'ROLLED_BACK',
+  'SKIPPED',
+] as const;
+export type ClusterDeploymentStatus = (typeof CLUSTER_DEPLOYMENT_STATUSES)[number];
+
+export const APPROVAL_STATUSES = ['NOT_REQUIRED', 'PENDING', 'APPROVED', 'REJECTED'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+export const APPROVAL_KINDS = ['DEPLOYMENT', 'CRD_CHANGE'] as const;
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+
+/** Rollout order of environments: DEVELOPMENT → STAGING → PRODUCTION. */
+export function environmentRank(env: string): number {
+  const i = ENVIRONMENTS.indexOf(env as Environment);
+  return i < 0 ? ENVIRONMENTS.length : i;
+}

@@ -1,0 +1,30 @@
+// Prometheus metrics on /metrics (prom-client), one registry per app instance.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'operator_manager_process_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'operator_manager_http_requests_total',
+      help: 'HTTP requests by route and status code.',
+      labelNames: ['route', 'status'] as const,
+      registers: [registry],
+    }),
+    graphqlOperations: new Histogram({
+      name: 'operator_manager_graphql_operation_seconds',
+      help: 'GraphQL operation duration by type and outcome.',
+      labelNames: ['type', 'outcome'] as const,
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    websocketConnections: new Gauge({
+      name: 'operator_manager_websocket_connections',
+      help: 'Open graphql-ws connections.',
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,60 @@
+// Driver adapter factories for Prisma's schema engine (migrations), with the fixes the
+// stock adapters need (see STACK-NOTES "Prisma 7 offline"):
+// - pglite-prisma-adapter 0.7.2 does not await `exec` in executeScript, so a failing
+//   migration would be recorded as applied; we await it and surface the error.
+// - its shadow database is never closed; ours is closed on dispose.
+// - @prisma/adapter-pg given a connection string uses the main database as shadow; we use
+//   an in-memory PGlite as the shadow database for PostgreSQL too (diffs only need a
+//   scratch PostgreSQL; applying migrations never touches the shadow).
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+/** Wraps a PGlite-backed adapter so executeScript awaits the script and dispose closes what we opened. */
+function fixPgliteAdapter(adapter: SqlDriverAdapter, client: PGlite, closeOnDispose: boolean): SqlDriverAdapter {
+  return new Proxy(adapter, {
+    get(target, prop, receiver) {
+      if (prop === 'executeScript') {
+        return async (script: string) => {
+          await client.exec(script);
+        };
+      }
+      if (prop === 'dispose') {
+        return async () => {
+          if (closeOnDispose && !client.closed) await client.close();
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+async function pgliteShadow(): Promise<SqlDriverAdapter> {
+  const shadow = new PGlite();
+  const adapter = await new PrismaPGlite(shadow).connect();
+  return fixPgliteAdapter(adapter, shadow, true);
+}
+
+/** Migration adapter over an open PGlite database (not closed by the engine). */
+export function pgliteMigrationFactory(client: PGlite): SqlMigrationAwareDriverAdapterFactory {
+  const inner = new PrismaPGlite(client);
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => fixPgliteAdapter(await inner.connect(), client, false),
+    connectToShadowDb: pgliteShadow,
+  };
+}
+
+/** Migration adapter over a PostgreSQL connection string; the shadow database is an in-memory PGlite. */
+export function pgMigrationFactory(connectionString: string): SqlMigrationAwareDriverAdapterFactory {
+  const inner = new PrismaPg({ connectionString, max: 2 });
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: () => inner.connect(),
+    connectToShadowDb: pgliteShadow,
+  };
+}

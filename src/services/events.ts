@@ -1,0 +1,36 @@
+// A typed in-process event bus. Services and the engine publish through it after the
+// change is committed; GraphQL subscriptions consume it. Across replicas, a PostgreSQL
+// LISTEN/NOTIFY bridge republishes remote events into each process's bus.
+import { EventEmitter, on } from 'node:events';
+
+export interface EventMap {
+  /** A cluster's registration, settings or health changed. */
+  clusterUpdated: { name: string };
+  /** An operator's registration or versions changed. */
+  operatorUpdated: { name: string };
+}
+
+export type Topic = keyof EventMap;
+
+export interface EventBus {
+  publish<K extends Topic>(topic: K, payload: EventMap[K]): void;
+  /** Events of a topic from now on, until the signal aborts or the consumer returns. */
+  subscribe<K extends Topic>(topic: K, signal?: AbortSignal): AsyncIterableIterator<EventMap[K]>;
+}
+
+export function createEventBus(): EventBus {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return {
+    publish(topic, payload) {
+      emitter.emit(topic, payload);
+    },
+    async *subscribe(topic, signal) {
+      try {
+        for await (const [payload] of on(emitter, topic, { signal })) yield payload;
+      } catch (err) {
+        if ((err as Error).name !== 'AbortError') throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// Starts the real app on a free port for API tests, with a known JWT secret, and gives a
+// small client: typed GraphQL over HTTP, tokens of any role, a graphql-ws client.
+import { print } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { createApp, type App } from '../../src/app.ts';
+import { mintToken } from '../../src/auth/tokens.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import type { Environment, Role } from '../../src/domain/model.ts';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
+
+export const TEST_JWT_SECRET = 'test-secret-for-operator-manager-0123456789';
+
+export interface GqlError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; fields?: string[]; [k: string]: unknown };
+}
+
+export interface GqlResult<R> {
+  status: number;
+  data?: R | null;
+  errors?: GqlError[];
+  headers: Headers;
+}
+
+export interface TestApp {
+  app: App;
+  db: TestDatabase;
+  url: string;
+  wsUrl: string;
+  token(sub: string, roles: Role[], options?: { environments?: Environment[]; ttlSeconds?: number; secret?: string }): Promise<string>;
+  /** A token for an ADMIN named "admin". */
+  adminToken: string;
+  gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V, token?: string | null, headers?: Record<string, string>): Promise<GqlResult<R>>;
+  /** Raw GraphQL request (for documents the typed set does not have). */
+  raw(body: unknown, token?: string | null, headers?: Record<string, string>): Promise<GqlResult<any>>;
+  /** data of a successful operation; fails the test with the errors otherwise. */
+  ok<R, V>(doc: TypedDocumentNode<R, V>, variables: V, token?: string): Promise<R>;
+  wsClient(token?: string | null): Client;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase(kind);
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, ...db.env, ...env });
+  const app = await createApp(config);
+  const port = await app.start();
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const token: TestApp['token'] = (sub, roles, o = {}) =>
+    mintToken(o.secret ?? TEST_JWT_SECRET, { sub, roles, environments: o.environments, ttlSeconds: o.ttlSeconds ?? 600, issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const adminToken = await token('admin', ['ADMIN']);
+
+  async function raw(body: unknown, tok: string | null | undefined = adminToken, headers: Record<string, string> = {}): Promise<GqlResult<any>> {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(tok ? { authorization: `Bearer ${tok}` } : {}), ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: { data?: unknown; errors?: GqlError[] } = {};
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = { errors: [{ message: `non-JSON response (${res.status}): ${text.slice(0, 200)}` }] };
+    }
+    return { status: res.status, data: json.data as never, errors: json.errors, headers: res.headers };
+  }
+
+  const gql: TestApp['gql'] = (doc, variables, tok, headers) => raw({ query: print(doc), variables }, tok === undefined ? adminToken : tok, headers);
+
+  const clients: Client[] = [];
+  return {
+    app,
+    db,
+    url,
+    wsUrl: url.replace('http://', 'ws://'),
+    token,
+    adminToken,
+    gql,
+    raw,
+    async ok(doc, variables, tok) {
+      const r = await gql(doc, variables, tok);
+      if (r.errors?.length || !r.data) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
+      return r.data;
+    },
+    wsClient(tok = adminToken) {
+      const client = createClient({
+        url: url.replace('http://', 'ws://'),
+        webSocketImpl: WebSocket,
+        connectionParams: tok ? { authorization: `Bearer ${tok}` } : {},
+        retryAttempts: 0,
+        lazy: true,
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await app.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** Collects events of a graphql-ws subscription. */
+export function subscribe<R>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const events: Array<{ data?: R; errors?: GqlError[] }> = [];
+  let completed = false;
+  let error: unknown;
+  const waiters: Array<() => void> = [];
+  const notify = () => waiters.splice(0).forEach((w) => w());
+  const unsubscribe = client.subscribe<R>(
+    { query, variables },
+    {
+      next: (value) => {
+        events.push(value as never);
+        notify();
+      },
+      error: (err) => {
+        error = err;
+        completed = true;
+        notify();
+      },
+      complete: () => {
+        completed = true;
+        notify();
+      },
+    },
+  );
+  return {
+    events,
+    get completed() {
+      return completed;
+    },
+    get error() {
+      return error;
+    },
+    unsubscribe,
+    /** Waits until `predicate` holds over what has arrived (or times out). */
+    async until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`timed out; events so far: ${JSON.stringify(events).slice(0, 500)}; error: ${String(error)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+    },
+  };
+}
