@@ -6,7 +6,7 @@
 
 import type { KubeObject } from '../../kube/types.ts';
 import type { CrdFinding } from '../compat/types.ts';
-import { applyDefaults } from '../structural/defaults.ts';
+import { applyDefaults, dropNonNullableNulls } from '../structural/defaults.ts';
 import { crdKind, crdName, crdVersions, type CrdVersion } from '../structural/crd-schema.ts';
 import { pruneObjectDetailed } from '../structural/prune.ts';
 import { validateObjectDetailed } from '../structural/validate.ts';
@@ -119,7 +119,7 @@ export class ObjectChecker {
           reason: `${r.path} is not declared by the target schema: the API server would prune it and its data would be lost${renamed}` });
       }
     }
-    const { issues, unchecked } = validateObjectDetailed(schema, applyDefaults(schema, pruned));
+    const { issues, unchecked } = validateObjectDetailed(schema, asStored(schema, pruned));
     if (issues.length) {
       const before = new Set(liveSchema ? liveIssues(liveSchema, obj) : []);
       for (const issue of issues) {
@@ -154,5 +154,10 @@ export class ObjectChecker {
 /** The issues the live server would report for the object: `path\nreason` keys. */
 function liveIssues(liveSchema: JSONSchemaProps, obj: KubeObject): string[] {
   const { pruned } = pruneObjectDetailed(liveSchema, obj);
-  return validateObjectDetailed(liveSchema, applyDefaults(liveSchema, pruned)).issues.map((i) => `${i.path}\n${i.reason}`);
+  return validateObjectDetailed(liveSchema, asStored(liveSchema, pruned)).issues.map((i) => `${i.path}\n${i.reason}`);
+}
+
+/** What the server makes of a pruned object before validating it: nulls dropped, defaults applied. */
+function asStored(schema: JSONSchemaProps, pruned: unknown): unknown {
+  return applyDefaults(schema, dropNonNullableNulls(schema, pruned));
 }

@@ -1,7 +1,7 @@
 // The API server's write path for a custom resource, in its order: prune undeclared
-// fields, apply defaults, validate. What the sandbox needs to accept or reject a write.
+// fields, drop nulls of non-nullable fields without default, apply defaults, validate. What the sandbox needs to accept or reject a write.
 
-import { applyDefaults } from './defaults.ts';
+import { applyDefaults, dropNonNullableNulls } from './defaults.ts';
 import { pruneObject } from './prune.ts';
 import type { JSONSchemaProps, SchemaIssue } from './types.ts';
 import { validateObject } from './validate.ts';
@@ -16,6 +16,6 @@ export interface AdmitResult {
 
 export function admit(schema: JSONSchemaProps, obj: unknown): AdmitResult {
   const { pruned, removedPaths } = pruneObject(schema, obj);
-  const object = applyDefaults(schema, pruned);
+  const object = applyDefaults(schema, dropNonNullableNulls(schema, pruned));
   return { object, removedPaths, issues: validateObject(schema, object) };
 }

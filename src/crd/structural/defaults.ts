@@ -51,3 +51,40 @@ function fill(n: CompiledNode, v: unknown): unknown {
   }
   return copy ?? v;
 }
+
+/**
+ * Before defaulting, the API server drops `null` from fields that are not nullable and have
+ * no default (a null there means "unset"; with a default, defaulting replaces it). Nulls as
+ * array items stay and fail validation. Copy-on-write like the rest.
+ */
+export function dropNonNullableNulls(schema: JSONSchemaProps, obj: unknown): unknown {
+  return dropNulls(compile(schema), obj);
+}
+
+function dropNulls(n: CompiledNode | undefined, v: unknown): unknown {
+  if (!n || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const next = dropNulls(n.items, v[i]);
+      if (next !== v[i]) (copy ??= v.slice())[i] = next;
+    }
+    return copy ?? v;
+  }
+  const obj = v as Record<string, unknown>;
+  const additional = typeof n.additional === 'object' ? n.additional : undefined;
+  let copy: Record<string, unknown> | undefined;
+  for (const k in obj) {
+    const child = n.properties?.get(k) ?? additional;
+    if (!child) continue;
+    const val = obj[k];
+    if (val === null && !child.nullable && child.schema.default === undefined) {
+      copy ??= { ...obj };
+      delete copy[k];
+      continue;
+    }
+    const next = dropNulls(child, val);
+    if (next !== val) (copy ??= { ...obj })[k] = next;
+  }
+  return copy ?? obj;
+}

@@ -3,8 +3,8 @@
 // defaulting and schema lookup are re-exported from here so callers need one import.
 //
 // What the API server does before validating (pruning, defaulting) is not done here:
-// callers that want the server's full write path run pruneObject → applyDefaults →
-// validateObject (see `admit` in admit.ts).
+// callers that want the server's full write path run pruneObject → dropNonNullableNulls →
+// applyDefaults → validateObject (`admit` in admit.ts does exactly that).
 
 import { compile, type CompiledNode } from './compile.ts';
 import { bodyPath, index, key, objectPath, prop, schemaPath, type PathNode } from './paths.ts';
@@ -13,7 +13,7 @@ import { jsonType, canonicalJson, describeValue, isPlainObject } from './values.
 
 export type { JSONSchemaProps, SchemaIssue, DetailedSchemaIssue, UncheckedRule, ValidationRule } from './types.ts';
 export { pruneObject, pruneObjectDetailed, type PruneResult, type RemovedField } from './prune.ts';
-export { applyDefaults } from './defaults.ts';
+export { applyDefaults, dropNonNullableNulls } from './defaults.ts';
 export { schemaOf, crdVersions, storageVersionOf, crdName, crdKind, isCrd, type CrdVersion } from './crd-schema.ts';
 export { listValidationRules, type ListedRule } from './rules.ts';
 export { admit, type AdmitResult } from './admit.ts';

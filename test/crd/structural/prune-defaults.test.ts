@@ -141,3 +141,17 @@ describe('CRD helpers', () => {
     ]);
   });
 });
+
+describe('admit: nulls', () => {
+  it.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
+    ['a null in a non-nullable field without default is dropped', { mode: 'm', opt: 'o', notNull: 'n', labels: null }, { mode: 'm', opt: 'o', notNull: 'n' }, []],
+    ['a null in a non-nullable field with default gets the default', { mode: 'm', opt: 'o', notNull: null }, { mode: 'm', opt: 'o', notNull: 'd' }, []],
+    ['a null in a nullable field stays', { mode: 'm', opt: null, notNull: 'n' }, { mode: 'm', opt: null, notNull: 'n' }, []],
+    ['a null array item stays and is rejected', { mode: 'm', opt: 'o', notNull: 'n', endpoints: [null] }, { mode: 'm', opt: 'o', notNull: 'n', endpoints: [null] },
+      ['.spec.endpoints[0]: Invalid value: "null": spec.endpoints[0] in body must be of type object: "null"']],
+  ])('%s', (_name, spec, expected, issues) => {
+    const result = admit(schema, { ...base, spec });
+    expect((result.object as { spec: unknown }).spec).toEqual(expected);
+    expect(result.issues.map((i) => `${i.path}: ${i.reason}`)).toEqual(issues);
+  });
+});
