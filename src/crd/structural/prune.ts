@@ -47,10 +47,12 @@ export function pruneObjectDetailed(
 ): { pruned: unknown; removed: RemovedField[] } {
   const out: PathNode[] = [];
   const root = compile(schema);
-  const pruned =
-    options.isResourceRoot !== false && isPlainObject(obj)
-      ? pruneFields(root, obj, undefined, out, true)
-      : pruneValue(root, obj, undefined, out);
+  const resourceRoot = options.isResourceRoot !== false && isPlainObject(obj);
+  const pruned = !resourceRoot
+    ? pruneValue(root, obj, undefined, out)
+    : root.preserveUnknown
+      ? pruneDeclaredOnly(root, obj, undefined, out, true)
+      : pruneFields(root, obj as Record<string, unknown>, undefined, out, true);
   return { pruned, removed: out.map((p) => ({ path: objectPath(p), schemaPath: schemaPath(p) })) };
 }
 
@@ -109,16 +111,22 @@ function pruneFields(
 }
 
 /** Below x-kubernetes-preserve-unknown-fields: unknown fields stay, declared ones are still pruned inside. */
-function pruneDeclaredOnly(n: CompiledNode | undefined, v: unknown, p: PathNode | undefined, out: PathNode[]): unknown {
+function pruneDeclaredOnly(
+  n: CompiledNode | undefined,
+  v: unknown,
+  p: PathNode | undefined,
+  out: PathNode[],
+  resourceRoot = n?.embedded === true,
+): unknown {
   if (!n) return v;
-  if (Array.isArray(v)) return pruneArray(n.items, v, p, out, pruneDeclaredOnly);
+  if (Array.isArray(v)) return pruneArray(n.items, v, p, out, (c, x, q, o) => pruneDeclaredOnly(c, x, q, o));
   if (!isPlainObject(v)) return v;
   let copy: Record<string, unknown> | undefined;
   for (const k in v) {
     const val = v[k];
     let next: unknown = val;
-    if (n.embedded && (k === 'apiVersion' || k === 'kind')) continue;
-    if (n.embedded && k === 'metadata') next = pruneMetadata(val, prop(p, k), out);
+    if (resourceRoot && (k === 'apiVersion' || k === 'kind')) continue;
+    if (resourceRoot && k === 'metadata') next = pruneMetadata(val, prop(p, k), out);
     else {
       const child = n.properties?.get(k);
       if (child) next = pruneValue(child, val, prop(p, k), out);

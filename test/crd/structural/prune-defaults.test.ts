@@ -62,6 +62,12 @@ describe('pruneObject', () => {
     else expect(pruneObject(schema, pruned).removedPaths).toEqual([]);
   });
 
+  it('a root that preserves unknown fields keeps them, but still trims metadata', () => {
+    const open: JSONSchemaProps = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { spec: { type: 'object', properties: { a: { type: 'string' } } } } };
+    const { removedPaths } = pruneObject(open, { ...base, metadata: { name: 'a', junk: 1 }, extra: { any: 1 }, spec: { a: 'x', b: 'y' } });
+    expect(removedPaths).toEqual(['.metadata.junk', '.spec.b']);
+  });
+
   it('drops the field from the returned copy', () => {
     const { pruned } = pruneObject(schema, { ...base, spec: { endpoints: [{ port: 'a', junk: true }] } });
     expect(pruned).toEqual({ ...base, spec: { endpoints: [{ port: 'a' }] } });
