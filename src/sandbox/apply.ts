@@ -119,7 +119,10 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   const appliedSet = fieldsOf(applied, listTypes, scope);
   const conflicts = new Map<Manager, string[]>();
   for (const path of appliedSet) {
+    // Only values conflict: list items and (empty) maps are ownership markers, not values.
+    if (/\u0001[kvi]:[^\u0001]*$|^[kvi]:/.test(path)) continue;
     const want = valueAt(applied, path).value;
+    if (want !== null && typeof want === 'object' && !Array.isArray(want)) continue;
     const have = valueAt(live, path);
     if (!have.found || same(have.value, want)) continue;
     for (const m of managers) {

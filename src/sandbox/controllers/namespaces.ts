@@ -1,5 +1,6 @@
 // Namespace lifecycle: every new namespace gets its "default" ServiceAccount; a
-// namespace being deleted (Terminating) is emptied of every object, then removed.
+// namespace being deleted (Terminating) is emptied of every object, then removed once
+// no finalizer holds it.
 import { NAMESPACE_KEY } from '../api.ts';
 import type { ControllerRuntime } from './runtime.ts';
 
@@ -13,7 +14,8 @@ export function startNamespaceController(rt: ControllerRuntime): void {
       if (key === NAMESPACE_KEY) continue;
       for (const obj of rt.store.list(key, name)) rt.store.remove(key, name, obj.metadata.name!);
     }
-    rt.store.remove(NAMESPACE_KEY, undefined, name);
+    // Finalizers of other components keep the (now empty) namespace Terminating until they are removed.
+    if (!ns.metadata.finalizers?.length) rt.store.remove(NAMESPACE_KEY, undefined, name);
   };
 
   rt.watch(NAMESPACE_KEY, (ev) => {

@@ -202,6 +202,7 @@ async function handle(c: ServedCluster, req: IncomingMessage, res: ServerRespons
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       const type = PATCH_TYPES[contentType];
       if (!type) throw errors.unsupportedMediaType(contentType, Object.keys(PATCH_TYPES));
+      if (type === 'apply' && !q.get('fieldManager')) throw errors.badRequest('PATCH requests with apply patch type must specify fieldManager');
       const patch = parseBody(body, type === 'apply' ? 'application/yaml' : 'application/json');
       if (route.subresource === 'scale') return reply(200, patchScale(c.api, rt, ns, name, type, patch, opts));
       const existed = type === 'apply' && c.store.get(`${rt.group}/${rt.resource}`, rt.namespaced ? ns : undefined, name) !== undefined;
