@@ -12,6 +12,7 @@ const CAUSES: Record<string, readonly ChangeType[]> = {
   format: ['FORMAT_CHANGED'],
   'x-kubernetes-list-type': ['LIST_TYPE_CHANGED'],
   'x-kubernetes-list-map-keys': ['LIST_TYPE_CHANGED'],
+  uniqueItems: ['CONSTRAINT_TIGHTENED'],
   'x-kubernetes-embedded-resource': ['EMBEDDED_RESOURCE_CHANGED'],
   anyOf: ['VALUE_VALIDATION_CHANGED'],
   oneOf: ['VALUE_VALIDATION_CHANGED'],
@@ -19,6 +20,7 @@ const CAUSES: Record<string, readonly ChangeType[]> = {
   additionalProperties: ['FIELD_REMOVED'],
 };
 const CONSTRAINT: readonly ChangeType[] = ['CONSTRAINT_TIGHTENED'];
+const LIST_KEYWORDS = new Set(['x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'uniqueItems']);
 
 export class FindingIndex {
   private readonly byPath = new Map<string, CrdFinding[]>();
@@ -55,7 +57,9 @@ export class FindingIndex {
   /** The finding at the failing schema node whose change type explains the failed keyword. */
   cause(version: string, schemaPath: string, keyword: string): CrdFinding | undefined {
     const types = CAUSES[keyword] ?? CONSTRAINT;
-    return this.byPath.get(`${version}\n${schemaPath}`)?.find((f) => types.includes(f.changeType));
+    // Duplicates are reported on the repeated item; the list type belongs to the list.
+    const at = LIST_KEYWORDS.has(keyword) && schemaPath.endsWith('[*]') ? schemaPath.slice(0, -3) : schemaPath;
+    return this.byPath.get(`${version}\n${at}`)?.find((f) => types.includes(f.changeType));
   }
 }
 

@@ -62,11 +62,14 @@ describe('prometheus-operator v0.75.0 → v0.80.0', () => {
     expect(r).toMatchObject({ compatible: false, requiresApproval: true });
     expect(r.affectedObjects.map((a) => `${id(a)} ${a.fieldPath}`).sort()).toEqual(expectedBreaks);
     expect(r.clusters[0]).toMatchObject({ objectsScanned: objects.length, objectsBroken: breaking.length, complete: true });
+    // Every broken object is explained by a schema finding.
+    expect(r.affectedObjects.filter((a) => !a.changeType).map((a) => `${id(a)} ${a.fieldPath}`)).toEqual([]);
     const byName = new Map(r.affectedObjects.map((a) => [a.name, a]));
     expect(byName.get('nomad-services')).toMatchObject({ category: 'DATA_LOSS', changeType: 'FIELD_REMOVED' });
     expect(byName.get('nomad-services')!.reason).toMatch(/possibly renamed to \.spec\.nomadSDConfigs/);
     expect(byName.get('main')).toMatchObject({ category: 'DATA_LOSS', namespace: 'monitoring', kind: 'Alertmanager' });
     expect(byName.get('kubelet-nodes')).toMatchObject({ category: 'INVALID', changeType: 'ENUM_VALUE_REMOVED' });
+    expect(byName.get('static-duplicates')).toMatchObject({ category: 'INVALID', changeType: 'LIST_TYPE_CHANGED' });
     expect(byName.get('placeholder')).toMatchObject({ category: 'INVALID', changeType: 'FIELD_NEWLY_REQUIRED', reason: 'Required value' });
     // The findings those objects hit are escalated to BREAKING; the rest stay warnings.
     const escalated = r.findings.filter((f) => f.severity === 'BREAKING').map((f) => `${f.changeType} ${f.fieldPath}`);
