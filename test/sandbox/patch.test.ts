@@ -17,7 +17,7 @@ describe('sandbox patches and server-side apply', () => {
   afterAll(() => fleet?.stop());
 
   it('applies a new object (201), records the manager and is idempotent on re-apply', async () => {
-    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: 'default', labels: { a: '1' } }, data: { x: '1', y: '2' } };
+    const cm: any = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: 'default', labels: { a: '1' } }, data: { x: '1', y: '2' } };
     const created = await api.objects.patch(cm, undefined, undefined, 'operator-manager', false, PatchStrategy.ServerSideApply);
     expect(created.metadata?.managedFields).toEqual([
       expect.objectContaining({ manager: 'operator-manager', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:x': {}, 'f:y': {} }, 'f:metadata': { 'f:labels': { 'f:a': {} } } } }),
@@ -39,9 +39,9 @@ describe('sandbox patches and server-side apply', () => {
   });
 
   it('answers 409 Conflict naming the fields another manager owns, and takes them over with force', async () => {
-    const d = { ...deployment('owned', { replicas: 2 }), metadata: { name: 'owned', namespace: 'default', labels: { app: 'owned' } } };
+    const d: any = { ...deployment('owned', { replicas: 2 }), metadata: { name: 'owned', namespace: 'default', labels: { app: 'owned' } } };
     await api.objects.patch(d, undefined, undefined, 'operator-manager', false, PatchStrategy.ServerSideApply);
-    const changed = { ...d, spec: { ...d.spec, replicas: 5 } };
+    const changed: any = { ...d, spec: { ...d.spec, replicas: 5 } };
     const conflict = await statusOf(api.objects.patch(changed, undefined, undefined, 'someone-else', false, PatchStrategy.ServerSideApply));
     expect(conflict.code).toBe(409);
     expect(conflict.body).toMatchObject({ kind: 'Status', reason: 'Conflict', details: { name: 'owned', group: 'apps', kind: 'deployments' } });
@@ -53,7 +53,7 @@ describe('sandbox patches and server-side apply', () => {
 
     const forced = await api.objects.patch(changed, undefined, undefined, 'someone-else', true, PatchStrategy.ServerSideApply);
     expect(forced.spec?.replicas).toBe(5);
-    const owner = forced.metadata?.managedFields?.find((m) => m.manager === 'operator-manager');
+    const owner = forced.metadata?.managedFields?.find((m: any) => m.manager === 'operator-manager');
     expect(JSON.stringify(owner?.fieldsV1)).not.toContain('f:replicas');
     expect(forced.metadata?.generation).toBe(2);
   });
