@@ -42,8 +42,9 @@ const cases: Case[] = [
   ['deployment-progress-deadline-exceeded', 'UNHEALTHY', true, 'progress deadline exceeded (ProgressDeadlineExceeded: ReplicaSet "cert-manager-webhook-84d8c5b7f9" has timed out progressing.); 1 of 1 replica available'],
   ['deployment-never-ready', 'PROGRESSING', false, '0 of 1 replica available (pod prometheus-operator-59f7d8c6d4-7wq9z: 0 of 1 container ready; not ready: operator (running, not ready))'],
   ['deployment-scaled-to-zero', 'HEALTHY', false, 'scaled to 0 replicas'],
+  ['deployment-old-pods-crashloop', 'PROGRESSING', false, '1 old replica pending termination (1 of 1 replica updated) (pod prometheus-operator-6c8d9e7f5-new01: 0 of 1 container ready; not ready: operator (ContainerCreating))'],
   ['deployment-old-generation', 'PROGRESSING', false, 'waiting for the controller to observe generation 4 (status is for generation 3)'],
-  ['deployment-old-replicas', 'PROGRESSING', false, '1 old replica pending termination; 3 of 2 replicas available'],
+  ['deployment-old-replicas', 'PROGRESSING', false, '1 old replica pending termination (2 of 2 replicas updated)'],
   ['deployment-quota-exceeded', 'UNHEALTHY', false, 'cannot create pods (FailedCreate: pods "prometheus-operator-6d5f-" is forbidden: exceeded quota'],
   ['statefulset-healthy', 'HEALTHY', false, 'StatefulSet/monitoring/alertmanager-main: 3 of 3 replicas ready'],
   ['statefulset-progressing', 'PROGRESSING', false, '1 of 3 replicas updated to revision alertmanager-main-7b8e9f0a1, 2 ready'],
@@ -109,6 +110,12 @@ describe('health of fixtures', () => {
   it('without pods in the context a crash-looping Deployment is only "not available yet"', () => {
     const { obj } = loadFixture('deployment-crashloop');
     expect(assessObjectHealth(obj, { now: () => NOW })).toMatchObject({ status: 'PROGRESSING', message: expect.stringContaining('0 of 1 replica available') });
+  });
+
+  it('without ReplicaSets in the context a Deployment cannot tell old pods from new ones, and counts them all', () => {
+    const { obj, related } = loadFixture('deployment-old-pods-crashloop');
+    const ctx = healthContextFromObjects(related.filter((o) => o.kind !== 'ReplicaSet'), { now: () => NOW });
+    expect(assessObjectHealth(obj, ctx)).toMatchObject({ status: 'UNHEALTHY', failed: true, message: expect.stringContaining('pod prometheus-operator-5b7c8d6e4-old01') });
   });
 
   it('a webhook without service lookups in the context is UNKNOWN, not healthy', () => {

@@ -22,15 +22,17 @@ function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
   else map.set(k, [v]);
 }
 
-/** Indexes core/v1 Pods, Services, Endpoints and discovery/v1 EndpointSlices among `objects`; other kinds are ignored. */
+/** Indexes Pods, ReplicaSets, Services, Endpoints and EndpointSlices among `objects`; other kinds are ignored. */
 export function healthContextFromObjects(objects: readonly KubeObject[], options: SnapshotContextOptions = {}): HealthContext {
   const pods = new Map<string, KubeObject[]>();
+  const replicaSets = new Map<string, KubeObject[]>();
   const services = new Map<string, KubeObject>();
   const endpoints = new Map<string, KubeObject>();
   const slices = new Map<string, KubeObject[]>();
   for (const obj of objects) {
     const ns = obj.metadata.namespace;
     if (obj.apiVersion === 'v1' && obj.kind === 'Pod') push(pods, ns ?? '', obj);
+    else if (obj.apiVersion === 'apps/v1' && obj.kind === 'ReplicaSet') push(replicaSets, ns ?? '', obj);
     else if (obj.apiVersion === 'v1' && obj.kind === 'Service') services.set(key(ns, obj.metadata.name), obj);
     else if (obj.apiVersion === 'v1' && obj.kind === 'Endpoints') endpoints.set(key(ns, obj.metadata.name), obj);
     else if (obj.kind === 'EndpointSlice' && obj.apiVersion.startsWith('discovery.k8s.io/')) {
@@ -43,6 +45,7 @@ export function healthContextFromObjects(objects: readonly KubeObject[], options
     ...(options.servingCertificate ? { servingCertificate: options.servingCertificate } : {}),
     ...(options.crashLoop ? { crashLoop: options.crashLoop } : {}),
     pods: (namespace) => pods.get(namespace) ?? [],
+    replicaSets: (namespace) => replicaSets.get(namespace) ?? [],
     service: (namespace, name) => services.get(key(namespace, name)),
     endpoints: (namespace, name) => endpoints.get(key(namespace, name)),
     endpointSlices: (namespace, serviceName) => slices.get(key(namespace, serviceName)) ?? [],

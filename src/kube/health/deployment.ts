@@ -29,7 +29,7 @@ export function deploymentHealth(obj: KubeObject, ctx: HealthContext = {}): Heal
 
   if (updated < desired) return notRolledOut(obj, ctx, `${updated} of ${plural(desired, 'replica')} updated, ${available} available`);
   if (total > updated) {
-    return notRolledOut(obj, ctx, `${plural(total - updated, 'old replica')} pending termination; ${counts}`);
+    return notRolledOut(obj, ctx, `${plural(total - updated, 'old replica')} pending termination (${updated} of ${plural(desired, 'replica')} updated)`);
   }
   if (available < desired) return notRolledOut(obj, ctx, counts);
   return healthOf(obj, 'HEALTHY', desired === 0 ? 'scaled to 0 replicas' : counts);

@@ -63,6 +63,11 @@ export interface HealthContext {
   now?: () => Date;
   /** Pods of a namespace, so workloads can report their pods' failures at once. */
   pods?: (namespace: string) => readonly KubeObject[];
+  /**
+   * ReplicaSets of a namespace, so a Deployment is judged by the pods of its current
+   * revision only (old pods that crash-loop are on their way out, not a failed rollout).
+   */
+  replicaSets?: (namespace: string) => readonly KubeObject[];
   /** A Service by namespace and name (webhook backends). */
   service?: (namespace: string, name: string) => KubeObject | undefined;
   /** The v1 Endpoints of a Service. */

@@ -37,14 +37,43 @@ export function matchesSelector(labels: Record<string, string> | undefined, sele
   return true;
 }
 
-/** Pods of a workload (spec.selector in its namespace), or undefined when the context has no pod lookup. */
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+/**
+ * The label that marks pods of the workload's current revision, when it can be known:
+ * a Deployment's current ReplicaSet (same revision annotation, owned by it) gives its
+ * pod-template-hash; a StatefulSet's status.updateRevision is its pods' controller-revision-hash.
+ */
+function currentRevisionLabel(workload: KubeObject, ctx: HealthContext): [string, string] | undefined {
+  if (workload.kind === 'StatefulSet' && typeof workload.status?.updateRevision === 'string') {
+    return ['controller-revision-hash', workload.status.updateRevision];
+  }
+  if (workload.kind !== 'Deployment' || !ctx.replicaSets || !workload.metadata.namespace) return undefined;
+  const revision = workload.metadata.annotations?.[REVISION_ANNOTATION];
+  if (!revision) return undefined;
+  const owned = ctx.replicaSets(workload.metadata.namespace).filter((rs) =>
+    (rs.metadata.ownerReferences ?? []).some((o) => o.kind === 'Deployment' && (workload.metadata.uid ? o.uid === workload.metadata.uid : o.name === workload.metadata.name)),
+  );
+  const hash = owned.find((rs) => rs.metadata.annotations?.[REVISION_ANNOTATION] === revision)?.metadata.labels?.['pod-template-hash'];
+  return hash ? ['pod-template-hash', hash] : undefined;
+}
+
+/**
+ * Pods of a workload (spec.selector in its namespace), narrowed to its current revision
+ * when that can be told; undefined when the context has no pod lookup.
+ */
 export function podsOf(workload: KubeObject, ctx: HealthContext): KubeObject[] | undefined {
   const selector: LabelSelector | undefined = workload.spec?.selector;
   const namespace = workload.metadata.namespace;
   if (!ctx.pods || !selector || !namespace) return undefined;
   const hasTerms = Object.keys(selector.matchLabels ?? {}).length > 0 || (selector.matchExpressions ?? []).length > 0;
   if (!hasTerms) return undefined; // an empty selector would claim every pod of the namespace
-  return ctx.pods(namespace).filter((p) => matchesSelector(p.metadata.labels, selector));
+  const selected = ctx.pods(namespace).filter((p) => matchesSelector(p.metadata.labels, selector));
+  const current = currentRevisionLabel(workload, ctx);
+  if (!current) return selected;
+  const [label, value] = current;
+  // Pods without the label at all (simulated or unusual controllers) are kept, not guessed away.
+  return selected.filter((p) => p.metadata.labels?.[label] === undefined || p.metadata.labels[label] === value);
 }
 
 export interface PodFindings {
