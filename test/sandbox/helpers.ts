@@ -44,13 +44,15 @@ export async function raw(cluster: SandboxCluster, method: string, path: string,
 }
 
 /** Polls `probe` until it returns a truthy value (which is returned) or the timeout passes. */
-export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+type Truthy<T> = Exclude<T, false | undefined | null | 0 | ''>;
+
+export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await probe();
-      if (v) return v;
+      if (v) return v as Truthy<T>;
       last = v;
     } catch (err) {
       last = err;

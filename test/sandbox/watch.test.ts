@@ -15,7 +15,7 @@ describe('sandbox watch streams', () => {
   let api: ReturnType<typeof clientsFor>;
   const aborts: AbortController[] = [];
 
-  async function watch(path: string, query: Record<string, unknown>): Promise<{ events: Seen[]; ended: () => boolean }> {
+  async function watch(path: string, query: Record<string, string | number | boolean | undefined>): Promise<{ events: Seen[]; ended: () => boolean }> {
     const events: Seen[] = [];
     let done = false;
     const abort = await new k8s.Watch(api.kc).watch(

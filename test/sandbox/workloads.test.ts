@@ -156,7 +156,7 @@ describe('sandbox simulated controllers', () => {
     await api.apps.createNamespacedDeployment({ namespace: 'work', body: deployment('api', { replicas: 2 }) as any });
     await api.core.createNamespacedService({ namespace: 'work', body: { metadata: { name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } } });
     const ep = await eventually(() => {
-      const e = c.objects.get('v1', 'Endpoints', 'work', 'api');
+      const e = c.objects.get('v1', 'Endpoints', 'work', 'api') as any;
       return e?.subsets?.[0]?.addresses?.length === 2 && e;
     }, 3000, 'endpoints');
     expect(ep.subsets[0].ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
