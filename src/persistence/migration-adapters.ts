@@ -11,13 +11,26 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
+/**
+ * The schema engine reports a failed migration script only as "External error id#N";
+ * factories remember the driver's own error so callers can say what went wrong.
+ */
+export interface MigrationFactory extends SqlMigrationAwareDriverAdapterFactory {
+  lastScriptError?: Error;
+}
+
 /** Wraps a PGlite-backed adapter so executeScript awaits the script and dispose closes what we opened. */
-function fixPgliteAdapter(adapter: SqlDriverAdapter, client: PGlite, closeOnDispose: boolean): SqlDriverAdapter {
+function fixPgliteAdapter(adapter: SqlDriverAdapter, client: PGlite, closeOnDispose: boolean, owner?: MigrationFactory): SqlDriverAdapter {
   return new Proxy(adapter, {
     get(target, prop, receiver) {
       if (prop === 'executeScript') {
         return async (script: string) => {
-          await client.exec(script);
+          try {
+            await client.exec(script);
+          } catch (err) {
+            if (owner) owner.lastScriptError = err as Error;
+            throw err;
+          }
         };
       }
       if (prop === 'dispose') {
@@ -38,23 +51,37 @@ async function pgliteShadow(): Promise<SqlDriverAdapter> {
 }
 
 /** Migration adapter over an open PGlite database (not closed by the engine). */
-export function pgliteMigrationFactory(client: PGlite): SqlMigrationAwareDriverAdapterFactory {
+export function pgliteMigrationFactory(client: PGlite): MigrationFactory {
   const inner = new PrismaPGlite(client);
-  return {
+  const factory: MigrationFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => fixPgliteAdapter(await inner.connect(), client, false),
+    connect: async () => fixPgliteAdapter(await inner.connect(), client, false, factory),
     connectToShadowDb: pgliteShadow,
   };
+  return factory;
 }
 
 /** Migration adapter over a PostgreSQL connection string; the shadow database is an in-memory PGlite. */
-export function pgMigrationFactory(connectionString: string): SqlMigrationAwareDriverAdapterFactory {
+export function pgMigrationFactory(connectionString: string): MigrationFactory {
   const inner = new PrismaPg({ connectionString, max: 2 });
-  return {
+  const factory: MigrationFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: () => inner.connect(),
+    connect: async () => {
+      const adapter = await inner.connect();
+      const executeScript = adapter.executeScript.bind(adapter);
+      adapter.executeScript = async (script: string) => {
+        try {
+          await executeScript(script);
+        } catch (err) {
+          factory.lastScriptError = err as Error;
+          throw err;
+        }
+      };
+      return adapter;
+    },
     connectToShadowDb: pgliteShadow,
   };
+  return factory;
 }

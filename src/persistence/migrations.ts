@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { MigrationFactory } from './migration-adapters.ts';
 import { openSchemaEngine, type SchemaFile } from './schema-engine.ts';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,15 +44,16 @@ export async function readMigrations(prismaDir = defaultPrismaDir): Promise<Migr
 }
 
 /** Applies every migration not yet recorded in `_prisma_migrations`; returns the names applied. */
-export async function applyMigrations(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  prismaDir = defaultPrismaDir,
-): Promise<string[]> {
+export async function applyMigrations(factory: MigrationFactory, prismaDir = defaultPrismaDir): Promise<string[]> {
   const [schema, migrationsList] = await Promise.all([readSchema(prismaDir), readMigrations(prismaDir)]);
   const engine = await openSchemaEngine(schema, factory);
   try {
     const out = await engine.applyMigrations({ migrationsList, filters });
     return out.appliedMigrationNames;
+  } catch (err) {
+    const migration = /migration_name=\\?"([^"\\]+)/.exec(String((err as Error).message))?.[1];
+    const cause = factory.lastScriptError?.message;
+    throw new Error(`migration ${migration ?? '(unknown)'} failed${cause ? `: ${cause}` : ''}`, { cause: err });
   } finally {
     engine.free();
   }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/index.ts';
+
+describe('configuration', () => {
+  it('runs with zero setup', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 4000, databaseUrl: undefined, migrateOnStart: true });
+    expect(c.dataDir).toMatch(/\/\.data$/);
+    expect(c.kube).toMatchObject({ maxConcurrentDeployments: 10, defaultTimeoutMs: 300_000, healthCheckIntervalMs: 60_000 });
+  });
+
+  it('accepts the variable names of the deployment guide', () => {
+    const c = loadConfig({
+      ConnectionStrings__PostgreSQL: 'Host=postgres;Database=operator_manager;Username=operator_user;Password=p@ss',
+      JWT__Secret: 'guide-secret-guide-secret',
+      JWT__Issuer: 'https://operator-manager.example.com',
+      JWT__Audience: 'operator-manager-api',
+      JWT__ExpirationMinutes: '90',
+      KubernetesManager__MaxConcurrentDeployments: '4',
+      KubernetesManager__DefaultTimeout: 'PT2M',
+      KubernetesManager__HealthCheckInterval: 'PT30S',
+    });
+    expect(c.databaseUrl).toBe('postgresql://operator_user:p%40ss@postgres:5432/operator_manager');
+    expect(c.jwt).toMatchObject({ secret: 'guide-secret-guide-secret', issuer: 'https://operator-manager.example.com', audience: 'operator-manager-api', expirationMinutes: 90 });
+    expect(c.kube).toMatchObject({ maxConcurrentDeployments: 4, defaultTimeoutMs: 120_000, healthCheckIntervalMs: 30_000 });
+  });
+
+  it('prefers the product names over the aliases', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://a@h/db', ConnectionStrings__PostgreSQL: 'Host=x;Database=y' }).databaseUrl).toBe('postgresql://a@h/db');
+  });
+
+  it.each([
+    [{ PORT: 'http' }, 'PORT must be an integer'],
+    [{ PORT: '70000' }, 'PORT must be between 0 and 65535'],
+    [{ KubernetesManager__DefaultTimeout: '5 minutes' }, 'KubernetesManager__DefaultTimeout must be an ISO-8601 duration'],
+    [{ KubernetesManager__MaxConcurrentDeployments: '0' }, 'KubernetesManager__MaxConcurrentDeployments must be between 1'],
+    [{ ConnectionStrings__PostgreSQL: 'Database=x' }, 'ConnectionStrings__PostgreSQL has no Host'],
+    [{ ConnectionStrings__PostgreSQL: 'Host=x;Port=abc;Database=y' }, 'ConnectionStrings__PostgreSQL has an invalid Port'],
+    [{ DATABASE_URL: 'postgresql://[bad' }, 'DATABASE_URL is not a valid postgresql:// URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START must be true or false'],
+    [{ JWT_JWKS_URL: 'ftp://keys' }, 'JWT_JWKS_URL must be an http(s) URL'],
+  ])('stops on %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
