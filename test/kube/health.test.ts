@@ -206,3 +206,22 @@ describe('worst', () => {
     expect(worst([])).toBeUndefined();
   });
 });
+
+describe('webhook certificates', () => {
+  it('a caBundle that is not a certificate fails at once', () => {
+    const { obj, ctx } = loadFixture('webhook-healthy');
+    const broken = structuredClone(obj);
+    (broken.webhooks as Array<{ clientConfig: { caBundle: string } }>)[0]!.clientConfig.caBundle = Buffer.from('not a certificate').toString('base64');
+    expect(assessObjectHealth(broken, ctx)).toMatchObject({
+      status: 'UNHEALTHY',
+      failed: true,
+      message: expect.stringContaining('caBundle is not a readable PEM certificate (no PEM certificate found)'),
+    });
+  });
+
+  it('the same webhook turns unhealthy once the clock passes its CA expiry', () => {
+    const { obj, related } = loadFixture('webhook-healthy');
+    const later = healthContextFromObjects(related, { now: () => new Date('2035-02-01T00:00:00Z') });
+    expect(assessObjectHealth(obj, later)).toMatchObject({ status: 'UNHEALTHY', failed: true, message: expect.stringContaining('expired 2035-01-01T00:00:00.000Z (31 days ago)') });
+  });
+});

@@ -56,12 +56,7 @@ function assessWebhook(hook: Webhook, ctx: HealthContext): Finding[] {
   const prefix = `webhook ${hook.name}`;
 
   if (cc.caBundle) {
-    let pem: string;
-    try {
-      pem = Buffer.from(cc.caBundle, 'base64').toString('utf8');
-    } catch {
-      pem = '';
-    }
+    const pem = Buffer.from(cc.caBundle, 'base64').toString('utf8'); // bad base64 yields no PEM block
     const problem = certificateProblem(pem, now, 'caBundle');
     if (problem) findings.push({ status: 'UNHEALTHY', failed: problem.failed, detail: `${prefix}: ${problem.detail}; ${consequence}` });
   } else if (cc.service) {
