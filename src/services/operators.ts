@@ -2,7 +2,8 @@
 import { ConflictError, NotFoundError, ValidationErrors } from '../domain/errors.ts';
 import { TERMINAL_DEPLOYMENT_STATUSES } from '../domain/model.ts';
 import { dns1123LabelProblem, urlProblem } from '../domain/names.ts';
-import { sortVersionsDescending, versionProblem } from '../domain/version.ts';
+import { latestVersion, sortVersionsDescending, versionProblem } from '../domain/version.ts';
+import { expandManifestUrl, manifestUrlTemplateProblem } from '../sources/manifest-url.ts';
 import type { Operator, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { recordAudit } from './audit.ts';
 import type { EventBus } from './events.ts';
@@ -72,8 +73,8 @@ function checkSource(errors: ValidationErrors, s: OperatorSource): void {
   } else {
     const t = s.manifestUrlTemplate!;
     checkText(errors, 'input.manifestUrlTemplate', t, LIMITS.url);
-    if (!t.includes('{version}')) errors.add('input.manifestUrlTemplate', 'must contain the placeholder {version}');
-    else errors.check('input.manifestUrlTemplate', urlProblem(t.replaceAll('{version}', '0.0.0')));
+    if (!/\{(version|bareVersion|vVersion)\}/.test(t)) errors.add('input.manifestUrlTemplate', 'must contain the placeholder {version} (or {bareVersion} / {vVersion})');
+    else errors.check('input.manifestUrlTemplate', manifestUrlTemplateProblem(t) ?? urlProblem(expandManifestUrl(t, '0.0.0')));
   }
 }
 
@@ -131,7 +132,7 @@ export class OperatorService {
               manifestUrlTemplate: input.manifestUrlTemplate || null,
               currentVersion: input.currentVersion ?? null,
               versions: sorted,
-              latestVersion: sorted[0] ?? null,
+              latestVersion: latestVersion(sorted) ?? null,
               versionsRefreshedAt: new Date(),
               labels: labels ?? {},
               defaultValues: (defaultValues ?? {}) as Prisma.InputJsonValue,
@@ -181,7 +182,7 @@ export class OperatorService {
       const versions = (await this.sourceVersions(source, declared ?? existing.versions)) ?? [];
       const sorted = sortVersionsDescending(existing.currentVersion && !versions.includes(existing.currentVersion) ? [...versions, existing.currentVersion] : versions);
       data.versions = sorted;
-      data.latestVersion = sorted[0] ?? null;
+      data.latestVersion = latestVersion(sorted) ?? null;
       data.versionsRefreshedAt = new Date();
     }
     const updated = await this.deps.prisma.$transaction(async (tx) => {
