@@ -16,6 +16,9 @@ import { clone, type ObjectStore } from './store.ts';
 import { STRATEGIES, type Strategy } from './strategies.ts';
 import { validateMetadata } from './validation.ts';
 import { crdVersionFor } from './crd.ts';
+import { exceedsBytes, toJson } from './serialize.ts';
+
+const tooLargeToStore = () => new errors.StatusError(413, 'RequestEntityTooLarge', 'etcdserver: request is too large');
 
 /** etcd's default request limit: an object whose stored form is larger is refused. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -176,9 +179,13 @@ export class KubeApi {
     if (live && deepEqual({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }, { ...live, metadata: { ...live.metadata, resourceVersion: undefined } })) {
       return live;
     }
-    const size = Buffer.byteLength(JSON.stringify(obj));
-    if (size > MAX_OBJECT_BYTES) throw new errors.StatusError(413, 'RequestEntityTooLarge', 'etcdserver: request is too large');
-    if (opts.dryRun) return obj;
+    if (opts.dryRun) {
+      if (exceedsBytes(JSON.stringify(obj), MAX_OBJECT_BYTES)) throw tooLargeToStore();
+      return obj;
+    }
+    // Stamp the resourceVersion the store will give it, so that the size check's text is the cached response text too.
+    obj.metadata.resourceVersion = String(this.store.resourceVersion + 1);
+    if (exceedsBytes(toJson(obj), MAX_OBJECT_BYTES)) throw tooLargeToStore();
 
     // The last finalizer removed from an object being deleted completes the deletion.
     if (live?.metadata.deletionTimestamp && !obj.metadata.finalizers?.length && storageKeyOf(rt) !== NAMESPACE_KEY) {

@@ -6,6 +6,7 @@ import type { KubeObject } from '../kube/types.ts';
 import { StatusError, type StatusCause } from './errors.ts';
 import { fieldsOf, formatPath, fromFieldsV1, removeAt, toFieldsV1, valueAt, type FieldSet, type FieldsV1, type Scope } from './fieldset.ts';
 import type { ListTypeResolver } from './listkeys.ts';
+import { deepEqual } from './objects.ts';
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -68,7 +69,7 @@ function managerFor(managers: Manager[], name: string, operation: 'Apply' | 'Upd
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+const same = deepEqual;
 
 /** Deep merge of an applied configuration into a live value, list by list as their types say. */
 function mergeApplied(live: unknown, applied: unknown, listTypes: ListTypeResolver, names: string[]): unknown {
@@ -133,7 +134,8 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   if (conflicts.size > 0 && !req.force) throw conflictError(req, conflicts);
   for (const [m, paths] of conflicts) for (const p of paths) m.set.delete(p);
 
-  const base: Record<string, unknown> = live ? structuredClone(live) : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
+  // mergeApplied copies what it changes, so the live object can be the base without a deep clone.
+  const base: Record<string, unknown> = live ?? { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
   const input: Record<string, unknown> = { ...applied };
   if (scope === 'main') delete input.status;
   if (scope === 'status') for (const k of Object.keys(input)) if (k !== 'status') delete input[k];

@@ -104,17 +104,37 @@ export function valueAt(obj: unknown, path: string): { found: boolean; value?: u
   return { found: true, value: cur };
 }
 
-/** Removes the field or list item at a path from `obj` (in place); missing paths are ignored. */
+/**
+ * Removes the field or list item at a path. `obj` itself must be a fresh copy; every
+ * container below it on the way is copied before it changes, so subtrees shared with
+ * the stored object are never mutated. Missing paths are ignored.
+ */
 export function removeAt(obj: Obj, path: string): void {
   const elements = splitPath(path);
-  const last = elements.pop();
-  if (!last) return;
-  const parent = valueAt(obj, joinPath(elements));
-  if (!parent.found) return;
-  if (last.startsWith('f:') && isObj(parent.value)) delete parent.value[last.slice(2)];
-  else if (Array.isArray(parent.value)) {
-    const i = last.startsWith('i:') ? Number(last.slice(2)) : parent.value.findIndex((item) => matchesElement(item, last));
-    if (i >= 0 && i < parent.value.length) parent.value.splice(i, 1);
+  let parent: Obj | unknown[] = obj;
+  for (let i = 0; i < elements.length; i++) {
+    const el = elements[i]!;
+    const last = i === elements.length - 1;
+    let index: number | string;
+    if (el.startsWith('f:')) {
+      if (!isObj(parent) || !(el.slice(2) in parent)) return;
+      index = el.slice(2);
+    } else {
+      if (!Array.isArray(parent)) return;
+      index = el.startsWith('i:') ? Number(el.slice(2)) : parent.findIndex((item) => matchesElement(item, el));
+      if (index < 0 || index >= parent.length) return;
+    }
+    if (last) {
+      if (Array.isArray(parent)) parent.splice(index as number, 1);
+      else delete parent[index as string];
+      return;
+    }
+    const child: unknown = Array.isArray(parent) ? parent[index as number] : parent[index as string];
+    if (typeof child !== 'object' || child === null) return;
+    const copy = Array.isArray(child) ? [...child] : { ...(child as Obj) };
+    if (Array.isArray(parent)) parent[index as number] = copy;
+    else parent[index as string] = copy;
+    parent = copy;
   }
 }
 

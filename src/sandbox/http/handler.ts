@@ -9,9 +9,10 @@ import type { Discovery, VersionInfo } from '../discovery.ts';
 import * as errors from '../errors.ts';
 import type { Faults } from '../faults.ts';
 import { listObjects, objectFilter } from '../list.ts';
-import type { ResourceRegistry, ResourceType } from '../resources.ts';
+import type { ResourceRegistry } from '../resources.ts';
 import { patchScale, scaleOf, writeScale } from '../scale.ts';
 import type { ObjectStore } from '../store.ts';
+import { listJson, toJson } from '../serialize.ts';
 import { toTable, wantsTable } from '../tables.ts';
 import { parseBody, readBody } from './body.ts';
 import { parseResourcePath } from './routes.ts';
@@ -56,10 +57,10 @@ export function send(res: ServerResponse, code: number, body: string, stats?: Re
     res.end();
     return;
   }
-  const buf = Buffer.from(body);
-  if (stats) stats.bytesSent += buf.length;
-  res.writeHead(code, { 'Content-Type': type, 'Content-Length': buf.length, 'Cache-Control': 'no-cache, private' });
-  res.end(buf);
+  const length = Buffer.byteLength(body);
+  if (stats) stats.bytesSent += length;
+  res.writeHead(code, { 'Content-Type': type, 'Content-Length': length, 'Cache-Control': 'no-cache, private' });
+  res.end(body);
 }
 
 export function sendError(res: ServerResponse, err: unknown, stats?: RequestStats): void {
@@ -148,7 +149,7 @@ async function handle(c: ServedCluster, req: IncomingMessage, res: ServerRespons
     force: q.get('force') === 'true',
   };
   const ns = route.namespace;
-  const reply = (code: number, obj: unknown) => send(res, code, JSON.stringify(obj), c.stats);
+  const reply = (code: number, obj: object) => send(res, code, toJson(obj), c.stats);
   const name = route.name;
 
   switch (verb) {
@@ -164,7 +165,7 @@ async function handle(c: ServedCluster, req: IncomingMessage, res: ServerRespons
         limit: Number(q.get('limit') ?? 0),
         continueToken: q.get('continue'),
       });
-      if (!wantsTable(req.headers.accept)) return reply(200, list);
+      if (!wantsTable(req.headers.accept)) return send(res, 200, listJson(list), c.stats);
       return reply(200, toTable(rt, list.items, list.metadata, crdVersionFor(c.store, rt)?.additionalPrinterColumns));
     }
     case 'watch': {
@@ -234,9 +235,4 @@ function deleteOptions(body: Buffer, q: URLSearchParams): DeleteOptions {
     ...(fromBody.preconditions ? { preconditions: fromBody.preconditions } : {}),
     dryRun: q.getAll('dryRun').includes('All') || (Array.isArray(fromBody.dryRun) && fromBody.dryRun.includes('All')),
   };
-}
-
-/** Used by tests and tools to find which resource a kind is served as. */
-export function resourceFor(registry: ResourceRegistry, apiVersion: string, kind: string): ResourceType | undefined {
-  return registry.byApiVersionKind(apiVersion, kind);
 }

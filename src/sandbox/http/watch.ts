@@ -7,6 +7,7 @@ import type { KubeObject } from '../../kube/types.ts';
 import { gone } from '../errors.ts';
 import { objectFilter } from '../list.ts';
 import { present } from '../objects.ts';
+import { toJson } from '../serialize.ts';
 import { storageKeyOf, type ResourceType } from '../resources.ts';
 import type { ObjectStore, StoreEvent } from '../store.ts';
 
@@ -36,8 +37,8 @@ export function serveWatch(
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
 
-  const send = (type: string, object: unknown) => {
-    const line = JSON.stringify({ type, object }) + '\n';
+  const send = (type: string, object: object) => {
+    const line = `{"type":"${type}","object":${toJson(object)}}\n`;
     onBytes(line.length);
     res.write(line);
   };
