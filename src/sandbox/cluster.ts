@@ -12,7 +12,7 @@ import { startControllers } from './controllers/index.ts';
 import { ControllerRuntime, type ControllerTiming } from './controllers/runtime.ts';
 import { Discovery, versionInfo, type VersionInfo } from './discovery.ts';
 import { badRequest, pageNotFound, unauthorized } from './errors.ts';
-import { checkFaults, NO_FAULTS, type Faults } from './faults.ts';
+import { checkFaults, type Faults } from './faults.ts';
 import { createHandler, send, sendError, type RequestStats, type ServedCluster } from './http/handler.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { ResourceRegistry, type ResourceType } from './resources.ts';
@@ -233,4 +233,3 @@ export class SandboxCluster implements ServedCluster {
   }
 }
 
-export const DEFAULT_FAULTS = NO_FAULTS;

@@ -73,7 +73,8 @@ function validateWorkload(obj: KubeObject, old: KubeObject | undefined): StatusC
   return causes;
 }
 
-let nextClusterIp = 1;
+// 10.96.0.1 is the `kubernetes` Service's; allocations start above the first few addresses.
+let nextClusterIp = 10;
 function allocateClusterIp(): string {
   const n = nextClusterIp++;
   return `10.96.${(n >> 8) & 255}.${n & 255}`;

@@ -1,6 +1,6 @@
 // Fidelity: a real kubectl 1.20 (unpacked by .ci/kubectl.sh) against a sandbox cluster.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,11 +59,23 @@ describe('kubectl 1.20 against a sandbox cluster', () => {
     expect(pods.trim()).toBe('');
   });
 
-  it.skipIf(!kubectl)(`${reason}creates, waits for and describes objects with kubectl create, wait and get -o json`, async () => {
-    await k('create', 'namespace', 'team-a');
-    await k('create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=2', '-n', 'team-a');
+  it.skipIf(!kubectl)(`${reason}applies client-side, changes the image, waits for conditions and lists pods, endpoints and nodes`, async () => {
+    const manifest = join(mkdtempSync(join(tmpdir(), 'sandbox-app-')), 'app.yaml');
+    const app = (replicas: number) =>
+      [
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}',
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: team-a}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: 'nginx:1.25', ports: [{containerPort: 80, name: http}]}]`,
+        'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: team-a}\nspec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}',
+      ].join('\n---\n');
+    writeFileSync(manifest, app(3));
+    expect(await k('apply', '--validate=false', '-f', manifest)).toMatch(/namespace\/team-a created\ndeployment.apps\/web created\nservice\/web created/);
+    writeFileSync(manifest, app(2));
+    expect(await k('apply', '--validate=false', '-f', manifest)).toMatch(/namespace\/team-a unchanged\ndeployment.apps\/web configured\nservice\/web unchanged/);
+    await k('set', 'image', 'deploy/web', '-n', 'team-a', 'web=nginx:1.27');
+    expect(await k('rollout', 'status', 'deploy/web', '-n', 'team-a', '--timeout=30s')).toContain('successfully rolled out');
     const waited = await k('wait', '--for=condition=Available', 'deploy/web', '-n', 'team-a', '--timeout=30s');
     expect(waited).toContain('deployment.apps/web condition met');
+    expect(await k('get', 'endpoints', 'web', '-n', 'team-a')).toMatch(/web\s+10\.244\.\d+\.\d+:80,10\.244\.\d+\.\d+:80\s/);
     const pods = JSON.parse(await k('get', 'pods', '-n', 'team-a', '-l', 'app=web', '-o', 'json'));
     expect(pods.items).toHaveLength(2);
     expect(await k('get', 'pods', '-n', 'team-a')).toMatch(/web-\w+-\w+\s+1\/1\s+Running\s+0\s/);
