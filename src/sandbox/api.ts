@@ -164,7 +164,8 @@ export class KubeApi {
     if (causes.length > 0) throw errors.invalid(this.subject(rt, obj.metadata.name), causes);
 
     if (rt.generation) {
-      const changed = !live || !deepEqual(generationRelevant(live), generationRelevant(obj));
+      const withStatus = Boolean(rt.crd) && !rt.status;
+      const changed = !live || !deepEqual(generationRelevant(live, withStatus), generationRelevant(obj, withStatus));
       obj.metadata.generation = live ? (live.metadata.generation ?? 1) + (changed ? 1 : 0) : 1;
     }
     if (!managedFieldsDone) {

@@ -109,10 +109,30 @@ export const crdStrategy: Strategy = {
   validate: validateCrd,
 };
 
+/**
+ * Reading a stored custom resource: prune and default it with the current schema of the
+ * version it is stored at. A field the new CRD no longer declares is gone from every
+ * read (the data loss the CRD checks warn about). Cached per stored object and per CRD
+ * generation, since a new registration brings a new reader.
+ */
+function storedObjectReader(crd: KubeObject): (stored: KubeObject) => KubeObject {
+  const schemas = new Map(crdVersionsOf(crd).map((v) => [`${crd.spec.group}/${v.name}`, v.schema?.openAPIV3Schema]));
+  const cache = new WeakMap<KubeObject, KubeObject>();
+  return (stored) => {
+    let read = cache.get(stored);
+    if (read) return read;
+    const schema = schemas.get(stored.apiVersion);
+    read = schema ? (applyDefaults(schema, pruneObject(schema, stored).pruned) as KubeObject) : stored;
+    cache.set(stored, read);
+    return read;
+  };
+}
+
 /** Serve every served version of an Established CRD (replacing what was served before). */
 export function registerCrdTypes(registry: ResourceRegistry, crd: KubeObject): void {
   const name = crd.metadata.name!;
   registry.removeCrd(name);
+  const readStored = storedObjectReader(crd);
   const names = crd.spec.names;
   const storageVersion = storageVersionOf(crd)!;
   for (const v of crdVersionsOf(crd)) {
@@ -130,6 +150,7 @@ export function registerCrdTypes(registry: ResourceRegistry, crd: KubeObject): v
       nameRule: 'subdomain',
       crd: name,
       storageVersion,
+      readStored,
     };
     if (names.shortNames) rt.shortNames = names.shortNames;
     if (names.categories) rt.categories = names.categories;

@@ -18,10 +18,14 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
 }
 
-/** The object as served under `rt`'s version: custom resources are converted by rewriting apiVersion. */
+/**
+ * A stored object as served under `rt`'s version: custom resources are read through
+ * their schema (pruning, defaults) and converted by rewriting apiVersion.
+ */
 export function present(obj: KubeObject, rt: ResourceType): KubeObject {
+  const read = rt.readStored ? rt.readStored(obj) : obj;
   const apiVersion = apiVersionOf(rt);
-  return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+  return read.apiVersion === apiVersion ? read : { ...read, apiVersion };
 }
 
 /** Reads `.spec.replicas`-style paths (the form CRD scale subresources use). */
@@ -38,10 +42,13 @@ export function setPath(obj: any, path: string, value: unknown): void {
   cur[parts[parts.length - 1]!] = value;
 }
 
-/** The part of an object whose changes bump metadata.generation: everything but metadata and status. */
-export function generationRelevant(obj: KubeObject): Record<string, unknown> {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return rest;
+/**
+ * The part of an object whose changes bump metadata.generation: everything but metadata,
+ * and but status where status is a subresource (custom resources without one count it).
+ */
+export function generationRelevant(obj: KubeObject, includeStatus = false): Record<string, unknown> {
+  const { metadata: _m, status, apiVersion: _a, kind: _k, ...rest } = obj;
+  return includeStatus ? { ...rest, status } : rest;
 }
 
 /** 5 lower-case alphanumerics, as generateName suffixes and pod names use. */

@@ -1,5 +1,6 @@
 // The resource types a sandbox cluster serves: the built-in table plus one entry per
 // served version of every Established CRD. Lookups are map hits, never scans.
+import type { KubeObject } from '../kube/types.ts';
 
 export interface ScaleSubresource {
   specReplicasPath: string;
@@ -29,6 +30,11 @@ export interface ResourceType {
   crd?: string;
   /** version objects are stored at (custom resources: the CRD's storage version) */
   storageVersion: string;
+  /**
+   * Custom resources: what reading a stored object yields — pruned and defaulted by the
+   * current schema of the version it was stored at, as a real server decodes from etcd.
+   */
+  readStored?: (stored: KubeObject) => KubeObject;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

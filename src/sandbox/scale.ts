@@ -4,6 +4,7 @@ import type { KubeObject } from '../kube/types.ts';
 import type { KubeApi, PatchType, WriteOptions } from './api.ts';
 import { badRequest, conflict, unsupportedMediaType } from './errors.ts';
 import { getPath, setPath } from './objects.ts';
+import { formatLabelSelector } from './selectors.ts';
 import { jsonPatch, mergePatch } from './patch.ts';
 import type { ResourceType } from './resources.ts';
 import { clone } from './store.ts';
@@ -11,7 +12,8 @@ import { clone } from './store.ts';
 export function scaleOf(rt: ResourceType, obj: KubeObject): KubeObject {
   const paths = rt.scale!;
   const { name, namespace, uid, resourceVersion, creationTimestamp } = obj.metadata;
-  const selector = paths.labelSelectorPath ? getPath(obj, paths.labelSelectorPath) : undefined;
+  // Built-in workloads report their spec.selector; custom resources name a path to a selector string.
+  const selector = rt.crd ? (paths.labelSelectorPath ? getPath(obj, paths.labelSelectorPath) : undefined) : formatLabelSelector(obj.spec?.selector);
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',

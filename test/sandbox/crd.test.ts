@@ -71,9 +71,11 @@ describe('sandbox CRDs and custom resources', () => {
     expect(fields).toEqual(['spec.replicas', 'spec.size']);
     const missing = await statusOf(api.custom.createNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets', body: widget('missing', {}) }));
     expect(missing.body.details.causes).toEqual([expect.objectContaining({ field: 'spec.size', reason: 'FieldValueRequired' })]);
-    // the v1alpha1 schema is looser: validation follows the requested version
+    // the v1alpha1 schema is looser: validation follows the requested version, but what is
+    // stored is read back through the storage version's schema (no conversion webhook), as
+    // a real server does: fields v1 does not declare are lost, v1 defaults appear
     const loose = await api.custom.createNamespacedCustomObject({ group: 'example.com', version: 'v1alpha1', namespace: 'default', plural: 'widgets', body: widget('loose', { anything: true }, 'example.com/v1alpha1') });
-    expect((loose as any).spec).toEqual({ anything: true });
+    expect((loose as any).spec).toEqual({ replicas: 1 });
   });
 
   it('validates on update and patch too, and keeps status to the status subresource', async () => {
@@ -115,6 +117,28 @@ describe('sandbox CRDs and custom resources', () => {
     expect(w1.apiVersion).toBe('example.com/v2');
   });
 
+  it('reads stored custom resources through the current schema: a field the new CRD drops is gone, a new default appears', async () => {
+    const gadgets = (properties: Record<string, unknown>) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', kind: 'Gadget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties } } } } }],
+      },
+    });
+    const apply = (body: unknown) => raw(c, 'PATCH', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com?fieldManager=t&force=true', body, { 'content-type': 'application/apply-patch+yaml' });
+    expect((await apply(gadgets({ colour: { type: 'string' }, size: { type: 'string' } }))).status).toBe(201);
+    await raw(c, 'POST', '/apis/example.com/v1/namespaces/default/gadgets', { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: { colour: 'red', size: 'xl' } });
+    expect((await apply(gadgets({ size: { type: 'string' }, shape: { type: 'string', default: 'round' } }))).status).toBe(200);
+    const read = await raw(c, 'GET', '/apis/example.com/v1/namespaces/default/gadgets/g');
+    expect(read.body.spec).toEqual({ size: 'xl', shape: 'round' });
+    const listed = await raw(c, 'GET', '/apis/example.com/v1/namespaces/default/gadgets');
+    expect(listed.body.items[0].spec).toEqual({ size: 'xl', shape: 'round' });
+  });
+
   it('lists thousands of custom resources in pages', async () => {
     await api.core.createNamespace({ body: { metadata: { name: 'many' } } });
     for (let i = 0; i < 10_000; i++) c.objects.put({ ...widget(`w-${String(i).padStart(5, '0')}`, { size: 'large' }, 'example.com/v2'), metadata: { name: `w-${String(i).padStart(5, '0')}`, namespace: 'many' } });
@@ -133,6 +157,8 @@ describe('sandbox CRDs and custom resources', () => {
 
   it('deletes every custom resource with its CRD and stops serving the group', async () => {
     await api.ext.deleteCustomResourceDefinition({ name: 'widgets.example.com' });
+    expect((await raw(c, 'GET', '/apis/example.com/v1')).body.resources.map((r: any) => r.name)).toEqual(['gadgets']);
+    await api.ext.deleteCustomResourceDefinition({ name: 'gadgets.example.com' });
     expect(c.store.count('example.com/widgets')).toBe(0);
     await eventually(async () => (await raw(c, 'GET', '/apis/example.com/v2/namespaces/default/widgets')).status === 404, 2000, 'CR endpoints gone');
     expect((await raw(c, 'GET', '/apis')).body.groups.map((g: any) => g.name)).not.toContain('example.com');
