@@ -82,6 +82,15 @@ describe('sandbox simulated controllers', () => {
     expect(deploy('crashy')?.status?.unavailableReplicas).toBe(1);
   });
 
+  it('makes a running pod crash when its behaviour annotation changes', async () => {
+    await api.apps.createNamespacedDeployment({ namespace: 'work', body: deployment('healthy') as any });
+    await eventually(() => deploy('healthy')?.status?.availableReplicas === 1, 3000, 'healthy deployment');
+    const pod = podsOf('healthy')[0]!;
+    c.objects.put({ ...pod, metadata: { ...pod.metadata, annotations: { 'sandbox.operator-manager.io/behavior': 'crashloop' } } });
+    await eventually(() => (podsOf('healthy')[0]?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2, 3000, 'restarts of the running pod');
+    await eventually(() => deploy('healthy')?.status?.availableReplicas === undefined, 2000, 'deployment loses availability');
+  });
+
   it('never-ready: Running but not Ready; ProgressDeadlineExceeded after spec.progressDeadlineSeconds', async () => {
     const body: any = deployment('stuck', { behavior: 'never-ready' });
     body.spec.progressDeadlineSeconds = 1;

@@ -194,7 +194,13 @@ export function startKubelet(rt: ControllerRuntime, nodes: NodePool, nodeIps: Ma
   rt.watch('/pods', (ev) => {
     const pod = ev.object;
     if (ev.type === 'DELETED') return rt.cancel(`pod:${pod.metadata.uid}`);
-    if (ev.type !== 'ADDED') return;
+    if (ev.type === 'MODIFIED') {
+      // Changing the behaviour annotation of a live pod (a test making it crash, say) restarts its life with it.
+      const before = ev.previous?.metadata.annotations?.[BEHAVIOR_ANNOTATION];
+      const after = pod.metadata.annotations?.[BEHAVIOR_ANNOTATION];
+      if (before !== after && pod.spec?.nodeName && !pod.metadata.deletionTimestamp) rt.queue(`pod:${pod.metadata.uid}`, () => lifecycle(pod));
+      return;
+    }
     rt.queue(`pod:${pod.metadata.uid}`, () => {
       let live = rt.store.get('/pods', pod.metadata.namespace, pod.metadata.name!);
       if (!live || live.metadata.uid !== pod.metadata.uid) return;
