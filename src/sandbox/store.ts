@@ -37,13 +37,12 @@ export class ObjectStore {
   private readonly buckets = new Map<string, Bucket>();
   private readonly owners = new Map<string, Set<string>>();
   private readonly listeners = new Map<string, Set<StoreListener>>();
-  private readonly history: StoreEvent[];
+  /** grows up to historyCapacity, then wraps around (a ring buffer) */
+  private readonly history: StoreEvent[] = [];
   private historyStart = 0;
   private historySize = 0;
 
-  constructor(private readonly historyCapacity = 20_000) {
-    this.history = new Array<StoreEvent>(historyCapacity);
-  }
+  constructor(private readonly historyCapacity = 20_000) {}
 
   get resourceVersion(): number {
     return this.rv;
@@ -145,7 +144,8 @@ export class ObjectStore {
 
   private emit(event: StoreEvent): void {
     if (this.historySize < this.historyCapacity) {
-      this.history[(this.historyStart + this.historySize++) % this.historyCapacity] = event;
+      this.history.push(event);
+      this.historySize++;
     } else {
       this.history[this.historyStart] = event;
       this.historyStart = (this.historyStart + 1) % this.historyCapacity;

@@ -82,3 +82,4 @@ export async function createFleetTls(fleetName = 'sandbox'): Promise<FleetTls> {
     key: forge.pki.privateKeyToPem(serverKeys.privateKey),
   };
 }
+
