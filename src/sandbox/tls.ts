@@ -82,4 +82,3 @@ export async function createFleetTls(fleetName = 'sandbox'): Promise<FleetTls> {
     key: forge.pki.privateKeyToPem(serverKeys.privateKey),
   };
 }
-
