@@ -5,6 +5,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import type { NotificationConfig } from '../../src/notifications/config.ts';
+import { enqueueApprovalNotifications } from '../../src/notifications/outbox.ts';
+import { createLogger, type Logger } from '../../src/observability/logger.ts';
+import { openDatabase, type Database } from '../../src/persistence/database.ts';
+import { createTestDatabase, type DatabaseKind } from '../helpers/databases.ts';
 
 export interface ReceivedWebhook {
   at: number;
@@ -41,7 +46,12 @@ export async function startWebhookReceiver(reply: (n: number) => WebhookReply = 
   });
   const port = await listen(server);
   receiver.url = `http://127.0.0.1:${port}`;
-  receiver.close = () => new Promise((resolve) => server.close(() => resolve()));
+  receiver.close = () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      // fetch keeps connections alive for a few seconds; do not wait for them.
+      server.closeAllConnections();
+    });
   return receiver;
 }
 
@@ -59,6 +69,11 @@ export interface ReceivedMail {
   to: string[];
   user: string | undefined;
   raw: string;
+  /** Decoded Subject header. */
+  subject: string;
+  /** Decoded text body. */
+  text: string;
+  headers: Map<string, string>;
 }
 
 export interface MailReceiver {
@@ -89,12 +104,14 @@ export async function startMailReceiver(options: MailReceiverOptions = {}): Prom
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
         messages.push({
           at: Date.now(),
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           user: typeof session.user === 'string' ? session.user : undefined,
-          raw: Buffer.concat(chunks).toString('utf8'),
+          raw,
+          ...parseMail(raw),
         });
         callback();
       });
@@ -104,6 +121,41 @@ export async function startMailReceiver(options: MailReceiverOptions = {}): Prom
     const net = server.listen(0, '127.0.0.1', () => resolve((net.address() as AddressInfo).port));
   });
   return { port, messages, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Just enough MIME for our own single-part text messages: unfolded headers, RFC 2047 words, quoted-printable or base64 body. */
+export function parseMail(raw: string): { headers: Map<string, string>; subject: string; text: string } {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
+  const headers = new Map<string, string>();
+  for (const line of head.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  const body = raw.slice(split + 4);
+  const encoding = headers.get('content-transfer-encoding')?.toLowerCase();
+  const text =
+    encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
+  const subject = (headers.get('subject') ?? '')
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, data: string) =>
+      enc.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+    );
+  return { headers, subject, text: text.replace(/\r\n/g, '\n') };
+}
+
+function decodeQuotedPrintable(text: string): string {
+  const bytes: number[] = [];
+  const soft = text.replace(/=\r?\n/g, '');
+  for (let i = 0; i < soft.length; i++) {
+    if (soft[i] === '=' && /^[0-9A-F]{2}$/i.test(soft.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(soft[i]!, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
 }
 
 function listen(server: Server): Promise<number> {
@@ -126,7 +178,7 @@ export interface WaitingApprovalInput {
 let seeded = 0;
 
 /** Creates an operator, a deployment waiting for approval and its PENDING approval; returns the approval. */
-export async function createWaitingApproval(prisma: PrismaClient, input: WaitingApprovalInput = {}) {
+export async function createWaitingApproval(prisma: Pick<PrismaClient, 'operator' | 'deployment' | 'approval'>, input: WaitingApprovalInput = {}) {
   seeded += 1;
   const operator = await prisma.operator.create({ data: { name: `prometheus-operator-${seeded}-${Date.now()}`, namespace: 'monitoring' } });
   const deployment = await prisma.deployment.create({
@@ -154,12 +206,51 @@ export async function createWaitingApproval(prisma: PrismaClient, input: Waiting
 }
 
 /** Polls `check` until it returns a truthy value (or fails after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<NonNullable<T>> {
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value) return value as NonNullable<T>;
+    if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** A waiting approval and its notifications, written in one transaction as the approval service does. */
+export async function enqueueWaitingApproval(prisma: PrismaClient, config: NotificationConfig, input: WaitingApprovalInput = {}) {
+  return prisma.$transaction(async (tx) => {
+    const approval = await createWaitingApproval(tx, input);
+    const created = await enqueueApprovalNotifications(tx, approval, config);
+    return { approval, created };
+  });
+}
+
+export interface NotificationTestDatabase extends Database {
+  /** A second client on the same database (PostgreSQL), or the same client (PGlite serves one connection). */
+  openReplicaClient(): Promise<{ prisma: PrismaClient; close(): Promise<void> }>;
+}
+
+/** A fresh database of `kind` with migrations applied. */
+export async function openNotificationDatabase(kind: DatabaseKind): Promise<NotificationTestDatabase> {
+  const test = await createTestDatabase(kind);
+  const db = await openDatabase(test.url ? { url: test.url, poolSize: 4 } : { dataDir: 'memory://' });
+  return {
+    ...db,
+    async openReplicaClient() {
+      if (!test.url) return { prisma: db.prisma, close: async () => {} };
+      const replica = await openDatabase({ url: test.url, migrate: false, poolSize: 4 });
+      return { prisma: replica.prisma, close: () => replica.close() };
+    },
+    async close() {
+      await db.close();
+      await test.drop();
+    },
+  };
+}
+
+/** A logger whose JSON lines are kept in `lines`, to check what failures log. */
+export function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { logger, lines };
 }
