@@ -37,6 +37,16 @@ export interface Config {
     /** Older keys still able to decrypt, "id:key,id:key" (ENCRYPTION_PREVIOUS_KEYS). */
     previousKeys: string;
   };
+  engine: {
+    /** Run the rollout engine in this process (ENGINE_ENABLED, default true); false = API-only replica. */
+    enabled: boolean;
+    /** This replica's name in deployment leases (ENGINE_REPLICA_ID, default host:pid:random). */
+    replicaId?: string;
+    /** How long a lease lasts without a heartbeat, ms (ENGINE_LEASE_TTL, default PT30S). */
+    leaseTtlMs: number;
+    /** How often the engine looks for work without being woken, ms (ENGINE_POLL_INTERVAL, default PT2S). */
+    pollIntervalMs: number;
+  };
   kube: {
     maxConcurrentDeployments: number;
     /** Wait-healthy timeout of a cluster step, ms. */
@@ -97,6 +107,12 @@ export function loadConfig(env: Env = process.env): Config {
       key: pick(env, ['ENCRYPTION_KEY'])?.value,
       keyId: pick(env, ['ENCRYPTION_KEY_ID'])?.value,
       previousKeys: pick(env, ['ENCRYPTION_PREVIOUS_KEYS'])?.value ?? '',
+    },
+    engine: {
+      enabled: boolVar(env, ['ENGINE_ENABLED'], true),
+      replicaId: pick(env, ['ENGINE_REPLICA_ID'])?.value,
+      leaseTtlMs: durationVar(env, ['ENGINE_LEASE_TTL'], 'PT30S'),
+      pollIntervalMs: durationVar(env, ['ENGINE_POLL_INTERVAL'], 'PT2S'),
     },
     kube: {
       maxConcurrentDeployments: intVar(env, ['MAX_CONCURRENT_DEPLOYMENTS', 'KubernetesManager__MaxConcurrentDeployments'], 10, { min: 1, max: 1000 }),

@@ -3,11 +3,29 @@
 // LISTEN/NOTIFY bridge republishes remote events into each process's bus.
 import { EventEmitter, on } from 'node:events';
 
+/** One persisted step of a deployment, as subscribers receive it. */
+export interface DeploymentEventPayload {
+  deploymentId: string;
+  /** Per-deployment sequence: 1, 2, 3… without gaps. */
+  sequence: number;
+  clusterName: string | null;
+  status: string;
+  message: string;
+  progress: number | null;
+  timestamp: Date;
+}
+
 export interface EventMap {
   /** A cluster's registration, settings or health changed. */
   clusterUpdated: { name: string };
   /** An operator's registration or versions changed. */
   operatorUpdated: { name: string };
+  /** A deployment event was committed. */
+  deploymentEvent: DeploymentEventPayload;
+  /** A deployment's status (or anything a dashboard shows) changed. */
+  deploymentUpdated: { id: string; operatorName: string; status: string };
+  /** Something the engine waits for happened (created, approved, cancel requested…). */
+  engineWake: { deploymentId?: string };
 }
 
 export type Topic = keyof EventMap;

@@ -2,7 +2,10 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { SecretBox } from '../persistence/secret-box.ts';
 import type { EventBus } from './events.ts';
+import { ApprovalService } from './approvals.ts';
 import { ClusterService, type ClusterProber } from './clusters.ts';
+import { DeploymentStore } from './deployment-store.ts';
+import { DeploymentService, type VersionChecker } from './deployments.ts';
 import { OperatorService, type SourceVersionLister } from './operators.ts';
 
 export interface ServiceDeps {
@@ -12,6 +15,7 @@ export interface ServiceDeps {
   probeCluster?: ClusterProber;
   listChartVersions?: SourceVersionLister;
   onClusterChanged?: (name: string) => void;
+  checkVersion?: VersionChecker;
 }
 
 export interface Services {
@@ -19,10 +23,17 @@ export interface Services {
   events: EventBus;
   clusters: ClusterService;
   operators: OperatorService;
+  store: DeploymentStore;
+  deployments: DeploymentService;
+  approvals: ApprovalService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
+  const store = new DeploymentStore(deps.prisma, deps.events);
   return {
+    store,
+    deployments: new DeploymentService({ prisma: deps.prisma, store, events: deps.events, checkVersion: deps.checkVersion }),
+    approvals: new ApprovalService({ prisma: deps.prisma, store, events: deps.events }),
     prisma: deps.prisma,
     events: deps.events,
     clusters: new ClusterService({

@@ -6,6 +6,8 @@ import './viewer.ts';
 import './cluster.ts';
 import './operator.ts';
 import './audit.ts';
+import './deployment.ts';
+import './approval.ts';
 
 let schema: GraphQLSchema | undefined;
 

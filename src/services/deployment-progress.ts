@@ -1,0 +1,92 @@
+// The event stream of one deployment for subscribers: persisted events after
+// `afterSequence` first, then live ones, with no gap and no duplicate across the switch,
+// ending when the deployment has ended. Live events only wake the reader; the table is the
+// truth, so an event missed in transit (another replica, a dropped notification) is read
+// from the database — the poll interval bounds how late it can be.
+import { NotFoundError } from '../domain/errors.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { isTerminal } from './deployments.ts';
+import type { DeploymentStore } from './deployment-store.ts';
+import type { DeploymentEventPayload, EventBus } from './events.ts';
+
+export interface ProgressOptions {
+  /** Read the table at least this often even without a live event (ms) [2000]. */
+  pollMs?: number;
+  /** Page size of reads [200]. */
+  pageSize?: number;
+}
+
+export async function* deploymentProgress(
+  deps: { prisma: PrismaClient; store: DeploymentStore; events: EventBus },
+  deploymentId: string,
+  afterSequence = 0,
+  { pollMs = 2000, pageSize = 200 }: ProgressOptions = {},
+): AsyncGenerator<DeploymentEventPayload> {
+  const exists = await deps.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { id: true } });
+  if (!exists) throw new NotFoundError('deployment', deploymentId);
+
+  const stop = new AbortController();
+  const live: DeploymentEventPayload[] = [];
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    wake?.();
+    wake = undefined;
+  };
+  // Listen before the first read, so nothing committed in between is missed.
+  void (async () => {
+    for await (const e of deps.events.subscribe('deploymentEvent', stop.signal)) {
+      if (e.deploymentId !== deploymentId) continue;
+      live.push(e);
+      signal();
+    }
+  })().catch(() => signal());
+
+  let last = Math.max(0, afterSequence);
+  try {
+    for (;;) {
+      // Take live events that continue the sequence; anything else sends us to the table.
+      let gap = false;
+      while (live.length > 0) {
+        const e = live.shift()!;
+        if (e.sequence <= last) continue;
+        if (e.sequence !== last + 1) {
+          gap = true;
+          live.length = 0;
+          break;
+        }
+        last = e.sequence;
+        yield e;
+        if (await ended(deps.prisma, deploymentId, e)) return;
+      }
+      if (gap || live.length === 0) {
+        const rows = await deps.store.eventsAfter(deploymentId, last, pageSize);
+        for (const e of rows) {
+          last = e.sequence;
+          yield e;
+          if (await ended(deps.prisma, deploymentId, e)) return;
+        }
+        if (rows.length === pageSize) continue;
+        const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { status: true, lastSequence: true } });
+        if (isTerminal(d.status) && d.lastSequence <= last) return;
+      }
+      if (live.length === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  } finally {
+    stop.abort();
+  }
+}
+
+/** True when `e` is the last event of a deployment that has ended. */
+async function ended(prisma: PrismaClient, deploymentId: string, e: DeploymentEventPayload): Promise<boolean> {
+  if (e.clusterName !== null || !isTerminal(e.status)) return false;
+  const d = await prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { status: true, lastSequence: true } });
+  return isTerminal(d.status) && d.lastSequence <= e.sequence;
+}
