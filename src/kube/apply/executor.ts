@@ -1,0 +1,242 @@
+// Staged server-side apply of an operator's manifests to one cluster (DESIGN §5 step 3):
+// plan (pure, plan.ts) → check namespaces → apply stage by stage, objects of a stage in
+// parallel (bounded) → wait for CRDs to be Established before the stages that need them →
+// prune what the previous release had and this one lacks. Every object gets a change
+// entry; a failure stops the run and returns what was done so far with the error.
+//
+// Conflicts with other field managers: we apply with force=true by default. The manifests
+// are the declared state of objects this product owns, so a field someone changed by hand
+// (kubectl edit, another tool) is taken back, as Flux and Argo CD do — otherwise one stray
+// edit would block every future release. Fields we do not declare stay with their owners
+// (an HPA's replicas, a CA injector's caBundle). With `force: false` a conflict fails the
+// object with 409 and the server's message naming the other manager and field.
+
+import type { KubeClient } from '../client.ts';
+import { KubeError } from '../errors.ts';
+import { groupOf, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
+import { forEachBounded } from './bounded.ts';
+import { waitForCrdsEstablished } from './crd-established.ts';
+import { identityKey, inventoryOf, kindsNeedingDiscovery, refOf } from './inventory.ts';
+import { applyChanged, liveVersions, versionOf, type LiveVersion } from './live-versions.ts';
+import { planApply, type ApplyPlan, type ApplyStage } from './plan.ts';
+import { pruneObjects } from './prune-executor.ts';
+import { FIELD_MANAGER, MANAGED_BY, OWNER_LABELS, type ApplyResult, type ChangeEntry } from './types.ts';
+
+export interface ApplyTimeouts {
+  /** How long CRDs may take to become Established. Default 60 s. */
+  crdEstablishedMs?: number;
+}
+
+export interface ApplyManifestsOptions {
+  /** Operator name (owner label; prune deletes only objects labelled with it). */
+  operatorName: string;
+  /** Release name for the release label. Default: the operator name. */
+  releaseName?: string;
+  /** Revision of the release being applied (revision label). */
+  revision: number;
+  /** The operator's namespace: given to namespaced objects without one, created when missing. */
+  namespace: string;
+  /** Inventory of the release installed before; objects of it missing from the new set are pruned. Default: none. */
+  previousInventory?: readonly ObjectRef[];
+  signal?: AbortSignal;
+  timeouts?: ApplyTimeouts;
+  /** Objects applied at once within a stage. Default 8. */
+  concurrency?: number;
+  /** Take over fields other managers own (see the file comment). Default true. */
+  force?: boolean;
+  /** Delete namespaces the previous release had and this one lacks. Default false. */
+  pruneNamespaces?: boolean;
+  /** First poll interval while waiting for CRDs. Default 200 ms. */
+  establishedPollMs?: number;
+  /** Called with each change entry as it happens (progress events). */
+  onChange?: (entry: ChangeEntry) => void;
+}
+
+export interface ApplyStats {
+  /** Requests sent to the cluster during this apply, retries included. */
+  requests: number;
+  retries: number;
+  /** Bytes of request bodies sent. */
+  bytesSent: number;
+  /** Polls made while waiting for CRDs to be Established (0 when the apply answers already said so). */
+  establishedPolls: number;
+  durationMs: number;
+}
+
+export interface ApplyManifestsResult extends ApplyResult {
+  /**
+   * What the cluster may now hold for this release — to store and prune from next time.
+   * Success: the new inventory. Failure: the new objects applied so far plus everything of
+   * the previous inventory not yet pruned, so nothing becomes untracked.
+   */
+  inventory: ObjectRef[];
+  /** The plan that was executed (absent when planning failed). */
+  plan?: ApplyPlan;
+  stats: ApplyStats;
+}
+
+const DEFAULTS = { concurrency: 8, force: true, establishedPollMs: 200, crdEstablishedMs: 60_000 };
+
+/** Applies `objects` to the cluster of `client`. Never throws for cluster errors: they come back in `error`. */
+export async function applyManifests(client: KubeClient, objects: readonly KubeObject[], options: ApplyManifestsOptions): Promise<ApplyManifestsResult> {
+  const started = Date.now();
+  const before = { ...client.stats };
+  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
+  const call = options.signal ? { signal: options.signal } : {};
+  const changes: ChangeEntry[] = [];
+  const record = (entry: ChangeEntry) => {
+    changes.push(entry);
+    options.onChange?.(entry);
+  };
+  const previous = options.previousInventory ?? [];
+  const applied: ObjectRef[] = [];
+  let establishedPolls = 0;
+  let plan: ApplyPlan | undefined;
+  const finish = (error?: Error, inventory?: ObjectRef[]): ApplyManifestsResult => ({
+    changes,
+    inventory: inventory ?? inventoryOf([...applied, ...previous]),
+    ...(plan ? { plan } : {}),
+    ...(error ? { error } : {}),
+    stats: {
+      requests: client.stats.requests - before.requests,
+      retries: client.stats.retries - before.retries,
+      bytesSent: client.stats.bytesSent - before.bytesSent,
+      establishedPolls,
+      durationMs: Date.now() - started,
+    },
+  });
+
+  try {
+    plan = await planWithDiscovery(client, objects, options);
+    const [versions] = await Promise.all([
+      liveVersions(client, plan.stages.flatMap((s) => s.objects), { operatorName: options.operatorName, concurrency, ...call }),
+      ensureNamespaces(client, plan.requiredNamespaces, options, record),
+    ]);
+    const answers = new Map<KubeObject, KubeObject>();
+    for (const stage of plan.stages) {
+      const error = await applyStage(client, stage, versions, { ...options, concurrency }, { record, applied, answers });
+      if (error) return finish(error);
+      if (stage.waitForEstablished) {
+        const crds = stage.objects.map((o) => answers.get(o) ?? o);
+        establishedPolls += await waitForCrdsEstablished(client, crds, {
+          timeoutMs: options.timeouts?.crdEstablishedMs ?? DEFAULTS.crdEstablishedMs,
+          pollMs: options.establishedPollMs ?? DEFAULTS.establishedPollMs,
+          concurrency,
+          ...call,
+        });
+        for (const crd of stage.objects) client.discovery.learnFromCrd(crd);
+      }
+    }
+  } catch (err) {
+    return finish(err as Error);
+  }
+
+  const prune = await pruneObjects(client, previous, plan.inventory, {
+    operatorName: options.operatorName,
+    concurrency,
+    record,
+    ...call,
+    ...(options.pruneNamespaces !== undefined ? { pruneNamespaces: options.pruneNamespaces } : {}),
+  });
+  return finish(prune.error, prune.error ? inventoryOf([...plan.inventory, ...prune.remaining]) : plan.inventory);
+}
+
+/** Plans, asking discovery for the scope of kinds neither built in nor defined by a CRD of the set. */
+async function planWithDiscovery(client: KubeClient, objects: readonly KubeObject[], options: ApplyManifestsOptions): Promise<ApplyPlan> {
+  const scopes = new Map<string, boolean>();
+  await Promise.all(
+    kindsNeedingDiscovery(objects).map(async (ref) => {
+      const info = await client.discovery.resourceFor(ref.apiVersion, ref.kind, options.signal);
+      if (info) scopes.set(`${ref.apiVersion}/${ref.kind}`, info.namespaced);
+    }),
+  );
+  const plan = planApply(objects, {
+    operatorName: options.operatorName,
+    revision: options.revision,
+    namespace: options.namespace,
+    ...(options.releaseName ? { releaseName: options.releaseName } : {}),
+    isNamespaced: (ref) => scopes.get(`${ref.apiVersion}/${ref.kind}`),
+  });
+  // Custom resources of CRDs in this set are applied before discovery lists them.
+  for (const stage of plan.stages) if (stage.name === 'crds') stage.objects.forEach((crd) => client.discovery.learnFromCrd(crd));
+  return plan;
+}
+
+/**
+ * Namespaces that namespaced objects need and no Namespace object of the set creates: the
+ * operator's namespace is created when missing (labelled as ours, never pruned); any
+ * other missing one fails the apply before anything is written.
+ */
+async function ensureNamespaces(client: KubeClient, required: readonly string[], options: ApplyManifestsOptions, record: (e: ChangeEntry) => void): Promise<void> {
+  const call = options.signal ? { signal: options.signal } : {};
+  const missing: string[] = [];
+  await Promise.all(
+    required.map(async (name) => {
+      if (!(await client.get({ apiVersion: 'v1', kind: 'Namespace', name }, call))) missing.push(name);
+    }),
+  );
+  const others = missing.filter((ns) => ns !== options.namespace).sort();
+  if (others.length > 0) {
+    throw new KubeError({
+      kind: 'NOT_FOUND',
+      clusterName: client.clusterName,
+      reason: 'NotFound',
+      detail: `namespace${others.length > 1 ? 's' : ''} ${others.join(', ')} do${others.length > 1 ? '' : 'es'} not exist and the manifests do not create ${others.length > 1 ? 'them' : 'it'}`,
+    });
+  }
+  if (!missing.includes(options.namespace)) return;
+  const labels = { [OWNER_LABELS.managedBy]: MANAGED_BY, [OWNER_LABELS.operator]: options.operatorName };
+  const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: options.namespace, labels } };
+  await client.apply(ns, { ...call, fieldManager: FIELD_MANAGER, force: options.force ?? DEFAULTS.force });
+  record({ subject: subjectOf(ns), action: 'created', message: "operator's namespace did not exist" });
+}
+
+/** Applies one stage; returns the first error (after letting started objects finish). */
+async function applyStage(
+  client: KubeClient,
+  stage: ApplyStage,
+  versions: ReadonlyMap<string, LiveVersion>,
+  options: ApplyManifestsOptions & { concurrency: number },
+  out: {
+    record: (e: ChangeEntry) => void;
+    /** Refs applied successfully, appended to. */
+    applied: ObjectRef[];
+    /** The server's answers for CRDs (their status says whether they are Established), keyed by planned object. */
+    answers: Map<KubeObject, KubeObject>;
+  },
+): Promise<Error | undefined> {
+  const { record, applied, answers } = out;
+  let error: Error | undefined;
+  await forEachBounded(
+    stage.objects,
+    options.concurrency,
+    async (obj) => {
+      const subject = subjectOf(obj);
+      try {
+        const res = await client.apply(obj, {
+          fieldManager: FIELD_MANAGER,
+          force: options.force ?? DEFAULTS.force,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        if (isCrd(obj)) answers.set(obj, res.object);
+        applied.push(refOf(obj));
+        record({ subject, ...changeOf(res.created, versions.get(identityKey(refOf(obj))), versionOf(res.object.metadata)) });
+      } catch (err) {
+        record({ subject, action: 'failed', message: (err as Error).message });
+        error ??= err as Error;
+      }
+    },
+    () => error !== undefined || options.signal?.aborted === true,
+  );
+  if (!error && options.signal?.aborted) error = new KubeError({ kind: 'ABORTED', clusterName: client.clusterName, detail: 'apply cancelled' });
+  return error;
+}
+
+/** created (answer 201) / configured / unchanged; an object that existed without our labels was adopted (a change). */
+function changeOf(created: boolean, before: LiveVersion | undefined, after: LiveVersion): Pick<ChangeEntry, 'action' | 'message'> {
+  if (created) return { action: 'created' };
+  if (before === undefined) return { action: 'configured', message: 'adopted: existed without the owner labels of this operator' };
+  return applyChanged(before, after) ? { action: 'configured' } : { action: 'unchanged' };
+}
+
+const isCrd = (obj: KubeObject) => obj.kind === 'CustomResourceDefinition' && groupOf(obj.apiVersion) === 'apiextensions.k8s.io';
