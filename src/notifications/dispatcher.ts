@@ -16,7 +16,7 @@ import { postWebhook } from './webhook.ts';
 
 /** How notifications leave the process; replaceable in tests. */
 export interface Senders {
-  webhook(url: string, payload: WebhookPayload, signal: AbortSignal): Promise<void>;
+  webhook(url: string, payload: WebhookPayload, options: { signal: AbortSignal; notificationId: string }): Promise<void>;
   email(to: string, content: EmailContent): Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export class NotificationDispatcher {
     this.stopGraceMs = options.stopGraceMs ?? 15_000;
     this.secrets = secretsOf(options.config);
     this.senders = {
-      webhook: options.senders?.webhook ?? ((url, payload, signal) => postWebhook(url, payload, { signal })),
+      webhook: options.senders?.webhook ?? ((url, payload, sendOptions) => postWebhook(url, payload, sendOptions)),
       email: options.senders?.email ?? ((to, content) => this.smtp().send(to, content)),
     };
   }
@@ -178,9 +178,9 @@ export class NotificationDispatcher {
   private async send(row: ClaimedNotification, message: ReturnType<typeof approvalMessage>): Promise<void> {
     switch (row.channel) {
       case 'WEBHOOK':
-        return this.senders.webhook(row.target, message.payload, this.shutdown.signal);
+        return this.senders.webhook(row.target, message.payload, { signal: this.shutdown.signal, notificationId: row.id });
       case 'EMAIL':
-        return this.senders.email(row.target, { subject: message.subject, text: message.emailText, approvalId: message.payload.approval.id });
+        return this.senders.email(row.target, { subject: message.subject, text: message.emailText, approvalId: message.payload.approval.id, notificationId: row.id });
       default:
         throw new DeliveryError(`unknown channel ${row.channel}`);
     }

@@ -9,6 +9,8 @@ export interface EmailContent {
   text: string;
   /** Sent as X-Operator-Manager-Approval, for mail filters. */
   approvalId: string;
+  /** Makes the Message-ID stable across retries, so that a message sent twice shows once. */
+  notificationId: string;
 }
 
 export interface EmailSender {
@@ -45,6 +47,7 @@ export function createEmailSender(settings: EmailSettings, options: EmailSenderO
           to,
           subject: content.subject,
           text: content.text,
+          messageId: `<${content.notificationId}@operator-manager>`,
           headers: { 'X-Operator-Manager-Approval': content.approvalId },
         });
       } catch (err) {

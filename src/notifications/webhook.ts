@@ -9,6 +9,8 @@ export interface WebhookOptions {
   timeoutMs?: number;
   /** Aborts the request (dispatcher shutdown). */
   signal?: AbortSignal;
+  /** Sent as X-Operator-Manager-Notification: the same on every retry, so a receiver can drop duplicates. */
+  notificationId?: string;
 }
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -22,7 +24,11 @@ export async function postWebhook(url: string, payload: WebhookPayload, options:
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'operator-manager-notifications' },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'operator-manager-notifications',
+        ...(options.notificationId ? { 'x-operator-manager-notification': options.notificationId } : {}),
+      },
       body: JSON.stringify(payload),
       redirect: 'manual',
       signal,

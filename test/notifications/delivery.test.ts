@@ -8,6 +8,7 @@ import { notificationsOf } from '../../src/notifications/query.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { DATABASE_KINDS } from '../helpers/databases.ts';
 import {
+  capturingLogger,
   createWaitingApproval,
   enqueueWaitingApproval,
   eventually,
@@ -127,6 +128,9 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
       const records = await notificationsOf(db.prisma, approval.id);
       return records.every((r) => r.status === 'SENT') && records;
     });
+    // Stable identities across retries, so receivers can drop a duplicate.
+    expect(hook.notificationId).toBe(sent.find((r) => r.channel === 'WEBHOOK')?.id);
+    expect(email.headers.get('message-id')).toBe(`<${sent.find((r) => r.channel === 'EMAIL')?.id}@operator-manager>`);
     expect(sent.map((r) => [r.channel, r.attempts, r.lastError, r.sentAt instanceof Date])).toEqual([
       ['EMAIL', 1, null, true],
       ['WEBHOOK', 1, null, true],
@@ -190,8 +194,10 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
   it('delivers each notification exactly once with two dispatchers (replicas) polling the same database', async () => {
     const replica = await db.openReplicaClient();
     const config = configWith({ NOTIFY_POLL_INTERVAL: 'PT0.05S', NOTIFY_EMAIL_TO: 'ops@example.com' });
-    startDispatcher(config, { concurrency: 3 });
-    const other = new NotificationDispatcher({ prisma: replica.prisma, config, logger: createLogger('silent'), concurrency: 3 });
+    const first = capturingLogger();
+    const second = capturingLogger();
+    startDispatcher(config, { concurrency: 3, logger: first.logger });
+    const other = new NotificationDispatcher({ prisma: replica.prisma, config, logger: second.logger, concurrency: 3 });
     running.push(other);
     other.start();
     const approvals = [];
@@ -200,6 +206,10 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(webhook.received.map((r) => r.body.approval.id).sort()).toEqual([...approvals].sort());
     expect(mail.messages).toHaveLength(12);
+    // Both took part (each may hold only 3 deliveries at a time), and together sent each row once.
+    const sentBy = [first, second].map(({ lines }) => lines.filter((l) => l.msg === 'notification sent').length);
+    expect(sentBy[0]! + sentBy[1]!).toBe(24);
+    expect(Math.min(...sentBy)).toBeGreaterThan(0);
     await Promise.all(running.splice(0).map((d) => d.stop()));
     await replica.close();
   });

@@ -15,6 +15,7 @@ export interface ReceivedWebhook {
   at: number;
   path: string;
   contentType: string | undefined;
+  notificationId: string | undefined;
   body: { text: string; approval: Record<string, unknown> };
 }
 
@@ -40,7 +41,13 @@ export async function startWebhookReceiver(reply: (n: number) => WebhookReply = 
     receiver.requests += 1;
     const answer = reply(receiver.requests);
     if (answer.status >= 200 && answer.status < 300) {
-      receiver.received.push({ at: Date.now(), path: req.url ?? '', contentType: req.headers['content-type'], body: JSON.parse(text) });
+      receiver.received.push({
+        at: Date.now(),
+        path: req.url ?? '',
+        contentType: req.headers['content-type'],
+        notificationId: req.headers['x-operator-manager-notification'] as string | undefined,
+        body: JSON.parse(text),
+      });
     }
     res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.body ?? '');
   });
