@@ -124,6 +124,12 @@ export class ClusterTransport {
 
     return new Promise<RawResponse>((resolve, reject) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      let request: http.ClientRequest | undefined;
+      const onAbort = () => {
+        finish(abortedError(this.clusterName, operation, req.signal!));
+        request?.destroy();
+      };
       const finish = (err: KubeError | undefined, res?: RawResponse) => {
         if (settled) return;
         settled = true;
@@ -132,7 +138,7 @@ export class ClusterTransport {
         if (err) reject(err);
         else resolve(res!);
       };
-      const request = mod.request(url, { method: req.method, headers, agent: this.agent }, (res) => {
+      const onResponse = (res: http.IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', (err) => finish(fromSocketError(err, this.clusterName, operation)));
@@ -142,15 +148,17 @@ export class ClusterTransport {
           if (status >= 200 && status < 300) return finish(undefined, { status, text, bytesSent: body?.length ?? 0 });
           finish(httpError(this.clusterName, operation, status, text, res.headers['retry-after']));
         });
-      });
-      const timer = setTimeout(() => {
-        finish(new KubeError({ kind: 'TIMEOUT', clusterName: this.clusterName, operation, detail: `no answer within ${timeoutMs} ms` }));
-        request.destroy();
-      }, timeoutMs);
-      const onAbort = () => {
-        finish(abortedError(this.clusterName, operation, req.signal!));
-        request.destroy();
       };
+      try {
+        request = mod.request(url, { method: req.method, headers, agent: this.agent }, onResponse);
+      } catch (err) {
+        // TLS material that cannot be parsed (a bad client key) throws while connecting.
+        return finish(fromSocketError(err, this.clusterName, operation));
+      }
+      timer = setTimeout(() => {
+        finish(new KubeError({ kind: 'TIMEOUT', clusterName: this.clusterName, operation, detail: `no answer within ${timeoutMs} ms` }));
+        request?.destroy();
+      }, timeoutMs);
       req.signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', (err) => finish(fromSocketError(err, this.clusterName, operation)));
       request.end(body);

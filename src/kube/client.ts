@@ -91,8 +91,13 @@ export class KubeClient {
 
   /** A client from kubeconfig YAML (already decrypted). http:// servers are accepted (see loadKubeConfig). */
   static async fromKubeconfig(clusterName: string, kubeconfigYaml: string, options: KubeClientOptions = {}): Promise<KubeClient> {
-    const kc = loadKubeConfig(kubeconfigYaml);
-    const transport = await ClusterTransport.create(clusterName, kc, options);
+    let transport: ClusterTransport;
+    try {
+      transport = await ClusterTransport.create(clusterName, loadKubeConfig(kubeconfigYaml), options);
+    } catch {
+      // The loader's own message can quote the kubeconfig (YAML snippets, PEM errors): not repeated.
+      throw new Error(`kubeconfig of cluster ${clusterName} cannot be loaded by the Kubernetes client (check its server, certificate and key data)`);
+    }
     return new KubeClient(clusterName, transport, options.retry ?? {}, options.discovery ?? {});
   }
 

@@ -96,9 +96,8 @@ export function createClusterProber(options: ProbeOptions = {}) {
     let client: KubeClient;
     try {
       client = await KubeClient.fromKubeconfig(clusterName, kubeconfig.yaml, { retry: { attempts: 1 } });
-    } catch {
-      // The loader's message may quote the kubeconfig (YAML error snippets): not repeated here.
-      throw new ValidationError('kubeconfig cannot be loaded by the Kubernetes client (check its certificate and key data)', ['input.kubeconfig']);
+    } catch (err) {
+      throw new ValidationError((err as Error).message, ['input.kubeconfig']);
     }
     try {
       return await readClusterState(client, options);

@@ -52,6 +52,16 @@ describe('probeCluster (registration)', () => {
     expect(bad.message).not.toContain(secret);
   });
 
+  it('rejects a client certificate that cannot be read, without quoting it', async () => {
+    const c = fleet.cluster('dev-1');
+    const junk = Buffer.from('not-a-certificate-secret-material').toString('base64');
+    const kubeconfig = c.kubeconfig.replace(/^(\s*)token: .*$/m, (_line, indent: string) => `${indent}client-certificate-data: ${junk}\n${indent.replace(/^\n/, '')}client-key-data: ${junk}`);
+    const err = await validationError(quick(checkKubeconfig(kubeconfig), 'dev-1'));
+    expect(err.fields).toEqual(['input.kubeconfig']);
+    expect(err.message).not.toContain(junk);
+    expect(err.message).not.toContain('secret-material');
+  });
+
   it('reports a TLS failure (a CA that did not sign the server) as unreachable, naming TLS', async () => {
     const other = await startSandbox({ clusters: [{ name: 'x' }] });
     try {

@@ -1,0 +1,107 @@
+// Waiting for an operator to become healthy after an apply (DESIGN §5 step 4): poll the
+// live health until HEALTHY; stop at once when an object has clearly failed — waiting out
+// the timeout on a known failure is what DESIGN §5 rules out — and on timeout name every
+// object that is still not healthy, with its own message.
+
+import type { KubeClient } from '../client.ts';
+import { sleep } from '../client-retry.ts';
+import { KubeError } from '../errors.ts';
+import { groupOf, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
+import type { OperatorHealth } from './assess.ts';
+import { keyOf, readLiveHealth, type ReadHealthOptions } from './live.ts';
+
+export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse'> {
+  /** Give up after this long. Default 5 minutes. */
+  timeoutMs?: number;
+  /** Time between polls. Default 2 s. */
+  intervalMs?: number;
+  /** Called with every assessment (progress events: "2 of 5 objects not healthy…"). */
+  onProgress?: (health: OperatorHealth) => void;
+}
+
+export type WaitOutcome = 'healthy' | 'failed' | 'timeout';
+
+export interface WaitForHealthyResult extends OperatorHealth {
+  outcome: WaitOutcome;
+  elapsedMs: number;
+  polls: number;
+}
+
+// Kinds whose health does not change once healthy (nothing but a new apply changes them):
+// read once, not on every poll — CRDs alone can be megabytes.
+const STABLE_KINDS = new Set([
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'rbac.authorization.k8s.io/Role',
+  'rbac.authorization.k8s.io/RoleBinding',
+  '/ServiceAccount',
+  '/ConfigMap',
+  '/Secret',
+]);
+
+const isStable = (o: { apiVersion: string; kind: string }) => STABLE_KINDS.has(`${groupOf(o.apiVersion)}/${o.kind}`);
+
+/**
+ * Polls until the operator is healthy, has clearly failed, or the timeout passes. Read
+ * errors (cluster briefly unreachable) do not end the wait; they are reported if the
+ * timeout comes first. An aborted signal rejects with KubeError ABORTED.
+ */
+export async function waitForHealthy(client: KubeClient, inventory: readonly ObjectRef[], options: WaitForHealthyOptions = {}): Promise<WaitForHealthyResult> {
+  const { timeoutMs = 300_000, intervalMs = 2_000, onProgress, ...readOptions } = options;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const reuse = new Map<string, KubeObject>();
+  let last: OperatorHealth | undefined;
+  let lastError: Error | undefined;
+  let polls = 0;
+  const done = (outcome: WaitOutcome, health: OperatorHealth): WaitForHealthyResult => ({ ...health, outcome, elapsedMs: Date.now() - started, polls });
+
+  for (;;) {
+    polls++;
+    try {
+      const { health, objects } = await readLiveHealth(client, inventory, { ...readOptions, reuse });
+      last = health;
+      lastError = undefined;
+      onProgress?.(health);
+      if (health.status === 'HEALTHY') return done('healthy', health);
+      if (health.failed) return done('failed', health);
+      rememberStable(health, objects, reuse);
+    } catch (err) {
+      if (err instanceof KubeError && err.kind === 'ABORTED') throw err;
+      if (options.signal?.aborted) throw abortError(client, options.signal);
+      lastError = err as Error;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) return done('timeout', timedOut(last, lastError, timeoutMs, inventory.length));
+    try {
+      await sleep(Math.min(intervalMs, left), options.signal);
+    } catch {
+      throw abortError(client, options.signal!);
+    }
+  }
+}
+
+/** Objects of stable kinds that were healthy are not read again (see STABLE_KINDS). */
+function rememberStable(health: OperatorHealth, objects: readonly KubeObject[], reuse: Map<string, KubeObject>): void {
+  const healthy = new Set(health.results.filter((r) => r.status === 'HEALTHY').map((r) => r.subject));
+  for (const obj of objects) if (isStable(obj) && healthy.has(subjectOf(obj))) reuse.set(keyOf(obj), obj);
+}
+
+function timedOut(last: OperatorHealth | undefined, lastError: Error | undefined, timeoutMs: number, total: number): OperatorHealth {
+  const after = `timed out after ${formatDuration(timeoutMs)}`;
+  if (!last) {
+    return { status: 'UNKNOWN', message: `${after}: health could not be read (${lastError?.message ?? 'no answer'})`, results: [], counts: { HEALTHY: 0, PROGRESSING: 0, UNKNOWN: total, DEGRADED: 0, UNHEALTHY: 0 } };
+  }
+  const waiting = last.results.filter((r) => r.status !== 'HEALTHY');
+  const readError = lastError ? `; last read failed: ${lastError.message}` : '';
+  return { ...last, message: `${after} waiting for ${waiting.length} of ${last.results.length} objects to become healthy: ${waiting.map((r) => r.message).join('; ')}${readError}` };
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+function abortError(client: KubeClient, signal: AbortSignal): KubeError {
+  return new KubeError({ kind: 'ABORTED', clusterName: client.clusterName, detail: signal.reason instanceof Error ? signal.reason.message : 'wait for healthy cancelled' });
+}
