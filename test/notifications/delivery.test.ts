@@ -191,6 +191,21 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
     await slow.close();
   });
 
+  it('stop() aborts a webhook request that outlasts the grace period and leaves it to be retried', async () => {
+    const hanging = await startSlowReceiver(20_000);
+    const config = configWith({ NOTIFY_WEBHOOK_URLS: hanging.url });
+    const dispatcher = startDispatcher(config, { stopGraceMs: 200 });
+    const { approval } = await enqueueWaitingApproval(db.prisma, config);
+    dispatcher.wake();
+    await eventually(() => hanging.started > 0);
+    const stopping = Date.now();
+    await dispatcher.stop();
+    expect(Date.now() - stopping).toBeLessThan(5000);
+    const webhookRecord = (await notificationsOf(db.prisma, approval.id)).find((r) => r.channel === 'WEBHOOK');
+    expect(webhookRecord).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'interrupted by shutdown' });
+    await hanging.close();
+  });
+
   it('delivers each notification exactly once with two dispatchers (replicas) polling the same database', async () => {
     const replica = await db.openReplicaClient();
     const config = configWith({ NOTIFY_POLL_INTERVAL: 'PT0.05S', NOTIFY_EMAIL_TO: 'ops@example.com' });
