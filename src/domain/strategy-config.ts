@@ -375,7 +375,7 @@ export function resolveStrategyConfig(
 ): ResolvedStrategyConfig {
   const prefix = options.fieldPrefix ?? 'input.strategyConfig';
   const errors = new ValidationErrors();
-  if (!(strategy in STRATEGY_SECTIONS)) {
+  if (!Object.hasOwn(STRATEGY_SECTIONS, strategy)) {
     errors.add('input.strategy', `must be one of ${Object.keys(STRATEGY_SECTIONS).join(', ')} (got ${JSON.stringify(strategy)})`);
     errors.throwIfAny();
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../../src/domain/model.ts';
-import { resolveStrategyConfig, type StrategyConfigInput, type TargetCluster } from '../../src/domain/strategy-config.ts';
+import { resolveStrategyConfig, type ResolvedBlueGreenConfig, type StrategyConfigInput, type TargetCluster } from '../../src/domain/strategy-config.ts';
+import { retirementDueAt } from '../../src/rollout/strategies/index.ts';
 import {
   canaryPercentages,
   canaryStagePasses,
@@ -66,9 +67,10 @@ describe('canary stages', () => {
   ])('percentages from %i %% by %i %% → %j', (initial, increment, expected) => expect(canaryPercentages(initial, increment)).toEqual(expected));
 
   it('computes ceil(total × pct / 100) without floating-point drift', () => {
-    expect(clustersAtPercentage(100, 29)).toBe(29);
-    expect(clustersAtPercentage(100, 57)).toBe(57);
+    expect(clustersAtPercentage(25, 28)).toBe(7);
+    expect(clustersAtPercentage(50, 56)).toBe(28);
     expect(clustersAtPercentage(7, 15)).toBe(2);
+    expect(canaryStages(25, 28, 28).map((s) => s.cumulative)).toEqual([7, 14, 21, 25]);
   });
 
   it('labels a merged stage with the highest percentage it stands for', () => {
@@ -189,6 +191,11 @@ describe('direct, rolling and blue-green waves', () => {
       onClusterFailure: 'stop',
       blueGreen: { blueNamespace: 'ops', greenNamespace: 'ops-green', autoSwitch: false, monitoringPeriodMs: 60_000, retentionPeriodMs: 86_400_000 },
     });
+  });
+
+  it('schedules the retirement of the old color retentionPeriod after the switch', () => {
+    const config = resolveStrategyConfig('BLUE_GREEN', { blueGreen: { retentionPeriod: 'PT36H' } }, { targetClusters: fleet(1), operatorNamespace: 'ops' });
+    expect(retirementDueAt(new Date('2025-03-01T12:00:00Z'), config as ResolvedBlueGreenConfig).toISOString()).toBe('2025-03-03T00:00:00.000Z');
   });
 
   it('is deterministic', () => {

@@ -133,6 +133,11 @@ describe('validation names each bad field', () => {
     expect(err.message).toContain(message);
   });
 
+  it.each(['LINEAR', 'toString'])('refuses the strategy %s', (strategy) => {
+    const err = rejection(strategy as DeploymentStrategy, undefined);
+    expect(err.fields).toEqual(['input.strategy']);
+  });
+
   it('asks for greenNamespace when the default would be too long', () => {
     const err = rejection('BLUE_GREEN', {}, { ...context, operatorNamespace: 'n'.repeat(60) });
     expect(err.fields).toEqual([`${F}.blueGreen.greenNamespace`]);
@@ -179,6 +184,7 @@ describe('stored form', () => {
     [null, /not an object/],
     [{ version: 2, strategy: 'DIRECT', clusterOrder: ['a'] }, /version must be 1/],
     [{ version: 1, strategy: 'LINEAR', clusterOrder: ['a'] }, /LINEAR/],
+    [{ version: 1, strategy: 'constructor', clusterOrder: ['a'] }, /constructor/],
     [{ version: 1, strategy: 'DIRECT', clusterOrder: 'a' }, /clusterOrder/],
     [{ version: 1, strategy: 'DIRECT', clusterOrder: [] }, /at least one cluster/],
     [{ version: 1, strategy: 'DIRECT', clusterOrder: ['a', 'a'] }, /more than once/],

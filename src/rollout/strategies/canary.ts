@@ -30,7 +30,7 @@ export function canaryPercentages(initialPercentage: number, incrementPercentage
   return out;
 }
 
-/** ceil(total × pct / 100) in integer arithmetic (100 × 0.29 would be 29.000000000000004, whose ceil is 30). */
+/** ceil(total × pct / 100) in integer arithmetic: 25 × 0.28 is 7.000000000000001 in floating point, whose ceil is 8. */
 export function clustersAtPercentage(total: number, percentage: number): number {
   return Math.floor((total * percentage + 99) / 100);
 }

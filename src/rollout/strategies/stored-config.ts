@@ -82,7 +82,7 @@ export function fromStoredStrategyConfig(json: unknown): ResolvedStrategyConfig 
   if (!isRecord(json)) return fail('not an object');
   const { version, strategy, clusterOrder, ...sections } = json;
   if (version !== 1) fail(`version must be 1 (got ${JSON.stringify(version)})`);
-  if (typeof strategy !== 'string' || !(strategy in STRATEGY_SECTIONS)) fail(`strategy ${JSON.stringify(strategy)} is not a strategy`);
+  if (typeof strategy !== 'string' || !Object.hasOwn(STRATEGY_SECTIONS, strategy)) fail(`strategy ${JSON.stringify(strategy)} is not a strategy`);
   if (!Array.isArray(clusterOrder) || clusterOrder.some((n) => typeof n !== 'string')) fail('clusterOrder must be a list of cluster names');
   const order = clusterOrder as string[];
   try {
