@@ -4,6 +4,7 @@ import { resolveStrategyConfig, type ResolvedBlueGreenConfig, type StrategyConfi
 import { retirementDueAt } from '../../src/rollout/strategies/index.ts';
 import {
   canaryPercentages,
+  canaryStageCannotPass,
   canaryStagePasses,
   canaryStages,
   clustersAtPercentage,
@@ -90,7 +91,7 @@ describe('canary stages', () => {
     p.waves.forEach((w) => expect(w.evaluation!.clusters).toEqual(p.clusters.slice(0, w.clustersDoneAfter)));
     expect(p.waves.map((w) => w.evaluation!.percentage)).toEqual([10, 30, 50, 70, 90, 100]);
     expect(p.waves[1]).toMatchObject({ parallelism: 4, onClusterFailure: 'stop', label: 'stage 2 of 6: 30 % (6 of 20 clusters)' });
-    expect(p.waves[0]!.evaluation).toMatchObject({ periodMs: 300_000, intervalMs: 30_000, successThreshold: 0.95, rounds: 10 });
+    expect(p.waves[0]!.evaluation).toMatchObject({ periodMs: 300_000, intervalMs: 30_000, successThreshold: 0.95, rounds: 10, expectedSamples: 20 });
   });
 
   it('counts evaluation rounds as floor(period / interval)', () => {
@@ -116,6 +117,20 @@ describe('canary threshold', () => {
   ])('%i of %i healthy at threshold %d → %s', (healthy, total, threshold, passes) => {
     expect(canaryStagePasses({ healthy, total }, threshold)).toBe(passes);
     expect(canaryStagePasses(samples(healthy, total), threshold)).toBe(passes);
+  });
+
+  it.each([
+    // healthy so far, taken so far, expected in the period, threshold, cannot pass any more
+    [0, 1, 20, 0.95, false],
+    [18, 19, 20, 0.95, false],
+    [17, 19, 20, 0.95, true],
+    [0, 2, 20, 0.95, true],
+    [0, 0, 20, 0.95, false],
+    [5, 10, 10, 0.5, false],
+    [4, 10, 10, 0.5, true],
+    [20, 25, 20, 0.8, false],
+  ])('%i of %i healthy with %i expected at %d: cannot pass = %s', (healthy, total, expected, threshold, hopeless) => {
+    expect(canaryStageCannotPass({ healthy, total }, expected, threshold)).toBe(hopeless);
   });
 
   it.each([

@@ -63,6 +63,19 @@ export function canaryStagePasses(samples: readonly boolean[] | SampleCount, thr
   return healthy / total >= threshold;
 }
 
+/**
+ * Whether a stage can no longer pass: even if every sample still to come were healthy,
+ * the share would stay below the threshold. The engine may then fail the stage at once
+ * instead of waiting out the evaluation period on a known failure. A stage never passes
+ * early: it must be watched for its whole period.
+ */
+export function canaryStageCannotPass(soFar: readonly boolean[] | SampleCount, expectedSamples: number, threshold: number): boolean {
+  const { healthy, total } = countSamples(soFar);
+  const best = healthy + Math.max(0, expectedSamples - total);
+  const outOf = Math.max(expectedSamples, total);
+  return outOf > 0 && best / outOf < threshold;
+}
+
 export function countSamples(samples: readonly boolean[] | SampleCount): SampleCount {
   const count = Array.isArray(samples)
     ? { healthy: samples.filter(Boolean).length, total: samples.length }
@@ -94,6 +107,7 @@ export function planCanary(config: ResolvedCanaryConfig, clusters: readonly Targ
         successThreshold: config.successThreshold,
         clusters: ordered.slice(0, stage.cumulative),
         rounds,
+        expectedSamples: rounds * stage.cumulative,
         percentage: stage.percentage,
       },
       clustersDoneAfter: stage.cumulative,

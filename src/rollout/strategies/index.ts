@@ -10,6 +10,7 @@ export { planDirect } from './direct.ts';
 export { planRolling } from './rolling.ts';
 export {
   canaryPercentages,
+  canaryStageCannotPass,
   canaryStagePasses,
   canaryStages,
   clustersAtPercentage,

@@ -18,6 +18,8 @@ export interface CanaryEvaluation {
   clusters: string[];
   /** Rounds of samples in the period: floor(period / interval), at least 1. */
   rounds: number;
+  /** rounds × clusters: the samples a full evaluation takes (for canaryStageCannotPass). */
+  expectedSamples: number;
   /** Cumulative share of the clusters this stage reaches, percent (as configured). */
   percentage: number;
 }
