@@ -1,39 +1,86 @@
-// Composition root: config → secrets → database → services → API. Returns {start, stop}.
+// Composition root: config → secrets → database → kube clients → services → engine → API.
+// Returns {start, stop}; stop is graceful (API first, then background work, then the database).
 import { resolveSecrets, type ResolvedSecrets } from './auth/secrets.ts';
 import { createTokenVerifier } from './auth/tokens.ts';
 import { createApiServer, type ApiServer } from './api/server.ts';
 import type { Config } from './config/index.ts';
+import { KubeClients } from './kube/client-registry.ts';
+import { checkClusterHealth, createClusterProber } from './kube/probe.ts';
+import { loadNotificationConfig, NotificationDispatcher } from './notifications/index.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { openDatabase, type Database } from './persistence/database.ts';
 import { createSecretBox } from './persistence/secret-box.ts';
+import { defaultReplicaId, RolloutEngine } from './rollout/engine.ts';
 import { createEventBus } from './services/events.ts';
 import { createServices, type Services } from './services/index.ts';
+import { checkBundleVersion, listRepositoryVersions } from './services/sources.ts';
 
 export interface App {
   config: Config;
   secrets: ResolvedSecrets;
   db: Database;
   services: Services;
+  kube: KubeClients;
+  engine?: RolloutEngine;
   log: Logger;
-  /** Starts listening; resolves with the bound port. */
+  /** Starts listening and the background work; resolves with the bound port. */
   start(): Promise<number>;
-  /** Graceful stop: stop accepting, finish in-flight requests, close the database. */
+  /** Graceful stop: stop accepting, finish in-flight requests, stop the engine and monitors, close the database. */
   stop(): Promise<void>;
 }
 
 export interface AppOptions {
   logger?: Logger;
+  /** Environment for settings read outside Config (notifications). Default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger(config.logLevel);
   const secrets = await resolveSecrets(config);
+  const notifyConfig = loadNotificationConfig(options.env ?? process.env);
   const secretBox = createSecretBox(secrets.encryptionKey, config.encryption.keyId, config.encryption.previousKeys);
   const verifyToken = createTokenVerifier({ ...config.jwt, secret: secrets.jwtSecret });
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: config.migrateOnStart });
   if (db.appliedMigrations.length) log.info({ migrations: db.appliedMigrations }, 'database migrated');
-  const services = createServices({ prisma: db.prisma, secretBox, events: createEventBus() });
+
+  const events = createEventBus();
+  // Clients are built from the decrypted kubeconfig on first use and dropped when it changes.
+  let services: Services;
+  const kube = new KubeClients(async (name) => services.clusters.kubeconfigOf(await services.clusters.get(name)), {
+    requestTimeoutMs: config.kube.requestTimeoutMs,
+  });
+  services = createServices({
+    prisma: db.prisma,
+    secretBox,
+    events,
+    log,
+    probeCluster: createClusterProber(),
+    listChartVersions: listRepositoryVersions,
+    checkVersion: checkBundleVersion,
+    onClusterChanged: (name) => kube.invalidate(name),
+    readClusterHealth: (name) => checkClusterHealth(kube, name),
+  });
+  const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, logger: log.child({ component: 'notifications' }) });
+  const engine = config.engine.enabled
+    ? new RolloutEngine({
+        prisma: db.prisma,
+        store: services.store,
+        events,
+        kube,
+        log: log.child({ component: 'engine' }),
+        settings: {
+          replicaId: config.engine.replicaId ?? (db.kind === 'pglite' ? 'embedded' : defaultReplicaId()),
+          leaseTtlMs: config.engine.leaseTtlMs,
+          pollIntervalMs: config.engine.pollIntervalMs,
+          maxConcurrentDeployments: config.kube.maxConcurrentDeployments,
+          healthTimeoutMs: config.kube.defaultTimeoutMs,
+          helmBin: config.kube.helmBin,
+        },
+      })
+    : undefined;
+
   const metrics = createMetrics();
   const api: ApiServer = createApiServer({
     services,
@@ -53,15 +100,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     secrets,
     db,
     services,
+    kube,
+    engine,
     log,
     async start() {
       const port = await api.listen(config.port, config.host);
-      log.info({ port, database: db.kind }, 'Operator Manager listening');
+      engine?.start();
+      notifier.start();
+      if (config.kube.healthCheckIntervalMs > 0) services.clusterHealth.start(config.kube.healthCheckIntervalMs);
+      log.info({ port, database: db.kind, engine: engine ? engine.replicaId : 'disabled' }, 'Operator Manager listening');
       return port;
     },
     stop() {
       stopping ??= (async () => {
         await api.close();
+        await engine?.stop();
+        await services.clusterHealth.stop();
+        await notifier.stop();
+        await kube.close();
         await db.close();
         log.info('stopped');
       })();

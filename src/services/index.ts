@@ -3,6 +3,8 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { SecretBox } from '../persistence/secret-box.ts';
 import type { EventBus } from './events.ts';
 import { ApprovalService } from './approvals.ts';
+import { ClusterHealthService, type ClusterHealthReader } from './cluster-health.ts';
+import type { Logger } from '../observability/logger.ts';
 import { ClusterService, type ClusterProber } from './clusters.ts';
 import { DeploymentStore } from './deployment-store.ts';
 import { DeploymentService, type VersionChecker } from './deployments.ts';
@@ -16,6 +18,8 @@ export interface ServiceDeps {
   listChartVersions?: SourceVersionLister;
   onClusterChanged?: (name: string) => void;
   checkVersion?: VersionChecker;
+  readClusterHealth?: ClusterHealthReader;
+  log: Logger;
 }
 
 export interface Services {
@@ -26,6 +30,7 @@ export interface Services {
   store: DeploymentStore;
   deployments: DeploymentService;
   approvals: ApprovalService;
+  clusterHealth: ClusterHealthService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -34,6 +39,12 @@ export function createServices(deps: ServiceDeps): Services {
     store,
     deployments: new DeploymentService({ prisma: deps.prisma, store, events: deps.events, checkVersion: deps.checkVersion }),
     approvals: new ApprovalService({ prisma: deps.prisma, store, events: deps.events }),
+    clusterHealth: new ClusterHealthService({
+      prisma: deps.prisma,
+      events: deps.events,
+      log: deps.log,
+      read: deps.readClusterHealth ?? (async () => ({ healthStatus: 'UNKNOWN', healthMessage: 'health checks are not configured' })),
+    }),
     prisma: deps.prisma,
     events: deps.events,
     clusters: new ClusterService({

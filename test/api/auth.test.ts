@@ -52,7 +52,7 @@ describe('authentication and roles', () => {
 
   it.each(unauthenticated)('refuses %s with UNAUTHENTICATED (HTTP 401) and changes nothing', async (_case, makeToken, message) => {
     const token = await makeToken();
-    const r = await t.gql(RegisterClusterDocument, { input: { name: 'sneaky', environment: 'PRODUCTION', kubeconfig: kubeconfigYaml() } }, token);
+    const r = await t.gql(RegisterClusterDocument, { input: { name: 'sneaky', environment: 'PRODUCTION', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } }, token);
     expect(r.status).toBe(401);
     expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(r.errors?.[0]?.message).toMatch(message);
@@ -65,7 +65,7 @@ describe('authentication and roles', () => {
   });
 
   it('refuses a wrong role with FORBIDDEN naming the role required', async () => {
-    const r = await t.gql(RegisterClusterDocument, { input: { name: 'x', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml() } }, await t.token('vic', ['VIEWER']));
+    const r = await t.gql(RegisterClusterDocument, { input: { name: 'x', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } }, await t.token('vic', ['VIEWER']));
     expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(r.errors?.[0]?.message).toBe('Mutation.registerCluster requires role ADMIN');
   });
@@ -80,7 +80,7 @@ describe('authentication and roles', () => {
     const first = anonymous.events[0]?.errors?.[0] ?? (anonymous.error as Array<{ extensions?: { code?: string } }>)?.[0];
     expect(first?.extensions?.code).toBe('UNAUTHENTICATED');
     await new Promise((r) => setTimeout(r, 200)); // let the authed subscription settle
-    await t.ok(RegisterClusterDocument, { input: { name: 'ws-seen', description: 'via ws', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml() } });
+    await t.ok(RegisterClusterDocument, { input: { name: 'ws-seen', description: 'via ws', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } });
     await authed.until(() => authed.events.some((e) => e.data?.clusterUpdated.name === 'ws-seen'));
     expect(authed.events.find((e) => e.data?.clusterUpdated.name === 'ws-seen')?.data?.clusterUpdated.cluster?.description).toBe('via ws');
     authed.unsubscribe();
@@ -96,7 +96,7 @@ describe('authentication and roles', () => {
     });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
-    setTimeout(() => t.ok(RegisterClusterDocument, { input: { name: 'sse-seen', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml() } }), 200);
+    setTimeout(() => t.ok(RegisterClusterDocument, { input: { name: 'sse-seen', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } }), 200);
     let text = '';
     while (!text.includes('sse-seen')) {
       const { value, done } = await reader.read();

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteOperatorDocument, OperatorDocument, OperatorsDocument, RegisterOperatorDocument, UpdateOperatorDocument } from '../generated/graphql.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -5,10 +7,25 @@ import { DATABASE_KINDS } from '../helpers/databases.ts';
 
 describe.each(DATABASE_KINDS)('operators API (%s)', (kind) => {
   let t: TestApp;
+  let repo: Server;
+  let repoUrl: string;
   beforeAll(async () => {
     t = await startTestApp(kind);
+    // A Helm repository: index.yaml lists the chart's versions.
+    const index = [
+      'apiVersion: v1',
+      'entries:',
+      '  cert-manager:',
+      ...['v1.13.0', 'v1.14.0', 'v1.15.0-beta.1'].flatMap((v) => [`  - name: cert-manager`, `    version: ${v}`, `    urls: [charts/cert-manager-${v}.tgz]`]),
+    ].join('\n');
+    repo = createServer((req, res) => (req.url === '/index.yaml' ? res.end(index) : res.writeHead(404).end()));
+    await new Promise<void>((r) => repo.listen(0, '127.0.0.1', r));
+    repoUrl = `http://127.0.0.1:${(repo.address() as AddressInfo).port}`;
   });
-  afterAll(() => t?.stop());
+  afterAll(async () => {
+    await t?.stop();
+    repo?.close();
+  });
 
   const manifestSource = { manifestUrlTemplate: 'https://github.com/prometheus-operator/prometheus-operator/releases/download/{version}/bundle.yaml' };
   const register = (name: string, extra: Record<string, unknown> = {}, token?: string) =>
@@ -28,10 +45,28 @@ describe.each(DATABASE_KINDS)('operators API (%s)', (kind) => {
     });
   });
 
-  it('registers an operator from a Helm repository', async () => {
-    const r = await register('cert-manager', { manifestUrlTemplate: undefined, chartRepository: 'https://charts.jetstack.io', chartName: 'cert-manager', namespace: 'cert-manager' });
+  it('registers an operator from a Helm repository, with the versions of its index', async () => {
+    const r = await register('cert-manager', { manifestUrlTemplate: undefined, chartRepository: repoUrl, chartName: 'cert-manager', namespace: 'cert-manager' });
     expect(r.errors).toBeUndefined();
-    expect(r.data?.registerOperator).toMatchObject({ chartRepository: 'https://charts.jetstack.io', chartName: 'cert-manager', manifestUrlTemplate: null });
+    expect(r.data?.registerOperator).toMatchObject({
+      chartRepository: repoUrl,
+      chartName: 'cert-manager',
+      manifestUrlTemplate: null,
+      versions: ['v1.15.0-beta.1', 'v1.14.0', 'v1.13.0'],
+      latestVersion: 'v1.14.0',
+    });
+  });
+
+  it.each([
+    ['a chart the repository does not have', () => ({ chartRepository: repoUrl, chartName: 'ingress-nginx' }), /ingress-nginx/],
+    ['a repository that does not answer', () => ({ chartRepository: 'http://127.0.0.1:9', chartName: 'cert-manager' }), /could not be read/],
+  ])('refuses %s, writing nothing', async (_case, source, message) => {
+    const before = await count();
+    const r = await register('helm-rejected', { manifestUrlTemplate: undefined, ...source() });
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.extensions?.fields).toEqual(['input.chartRepository', 'input.chartName']);
+    expect(r.errors?.[0]?.message).toMatch(message);
+    expect(await count()).toBe(before);
   });
 
   it.each([

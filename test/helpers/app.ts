@@ -44,8 +44,10 @@ export interface TestApp {
 
 export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, ...db.env, ...env });
-  const app = await createApp(config);
+  // The cluster health monitor is off unless a test turns it on (HEALTH_CHECK_INTERVAL).
+  const fullEnv = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...db.env, ...env };
+  const config = loadConfig(fullEnv);
+  const app = await createApp(config, { env: fullEnv });
   const port = await app.start();
   const url = `http://127.0.0.1:${port}/graphql`;
   const token: TestApp['token'] = (sub, roles, o = {}) =>

@@ -1,0 +1,246 @@
+// One cluster of a rollout (DESIGN §5): render → preflight → apply → wait healthy → record
+// the release; and its rollback. Every step is idempotent, so a step interrupted by a
+// crash simply runs again: apply is declarative, and a release this deployment already
+// recorded is reused rather than numbered again.
+import { createHash } from 'node:crypto';
+import type { Cluster, Deployment, Operator } from '../generated/prisma/client.ts';
+import { applyManifests } from '../kube/apply/executor.ts';
+import { inventoryOf } from '../kube/apply/inventory.ts';
+import { planApply } from '../kube/apply/plan.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { isKubeError } from '../kube/errors.ts';
+import { readOperatorHealth } from '../kube/health/live.ts';
+import type { KubeObject, ObjectRef } from '../kube/types.ts';
+import { canonicalJson } from '../sources/yaml.ts';
+import type { RenderResult } from '../sources/index.ts';
+import type { EngineDeps } from './context.ts';
+import { currentRelease, inventoryOfRelease, nextRevision, recordRelease, refreshOperatorVersion, releaseAt } from './releases.ts';
+import type { Renderer } from './render.ts';
+import { waitUntilHealthy, type HealthSample } from './health.ts';
+
+export interface RolloutContext {
+  deps: EngineDeps;
+  renderer: Renderer;
+  deployment: Deployment;
+  operator: Operator;
+  /** Target clusters by name. */
+  clusters: Map<string, Cluster>;
+  /** The target version's manifests. */
+  target: RenderResult;
+  values: Record<string, unknown>;
+  signal: AbortSignal;
+  /** Share of the rollout done, for events. */
+  progress(): number;
+}
+
+export interface ClusterStepResult {
+  cluster: string;
+  ok: boolean;
+  reason?: string;
+}
+
+const valuesDigest = (values: unknown) => 'sha256:' + createHash('sha256').update(canonicalJson(values)).digest('hex');
+
+function clusterOf(ctx: RolloutContext, name: string): Cluster {
+  const c = ctx.clusters.get(name);
+  if (!c) throw new Error(`cluster ${name} is not a target of deployment ${ctx.deployment.id}`);
+  return c;
+}
+
+function describeError(err: unknown): string {
+  if (isKubeError(err)) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function event(ctx: RolloutContext, clusterName: string, status: string, message: string, patch: Record<string, unknown> = {}) {
+  await ctx.deps.store.commit(ctx.deployment.id, {
+    clusters: Object.keys(patch).length || status ? { [clusterName]: { status, ...patch } } : {},
+    events: [{ clusterName, status, message, progress: ctx.progress() }],
+  });
+}
+
+/** The inventory the target version has (or would have) on a cluster: its planned objects. */
+function targetInventory(ctx: RolloutContext): ObjectRef[] {
+  return planApply(ctx.target.objects, { operatorName: ctx.operator.name, revision: 0, namespace: ctx.operator.namespace }).inventory;
+}
+
+/** Deploys the target version to one cluster and waits until the operator is healthy. */
+export async function deployCluster(ctx: RolloutContext, clusterName: string, { skipHealthChecks = false } = {}): Promise<ClusterStepResult> {
+  const { deps, deployment, operator } = ctx;
+  const row = await deps.prisma.clusterDeployment.findUniqueOrThrow({ where: { deploymentId_clusterName: { deploymentId: deployment.id, clusterName } } });
+  if (row.status === 'COMPLETED') return { cluster: clusterName, ok: true };
+  const cluster = clusterOf(ctx, clusterName);
+  const fail = async (reason: string): Promise<ClusterStepResult> => {
+    await event(ctx, clusterName, 'FAILED', `${clusterName}: ${reason}`, { errorMessage: reason, completedAt: new Date() });
+    return { cluster: clusterName, ok: false, reason };
+  };
+  try {
+    await event(ctx, clusterName, 'DEPLOYING', `${clusterName}: deploying ${operator.name} ${deployment.targetVersion}`, { startedAt: row.startedAt ?? new Date(), errorMessage: null });
+
+    // Preflight: the cluster is still enabled and answers.
+    const fresh = await deps.prisma.cluster.findUnique({ where: { id: cluster.id }, select: { isEnabled: true } });
+    if (!fresh?.isEnabled) return await fail('cluster is disabled or was deleted');
+    let client: KubeClient;
+    try {
+      client = await deps.kube.get(clusterName);
+      await client.version({ signal: ctx.signal });
+    } catch (err) {
+      return await fail(`preflight: cluster not reachable: ${describeError(err)}`);
+    }
+
+    // The release this deployment may already have recorded (a re-run after a crash).
+    const own = await deps.prisma.release.findFirst({ where: { deploymentId: deployment.id, clusterId: cluster.id, version: deployment.targetVersion }, orderBy: { revision: 'desc' } });
+    const previous = row.previousRevision != null ? await releaseAt(deps.prisma, operator.id, cluster.id, row.previousRevision) : own ? null : await currentRelease(deps.prisma, operator.id, cluster.id);
+    const revision = own?.revision ?? (await nextRevision(deps.prisma, operator.id, cluster.id));
+    // Mark the cluster changed before touching it: automatic rollback covers a half-applied cluster too.
+    await deps.prisma.clusterDeployment.update({
+      where: { id: row.id },
+      data: { changed: true, ...(row.previousRevision == null && previous ? { previousRevision: previous.revision } : {}) },
+    });
+
+    const applied = await applyManifests(client, ctx.target.objects, {
+      operatorName: operator.name,
+      revision,
+      namespace: operator.namespace,
+      previousInventory: inventoryOfRelease(previous),
+      signal: ctx.signal,
+    });
+    const counts = countActions(applied.changes);
+    if (applied.error) return await fail(`apply failed after ${applied.changes.length} object(s) (${counts}): ${describeError(applied.error)}`);
+    await event(ctx, clusterName, skipHealthChecks ? 'DEPLOYING' : 'VALIDATING', `${clusterName}: applied ${applied.inventory.length} object(s) (${counts})${skipHealthChecks ? '' : '; waiting until healthy'}`);
+
+    let health: HealthSample | undefined;
+    if (!skipHealthChecks) {
+      health = await waitUntilHealthy(client, applied.inventory, {
+        namespace: operator.namespace,
+        timeoutMs: deps.settings.healthTimeoutMs,
+        signal: ctx.signal,
+      });
+      if (!health.healthy) return await fail(health.message);
+    }
+
+    await deps.prisma.$transaction(async (tx) => {
+      await recordRelease(tx, {
+        operatorId: operator.id,
+        operatorName: operator.name,
+        clusterId: cluster.id,
+        clusterName,
+        version: deployment.targetVersion,
+        revision,
+        namespace: operator.namespace,
+        inventory: applied.inventory,
+        manifestDigest: ctx.target.digest,
+        values: ctx.values,
+        valuesDigest: valuesDigest(ctx.values),
+        deploymentId: deployment.id,
+        health: health?.status ?? 'UNKNOWN',
+        healthMessage: health?.message ?? 'health checks skipped',
+      });
+      await refreshOperatorVersion(tx, operator.id);
+    });
+    await event(ctx, clusterName, 'COMPLETED', `${clusterName}: ${operator.name} ${deployment.targetVersion} is ${health ? 'healthy' : 'applied (health checks skipped)'} (revision ${revision})`, {
+      completedAt: new Date(),
+      releaseRevision: revision,
+      healthCheckResult: health ? { status: health.status, message: health.message } : { status: 'UNKNOWN', message: 'health checks skipped' },
+    });
+    return { cluster: clusterName, ok: true };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    return fail(describeError(err));
+  }
+}
+
+function countActions(changes: ReadonlyArray<{ action: string }>): string {
+  const counts = new Map<string, number>();
+  for (const c of changes) counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
+  return [...counts.entries()].map(([a, n]) => `${n} ${a}`).join(', ') || 'nothing to do';
+}
+
+/**
+ * Returns a cluster to the release it had before this deployment: re-applies that
+ * release's manifests and prunes what this deployment added (never CRDs: the newer CRDs
+ * stay, so no custom resource is lost); with no earlier release, removes what this
+ * deployment installed except CRDs and namespaces.
+ */
+export async function rollbackCluster(ctx: RolloutContext, clusterName: string): Promise<ClusterStepResult> {
+  const { deps, deployment, operator } = ctx;
+  const row = await deps.prisma.clusterDeployment.findUniqueOrThrow({ where: { deploymentId_clusterName: { deploymentId: deployment.id, clusterName } } });
+  if (row.status === 'ROLLED_BACK' || !row.changed) return { cluster: clusterName, ok: true };
+  const cluster = clusterOf(ctx, clusterName);
+  try {
+    await event(ctx, clusterName, 'ROLLING_BACK', `${clusterName}: rolling back${row.previousRevision != null ? ` to revision ${row.previousRevision}` : ' (nothing was installed before: removing what this deployment added)'}`);
+    const client = await deps.kube.get(clusterName);
+    const previous = row.previousRevision != null ? await releaseAt(deps.prisma, operator.id, cluster.id, row.previousRevision) : null;
+    const own = await deps.prisma.release.findFirst({ where: { deploymentId: deployment.id, clusterId: cluster.id }, orderBy: { revision: 'desc' } });
+    // What this deployment may have put there: its recorded inventory, or (if it never got
+    // that far) the planned inventory of the target version.
+    const added = own ? inventoryOfRelease(own) : targetInventory(ctx);
+    const objects: KubeObject[] = previous ? (await ctx.renderer.objectsOf(previous.manifestDigest)).filter((o) => o.kind !== 'CustomResourceDefinition') : [];
+    const revision = await nextRevision(deps.prisma, operator.id, cluster.id);
+    const applied = await applyManifests(client, objects, {
+      operatorName: operator.name,
+      revision,
+      namespace: operator.namespace,
+      previousInventory: inventoryOf([...added, ...inventoryOfRelease(previous)]),
+      signal: ctx.signal,
+    });
+    if (applied.error) throw applied.error;
+    // CRDs were kept (not re-applied, not pruned): they stay in the inventory.
+    const keptCrds = added.filter((r) => r.kind === 'CustomResourceDefinition');
+    const inventory = inventoryOf([...applied.inventory, ...keptCrds]);
+    let health: HealthSample | undefined;
+    if (previous) {
+      health = await waitUntilHealthy(client, inventory, { namespace: operator.namespace, timeoutMs: deps.settings.healthTimeoutMs, signal: ctx.signal });
+    }
+    await deps.prisma.$transaction(async (tx) => {
+      if (own) await tx.release.update({ where: { id: own.id }, data: { status: 'ROLLED_BACK' } });
+      if (previous) {
+        await recordRelease(
+          tx,
+          {
+            operatorId: operator.id,
+            operatorName: operator.name,
+            clusterId: cluster.id,
+            clusterName,
+            version: previous.version,
+            revision,
+            namespace: operator.namespace,
+            inventory,
+            manifestDigest: previous.manifestDigest,
+            values: previous.values as Record<string, unknown>,
+            valuesDigest: previous.valuesDigest,
+            deploymentId: deployment.id,
+            health: health?.status,
+            healthMessage: health?.message,
+          },
+          'ROLLED_BACK',
+        );
+      }
+      await refreshOperatorVersion(tx, operator.id);
+    });
+    const note = keptCrds.length ? `; kept ${keptCrds.length} newer CRD(s) so no custom resource is lost` : '';
+    const healthNote = health && !health.healthy ? `; after rollback: ${health.message}` : '';
+    await event(ctx, clusterName, 'ROLLED_BACK', `${clusterName}: rolled back to ${previous ? `${previous.version} (revision ${revision})` : 'no installation'}${note}${healthNote}`, { completedAt: new Date() });
+    return { cluster: clusterName, ok: true };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    const reason = `rollback failed: ${describeError(err)}`;
+    await event(ctx, clusterName, 'FAILED', `${clusterName}: ${reason}`, { errorMessage: reason });
+    return { cluster: clusterName, ok: false, reason };
+  }
+}
+
+/** One health sample of the operator on a cluster (canary evaluation, validation periods). */
+export async function sampleCluster(ctx: RolloutContext, clusterName: string): Promise<HealthSample> {
+  const { deps, operator } = ctx;
+  const cluster = clusterOf(ctx, clusterName);
+  try {
+    const client = await deps.kube.get(clusterName);
+    const release = await currentRelease(deps.prisma, operator.id, cluster.id);
+    const health = await readOperatorHealth(client, inventoryOfRelease(release), { namespace: operator.namespace, signal: ctx.signal });
+    return { healthy: health.status === 'HEALTHY', status: health.status, message: health.message, failed: health.failed === true };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    return { healthy: false, status: 'UNKNOWN', message: `${clusterName}: health not readable: ${describeError(err)}`, failed: false };
+  }
+}

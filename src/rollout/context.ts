@@ -1,0 +1,28 @@
+// What the engine needs from the rest of the process, wired in app.ts.
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { KubeClients } from '../kube/client-registry.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { DeploymentStore } from '../services/deployment-store.ts';
+import type { EventBus } from '../services/events.ts';
+
+export interface EngineSettings {
+  /** This replica's name in leases. */
+  replicaId: string;
+  leaseTtlMs: number;
+  /** How often to look for work without a wake-up. */
+  pollIntervalMs: number;
+  maxConcurrentDeployments: number;
+  /** How long a cluster step waits for the operator to become healthy. */
+  healthTimeoutMs: number;
+  /** Path of a helm binary for chart sources. */
+  helmBin?: string;
+}
+
+export interface EngineDeps {
+  prisma: PrismaClient;
+  store: DeploymentStore;
+  events: EventBus;
+  kube: KubeClients;
+  log: Logger;
+  settings: EngineSettings;
+}

@@ -1,0 +1,209 @@
+// Drives one deployment from what the database says until it ends, waits for people, or
+// the engine stops. Every transition is committed (with its events) before the next step,
+// so a restarted engine continues from the last committed step.
+import type { Cluster, Deployment, Operator, Prisma } from '../generated/prisma/client.ts';
+import { isTerminal } from '../services/deployments.ts';
+import type { NewEvent } from '../services/deployment-store.ts';
+import { rollbackCluster, type RolloutContext } from './cluster-step.ts';
+import type { EngineDeps } from './context.ts';
+import { runDeploy, runEvaluate, runPause, runWatch, type PhaseControl, type PhaseResult } from './phases.ts';
+import { mergeValues, type Renderer } from './render.ts';
+import { decisionAt, nextStep, progressAt, startCursor, type Cursor, type RolloutFailure } from './strategies/cursor.ts';
+import { planRollout } from './strategies/plan.ts';
+import { fromStoredStrategyConfig } from './strategies/stored-config.ts';
+import type { RolloutPlan } from './strategies/types.ts';
+
+interface EngineState {
+  cursor?: Cursor;
+  /** Canary samples of the wave under the cursor, kept across restarts. */
+  samples?: { waveIndex: number; healthy: number; total: number };
+}
+
+const stateOf = (d: Deployment): EngineState => (d.engineState ?? {}) as EngineState;
+const json = (v: unknown) => v as Prisma.InputJsonValue;
+const TIMED_PHASES = new Set(['evaluate', 'validate', 'monitor']);
+
+export interface DriverOptions {
+  deps: EngineDeps;
+  renderer: Renderer;
+  signal: AbortSignal;
+  /** Resolves when something for this deployment happened (a request), or after `ms`. */
+  waitForWake(deploymentId: string, ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export async function driveDeployment(id: string, o: DriverOptions): Promise<void> {
+  const { deps } = o;
+  for (let guard = 0; guard < 10_000; guard++) {
+    o.signal.throwIfAborted();
+    const d = await deps.prisma.deployment.findUnique({ where: { id } });
+    if (!d || isTerminal(d.status) || d.status === 'PENDING_APPROVAL') return;
+    const operator = await deps.prisma.operator.findUniqueOrThrow({ where: { id: d.operatorId } });
+    const clusters = new Map((await deps.prisma.cluster.findMany({ where: { name: { in: d.targetClusters } } })).map((c) => [c.name, c]));
+    const config = fromStoredStrategyConfig(d.strategyConfig);
+    const plan = planRollout(config, d.targetClusters.filter((n) => clusters.has(n)).map((n) => ({ name: n, environment: clusters.get(n)!.environment })));
+
+    if (d.status === 'PLANNING') {
+      if (!(await plan_(d, operator, clusters, plan, o))) return;
+      continue;
+    }
+    const ctx = await contextFor(d, operator, clusters, plan, o);
+    if (!ctx) return;
+    if (d.status === 'ROLLING_BACK') return rollBack(ctx, d);
+    if (d.requestedAction === 'ROLLBACK') {
+      await deps.store.commit(id, { deployment: { status: 'ROLLING_BACK' }, events: [{ status: 'ROLLING_BACK', message: `rolling back: ${d.rollbackReason ?? 'requested'}`, progress: ctx.progress() }] });
+      continue;
+    }
+    if (d.requestedAction === 'CANCEL') return finishCancel(ctx, d);
+    const state = stateOf(d);
+    const cursor = state.cursor ?? startCursor(plan);
+    const decision = decisionAt(plan, cursor);
+    if (decision.kind === 'done') return complete(ctx, d, plan);
+    if (decision.kind === 'failed') {
+      await fail(ctx, d, decision.failure);
+      continue;
+    }
+    const result = await runPhase(ctx, decision.work, cursor, d, o);
+    if (result.stopped === 'CANCEL') return finishCancel(ctx, d);
+    if (result.stopped === 'ROLLBACK') continue;
+    const next = nextStep(plan, cursor, result.outcome, { now: new Date() });
+    const events: NewEvent[] = [];
+    const status = next.kind === 'run' && TIMED_PHASES.has(next.cursor.phase) ? 'VALIDATING' : 'DEPLOYING';
+    if (next.kind === 'run') {
+      const w = next.work;
+      const what = { deploy: 'deploying', evaluate: 'evaluating health', validate: 'validating', monitor: 'monitoring', pause: 'pausing', 'await-switch': 'waiting for the switch', switch: 'switching', 'switch-back': 'switching back' }[w.phase];
+      events.push({ status, message: `${w.wave.label}: ${what}${w.durationMs ? ` for ${Math.round(w.durationMs / 100) / 10} s` : ''} (${w.clusters.join(', ')})`, progress: progressAt(plan, next.cursor) });
+    }
+    await deps.store.commit(id, { deployment: { status, engineState: json({ ...state, cursor: next.cursor }) }, events });
+  }
+}
+
+async function contextFor(d: Deployment, operator: Operator, clusters: Map<string, Cluster>, plan: RolloutPlan, o: DriverOptions): Promise<RolloutContext | undefined> {
+  const values = mergeValues(operator.defaultValues, d.helmValues);
+  try {
+    const target = await o.renderer.render(operator, d.targetVersion, values);
+    return {
+      deps: o.deps,
+      renderer: o.renderer,
+      deployment: d,
+      operator,
+      clusters,
+      target,
+      values,
+      signal: o.signal,
+      progress: () => progressAt(plan, stateOf(d).cursor ?? startCursor(plan)),
+    };
+  } catch (err) {
+    if (o.signal.aborted) throw err;
+    const reason = `could not render ${operator.name} ${d.targetVersion}: ${(err as Error).message}`;
+    await o.deps.store.commit(d.id, { deployment: { status: 'FAILED', errorMessage: reason, completedAt: new Date(), requestedAction: null }, events: [{ status: 'FAILED', message: reason, progress: 0 }] });
+    return undefined;
+  }
+}
+
+/** Planning: render the target once (a bad version fails here, before any cluster is touched), then start. */
+async function plan_(d: Deployment, operator: Operator, clusters: Map<string, Cluster>, plan: RolloutPlan, o: DriverOptions): Promise<boolean> {
+  if (d.requestedAction === 'CANCEL') {
+    await o.deps.store.commit(d.id, { deployment: { status: 'CANCELLED', completedAt: new Date(), requestedAction: null }, events: [{ status: 'CANCELLED', message: 'cancelled before any cluster was touched', progress: 0 }] });
+    return false;
+  }
+  const ctx = await contextFor(d, operator, clusters, plan, o);
+  if (!ctx) return false;
+  const missing = d.targetClusters.filter((n) => !clusters.has(n));
+  const waves = plan.waves.map((w) => `${w.label}: ${w.clusters.join(', ')}`).join('; ');
+  const cursor = { ...startCursor(plan), since: new Date().toISOString() };
+  await o.deps.store.commit(d.id, {
+    deployment: { status: 'DEPLOYING', startedAt: d.startedAt ?? new Date(), manifestDigest: ctx.target.digest, engineState: json({ cursor }) },
+    clusters: Object.fromEntries(missing.map((n) => [n, { status: 'SKIPPED', errorMessage: 'cluster was deleted' }])),
+    events: [
+      ...(ctx.target.warnings ?? []).map((w) => ({ status: 'DEPLOYING', message: `warning: ${w}` })),
+      { status: 'DEPLOYING', message: `rollout started (${plan.strategy}, ${ctx.target.objects.length} objects): ${waves}`, progress: 0 },
+    ],
+  });
+  return true;
+}
+
+async function runPhase(ctx: RolloutContext, work: NonNullable<ReturnType<typeof decisionAt> & { kind: 'run' }>['work'], cursor: Cursor, d: Deployment, o: DriverOptions): Promise<PhaseResult> {
+  const state = stateOf(d);
+  const control: PhaseControl = {
+    requested: async () => {
+      const now = await o.deps.prisma.deployment.findUnique({ where: { id: d.id }, select: { requestedAction: true } });
+      return (now?.requestedAction as 'CANCEL' | 'ROLLBACK' | null) ?? undefined;
+    },
+    sleep: (ms) => o.waitForWake(d.id, ms, o.signal),
+    saveSamples: async (samples) => {
+      await o.deps.prisma.deployment.update({ where: { id: d.id }, data: { engineState: json({ ...state, samples: { waveIndex: cursor.waveIndex, ...samples } }) } });
+    },
+    savedSamples: () => (state.samples?.waveIndex === cursor.waveIndex ? { healthy: state.samples.healthy, total: state.samples.total } : undefined),
+  };
+  switch (work.phase) {
+    case 'deploy':
+      return runDeploy(ctx, work, control);
+    case 'evaluate':
+      return runEvaluate(ctx, work, cursor, control);
+    case 'validate':
+    case 'monitor':
+      return runWatch(ctx, work, cursor, control);
+    case 'pause':
+      return runPause(ctx, work, cursor, control);
+    default:
+      return { outcome: { error: `phase ${work.phase} is not supported by this engine version` } };
+  }
+}
+
+async function pendingToSkipped(ctx: RolloutContext): Promise<Record<string, Prisma.ClusterDeploymentUpdateInput>> {
+  const rows = await ctx.deps.prisma.clusterDeployment.findMany({ where: { deploymentId: ctx.deployment.id, status: 'PENDING' }, select: { clusterName: true } });
+  return Object.fromEntries(rows.map((r) => [r.clusterName, { status: 'SKIPPED' }]));
+}
+
+async function complete(ctx: RolloutContext, d: Deployment, plan: RolloutPlan): Promise<void> {
+  await ctx.deps.store.commit(d.id, {
+    deployment: { status: 'COMPLETED', completedAt: new Date(), requestedAction: null },
+    events: [{ status: 'COMPLETED', message: `${ctx.operator.name} ${d.targetVersion} is running on ${plan.clusters.length} cluster(s)`, progress: 1 }],
+  });
+}
+
+async function finishCancel(ctx: RolloutContext, d: Deployment): Promise<void> {
+  const skipped = await pendingToSkipped(ctx);
+  const done = await ctx.deps.prisma.clusterDeployment.count({ where: { deploymentId: d.id, status: 'COMPLETED' } });
+  await ctx.deps.store.commit(d.id, {
+    deployment: { status: 'CANCELLED', completedAt: new Date(), requestedAction: null, errorMessage: 'cancelled on request' },
+    clusters: skipped,
+    events: [{ status: 'CANCELLED', message: `cancelled: ${done} cluster(s) completed before the stop, ${Object.keys(skipped).length} not started`, progress: ctx.progress() }],
+  });
+}
+
+async function fail(ctx: RolloutContext, d: Deployment, failure: RolloutFailure): Promise<void> {
+  const skipped = await pendingToSkipped(ctx);
+  const changed = await ctx.deps.prisma.clusterDeployment.count({ where: { deploymentId: d.id, changed: true } });
+  if (d.autoRollbackEnabled && changed > 0) {
+    await ctx.deps.store.commit(d.id, {
+      deployment: { status: 'ROLLING_BACK', errorMessage: failure.reason, rollbackReason: `automatic: ${failure.reason}` },
+      clusters: skipped,
+      events: [{ status: 'ROLLING_BACK', message: `${failure.reason}; rolling back the ${changed} cluster(s) this deployment changed`, progress: ctx.progress() }],
+    });
+    return;
+  }
+  await ctx.deps.store.commit(d.id, {
+    deployment: { status: 'FAILED', errorMessage: failure.reason, completedAt: new Date(), requestedAction: null },
+    clusters: skipped,
+    events: [{ status: 'FAILED', message: `${failure.reason}${d.autoRollbackEnabled ? '' : ' (automatic rollback is off: clusters stay as they are)'}`, progress: ctx.progress() }],
+  });
+}
+
+/** Rolls back every cluster this deployment changed; ends ROLLED_BACK, or FAILED when a cluster could not be rolled back. */
+async function rollBack(ctx: RolloutContext, d: Deployment): Promise<void> {
+  const rows = await ctx.deps.prisma.clusterDeployment.findMany({ where: { deploymentId: d.id, changed: true }, orderBy: [{ wave: 'desc' }, { position: 'desc' }] });
+  const results = [];
+  for (const row of rows) results.push(await rollbackCluster(ctx, row.clusterName));
+  const skipped = await pendingToSkipped(ctx);
+  const failed = results.filter((r) => !r.ok);
+  const summary = `${results.length - failed.length} of ${results.length} changed cluster(s) rolled back`;
+  await ctx.deps.store.commit(d.id, {
+    deployment: failed.length
+      ? { status: 'FAILED', completedAt: new Date(), requestedAction: null, errorMessage: `${d.errorMessage ? `${d.errorMessage}; ` : ''}rollback incomplete: ${failed.map((f) => `${f.cluster} (${f.reason})`).join(', ')}` }
+      : { status: 'ROLLED_BACK', completedAt: new Date(), rolledBackAt: new Date(), requestedAction: null },
+    clusters: skipped,
+    events: [{ status: failed.length ? 'FAILED' : 'ROLLED_BACK', message: `${summary}${d.rollbackReason ? ` (${d.rollbackReason})` : ''}`, progress: 1 }],
+  });
+}
+

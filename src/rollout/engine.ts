@@ -1,0 +1,151 @@
+// The rollout engine: claims deployments (leases in the database), drives each one in this
+// process, renews the leases while it works, and gives them up when it stops. Woken by
+// engineWake events (created, approved, cancel requested…) and by a poll timer, so work
+// written by another replica is found too.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { EngineDeps } from './context.ts';
+import { driveDeployment } from './driver.ts';
+import { Leases } from './lease.ts';
+import { Renderer } from './render.ts';
+
+export function defaultReplicaId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+interface Running {
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+export class RolloutEngine {
+  private readonly leases: Leases;
+  private readonly renderer: Renderer;
+  private readonly running = new Map<string, Running>();
+  private readonly stop$ = new AbortController();
+  private readonly wakers = new Map<string, Set<() => void>>();
+  private ticking: Promise<void> | undefined;
+  private tickAgain = false;
+  private timers: NodeJS.Timeout[] = [];
+  private started = false;
+
+  constructor(private readonly deps: EngineDeps) {
+    const s = deps.settings;
+    this.leases = new Leases(deps.prisma, { owner: s.replicaId, ttlMs: s.leaseTtlMs, maxConcurrent: s.maxConcurrentDeployments });
+    this.renderer = new Renderer(deps.prisma, s.helmBin);
+  }
+
+  get replicaId(): string {
+    return this.deps.settings.replicaId;
+  }
+
+  /** Deployments this replica is driving now. */
+  driving(): string[] {
+    return [...this.running.keys()];
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const s = this.deps.settings;
+    void (async () => {
+      for await (const wake of this.deps.events.subscribe('engineWake', this.stop$.signal)) {
+        if (wake.deploymentId) for (const w of this.wakers.get(wake.deploymentId) ?? []) w();
+        this.tick();
+      }
+    })().catch((err) => this.deps.log.error({ err }, 'engine wake-up listener failed'));
+    this.timers.push(setInterval(() => this.tick(), s.pollIntervalMs));
+    this.timers.push(setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(s.leaseTtlMs / 3))));
+    for (const t of this.timers) t.unref();
+    this.tick();
+  }
+
+  /** Stops driving: every driver is interrupted between steps (state is committed), leases are given up. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.stop$.abort();
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const r of this.running.values()) r.abort.abort();
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    await this.ticking?.catch(() => {});
+  }
+
+  /** Looks for work now (coalesced: one claim at a time). */
+  tick(): void {
+    if (!this.started) return;
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = (async () => {
+      try {
+        do {
+          this.tickAgain = false;
+          const claimed = await this.leases.claim(new Set(this.running.keys()));
+          for (const id of claimed) this.drive(id);
+        } while (this.tickAgain && this.started);
+      } catch (err) {
+        if (this.started) this.deps.log.error({ err }, 'claiming deployments failed');
+      } finally {
+        this.ticking = undefined;
+      }
+    })();
+  }
+
+  private drive(id: string): void {
+    if (this.running.has(id) || !this.started) return;
+    const abort = new AbortController();
+    const log = this.deps.log.child({ deploymentId: id });
+    const done = (async () => {
+      log.info('driving deployment');
+      try {
+        await driveDeployment(id, {
+          deps: { ...this.deps, log },
+          renderer: this.renderer,
+          signal: abort.signal,
+          waitForWake: (deploymentId, ms, signal) => this.waitForWake(deploymentId, ms, signal),
+        });
+      } catch (err) {
+        if (abort.signal.aborted) log.info('driver interrupted; the deployment resumes from its last committed step');
+        else log.error({ err }, 'driver failed; the deployment will be picked up again');
+      } finally {
+        this.running.delete(id);
+        await this.leases.release(id).catch((err) => log.warn({ err }, 'could not release lease'));
+        if (this.started) setTimeout(() => this.tick(), abort.signal.aborted ? 0 : 1000).unref();
+      }
+    })();
+    this.running.set(id, { abort, done });
+  }
+
+  private async heartbeat(): Promise<void> {
+    const ids = [...this.running.keys()];
+    try {
+      const lost = await this.leases.renew(ids);
+      for (const id of lost) {
+        this.deps.log.warn({ deploymentId: id }, 'lease lost (another replica took over); stopping this driver');
+        this.running.get(id)?.abort.abort();
+      }
+    } catch (err) {
+      this.deps.log.warn({ err }, 'lease heartbeat failed');
+    }
+  }
+
+  private waitForWake(deploymentId: string, ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.wakers.get(deploymentId) ?? new Set();
+      this.wakers.set(deploymentId, set);
+      const finish = () => {
+        clearTimeout(timer);
+        set.delete(finish);
+        if (set.size === 0) this.wakers.delete(deploymentId);
+        signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, Math.max(0, ms));
+      set.add(finish);
+      signal.addEventListener('abort', finish, { once: true });
+    });
+  }
+}

@@ -1,0 +1,117 @@
+// The work of each rollout phase (see strategies/cursor.ts for the state machine). Phases
+// return what they saw as a PhaseOutcome; the cursor decides what follows. A phase stops
+// early when the user asks to cancel or roll back (checked before each cluster starts and
+// between health samples) or when the engine stops (the signal).
+import type { Cursor, PhaseOutcome, PhaseWork } from './strategies/cursor.ts';
+import { remainingMs } from './strategies/cursor.ts';
+import { deployCluster, sampleCluster, type ClusterStepResult, type RolloutContext } from './cluster-step.ts';
+
+export type StopRequest = 'CANCEL' | 'ROLLBACK';
+
+export interface PhaseControl {
+  /** The action the user asked for since the deployment started, if any. */
+  requested(): Promise<StopRequest | undefined>;
+  /** Waits `ms`, returning early when woken (a request arrived) or the signal aborts. */
+  sleep(ms: number): Promise<void>;
+  /** Persists canary samples so far (a restart keeps them). */
+  saveSamples(samples: { healthy: number; total: number }): Promise<void>;
+  /** Canary samples saved before a restart. */
+  savedSamples(): { healthy: number; total: number } | undefined;
+}
+
+export interface PhaseResult {
+  outcome: PhaseOutcome;
+  stopped?: StopRequest;
+}
+
+/** Deploys the wave's clusters, `parallelism` at a time. */
+export async function runDeploy(ctx: RolloutContext, work: PhaseWork, control: PhaseControl): Promise<PhaseResult> {
+  const wave = work.wave;
+  const results: ClusterStepResult[] = [];
+  const queue = [...work.clusters];
+  let stopped: StopRequest | undefined;
+  let failed = false;
+  const worker = async () => {
+    for (;;) {
+      if (stopped || (failed && wave.onClusterFailure === 'stop') || ctx.signal.aborted) return;
+      const next = queue.shift();
+      if (!next) return;
+      const request = await control.requested();
+      if (request) {
+        stopped = request;
+        return;
+      }
+      const result = await deployCluster(ctx, next, { skipHealthChecks: wave.skipHealthChecks });
+      results.push(result);
+      if (!result.ok) failed = true;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(wave.parallelism, work.clusters.length)) }, worker));
+  ctx.signal.throwIfAborted();
+  return { outcome: { clusters: results }, ...(stopped ? { stopped } : {}) };
+}
+
+/** Sample spacing of validation and monitoring periods: ten samples, between 100 ms and 10 s apart. */
+const watchInterval = (durationMs: number) => Math.min(10_000, Math.max(100, Math.floor(durationMs / 10)));
+
+/**
+ * Canary evaluation: every `intervalMs`, one health sample of each cluster deployed so far,
+ * until the period ends. Stops early once the threshold can no longer be reached.
+ */
+export async function runEvaluate(ctx: RolloutContext, work: PhaseWork, cursor: Cursor, control: PhaseControl): Promise<PhaseResult> {
+  const evaluation = work.wave.evaluation!;
+  const deadline = Date.now() + remainingMs(work, cursor, new Date());
+  const counts = { ...(control.savedSamples() ?? { healthy: 0, total: 0 }) };
+  const expected = evaluation.rounds * work.clusters.length;
+  for (let round = 0; ; round++) {
+    const request = await control.requested();
+    if (request) return { outcome: { samples: counts }, stopped: request };
+    const samples = await Promise.all(work.clusters.map((c) => sampleCluster(ctx, c)));
+    counts.total += samples.length;
+    counts.healthy += samples.filter((s) => s.healthy).length;
+    await control.saveSamples(counts);
+    const unhealthy = counts.total - counts.healthy;
+    if (unhealthy > Math.max(expected, counts.total) * (1 - evaluation.successThreshold)) break;
+    if (Date.now() + evaluation.intervalMs > deadline) break;
+    await control.sleep(Math.min(evaluation.intervalMs, Math.max(0, deadline - Date.now())));
+    ctx.signal.throwIfAborted();
+  }
+  return { outcome: { samples: counts } };
+}
+
+/**
+ * Validation (and Blue-Green monitoring): watch the wave's clusters for the period; a
+ * clear failure, or three unhealthy samples in a row, fails the cluster.
+ */
+export async function runWatch(ctx: RolloutContext, work: PhaseWork, cursor: Cursor, control: PhaseControl): Promise<PhaseResult> {
+  const deadline = Date.now() + remainingMs(work, cursor, new Date());
+  const interval = watchInterval(work.durationMs);
+  const streak = new Map<string, number>();
+  const failed = new Map<string, string>();
+  for (;;) {
+    const request = await control.requested();
+    if (request) return { outcome: {}, stopped: request };
+    const watched = work.clusters.filter((c) => !failed.has(c));
+    const samples = await Promise.all(watched.map(async (c) => [c, await sampleCluster(ctx, c)] as const));
+    for (const [cluster, s] of samples) {
+      const bad = s.healthy ? 0 : (streak.get(cluster) ?? 0) + 1;
+      streak.set(cluster, bad);
+      if (s.failed || bad >= 3) failed.set(cluster, s.message);
+    }
+    if (Date.now() >= deadline || failed.size === work.clusters.length) break;
+    await control.sleep(Math.min(interval, deadline - Date.now()));
+    ctx.signal.throwIfAborted();
+  }
+  return { outcome: { clusters: work.clusters.map((c) => (failed.has(c) ? { cluster: c, ok: false, reason: failed.get(c) } : { cluster: c, ok: true })) } };
+}
+
+export async function runPause(ctx: RolloutContext, work: PhaseWork, cursor: Cursor, control: PhaseControl): Promise<PhaseResult> {
+  const deadline = Date.now() + remainingMs(work, cursor, new Date());
+  while (Date.now() < deadline) {
+    const request = await control.requested();
+    if (request) return { outcome: {}, stopped: request };
+    await control.sleep(deadline - Date.now());
+    ctx.signal.throwIfAborted();
+  }
+  return { outcome: {} };
+}
