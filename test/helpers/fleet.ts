@@ -1,0 +1,67 @@
+// An app plus a sandbox fleet, with the clusters registered (for real: connectivity
+// checked) and the demo operator registered from test/fixtures/operators/demo.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startSandbox, type Sandbox, type SandboxClusterOptions } from '../../src/sandbox/index.ts';
+import { RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
+import { startTestApp, type TestApp } from './app.ts';
+import type { DatabaseKind } from './databases.ts';
+
+export const DEMO_TEMPLATE = pathToFileURL(path.resolve('test/fixtures/operators/demo')).toString() + '/{version}.yaml';
+export const DEMO_VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0'];
+
+export interface Fleet extends TestApp {
+  sandbox: Sandbox;
+  stopAll(): Promise<void>;
+}
+
+export interface FleetOptions {
+  clusters: SandboxClusterOptions[];
+  env?: Record<string, string>;
+  /** Register the demo operator as "demo" (default true). */
+  demo?: boolean;
+  kind?: DatabaseKind;
+}
+
+/** Fast engine settings for tests: short polls, short health timeout. */
+export const FAST_ENGINE_ENV = {
+  ENGINE_POLL_INTERVAL: 'PT0.2S',
+  ENGINE_LEASE_TTL: 'PT5S',
+  DEFAULT_TIMEOUT: 'PT8S',
+  LOG_LEVEL: 'silent',
+};
+
+export async function startFleet(o: FleetOptions): Promise<Fleet> {
+  const sandbox = await startSandbox({ clusters: o.clusters, podReadyDelayMs: 100, crashLoopIntervalMs: 150, jobPodDurationMs: 100 });
+  const t = await startTestApp(o.kind ?? 'pglite', { ...FAST_ENGINE_ENV, ...o.env });
+  for (const c of sandbox.clusters) {
+    await t.ok(RegisterClusterDocument, { input: { name: c.name, environment: c.environment, kubeconfig: c.kubeconfig } });
+  }
+  if (o.demo !== false) {
+    await t.ok(RegisterOperatorDocument, { input: { name: 'demo', namespace: 'demo-system', manifestUrlTemplate: DEMO_TEMPLATE, versions: DEMO_VERSIONS } });
+  }
+  return {
+    ...t,
+    sandbox,
+    async stopAll() {
+      await t.stop();
+      await sandbox.stop();
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value (or fails the test after `timeoutMs`). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
