@@ -13,6 +13,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { fromSocketError, KubeError, kindOfHttpStatus, parseStatus } from './errors.ts';
 
@@ -77,6 +78,8 @@ export class ClusterTransport {
     private readonly agent: http.Agent,
     private readonly headers: Record<string, string>,
     private readonly options: Required<TransportOptions>,
+    /** Why TLS cannot work with this kubeconfig (unreadable CA or client key), if so. */
+    private readonly tlsProblem?: string,
   ) {
     const server = kubeConfig.getCurrentCluster()!.server.replace(/\/+$/, '');
     this.serverUrl = server;
@@ -93,23 +96,24 @@ export class ClusterTransport {
     for (const [k, v] of Object.entries(tlsOptions.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = String(v);
     if (tlsOptions.auth) headers.authorization = `Basic ${Buffer.from(tlsOptions.auth).toString('base64')}`;
     const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets };
+    const tls = cluster.server.startsWith('http:') ? {} : secureContextOf(tlsOptions);
     const agent = cluster.server.startsWith('http:')
       ? new http.Agent(agentOptions)
       : new https.Agent({
           ...agentOptions,
-          ...(tlsOptions.ca ? { ca: tlsOptions.ca } : {}),
-          ...(tlsOptions.cert ? { cert: tlsOptions.cert } : {}),
-          ...(tlsOptions.key ? { key: tlsOptions.key } : {}),
+          // One parsed CA/certificate/key for every connection, instead of one per connection.
+          ...(tls.context ? { secureContext: tls.context } : {}),
           ...(tlsOptions.servername ? { servername: tlsOptions.servername } : {}),
           rejectUnauthorized: cluster.skipTLSVerify ? false : tlsOptions.rejectUnauthorized ?? true,
         });
-    return new ClusterTransport(clusterName, kubeConfig, agent, headers, opts);
+    return new ClusterTransport(clusterName, kubeConfig, agent, headers, opts, tls.problem);
   }
 
   /** One attempt. Resolves with any HTTP answer below 300; rejects with a KubeError otherwise. */
   request(req: RawRequest): Promise<RawResponse> {
     const operation = `${req.method} ${req.path.split('?')[0]}`;
     if (req.signal?.aborted) return Promise.reject(abortedError(this.clusterName, operation, req.signal));
+    if (this.tlsProblem) return Promise.reject(new KubeError({ kind: 'TLS', clusterName: this.clusterName, operation, detail: this.tlsProblem }));
     const url = new URL(this.basePath + req.path, this.serverUrl);
     const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
     const headers: Record<string, string> = { ...this.headers, accept: req.accept ?? 'application/json', 'user-agent': 'operator-manager' };
@@ -200,4 +204,24 @@ function httpError(clusterName: string, operation: string, code: number, text: s
     ...(status ? { status } : {}),
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   });
+}
+
+/**
+ * The TLS context of a cluster's connections, or the reason it cannot be built (a CA or
+ * client key that is not PEM) — reported by every request as a TLS failure, never quoting
+ * the material.
+ */
+function secureContextOf(tlsOptions: https.RequestOptions): { context?: SecureContext; problem?: string } {
+  try {
+    return {
+      context: createSecureContext({
+        ...(tlsOptions.ca ? { ca: tlsOptions.ca } : {}),
+        ...(tlsOptions.cert ? { cert: tlsOptions.cert } : {}),
+        ...(tlsOptions.key ? { key: tlsOptions.key } : {}),
+      }),
+    };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { problem: `the kubeconfig's certificate-authority or client certificate/key cannot be read${code ? ` (${code})` : ''}` };
+  }
 }

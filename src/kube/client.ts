@@ -215,7 +215,7 @@ export class KubeClient {
     if (options.dryRun) query.set('dryRun', 'All');
     const path = `${await this.objectPath(ref, options)}?${query}`;
     // JSON is valid YAML: the apply-patch+yaml content type takes it, and it is far faster to write than YAML.
-    const res = await this.send({ method: 'PATCH', path, body: JSON.stringify(obj), contentType: 'application/apply-patch+yaml' }, options);
+    const res = await this.send({ method: 'PATCH', path, body: applyBody(obj), contentType: 'application/apply-patch+yaml' }, options);
     return { object: this.parse(res.text, `PATCH ${path}`) as KubeObject, created: res.status === 201 };
   }
 
@@ -252,4 +252,27 @@ export class KubeClient {
       throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation, detail: 'the answer is not JSON' });
     }
   }
+}
+
+// JSON of top-level sections (spec, data, rules…) of objects applied to many clusters: a
+// fleet rollout applies the same manifests N times, and planned objects share these
+// sections with the parsed manifests (only metadata differs per plan), so each is written
+// once. Keyed weakly by the section object: nothing is kept once the manifests are dropped.
+const sectionJson = new WeakMap<object, string>();
+
+/** JSON.stringify(obj), reusing the JSON of shared top-level sections. */
+export function applyBody(obj: KubeObject): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(obj)) {
+    if (value === undefined) continue;
+    let json: string;
+    if (key !== 'metadata' && typeof value === 'object' && value !== null) {
+      json = sectionJson.get(value) ?? JSON.stringify(value);
+      sectionJson.set(value, json);
+    } else {
+      json = JSON.stringify(value);
+    }
+    parts.push(`${JSON.stringify(key)}:${json}`);
+  }
+  return `{${parts.join(',')}}`;
 }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClients } from '../../src/kube/client-registry.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../src/kube/client-retry.ts';
-import { KubeClient } from '../../src/kube/client.ts';
+import { applyBody, KubeClient } from '../../src/kube/client.ts';
 import { isKubeError, KubeError } from '../../src/kube/errors.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 
@@ -230,5 +230,16 @@ describe('backoff', () => {
     expect(backoffDelay(3, p, () => 1)).toBe(400);
     expect(backoffDelay(20, p, () => 1)).toBe(p.maxDelayMs);
     expect(isKubeError(new KubeError({ kind: 'SERVER_ERROR', clusterName: 'x' }), 'SERVER_ERROR')).toBe(true);
+  });
+});
+
+describe('applyBody', () => {
+  it('is exactly JSON.stringify, also when sections are shared by objects of several plans', () => {
+    const spec = { replicas: 2, template: { spec: { containers: [{ name: 'a', image: 'x:1' }] } } };
+    const a = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'one' }, spec };
+    const b = { ...a, metadata: { name: 'd', namespace: 'two', labels: { x: 'y' } } };
+    expect(applyBody(a)).toBe(JSON.stringify(a));
+    expect(applyBody(b)).toBe(JSON.stringify(b)); // spec JSON reused, metadata written afresh
+    expect(applyBody({ ...a, status: undefined } as never)).toBe(JSON.stringify(a));
   });
 });
