@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyManifests, type ApplyManifestsOptions, type ApplyManifestsResult } from '../../src/kube/apply/executor.ts';
 import { planApply } from '../../src/kube/apply/plan.ts';
+import { CrdNotEstablishedError, waitForCrdsEstablished } from '../../src/kube/apply/crd-established.ts';
 import { OWNER_LABELS } from '../../src/kube/apply/types.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
@@ -214,5 +215,50 @@ describe('applyManifests failures', () => {
       await plain.setFaults({ latencyMs: 0 });
       client.close();
     }
+  });
+});
+
+describe('applyManifests with what is already installed', () => {
+  let fleet: Sandbox;
+  let client: KubeClient;
+  beforeAll(async () => {
+    fleet = await startSandbox({ clusters: [{ name: 'installed' }], tls: false });
+    fleet.cluster('installed').objects.put(widgetCrd);
+    client = await KubeClient.fromKubeconfig('installed', fleet.cluster('installed').kubeconfig);
+  });
+  afterAll(async () => {
+    client?.close();
+    await fleet?.stop();
+  });
+
+  it('applies a custom resource whose CRD is installed but not in the set, its scope from discovery', async () => {
+    const result = await applyManifests(client, [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 } }], { ...base, namespace: 'default' });
+    expect(result.error).toBeUndefined();
+    expect(actions(result)).toEqual(['created Widget/default/w']);
+  });
+
+  it('adopts an object that exists without our labels, reporting it configured', async () => {
+    fleet.cluster('installed').objects.put(configMap('preexisting', 'default'));
+    const result = await applyManifests(client, [configMap('preexisting', 'default')], { ...base, namespace: 'default' });
+    expect(result.changes).toEqual([{ subject: 'ConfigMap/default/preexisting', action: 'configured', message: 'adopted: existed without the owner labels of this operator' }]);
+  });
+
+  it('refuses a kind the cluster does not serve before writing anything', async () => {
+    const result = await applyManifests(client, [configMap('c', 'default'), { apiVersion: 'nowhere.io/v1', kind: 'Thing', metadata: { name: 't' } }], { ...base, namespace: 'default' });
+    expect(result.error?.message).toMatch(/cannot tell whether these kinds are namespaced.*nowhere\.io\/v1 Thing/);
+    expect(result.changes).toEqual([]);
+  });
+
+  it('waits for CRDs the apply answer did not show Established, fails at once on refused names, times out naming the rest', async () => {
+    const { status: _status, ...withoutStatus } = widgetCrd;
+    const options = { timeoutMs: 400, pollMs: 20, concurrency: 4 };
+    expect(await waitForCrdsEstablished(client, [withoutStatus], options)).toBe(1); // one poll finds it Established
+    const refused = { ...widgetCrd, status: { conditions: [{ type: 'NamesAccepted', status: 'False', reason: 'KindConflict', message: 'Widget is already in use' }] } };
+    await expect(waitForCrdsEstablished(client, [refused], options)).rejects.toThrow(/not accepted: widgets\.example\.com \(KindConflict: Widget is already in use\)/);
+    const missing = { ...withoutStatus, metadata: { name: 'gizmos.example.com' } };
+    const timeout = await waitForCrdsEstablished(client, [withoutStatus, missing], options).catch((e: unknown) => e);
+    expect(timeout).toBeInstanceOf(CrdNotEstablishedError);
+    expect((timeout as CrdNotEstablishedError).message).toMatch(/^timed out after 400 ms waiting for CustomResourceDefinitions to be Established: gizmos\.example\.com$/);
+    expect((timeout as CrdNotEstablishedError).subjects).toEqual(['CustomResourceDefinition/gizmos.example.com']);
   });
 });

@@ -5,9 +5,11 @@
 
 import type { KubeClient } from '../client.ts';
 import { sleep } from '../client-retry.ts';
+import { KubeError } from '../errors.ts';
 import { conditionOf, describeCondition } from '../health/types.ts';
 import { subjectOf, type KubeObject } from '../types.ts';
 import { forEachBounded } from './bounded.ts';
+import { describeDuration } from './durations.ts';
 
 export class CrdNotEstablishedError extends Error {
   constructor(
@@ -54,11 +56,15 @@ export async function waitForCrdsEstablished(client: KubeClient, applied: readon
     }
     if (Date.now() >= deadline) {
       throw new CrdNotEstablishedError(
-        `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for CustomResourceDefinitions to be Established: ${pending.map((c) => c.metadata.name).join(', ')}`,
+        `timed out after ${describeDuration(options.timeoutMs)} waiting for CustomResourceDefinitions to be Established: ${pending.map((c) => c.metadata.name).join(', ')}`,
         pending.map((crd) => subjectOf(crd)),
       );
     }
-    await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal);
+    try {
+      await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal);
+    } catch {
+      throw new KubeError({ kind: 'ABORTED', clusterName: client.clusterName, detail: 'cancelled while waiting for CustomResourceDefinitions to be Established' });
+    }
     interval = Math.min(2_000, interval * 1.5);
     polls++;
     const latest = new Map<string, KubeObject>();

@@ -12,6 +12,7 @@
 // object with 409 and the server's message naming the other manager and field.
 
 import type { KubeClient } from '../client.ts';
+import { sleep } from '../client-retry.ts';
 import { KubeError } from '../errors.ts';
 import { groupOf, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
 import { forEachBounded } from './bounded.ts';
@@ -213,11 +214,13 @@ async function applyStage(
     async (obj) => {
       const subject = subjectOf(obj);
       try {
-        const res = await client.apply(obj, {
-          fieldManager: FIELD_MANAGER,
-          force: options.force ?? DEFAULTS.force,
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
+        const apply = () =>
+          client.apply(obj, {
+            fieldManager: FIELD_MANAGER,
+            force: options.force ?? DEFAULTS.force,
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
+        const res = stage.name === 'custom-resources' ? await untilServed(apply, client.clusterName, options.signal) : await apply();
         if (isCrd(obj)) answers.set(obj, res.object);
         applied.push(refOf(obj));
         record({ subject, ...changeOf(res.created, versions.get(identityKey(refOf(obj))), versionOf(res.object.metadata)) });
@@ -237,6 +240,23 @@ function changeOf(created: boolean, before: LiveVersion | undefined, after: Live
   if (created) return { action: 'created' };
   if (before === undefined) return { action: 'configured', message: 'adopted: existed without the owner labels of this operator' };
   return applyChanged(before, after) ? { action: 'configured' } : { action: 'unchanged' };
+}
+
+/**
+ * A CRD reported Established can still answer 404 for its resources for a moment (API
+ * servers behind a load balancer learn of it one by one): a few short retries on NotFound.
+ */
+async function untilServed<T>(apply: () => Promise<T>, clusterName: string, signal?: AbortSignal, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await apply();
+    } catch (err) {
+      if (!(err instanceof KubeError && err.kind === 'NOT_FOUND') || attempt >= attempts) throw err;
+      await sleep(200 * attempt, signal).catch(() => {
+        throw new KubeError({ kind: 'ABORTED', clusterName, detail: 'apply cancelled' });
+      });
+    }
+  }
 }
 
 const isCrd = (obj: KubeObject) => obj.kind === 'CustomResourceDefinition' && groupOf(obj.apiVersion) === 'apiextensions.k8s.io';

@@ -6,6 +6,7 @@
 import type { KubeClient } from '../client.ts';
 import { sleep } from '../client-retry.ts';
 import { KubeError } from '../errors.ts';
+import { describeDuration } from '../apply/durations.ts';
 import { groupOf, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
 import type { OperatorHealth } from './assess.ts';
 import { keyOf, readLiveHealth, type ReadHealthOptions } from './live.ts';
@@ -89,17 +90,13 @@ function rememberStable(health: OperatorHealth, objects: readonly KubeObject[], 
 }
 
 function timedOut(last: OperatorHealth | undefined, lastError: Error | undefined, timeoutMs: number, total: number): OperatorHealth {
-  const after = `timed out after ${formatDuration(timeoutMs)}`;
+  const after = `timed out after ${describeDuration(timeoutMs)}`;
   if (!last) {
     return { status: 'UNKNOWN', message: `${after}: health could not be read (${lastError?.message ?? 'no answer'})`, results: [], counts: { HEALTHY: 0, PROGRESSING: 0, UNKNOWN: total, DEGRADED: 0, UNHEALTHY: 0 } };
   }
   const waiting = last.results.filter((r) => r.status !== 'HEALTHY');
   const readError = lastError ? `; last read failed: ${lastError.message}` : '';
   return { ...last, message: `${after} waiting for ${waiting.length} of ${last.results.length} objects to become healthy: ${waiting.map((r) => r.message).join('; ')}${readError}` };
-}
-
-function formatDuration(ms: number): string {
-  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 function abortError(client: KubeClient, signal: AbortSignal): KubeError {
