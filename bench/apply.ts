@@ -202,6 +202,6 @@ const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).jo
 console.log(line(header));
 for (const r of rows) console.log(line(r));
 console.log(
-  'floor @0 ms: the same apply without simulated latency (one run) — CPU time of client and sandbox servers, which share this process;\n' +
+  `floor @0 ms: the same apply without simulated latency (one run): the CPU time of client and sandbox servers${args['separate-process'] ? '' : ', which share this process'};\n` +
     `CPU, peak RSS: this process${args['separate-process'] ? ' (the sandbox runs in a child process)' : ', sandbox servers included (--separate-process for the client alone)'}.`,
 );

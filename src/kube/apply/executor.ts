@@ -221,7 +221,8 @@ async function applyStage(
             ...(options.signal ? { signal: options.signal } : {}),
           });
         const res = stage.name === 'custom-resources' ? await untilServed(apply, client.clusterName, options.signal) : await apply();
-        if (isCrd(obj)) answers.set(obj, res.object);
+        // Only what the Established check reads is kept: a CRD answer can be half a megabyte.
+        if (isCrd(obj)) answers.set(obj, { ...obj, status: { conditions: res.object.status?.conditions ?? [] } });
         applied.push(refOf(obj));
         record({ subject, ...changeOf(res.created, versions.get(identityKey(refOf(obj))), versionOf(res.object.metadata)) });
       } catch (err) {
