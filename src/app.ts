@@ -13,6 +13,7 @@ import { openDatabase, type Database } from './persistence/database.ts';
 import { createSecretBox } from './persistence/secret-box.ts';
 import { defaultReplicaId, RolloutEngine } from './rollout/engine.ts';
 import { createEventBus } from './services/events.ts';
+import { startReplicaBridge, type ReplicaBridge } from './services/replica-bridge.ts';
 import { createServices, type Services } from './services/index.ts';
 import { checkBundleVersion, listRepositoryVersions } from './services/sources.ts';
 
@@ -63,6 +64,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     readClusterHealth: (name) => checkClusterHealth(kube, name),
   });
   const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, logger: log.child({ component: 'notifications' }) });
+  const replicaId = config.engine.replicaId ?? (db.kind === 'pglite' ? 'embedded' : defaultReplicaId());
+  // Replicas sharing PostgreSQL hear of each other's commits through LISTEN/NOTIFY.
+  const bridge: ReplicaBridge | undefined = db.url
+    ? await startReplicaBridge({ url: db.url, replicaId, prisma: db.prisma, store: services.store, events, log: log.child({ component: 'replicas' }) })
+    : undefined;
   const engine = config.engine.enabled
     ? new RolloutEngine({
         prisma: db.prisma,
@@ -71,7 +77,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         kube,
         log: log.child({ component: 'engine' }),
         settings: {
-          replicaId: config.engine.replicaId ?? (db.kind === 'pglite' ? 'embedded' : defaultReplicaId()),
+          replicaId,
           leaseTtlMs: config.engine.leaseTtlMs,
           pollIntervalMs: config.engine.pollIntervalMs,
           maxConcurrentDeployments: config.kube.maxConcurrentDeployments,
@@ -118,6 +124,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await services.clusterHealth.stop();
         await notifier.stop();
         await kube.close();
+        await bridge?.close();
         await db.close();
         log.info('stopped');
       })();

@@ -17,7 +17,7 @@ export interface DeploymentEventPayload {
 
 export interface EventMap {
   /** A cluster's registration, settings or health changed. */
-  clusterUpdated: { name: string };
+  clusterUpdated: { name: string; /** Republished from another replica (not sent on again). */ remote?: boolean };
   /** An operator's registration or versions changed. */
   operatorUpdated: { name: string };
   /** A deployment event was committed. */
@@ -25,7 +25,7 @@ export interface EventMap {
   /** A deployment's status (or anything a dashboard shows) changed. */
   deploymentUpdated: { id: string; operatorName: string; status: string };
   /** Something the engine waits for happened (created, approved, cancel requested…). */
-  engineWake: { deploymentId?: string };
+  engineWake: { deploymentId?: string; remote?: boolean };
 }
 
 export type Topic = keyof EventMap;
