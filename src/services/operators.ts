@@ -199,6 +199,29 @@ export class OperatorService {
     return updated;
   }
 
+  /**
+   * Re-reads the versions of every Helm-repository operator (latestVersion kept current).
+   * A repository that cannot be read keeps its last known versions; the error is returned.
+   */
+  async refreshVersions(): Promise<Array<{ operator: string; error?: string; added: string[] }>> {
+    if (!this.deps.listChartVersions) return [];
+    const operators = await this.deps.prisma.operator.findMany({ where: { chartRepository: { not: null }, chartName: { not: null } } });
+    const results = [];
+    for (const op of operators) {
+      try {
+        const listed = await this.deps.listChartVersions({ chartRepository: op.chartRepository!, chartName: op.chartName! });
+        const versions = sortVersionsDescending([...new Set([...listed, ...(op.currentVersion ? [op.currentVersion] : [])])]);
+        const added = versions.filter((v) => !op.versions.includes(v));
+        await this.deps.prisma.operator.update({ where: { id: op.id }, data: { versions, latestVersion: latestVersion(versions) ?? null, versionsRefreshedAt: new Date() } });
+        if (added.length) this.deps.events.publish('operatorUpdated', { name: op.name });
+        results.push({ operator: op.name, added });
+      } catch (err) {
+        results.push({ operator: op.name, error: (err as Error).message, added: [] });
+      }
+    }
+    return results;
+  }
+
   async delete(actor: Actor, name: string): Promise<boolean> {
     const operator = await this.get(name);
     const active = await this.deps.prisma.deployment.findFirst({

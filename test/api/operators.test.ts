@@ -9,16 +9,18 @@ describe.each(DATABASE_KINDS)('operators API (%s)', (kind) => {
   let t: TestApp;
   let repo: Server;
   let repoUrl: string;
+  const chartVersions = ['v1.13.0', 'v1.14.0', 'v1.15.0-beta.1'];
   beforeAll(async () => {
     t = await startTestApp(kind);
     // A Helm repository: index.yaml lists the chart's versions.
-    const index = [
-      'apiVersion: v1',
-      'entries:',
-      '  cert-manager:',
-      ...['v1.13.0', 'v1.14.0', 'v1.15.0-beta.1'].flatMap((v) => [`  - name: cert-manager`, `    version: ${v}`, `    urls: [charts/cert-manager-${v}.tgz]`]),
-    ].join('\n');
-    repo = createServer((req, res) => (req.url === '/index.yaml' ? res.end(index) : res.writeHead(404).end()));
+    const index = () =>
+      [
+        'apiVersion: v1',
+        'entries:',
+        '  cert-manager:',
+        ...chartVersions.flatMap((v) => [`  - name: cert-manager`, `    version: ${v}`, `    urls: [charts/cert-manager-${v}.tgz]`]),
+      ].join('\n');
+    repo = createServer((req, res) => (req.url === '/index.yaml' ? res.end(index()) : res.writeHead(404).end()));
     await new Promise<void>((r) => repo.listen(0, '127.0.0.1', r));
     repoUrl = `http://127.0.0.1:${(repo.address() as AddressInfo).port}`;
   });
@@ -55,6 +57,15 @@ describe.each(DATABASE_KINDS)('operators API (%s)', (kind) => {
       versions: ['v1.15.0-beta.1', 'v1.14.0', 'v1.13.0'],
       latestVersion: 'v1.14.0',
     });
+  });
+
+  it('keeps the versions of Helm operators current when the repository publishes a new one', async () => {
+    chartVersions.push('v1.15.0');
+    const results = await t.app.services.operators.refreshVersions();
+    expect(results).toEqual([{ operator: 'cert-manager', added: ['v1.15.0'] }]);
+    const op = (await t.ok(OperatorDocument, { name: 'cert-manager' })).operator!;
+    expect(op.versions).toEqual(['v1.15.0', 'v1.15.0-beta.1', 'v1.14.0', 'v1.13.0']);
+    expect(op.latestVersion).toBe('v1.15.0');
   });
 
   it.each([
