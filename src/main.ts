@@ -2,9 +2,11 @@
 import { createApp } from './app.ts';
 import { mintToken } from './auth/tokens.ts';
 import { ConfigError, loadConfig } from './config/index.ts';
+import { startTracing } from './observability/tracing.ts';
 
 async function main() {
   const config = loadConfig();
+  const tracing = startTracing(process.env);
   const app = await createApp(config);
   const port = await app.start();
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -31,7 +33,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     app.stop().then(
-      () => process.exit(0),
+      () => tracing.shutdown().finally(() => process.exit(0)),
       (err) => {
         app.log.error({ err }, 'error while stopping');
         process.exit(1);

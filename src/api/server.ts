@@ -12,6 +12,8 @@ import { bearerToken, type TokenVerifier } from '../auth/tokens.ts';
 import { UnauthenticatedError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { startSpan } from '../observability/tracing.ts';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { Services } from '../services/index.ts';
 import type { GraphQLContext } from './context.ts';
 import { createMaskError, domainToGraphQLError } from './errors.ts';
@@ -100,13 +102,25 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
         onExecute: ({ setExecuteFn }) => setExecuteFn(graphqlExecute as never),
       } satisfies Plugin<GraphQLContext>,
       {
+        // Duration metric and a span per operation (subscriptions: the set-up only).
         onExecute: ({ args }) => {
           const started = performance.now();
-          const type = (args.document.definitions.find((d: { kind: string }) => d.kind === 'OperationDefinition') as { operation?: string } | undefined)?.operation ?? 'query';
+          const op = args.document.definitions.find((d: { kind: string }) => d.kind === 'OperationDefinition') as { operation?: string; name?: { value: string } } | undefined;
+          const type = op?.operation ?? 'query';
+          const ctx = args.contextValue as GraphQLContext;
+          const span = startSpan(`graphql.${type}${op?.name ? ` ${op.name.value}` : ''}`, {
+            'graphql.operation.type': type,
+            'graphql.operation.name': op?.name?.value ?? '',
+            'operator_manager.request_id': ctx.requestId,
+            'enduser.id': ctx.principal?.sub ?? '',
+          });
           return {
             onExecuteDone: ({ result }) => {
-              const outcome = 'errors' in result && result.errors?.length ? 'error' : 'ok';
+              const errors = 'errors' in result ? result.errors : undefined;
+              const outcome = errors?.length ? 'error' : 'ok';
               metrics.graphqlOperations.observe({ type, outcome }, (performance.now() - started) / 1000);
+              if (errors?.length) span.setStatus({ code: SpanStatusCode.ERROR, message: errors.map((e) => e.message).join('; ').slice(0, 500) });
+              span.end();
             },
           };
         },

@@ -5,9 +5,11 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EngineDeps } from './context.ts';
+import { ScheduledTaskRunner } from './blue-green-retirement.ts';
 import { driveDeployment } from './driver.ts';
 import { Leases } from './lease.ts';
 import { Renderer } from './render.ts';
+import { inSpan } from '../observability/tracing.ts';
 
 export function defaultReplicaId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -21,6 +23,8 @@ interface Running {
 export class RolloutEngine {
   private readonly leases: Leases;
   private readonly renderer: Renderer;
+  /** Deferred work (retiring an old Blue-Green color), looked for on every poll. */
+  private readonly scheduled: ScheduledTaskRunner;
   private readonly running = new Map<string, Running>();
   private readonly stop$ = new AbortController();
   private readonly wakers = new Map<string, Set<() => void>>();
@@ -33,6 +37,7 @@ export class RolloutEngine {
     const s = deps.settings;
     this.leases = new Leases(deps.prisma, { owner: s.replicaId, ttlMs: s.leaseTtlMs, maxConcurrent: s.maxConcurrentDeployments });
     this.renderer = new Renderer(deps.prisma, s.helmBin);
+    this.scheduled = new ScheduledTaskRunner(deps);
   }
 
   get replicaId(): string {
@@ -55,6 +60,7 @@ export class RolloutEngine {
       }
     })().catch((err) => this.deps.log.error({ err }, 'engine wake-up listener failed'));
     this.timers.push(setInterval(() => this.tick(), s.pollIntervalMs));
+    this.timers.push(setInterval(() => this.scheduled.tick(), s.pollIntervalMs));
     this.timers.push(setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(s.leaseTtlMs / 3))));
     for (const t of this.timers) t.unref();
     this.tick();
@@ -69,6 +75,7 @@ export class RolloutEngine {
     this.timers = [];
     for (const r of this.running.values()) r.abort.abort();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    await this.scheduled.stop();
     await this.ticking?.catch(() => {});
   }
 
@@ -101,12 +108,14 @@ export class RolloutEngine {
     const done = (async () => {
       log.info('driving deployment');
       try {
-        await driveDeployment(id, {
-          deps: { ...this.deps, log },
-          renderer: this.renderer,
-          signal: abort.signal,
-          waitForWake: (deploymentId, ms, signal) => this.waitForWake(deploymentId, ms, signal),
-        });
+        await inSpan('rollout.drive', { 'operator_manager.deployment_id': id, 'operator_manager.replica': this.replicaId }, () =>
+          driveDeployment(id, {
+            deps: { ...this.deps, log },
+            renderer: this.renderer,
+            signal: abort.signal,
+            waitForWake: (deploymentId, ms, signal) => this.waitForWake(deploymentId, ms, signal),
+          }),
+        );
       } catch (err) {
         if (abort.signal.aborted) log.info('driver interrupted; the deployment resumes from its last committed step');
         else log.error({ err }, 'driver failed; the deployment will be picked up again');

@@ -1,0 +1,66 @@
+// OpenTelemetry traces: one span per GraphQL operation and per rollout step (own spans
+// through @opentelemetry/api), exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set. Without an endpoint the API's no-op tracer is
+// used and tracing costs nothing.
+import { context, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+
+const TRACER = 'operator-manager';
+
+export interface Tracing {
+  shutdown(): Promise<void>;
+  /** Flushes pending spans (tests). */
+  flush(): Promise<void>;
+}
+
+let provider: NodeTracerProvider | undefined;
+
+/** Starts exporting spans; `exporter` replaces OTLP (tests pass an in-memory exporter). */
+export function startTracing(env: Record<string, string | undefined>, exporter?: SpanExporter): Tracing {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (provider || (!exporter && !endpoint)) return { shutdown: async () => {}, flush: async () => {} };
+  const processor: SpanProcessor = exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(new OTLPTraceExporter());
+  provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? 'operator-manager' }),
+    spanProcessors: [processor],
+  });
+  provider.register();
+  const p = provider;
+  return {
+    flush: () => p.forceFlush(),
+    async shutdown() {
+      await p.shutdown();
+      trace.disable();
+      context.disable();
+      if (provider === p) provider = undefined;
+    },
+  };
+}
+
+/** Runs `fn` in a span; a thrown error marks the span and is rethrown. */
+export async function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+  return trace.getTracer(TRACER).startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await fn(span);
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** The trace id of the active span, for log lines ("" when not tracing). */
+export function currentTraceId(): string | undefined {
+  const id = trace.getActiveSpan()?.spanContext().traceId;
+  return id && !/^0+$/.test(id) ? id : undefined;
+}
+
+export function startSpan(name: string, attributes: Attributes): Span {
+  return trace.getTracer(TRACER).startSpan(name, { attributes });
+}
