@@ -51,8 +51,10 @@ export interface Config {
     maxConcurrentDeployments: number;
     /** Wait-healthy timeout of a cluster step, ms. */
     defaultTimeoutMs: number;
-    /** Cluster health monitor period, ms. */
+    /** Cluster health monitor period, ms (0 = no monitor). */
     healthCheckIntervalMs: number;
+    /** How long one cluster's health check may take before it counts as UNHEALTHY, ms. */
+    healthCheckTimeoutMs: number;
     /** Timeout of one Kubernetes API request, ms. */
     requestTimeoutMs: number;
     /** Path of a helm binary used to render charts (HELM_BIN). */
@@ -118,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrentDeployments: intVar(env, ['MAX_CONCURRENT_DEPLOYMENTS', 'KubernetesManager__MaxConcurrentDeployments'], 10, { min: 1, max: 1000 }),
       defaultTimeoutMs: durationVar(env, ['DEFAULT_TIMEOUT', 'KubernetesManager__DefaultTimeout'], 'PT5M'),
       healthCheckIntervalMs: durationVar(env, ['HEALTH_CHECK_INTERVAL', 'KubernetesManager__HealthCheckInterval'], 'PT60S'),
+      healthCheckTimeoutMs: durationVar(env, ['HEALTH_CHECK_TIMEOUT'], 'PT10S'),
       requestTimeoutMs: durationVar(env, ['KUBE_REQUEST_TIMEOUT', 'KubernetesManager__RequestTimeout'], 'PT30S'),
       helmBin: pick(env, ['HELM_BIN'])?.value,
     },
