@@ -10,7 +10,7 @@ import {
   RegisterOperatorDocument,
   RollbackDeploymentDocument,
 } from '../generated/graphql.ts';
-import { DEMO_TEMPLATE, DEMO_VERSIONS, eventually, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { DEMO_TEMPLATE, DEMO_VERSIONS, eventually, finishedDeployment, startFleet, workloadImage, type Fleet } from '../helpers/fleet.ts';
 
 const CLUSTERS = ['dev-1', 'dev-2', 'stage-1', 'stage-2', 'prod-1'];
 
@@ -39,13 +39,8 @@ describe('rollout control', () => {
     return r.data.createDeployment.id;
   };
   const get = async (id: string) => (await f.ok(DeploymentDocument, { id })).deployment!;
-  const finished = (id: string) =>
-    eventually(async () => {
-      const d = await get(id);
-      return ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'].includes(d.status) ? d : undefined;
-    }, 90_000, `deployment ${id} to finish`);
-  const image = (cluster: string, ns = 'demo-system') =>
-    (f.sandbox.cluster(cluster).objects.get('apps/v1', 'Deployment', ns, 'demo-operator') as { spec: { template: { spec: { containers: Array<{ image: string }> } } } } | undefined)?.spec.template.spec.containers[0]?.image;
+  const finished = (id: string) => finishedDeployment(f, id);
+  const image = (cluster: string, ns = 'demo-system') => workloadImage(f.sandbox.cluster(cluster), ns, 'demo-operator');
   const tag = (v: string) => `registry.example.com/demo-operator:${v.slice(1)}`;
 
   it('installs v1.0.0 everywhere but production (baseline)', async () => {

@@ -13,7 +13,7 @@ import { mintToken } from '../../src/auth/tokens.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { CreateDeploymentDocument, DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
-import { DEMO_TEMPLATE, DEMO_VERSIONS, eventually } from '../helpers/fleet.ts';
+import { DEMO_TEMPLATE, DEMO_VERSIONS, eventually, workloadImage } from '../helpers/fleet.ts';
 
 const SECRET = 'crash-test-secret-crash-test-secret';
 
@@ -111,8 +111,7 @@ describe.each(DATABASE_KINDS)('crash during a rollout (%s)', (kind) => {
     // Events written before the crash are still there, unchanged.
     expect(done.events.slice(0, before.events.length)).toEqual(before.events);
     for (const c of sandbox.clusters) {
-      const image = (c.objects.get('apps/v1', 'Deployment', 'demo-system', 'demo-operator') as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers[0]!.image;
-      expect(image).toBe('registry.example.com/demo-operator:1.0.0');
+      expect(workloadImage(c, 'demo-system', 'demo-operator')).toBe('registry.example.com/demo-operator:1.0.0');
     }
   });
 });

@@ -3,8 +3,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterDocument, CreateDeploymentDocument, DeploymentDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
-import { eventually, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { ClusterDocument, CreateDeploymentDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
+import { finishedDeployment, startFleet, workloadImage, type Fleet } from '../helpers/fleet.ts';
 
 const CORPUS = path.resolve('../shared/corpus/prometheus-operator');
 const TEMPLATE = pathToFileURL(CORPUS).toString() + '/{version}/bundle.yaml';
@@ -31,14 +31,10 @@ describe('prometheus-operator v0.75.0 → v0.80.0 across three clusters', () => 
     const { createDeployment } = await f.ok(CreateDeploymentDocument, {
       input: { operatorName: 'prometheus-operator', targetVersion, strategy: 'ROLLING', targetClusters: CLUSTERS, strategyConfig: { rolling: { validationPeriod: 'PT0S' } } },
     });
-    return eventually(async () => {
-      const d = (await f.ok(DeploymentDocument, { id: createDeployment.id })).deployment!;
-      return ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'].includes(d.status) ? d : undefined;
-    }, 180_000, `rollout of ${targetVersion}`);
+    return finishedDeployment(f, createDeployment.id, 180_000);
   };
   const crd = (cluster: string, name: string) => f.sandbox.cluster(cluster).objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name) as { metadata: { labels?: Record<string, string> }; spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }> } } | undefined;
-  const image = (cluster: string) =>
-    (f.sandbox.cluster(cluster).objects.get('apps/v1', 'Deployment', 'default', 'prometheus-operator') as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers[0]!.image;
+  const image = (cluster: string) => workloadImage(f.sandbox.cluster(cluster), 'default', 'prometheus-operator')!;
 
   it('installs v0.75.0, then upgrades to v0.80.0 cluster by cluster', async () => {
     const install = await rollout('v0.75.0');

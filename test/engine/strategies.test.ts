@@ -1,7 +1,7 @@
 // The engine end to end over real HTTP: API → engine → sandbox clusters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterDocument, CreateDeploymentDocument, DeploymentDocument } from '../generated/graphql.ts';
-import { eventually, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { ClusterDocument, CreateDeploymentDocument } from '../generated/graphql.ts';
+import { finishedDeployment, startFleet, workloadImage, type Fleet } from '../helpers/fleet.ts';
 
 describe('rollout engine', () => {
   let f: Fleet;
@@ -23,17 +23,8 @@ describe('rollout engine', () => {
     if (!r.data) throw new Error(JSON.stringify(r.errors));
     return r.data.createDeployment.id;
   };
-  const finished = (id: string, timeoutMs = 60_000) =>
-    eventually(
-      async () => {
-        const d = (await f.ok(DeploymentDocument, { id })).deployment!;
-        return ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'].includes(d.status) ? d : undefined;
-      },
-      timeoutMs,
-      `deployment ${id} to finish`,
-    );
-  const image = (cluster: string) =>
-    (f.sandbox.cluster(cluster).objects.get('apps/v1', 'Deployment', 'demo-system', 'demo-operator') as { spec: { template: { spec: { containers: Array<{ image: string }> } } } } | undefined)?.spec.template.spec.containers[0]?.image;
+  const finished = (id: string) => finishedDeployment(f, id);
+  const image = (cluster: string) => workloadImage(f.sandbox.cluster(cluster), 'demo-system', 'demo-operator');
 
   it('installs with Direct on every cluster, records releases and numbers events without gaps', async () => {
     const id = await deploy('v1.0.0', 'DIRECT');

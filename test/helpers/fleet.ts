@@ -2,8 +2,8 @@
 // checked) and the demo operator registered from test/fixtures/operators/demo.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startSandbox, type Sandbox, type SandboxClusterOptions } from '../../src/sandbox/index.ts';
-import { RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
+import { startSandbox, type Sandbox, type SandboxCluster, type SandboxClusterOptions } from '../../src/sandbox/index.ts';
+import { DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import type { DatabaseKind } from './databases.ts';
 
@@ -64,4 +64,24 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+const ENDED = ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'];
+
+/** Waits until a deployment has ended and returns it (with clusters and events). */
+export function finishedDeployment(t: Pick<TestApp, 'ok'>, id: string, timeoutMs = 90_000) {
+  return eventually(
+    async () => {
+      const d = (await t.ok(DeploymentDocument, { id })).deployment!;
+      return ENDED.includes(d.status) ? d : undefined;
+    },
+    timeoutMs,
+    `deployment ${id} to end`,
+  );
+}
+
+/** The image of a workload's first container in a sandbox cluster (undefined when absent). */
+export function workloadImage(cluster: Pick<SandboxCluster, 'objects'>, namespace: string, name: string, kind = 'Deployment'): string | undefined {
+  const obj = cluster.objects.get('apps/v1', kind, namespace, name) as { spec: { template: { spec: { containers: Array<{ image: string }> } } } } | undefined;
+  return obj?.spec.template.spec.containers[0]?.image;
 }
