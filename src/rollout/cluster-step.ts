@@ -230,14 +230,18 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
   }
 }
 
-/** One health sample of the operator on a cluster (canary evaluation, validation periods). */
-export async function sampleCluster(ctx: RolloutContext, clusterName: string): Promise<HealthSample> {
+/**
+ * One health sample of the operator on a cluster (canary evaluation, validation periods):
+ * of its current release, or of `subject` when given (Blue-Green samples the color under
+ * test, which is not the current release before the switch).
+ */
+export async function sampleCluster(ctx: RolloutContext, clusterName: string, subject?: { inventory: readonly ObjectRef[]; namespace: string }): Promise<HealthSample> {
   const { deps, operator } = ctx;
   const cluster = clusterOf(ctx, clusterName);
   try {
     const client = await deps.kube.get(clusterName);
-    const release = await currentRelease(deps.prisma, operator.id, cluster.id);
-    const health = await readOperatorHealth(client, inventoryOfRelease(release), { namespace: operator.namespace, signal: ctx.signal });
+    const inventory = subject?.inventory ?? inventoryOfRelease(await currentRelease(deps.prisma, operator.id, cluster.id));
+    const health = await readOperatorHealth(client, inventory, { namespace: subject?.namespace ?? operator.namespace, signal: ctx.signal });
     return { healthy: health.status === 'HEALTHY', status: health.status, message: health.message, failed: health.failed === true };
   } catch (err) {
     if (ctx.signal.aborted) throw err;

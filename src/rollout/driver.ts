@@ -6,6 +6,7 @@ import { isTerminal } from '../services/deployments.ts';
 import type { NewEvent } from '../services/deployment-store.ts';
 import { rollbackCluster, type RolloutContext } from './cluster-step.ts';
 import type { EngineDeps } from './context.ts';
+import { runBlueGreenPhase, rollbackBlueGreenCluster } from './blue-green-phases.ts';
 import { runDeploy, runEvaluate, runPause, runWatch, type PhaseControl, type PhaseResult } from './phases.ts';
 import { mergeValues, type Renderer } from './render.ts';
 import { decisionAt, nextStep, progressAt, startCursor, type Cursor, type RolloutFailure } from './strategies/cursor.ts';
@@ -17,6 +18,8 @@ interface EngineState {
   cursor?: Cursor;
   /** Canary samples of the wave under the cursor, kept across restarts. */
   samples?: { waveIndex: number; healthy: number; total: number };
+  /** Blue-Green, per cluster: colors, saved replica counts, switch times (written by blue-green-state.ts while phases run). */
+  blueGreen?: Record<string, unknown>;
 }
 
 const stateOf = (d: Deployment): EngineState => (d.engineState ?? {}) as EngineState;
@@ -73,7 +76,9 @@ export async function driveDeployment(id: string, o: DriverOptions): Promise<voi
       const what = { deploy: 'deploying', evaluate: 'evaluating health', validate: 'validating', monitor: 'monitoring', pause: 'pausing', 'await-switch': 'waiting for the switch', switch: 'switching', 'switch-back': 'switching back' }[w.phase];
       events.push({ status, message: `${w.wave.label}: ${what}${w.durationMs ? ` for ${Math.round(w.durationMs / 100) / 10} s` : ''} (${w.clusters.join(', ')})`, progress: progressAt(plan, next.cursor) });
     }
-    await deps.store.commit(id, { deployment: { status, engineState: json({ ...state, cursor: next.cursor }) }, events });
+    // Blue-Green phases persist their per-cluster state while they run: keep what they wrote.
+    const { blueGreen } = (await deps.prisma.deployment.findUniqueOrThrow({ where: { id }, select: { engineState: true } })).engineState as EngineState;
+    await deps.store.commit(id, { deployment: { status, engineState: json({ ...state, ...(blueGreen ? { blueGreen } : {}), cursor: next.cursor }) }, events });
   }
 }
 
@@ -127,7 +132,8 @@ async function runPhase(ctx: RolloutContext, work: NonNullable<ReturnType<typeof
   const control: PhaseControl = {
     requested: async () => {
       const now = await o.deps.prisma.deployment.findUnique({ where: { id: d.id }, select: { requestedAction: true } });
-      return (now?.requestedAction as 'CANCEL' | 'ROLLBACK' | null) ?? undefined;
+      // PROMOTE (allow a Blue-Green switch) is not a stop request: await-switch consumes it.
+      return now?.requestedAction === 'CANCEL' || now?.requestedAction === 'ROLLBACK' ? now.requestedAction : undefined;
     },
     sleep: (ms) => o.waitForWake(d.id, ms, o.signal),
     saveSamples: async (samples) => {
@@ -135,6 +141,7 @@ async function runPhase(ctx: RolloutContext, work: NonNullable<ReturnType<typeof
     },
     savedSamples: () => (state.samples?.waveIndex === cursor.waveIndex ? { healthy: state.samples.healthy, total: state.samples.total } : undefined),
   };
+  if (work.wave.blueGreen) return runBlueGreenPhase(ctx, work, cursor, control);
   switch (work.phase) {
     case 'deploy':
       return runDeploy(ctx, work, control);
@@ -194,7 +201,8 @@ async function fail(ctx: RolloutContext, d: Deployment, failure: RolloutFailure)
 async function rollBack(ctx: RolloutContext, d: Deployment): Promise<void> {
   const rows = await ctx.deps.prisma.clusterDeployment.findMany({ where: { deploymentId: d.id, changed: true }, orderBy: [{ wave: 'desc' }, { position: 'desc' }] });
   const results = [];
-  for (const row of rows) results.push(await rollbackCluster(ctx, row.clusterName));
+  const rollbackOne = d.strategy === 'BLUE_GREEN' ? rollbackBlueGreenCluster : rollbackCluster;
+  for (const row of rows) results.push(await rollbackOne(ctx, row.clusterName));
   const skipped = await pendingToSkipped(ctx);
   const failed = results.filter((r) => !r.ok);
   const summary = `${results.length - failed.length} of ${results.length} changed cluster(s) rolled back`;

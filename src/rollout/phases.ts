@@ -5,6 +5,7 @@
 import type { Cursor, PhaseOutcome, PhaseWork } from './strategies/cursor.ts';
 import { remainingMs } from './strategies/cursor.ts';
 import { deployCluster, sampleCluster, type ClusterStepResult, type RolloutContext } from './cluster-step.ts';
+import type { HealthSample } from './health.ts';
 
 export type StopRequest = 'CANCEL' | 'ROLLBACK';
 
@@ -83,7 +84,14 @@ export async function runEvaluate(ctx: RolloutContext, work: PhaseWork, cursor: 
  * Validation (and Blue-Green monitoring): watch the wave's clusters for the period; a
  * clear failure, or three unhealthy samples in a row, fails the cluster.
  */
-export async function runWatch(ctx: RolloutContext, work: PhaseWork, cursor: Cursor, control: PhaseControl): Promise<PhaseResult> {
+export async function runWatch(
+  ctx: RolloutContext,
+  work: PhaseWork,
+  cursor: Cursor,
+  control: PhaseControl,
+  /** One health sample of a cluster; default: its current release (Blue-Green passes the color under test). */
+  sample: (cluster: string) => Promise<HealthSample> = (cluster) => sampleCluster(ctx, cluster),
+): Promise<PhaseResult> {
   const deadline = Date.now() + remainingMs(work, cursor, new Date());
   const interval = watchInterval(work.durationMs);
   const streak = new Map<string, number>();
@@ -92,7 +100,7 @@ export async function runWatch(ctx: RolloutContext, work: PhaseWork, cursor: Cur
     const request = await control.requested();
     if (request) return { outcome: {}, stopped: request };
     const watched = work.clusters.filter((c) => !failed.has(c));
-    const samples = await Promise.all(watched.map(async (c) => [c, await sampleCluster(ctx, c)] as const));
+    const samples = await Promise.all(watched.map(async (c) => [c, await sample(c)] as const));
     for (const [cluster, s] of samples) {
       const bad = s.healthy ? 0 : (streak.get(cluster) ?? 0) + 1;
       streak.set(cluster, bad);

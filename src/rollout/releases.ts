@@ -35,6 +35,8 @@ export interface NewRelease {
   deploymentId: string;
   health?: string;
   healthMessage?: string;
+  /** Blue-Green: the color the release runs as (absent: uncolored). */
+  color?: string | null;
 }
 
 /** Records a release as the current one; earlier DEPLOYED releases become SUPERSEDED (or `previousStatus`). */

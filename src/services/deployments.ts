@@ -6,7 +6,7 @@ import { resolveStrategyConfig, type StrategyConfigInput } from '../domain/strat
 import { versionProblem } from '../domain/version.ts';
 import type { Deployment, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { planRollout } from '../rollout/strategies/plan.ts';
-import { toStoredStrategyConfig } from '../rollout/strategies/stored-config.ts';
+import { fromStoredStrategyConfig, toStoredStrategyConfig } from '../rollout/strategies/stored-config.ts';
 import { recordAudit } from './audit.ts';
 import type { Actor } from './context.ts';
 import type { DeploymentStore } from './deployment-store.ts';
@@ -153,6 +153,30 @@ export class DeploymentService {
         await recordAudit(tx, actor, { action: 'cancelDeployment', targetType: 'Deployment', targetName: id });
       },
     );
+    this.deps.events.publish('engineWake', { deploymentId: id });
+    return this.get(id);
+  }
+
+  /**
+   * Allows the switch of a Blue-Green deployment configured with autoSwitch false: the
+   * engine switches the cluster waiting for it (or the next one to pass validation).
+   */
+  async promote(actor: Actor, id: string): Promise<Deployment> {
+    const d = await this.get(id);
+    if (d.strategy !== 'BLUE_GREEN') throw new ConflictError(`deployment ${id} is ${d.strategy}; only Blue-Green deployments wait for a switch`);
+    const config = fromStoredStrategyConfig(d.strategyConfig);
+    if (config.strategy === 'BLUE_GREEN' && config.autoSwitch) throw new ConflictError(`deployment ${id} switches automatically (autoSwitch is true)`);
+    const check = (status: string, requested: string | null) => {
+      if (isTerminal(status) || status === 'ROLLING_BACK') throw new ConflictError(`deployment ${id} is ${status}; there is nothing to switch`);
+      if (status === 'PENDING_APPROVAL') throw new ConflictError(`deployment ${id} waits for approval; approve it first`);
+      if (requested && requested !== 'PROMOTE') throw new ConflictError(`deployment ${id} has a pending ${requested} request`);
+    };
+    check(d.status, d.requestedAction);
+    await this.deps.store.commit(id, { deployment: { requestedAction: 'PROMOTE' }, events: [{ status: d.status, message: `switch allowed by ${actor.sub}` }] }, async (tx) => {
+      const now = await tx.deployment.findUniqueOrThrow({ where: { id }, select: { status: true, requestedAction: true } });
+      check(now.status, now.requestedAction);
+      await recordAudit(tx, actor, { action: 'promoteDeployment', targetType: 'Deployment', targetName: id });
+    });
     this.deps.events.publish('engineWake', { deploymentId: id });
     return this.get(id);
   }

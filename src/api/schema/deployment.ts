@@ -61,7 +61,7 @@ export const Deployment = builder.prismaObject('Deployment', {
     autoRollbackEnabled: t.exposeBoolean('autoRollbackEnabled'),
     strategyConfig: t.expose('strategyConfig', { type: 'JSON', nullable: true, description: 'The resolved configuration, defaults included.' }),
     helmValues: t.expose('helmValues', { type: 'JSON', nullable: true }),
-    requestedAction: t.exposeString('requestedAction', { nullable: true, description: 'CANCEL or ROLLBACK while the engine carries it out.' }),
+    requestedAction: t.exposeString('requestedAction', { nullable: true, description: 'CANCEL, ROLLBACK or PROMOTE (Blue-Green switch allowed) while the engine carries it out.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
@@ -182,6 +182,13 @@ builder.mutationFields((t) => ({
     authScopes: { operate: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => reload(ctx, query, await ctx.services.deployments.cancel(actorOf(ctx), String(id))),
+  }),
+  promoteDeployment: t.prismaField({
+    type: 'Deployment',
+    description: 'Allows the switch of a Blue-Green deployment created with autoSwitch false (it waits after validation until then).',
+    authScopes: { operate: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => reload(ctx, query, await ctx.services.deployments.promote(actorOf(ctx), String(id))),
   }),
   rollbackDeployment: t.prismaField({
     type: 'Deployment',

@@ -1,0 +1,117 @@
+// Blue-Green deploy phase for one cluster: install the color that is not serving beside
+// the serving one — its own objects and the shared ones (CRDs…), never the routing (that
+// moves at the switch) — and wait until it is healthy. Nothing of the serving color is
+// pruned or changed. The release is recorded at the switch, when the new color serves.
+//
+// Also the undoing of it: before the switch, "rolling back" a cluster means removing the
+// new color's own objects (never CRDs, shared objects or namespaces).
+import { applyManifests } from '../kube/apply/executor.ts';
+import { pruneObjects } from '../kube/apply/prune-executor.ts';
+import type { ChangeEntry } from '../kube/apply/types.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { isKubeError } from '../kube/errors.ts';
+import { currentRelease, nextRevision } from './releases.ts';
+import type { ClusterStepResult, RolloutContext } from './cluster-step.ts';
+import { waitUntilHealthy } from './health.ts';
+import { cancelPendingRetirements, pendingRetirementRefs } from './blue-green-retirement.ts';
+import { clusterEvent, colorInventory, colorOfRelease, colorsOf, colorToInstall, namespaceOfColor, retirementSubject, saveColors, targetVariant, type ClusterColors } from './blue-green-state.ts';
+import { retirementRefs } from './strategies/blue-green-switch.ts';
+import type { BlueGreenWave } from './strategies/types.ts';
+
+export const describeError = (err: unknown) => (isKubeError(err) || err instanceof Error ? err.message : String(err));
+
+function countActions(changes: ReadonlyArray<{ action: string }>): string {
+  const counts = new Map<string, number>();
+  for (const c of changes) counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
+  return [...counts.entries()].map(([a, n]) => `${n} ${a}`).join(', ') || 'nothing to do';
+}
+
+/** Decides (once per deployment and cluster) which color to install, and remembers what serves now. */
+async function chooseColors(ctx: RolloutContext, clusterName: string, wave: BlueGreenWave): Promise<ClusterColors> {
+  const { prisma } = ctx.deps;
+  const known = await colorsOf(prisma, ctx.deployment.id, clusterName);
+  if (known) return known;
+  const cluster = ctx.clusters.get(clusterName)!;
+  const serving = await currentRelease(prisma, ctx.operator.id, cluster.id);
+  const color = colorToInstall(serving);
+  const colors: ClusterColors = {
+    ...(serving
+      ? { from: { color: colorOfRelease(serving), namespace: serving.namespace, revision: serving.revision, version: serving.version, manifestDigest: serving.manifestDigest } }
+      : {}),
+    to: { color, namespace: namespaceOfColor(color, wave), revision: await nextRevision(prisma, ctx.operator.id, cluster.id) },
+  };
+  return saveColors(prisma, ctx.deployment.id, clusterName, colors);
+}
+
+/** Installs the next color on one cluster and waits until it is healthy. */
+export async function installColor(ctx: RolloutContext, clusterName: string, wave: BlueGreenWave): Promise<ClusterStepResult> {
+  const { deps, deployment, operator } = ctx;
+  const row = await deps.prisma.clusterDeployment.findUniqueOrThrow({ where: { deploymentId_clusterName: { deploymentId: deployment.id, clusterName } } });
+  if (row.status === 'COMPLETED') return { cluster: clusterName, ok: true };
+  const fail = async (reason: string): Promise<ClusterStepResult> => {
+    await clusterEvent(ctx, clusterName, 'FAILED', `${clusterName}: ${reason}`, { errorMessage: reason, completedAt: new Date() });
+    return { cluster: clusterName, ok: false, reason };
+  };
+  try {
+    const fresh = await deps.prisma.cluster.findUnique({ where: { name: clusterName }, select: { isEnabled: true } });
+    if (!fresh?.isEnabled) return await fail('cluster is disabled or was deleted');
+    let client: KubeClient;
+    try {
+      client = await deps.kube.get(clusterName);
+      await client.version({ signal: ctx.signal });
+    } catch (err) {
+      return await fail(`preflight: cluster not reachable: ${describeError(err)}`);
+    }
+    const colors = await chooseColors(ctx, clusterName, wave);
+    const { to, from } = colors;
+    if (from && from.namespace === to.namespace) {
+      return await fail(`${to.color} would be installed into ${to.namespace}, where the serving ${from.color} color lives; give blueNamespace and greenNamespace distinct values`);
+    }
+    await clusterEvent(ctx, clusterName, 'DEPLOYING', `${clusterName}: installing ${operator.name} ${deployment.targetVersion} as ${to.color} in ${to.namespace}${from ? ` beside ${from.color} (${from.version}, serving)` : ''}`, {
+      startedAt: row.startedAt ?? new Date(),
+      errorMessage: null,
+      changed: true,
+      ...(from ? { previousRevision: from.revision } : {}),
+    });
+
+    const variant = await targetVariant(ctx, client, wave, colors);
+    // What an earlier, not yet retired installation of this color left there: replaced now, so pruned.
+    const subject = retirementSubject(operator.name, clusterName, to.color);
+    const stale = await pendingRetirementRefs(deps.prisma, subject);
+    if (stale.length) await cancelPendingRetirements(deps.prisma, subject, `${to.color} installed again by deployment ${deployment.id}`);
+    const applied = await applyManifests(client, [...variant.install, ...variant.shared], {
+      operatorName: operator.name,
+      revision: to.revision,
+      namespace: to.namespace,
+      previousInventory: stale.filter((ref) => !from || ref.namespace !== from.namespace),
+      signal: ctx.signal,
+    });
+    if (applied.error) return await fail(`apply of ${to.color} failed after ${applied.changes.length} object(s) (${countActions(applied.changes)}): ${describeError(applied.error)}`);
+    const warnings = variant.warnings.length ? `; warnings: ${variant.warnings.join('; ')}` : '';
+    await clusterEvent(ctx, clusterName, 'VALIDATING', `${clusterName}: applied ${to.color} (${countActions(applied.changes)}); waiting until healthy${warnings}`);
+
+    const health = await waitUntilHealthy(client, colorInventory(variant, { routed: false }), { namespace: to.namespace, timeoutMs: deps.settings.healthTimeoutMs, signal: ctx.signal });
+    if (!health.healthy) return await fail(`${to.color}: ${health.message}`);
+    await clusterEvent(ctx, clusterName, 'VALIDATING', `${clusterName}: ${to.color} (${deployment.targetVersion}) is healthy beside ${from ? `${from.color} (${from.version}), which still serves` : 'nothing (first installation)'}`, {
+      healthCheckResult: { status: health.status, message: health.message },
+    });
+    return { cluster: clusterName, ok: true };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    return fail(describeError(err));
+  }
+}
+
+/**
+ * Removes the color this deployment installed and never switched to: its own objects,
+ * in reverse apply order, only those still labelled as ours. CRDs and other shared
+ * objects stay (custom resources must never be lost); the serving color is not touched.
+ */
+export async function removeUnswitchedColor(ctx: RolloutContext, clusterName: string, wave: BlueGreenWave, colors: ClusterColors): Promise<ChangeEntry[]> {
+  const client = await ctx.deps.kube.get(clusterName);
+  const variant = await targetVariant(ctx, client, wave, colors);
+  const changes: ChangeEntry[] = [];
+  const run = await pruneObjects(client, retirementRefs(variant), [], { operatorName: ctx.operator.name, concurrency: 4, signal: ctx.signal, record: (e) => changes.push(e) });
+  if (run.error) throw run.error;
+  return changes;
+}
