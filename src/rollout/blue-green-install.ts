@@ -13,7 +13,7 @@ import { isKubeError } from '../kube/errors.ts';
 import { currentRelease, nextRevision } from './releases.ts';
 import type { ClusterStepResult, RolloutContext } from './cluster-step.ts';
 import { waitUntilHealthy } from './health.ts';
-import { cancelPendingRetirements, pendingRetirementRefs } from './blue-green-retirement.ts';
+import { takeOverRetirements } from './blue-green-retirement.ts';
 import { clusterEvent, colorInventory, colorOfRelease, colorsOf, colorToInstall, namespaceOfColor, retirementSubject, saveColors, targetVariant, type ClusterColors } from './blue-green-state.ts';
 import { retirementRefs } from './strategies/blue-green-switch.ts';
 import type { BlueGreenWave } from './strategies/types.ts';
@@ -75,10 +75,10 @@ export async function installColor(ctx: RolloutContext, clusterName: string, wav
     });
 
     const variant = await targetVariant(ctx, client, wave, colors);
-    // What an earlier, not yet retired installation of this color left there: replaced now, so pruned.
+    // What an earlier, not yet retired installation of this color left there: replaced now, so pruned
+    // (on a re-run after a crash it was taken over already, and is simply applied over).
     const subject = retirementSubject(operator.name, clusterName, to.color);
-    const stale = await pendingRetirementRefs(deps.prisma, subject);
-    if (stale.length) await cancelPendingRetirements(deps.prisma, subject, `${to.color} installed again by deployment ${deployment.id}`);
+    const stale = await takeOverRetirements(deps.prisma, subject, `${to.color} installed again by deployment ${deployment.id}`, ctx.signal);
     const applied = await applyManifests(client, [...variant.install, ...variant.shared], {
       operatorName: operator.name,
       revision: to.revision,

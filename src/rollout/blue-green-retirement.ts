@@ -38,16 +38,22 @@ export async function scheduleRetirement(tx: Tx, task: { subject: string; deploy
   await tx.scheduledTask.create({ data: { kind: RETIRE_COLOR, ...task, payload: task.payload as unknown as Prisma.InputJsonValue } });
 }
 
-/** Cancels retirements of `subject` not started yet (the color is installed again, or serves again). */
-export async function cancelPendingRetirements(db: Tx | PrismaClient, subject: string, why: string): Promise<number> {
-  const { count } = await db.scheduledTask.updateMany({ where: { kind: RETIRE_COLOR, subject, doneAt: null, attempts: 0 }, data: { doneAt: new Date(), result: `cancelled: ${why}` } });
-  return count;
-}
-
-/** Refs of retirements of `subject` that were scheduled and not started: what is left of an idle color. */
-export async function pendingRetirementRefs(db: Tx | PrismaClient, subject: string): Promise<ObjectRef[]> {
-  const rows = await db.scheduledTask.findMany({ where: { kind: RETIRE_COLOR, subject, doneAt: null, attempts: 0 }, select: { payload: true } });
-  return rows.flatMap((r) => (r.payload as unknown as RetirementPayload).refs ?? []);
+/**
+ * Before a color is installed again: waits for a retirement of it that is running now,
+ * then cancels the ones not running (not started, waiting for a retry, or abandoned by a
+ * crashed runner) and returns their refs — what is left of the idle color, to prune.
+ */
+export async function takeOverRetirements(prisma: PrismaClient, subject: string, why: string, signal: AbortSignal, waitMs = 120_000): Promise<ObjectRef[]> {
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline && (await prisma.scheduledTask.count({ where: { kind: RETIRE_COLOR, subject, doneAt: null, claimedUntil: { gt: new Date() } } })) > 0) {
+    await new Promise((r) => setTimeout(r, 250));
+    signal.throwIfAborted();
+  }
+  const cancelled = await prisma.$queryRaw<Array<{ payload: unknown }>>`
+    UPDATE scheduled_tasks SET done_at = now(), result = ${`cancelled: ${why}`}
+    WHERE kind = ${RETIRE_COLOR} AND subject = ${subject} AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until <= now())
+    RETURNING payload`;
+  return cancelled.flatMap((r) => (r.payload as RetirementPayload).refs ?? []);
 }
 
 /**
