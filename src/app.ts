@@ -12,6 +12,8 @@ import { createMetrics } from './observability/metrics.ts';
 import { openDatabase, type Database } from './persistence/database.ts';
 import { createSecretBox } from './persistence/secret-box.ts';
 import { defaultReplicaId, RolloutEngine } from './rollout/engine.ts';
+import { Renderer } from './rollout/render.ts';
+import { CrdGate } from './services/crd-gate.ts';
 import { createEventBus } from './services/events.ts';
 import { startReplicaBridge, type ReplicaBridge } from './services/replica-bridge.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -62,8 +64,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     checkVersion: checkBundleVersion,
     onClusterChanged: (name) => kube.invalidate(name),
     readClusterHealth: (name) => checkClusterHealth(kube, name),
+    kube,
+    renderer: new Renderer(db.prisma, config.kube.helmBin),
   });
   const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, logger: log.child({ component: 'notifications' }) });
+  // Planning checks CRD compatibility before any cluster is touched; a CRD_CHANGE approval notifies at once.
+  const crdGate = new CrdGate({ prisma: db.prisma, kube, store: services.store, notifications: notifyConfig, notificationsEnqueued: () => notifier.wake() });
   const replicaId = config.engine.replicaId ?? (db.kind === 'pglite' ? 'embedded' : defaultReplicaId());
   // Replicas sharing PostgreSQL hear of each other's commits through LISTEN/NOTIFY.
   const bridge: ReplicaBridge | undefined = db.url
@@ -75,6 +81,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         store: services.store,
         events,
         kube,
+        crdGate,
         log: log.child({ component: 'engine' }),
         settings: {
           replicaId,

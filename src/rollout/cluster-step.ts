@@ -13,6 +13,7 @@ import { readOperatorHealth } from '../kube/health/live.ts';
 import type { KubeObject, ObjectRef } from '../kube/types.ts';
 import { canonicalJson } from '../sources/yaml.ts';
 import type { RenderResult } from '../sources/index.ts';
+import { decideCrdRollback, describeCrdRollback } from '../services/crd-rollback.ts';
 import type { EngineDeps } from './context.ts';
 import { currentRelease, inventoryOfRelease, nextRevision, recordRelease, refreshOperatorVersion, releaseAt } from './releases.ts';
 import type { Renderer } from './render.ts';
@@ -158,8 +159,9 @@ function countActions(changes: ReadonlyArray<{ action: string }>): string {
 
 /**
  * Returns a cluster to the release it had before this deployment: re-applies that
- * release's manifests and prunes what this deployment added (never CRDs: the newer CRDs
- * stay, so no custom resource is lost); with no earlier release, removes what this
+ * release's manifests and prunes what this deployment added (never CRDs); an older CRD is
+ * re-applied only when no existing custom resource would be invalidated or pruned by it,
+ * otherwise the newer CRD stays and the event says why; with no earlier release, removes what this
  * deployment installed except CRDs and namespaces.
  */
 export async function rollbackCluster(ctx: RolloutContext, clusterName: string): Promise<ClusterStepResult> {
@@ -175,7 +177,10 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
     // What this deployment may have put there: its recorded inventory, or (if it never got
     // that far) the planned inventory of the target version.
     const added = own ? inventoryOfRelease(own) : targetInventory(ctx);
-    const objects: KubeObject[] = previous ? (await ctx.renderer.objectsOf(previous.manifestDigest)).filter((o) => o.kind !== 'CustomResourceDefinition') : [];
+    const previousObjects: KubeObject[] = previous ? await ctx.renderer.objectsOf(previous.manifestDigest) : [];
+    // Older CRDs go back only where the check in reverse finds no existing object they would invalidate or prune.
+    const crds = await decideCrdRollback(client, previousObjects, { signal: ctx.signal });
+    const objects = [...previousObjects.filter((o) => o.kind !== 'CustomResourceDefinition'), ...crds.restore];
     const revision = await nextRevision(deps.prisma, operator.id, cluster.id);
     const applied = await applyManifests(client, objects, {
       operatorName: operator.name,
@@ -185,8 +190,9 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
       signal: ctx.signal,
     });
     if (applied.error) throw applied.error;
-    // CRDs were kept (not re-applied, not pruned): they stay in the inventory.
-    const keptCrds = added.filter((r) => r.kind === 'CustomResourceDefinition');
+    // CRDs not re-applied were kept (never pruned): they stay in the inventory.
+    const restored = new Set(crds.restore.map((c) => c.metadata.name));
+    const keptCrds = added.filter((r) => r.kind === 'CustomResourceDefinition' && !restored.has(r.name));
     const inventory = inventoryOf([...applied.inventory, ...keptCrds]);
     let health: HealthSample | undefined;
     if (previous) {
@@ -218,7 +224,7 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
       }
       await refreshOperatorVersion(tx, operator.id);
     });
-    const note = keptCrds.length ? `; kept ${keptCrds.length} newer CRD(s) so no custom resource is lost` : '';
+    const note = describeCrdRollback(crds, keptCrds.length);
     const healthNote = health && !health.healthy ? `; after rollback: ${health.message}` : '';
     await event(ctx, clusterName, 'ROLLED_BACK', `${clusterName}: rolled back to ${previous ? `${previous.version} (revision ${revision})` : 'no installation'}${note}${healthNote}`, { completedAt: new Date() });
     return { cluster: clusterName, ok: true };

@@ -2,6 +2,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { CrdPlanningGate } from '../services/crd-gate.ts';
 import type { DeploymentStore } from '../services/deployment-store.ts';
 import type { EventBus } from '../services/events.ts';
 
@@ -23,6 +24,8 @@ export interface EngineDeps {
   store: DeploymentStore;
   events: EventBus;
   kube: KubeClients;
+  /** CRD compatibility gate of planning (DESIGN §6); none = no CRD check. */
+  crdGate?: CrdPlanningGate;
   log: Logger;
   settings: EngineSettings;
 }

@@ -1,11 +1,14 @@
 // The use cases, wired once in app.ts and shared by resolvers and the engine.
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { KubeClients } from '../kube/client-registry.ts';
+import type { Renderer } from '../rollout/render.ts';
 import type { SecretBox } from '../persistence/secret-box.ts';
 import type { EventBus } from './events.ts';
 import { ApprovalService } from './approvals.ts';
 import { ClusterHealthService, type ClusterHealthReader } from './cluster-health.ts';
 import type { Logger } from '../observability/logger.ts';
 import { ClusterService, type ClusterProber } from './clusters.ts';
+import { CrdService } from './crds.ts';
 import { DeploymentStore } from './deployment-store.ts';
 import { DeploymentService, type VersionChecker } from './deployments.ts';
 import { OperatorService, type SourceVersionLister } from './operators.ts';
@@ -19,6 +22,9 @@ export interface ServiceDeps {
   onClusterChanged?: (name: string) => void;
   checkVersion?: VersionChecker;
   readClusterHealth?: ClusterHealthReader;
+  /** Cluster clients and a renderer, for the CRD compatibility check. */
+  kube: KubeClients;
+  renderer: Renderer;
   log: Logger;
 }
 
@@ -31,6 +37,7 @@ export interface Services {
   deployments: DeploymentService;
   approvals: ApprovalService;
   clusterHealth: ClusterHealthService;
+  crds: CrdService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -55,5 +62,6 @@ export function createServices(deps: ServiceDeps): Services {
       onClusterChanged: deps.onClusterChanged,
     }),
     operators: new OperatorService({ prisma: deps.prisma, events: deps.events, listChartVersions: deps.listChartVersions }),
+    crds: new CrdService({ prisma: deps.prisma, kube: deps.kube, renderer: deps.renderer }),
   };
 }

@@ -8,6 +8,7 @@ import './operator.ts';
 import './audit.ts';
 import './deployment.ts';
 import './approval.ts';
+import './crd.ts';
 
 let schema: GraphQLSchema | undefined;
 

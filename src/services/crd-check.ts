@@ -1,0 +1,156 @@
+// The CRD compatibility check of an operator version against live clusters (DESIGN §6):
+// for each cluster, the target's CRDs are compared with the live ones (or, where a cluster
+// has none, with the CRDs recorded for the version installed there) and every existing
+// custom resource of a changed CRD is listed in pages and checked. Used by the API
+// (validateCrdCompatibility) and by the planning gate, so both say the same thing.
+import { setMaxListeners } from 'node:events';
+import { buildReport, checkCluster, compareCrds, type ClusterCheck, type ClusterVerdict, type CrdCompatibilityReport, type CrdFinding } from '../crd/index.ts';
+import { crdName } from '../crd/structural/crd-schema.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { KubeClients } from '../kube/client-registry.ts';
+import { crdClusterSource } from '../kube/crds.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { parseManifests } from '../sources/yaml.ts';
+import { recordCrds, recordedCrds } from './crd-registry.ts';
+
+export interface CrdCheckDeps {
+  prisma: PrismaClient;
+  kube: KubeClients;
+}
+
+export interface ClusterToCheck {
+  name: string;
+  /** The operator's current release there, if any: its CRDs are the baseline when the cluster shows none. */
+  release?: { version: string; manifestDigest: string };
+}
+
+export interface CrdCheckRequest {
+  operatorName: string;
+  targetVersion: string;
+  /** The CRDs the target version installs. */
+  targetCrds: readonly KubeObject[];
+  clusters: readonly ClusterToCheck[];
+  /** Custom resources per list call. Default 500: memory is bounded by it, not by the object count. */
+  pageSize?: number;
+  /** Clusters checked at once. Default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+export interface ClusterCrdVerdict extends ClusterVerdict {
+  /** False when the cluster's CRDs could not be read at all (connection, TLS, credentials): only the recorded baseline was compared. */
+  reachable: boolean;
+}
+
+/** The report the API returns and deployments keep (`deployments.crd_report`, approval details). */
+export interface CrdReport extends Omit<CrdCompatibilityReport, 'clusters'> {
+  operatorName: string;
+  targetVersion: string;
+  checkedAt: string;
+  clusters: ClusterCrdVerdict[];
+}
+
+interface ClusterOutcome {
+  check: ClusterCheck;
+  reachable: boolean;
+}
+
+export async function checkCrdCompatibility(deps: CrdCheckDeps, given: CrdCheckRequest): Promise<CrdReport> {
+  // Every CRD of every cluster is read at once under this signal: many listeners by design.
+  const signal = given.signal ? AbortSignal.any([given.signal]) : undefined;
+  if (signal) setMaxListeners(0, signal);
+  const req = { ...given, ...(signal ? { signal } : {}) };
+  const baselines = new BaselineCache(deps.prisma, req.operatorName);
+  const outcomes = await mapBounded(req.clusters, req.concurrency ?? 4, (c) => checkOneCluster(deps, req, c, baselines));
+  const report = buildReport(outcomes.map((o) => o.check));
+  return {
+    operatorName: req.operatorName,
+    targetVersion: req.targetVersion,
+    checkedAt: new Date().toISOString(),
+    ...report,
+    clusters: report.clusters.map((v, i) => ({ ...v, reachable: outcomes[i]!.reachable })),
+  };
+}
+
+async function checkOneCluster(deps: CrdCheckDeps, req: CrdCheckRequest, cluster: ClusterToCheck, baselines: BaselineCache): Promise<ClusterOutcome> {
+  const names = new Set(req.targetCrds.map((c) => crdName(c)));
+  const baseline = cluster.release ? await baselines.of(cluster.release.version, cluster.release.manifestDigest) : new Map<string, KubeObject>();
+  const removed = removedCrdFindings(names, baseline);
+  let source: Awaited<ReturnType<typeof crdClusterSource>>;
+  try {
+    const client = await deps.kube.get(cluster.name);
+    source = await crdClusterSource(client, [...names], { pageSize: req.pageSize ?? 500, ...(req.signal ? { signal: req.signal } : {}) });
+  } catch (err) {
+    req.signal?.throwIfAborted();
+    // Nothing could be read: the recorded baseline is all there is to compare with.
+    const findings = req.targetCrds.flatMap((t) => compareCrds(baseline.get(crdName(t)), t));
+    const message = `CRDs not readable, custom resources not checked: ${err instanceof Error ? err.message : String(err)}`;
+    return { reachable: false, check: { clusterName: cluster.name, findings: [...findings, ...removed], objectChecks: [], errors: [{ message }] } };
+  }
+  const live = new Set(source.liveCrds.map((c) => crdName(c)));
+  const fallback = [...baseline.values()].filter((c) => names.has(crdName(c)) && !live.has(crdName(c)));
+  const check = await checkCluster(req.targetCrds, { ...source, liveCrds: [...source.liveCrds, ...fallback] });
+  check.findings.push(...removed);
+  return { reachable: true, check };
+}
+
+/** CRDs the installed version has and the target no longer ships: kept installed (never pruned), unmaintained. */
+function removedCrdFindings(targetNames: ReadonlySet<string>, baseline: ReadonlyMap<string, KubeObject>): CrdFinding[] {
+  return [...baseline.keys()]
+    .filter((name) => !targetNames.has(name))
+    .map((name) => ({
+      crdName: name,
+      version: '',
+      fieldPath: '',
+      changeType: 'CRD_REMOVED' as const,
+      severity: 'WARNING' as const,
+      oldValue: name,
+      newValue: null,
+      message: `${name} is not in the target release; it stays installed (CRDs are never pruned) but nothing maintains it`,
+    }));
+}
+
+/**
+ * CRDs recorded per installed operator version. A version rendered before the registry
+ * existed is recorded on first use from the release's stored manifests.
+ */
+class BaselineCache {
+  private readonly byVersion = new Map<string, Promise<Map<string, KubeObject>>>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly operatorName: string,
+  ) {}
+
+  of(version: string, manifestDigest: string): Promise<Map<string, KubeObject>> {
+    let found = this.byVersion.get(version);
+    if (!found) {
+      found = this.load(version, manifestDigest);
+      this.byVersion.set(version, found);
+    }
+    return found;
+  }
+
+  private async load(version: string, manifestDigest: string): Promise<Map<string, KubeObject>> {
+    const recorded = await recordedCrds(this.prisma, this.operatorName, version);
+    if (recorded.size > 0) return recorded;
+    const rendered = await this.prisma.renderedManifest.findUnique({ where: { digest: manifestDigest }, select: { manifests: true } });
+    if (!rendered) return recorded;
+    await recordCrds(this.prisma, this.operatorName, version, parseManifests(rendered.manifests, { source: `${this.operatorName} ${version}` }));
+    return recordedCrds(this.prisma, this.operatorName, version);
+  }
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in input order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

@@ -1,0 +1,107 @@
+// The CRD gate of deployment planning (DESIGN §6, issue 5): before any cluster is touched,
+// the target version's CRDs are recorded in the registry and checked against every target
+// cluster. A breaking change puts the deployment back to PENDING_APPROVAL behind a
+// CRD_CHANGE approval (only an ADMIN may give it) that carries the report, and notifies;
+// otherwise the report and its warnings are kept on the deployment and the rollout starts.
+// After an approval the check runs again: it passes when everything breaking was in the
+// approved report, and asks again when something new breaks (objects created meanwhile).
+import { environmentRank } from '../domain/model.ts';
+import { isCrd } from '../crd/structural/crd-schema.ts';
+import type { Deployment, Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { KubeClients } from '../kube/client-registry.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { enqueueApprovalNotifications, type NotificationConfig } from '../notifications/index.ts';
+import { checkCrdCompatibility, type CrdReport } from './crd-check.ts';
+import { recordCrds } from './crd-registry.ts';
+import { blockingClusters, coveredBy, summaryOf, warningsOf } from './crd-verdicts.ts';
+import { installedReleases } from './clusters.ts';
+import type { DeploymentStore, Transition } from './deployment-store.ts';
+
+/** What the engine's planning step calls (EngineDeps.crdGate). */
+export interface CrdPlanningGate {
+  /**
+   * Records the target's CRDs and checks them against the deployment's clusters. Returns
+   * true when the rollout may start; false when the deployment now waits for approval (or
+   * changed status meanwhile).
+   */
+  beforeRollout(deployment: Deployment, target: { objects: readonly KubeObject[] }, signal: AbortSignal): Promise<boolean>;
+}
+
+export interface CrdGateDeps {
+  prisma: PrismaClient;
+  kube: KubeClients;
+  store: DeploymentStore;
+  notifications: NotificationConfig;
+  /** Called after an approval and its notifications were committed (the dispatcher's wake()). */
+  notificationsEnqueued(): void;
+}
+
+const json = (v: unknown) => v as Prisma.InputJsonValue;
+
+export class CrdGate implements CrdPlanningGate {
+  constructor(private readonly deps: CrdGateDeps) {}
+
+  async beforeRollout(d: Deployment, target: { objects: readonly KubeObject[] }, signal: AbortSignal): Promise<boolean> {
+    const { prisma } = this.deps;
+    await recordCrds(prisma, d.operatorName, d.targetVersion, target.objects);
+    const targetCrds = target.objects.filter(isCrd);
+    if (targetCrds.length === 0) return true;
+
+    const clusters = await prisma.cluster.findMany({ where: { name: { in: d.targetClusters } }, select: { id: true, name: true, environment: true } });
+    const releases = new Map((await installedReleases(prisma, { operatorId: d.operatorId })).map((r) => [r.clusterId, r]));
+    const report = await checkCrdCompatibility(this.deps, {
+      operatorName: d.operatorName,
+      targetVersion: d.targetVersion,
+      targetCrds,
+      clusters: clusters.map((c) => {
+        const r = releases.get(c.id);
+        return { name: c.name, ...(r ? { release: { version: r.version, manifestDigest: r.manifestDigest } } : {}) };
+      }),
+      signal,
+    });
+    const warnings = warningsOf(report);
+    const blocking = blockingClusters(report);
+    if (blocking.length === 0) return this.proceed(d, report, warnings, `CRD check passed: ${summaryOf(report)}`);
+
+    const approvals = await prisma.approval.findMany({ where: { deploymentId: d.id, kind: 'CRD_CHANGE', status: 'APPROVED' }, orderBy: { decidedAt: 'desc' } });
+    const approval = approvals.find((a) => coveredBy(report, a.details));
+    if (approval) return this.proceed(d, report, warnings, `CRD check: breaking change approved by ${approval.decidedBy} (${summaryOf(report)})`);
+
+    const environment = blocking
+      .map((v) => clusters.find((c) => c.name === v.clusterName)?.environment)
+      .filter((e): e is string => !!e)
+      .sort((a, b) => environmentRank(b) - environmentRank(a))[0];
+    await this.whileStillPlanning(d, async (tx) => {
+      const created = await tx.approval.create({
+        data: { kind: 'CRD_CHANGE', status: 'PENDING', deploymentId: d.id, environment: environment ?? null, requestedBy: d.initiatedBy, details: json(report) },
+      });
+      await enqueueApprovalNotifications(tx, created, this.deps.notifications);
+      const where = blocking.map((c) => c.clusterName).join(', ');
+      return {
+        deployment: { status: 'PENDING_APPROVAL', approvalStatus: 'PENDING', crdReport: json(report), warnings },
+        events: [{ status: 'PENDING_APPROVAL', message: `breaking CRD change in ${where}: ${summaryOf(report)}; no cluster was touched; waiting for an ADMIN to approve (approval ${created.id})`, progress: 0 }],
+      };
+    });
+    this.deps.notificationsEnqueued();
+    return false;
+  }
+
+  private async proceed(d: Deployment, report: CrdReport, warnings: string[], message: string): Promise<boolean> {
+    return this.whileStillPlanning(d, async () => ({
+      deployment: { crdReport: json(report), warnings },
+      events: [{ status: 'PLANNING', message: `${message}${warnings.length ? `; ${warnings.length} warning(s) on the deployment` : ''}`, progress: 0 }],
+    }));
+  }
+
+  /** Commits `decide`'s transition only if the deployment is still PLANNING and not being cancelled. */
+  private async whileStillPlanning(d: Deployment, decide: (tx: Prisma.TransactionClient) => Promise<Transition>): Promise<boolean> {
+    let applied = false;
+    await this.deps.store.commit(d.id, {}, async (tx) => {
+      const now = await tx.deployment.findUniqueOrThrow({ where: { id: d.id }, select: { status: true, requestedAction: true } });
+      if (now.status !== 'PLANNING' || now.requestedAction === 'CANCEL') return {};
+      applied = true;
+      return decide(tx);
+    });
+    return applied;
+  }
+}
