@@ -1,21 +1,29 @@
 // CRD-compatibility benchmark: prometheus-operator v0.75.0 → v0.80.0 against N existing
 // custom resources in one cluster (default 10,000 ServiceMonitors, PodMonitors and
-// PrometheusRules), streamed in pages of 500 as a paged list call would return them.
-// Prints wall time, objects/s, peak RSS and the ratio to the 5 s budget of the original
-// specification; median of 3 runs.
+// PrometheusRules). Prints wall time, objects/s, peak RSS of the checking process and the
+// ratio to the 5 s budget of the original specification; median of 3 runs.
 //
-//   npm run bench:crd [-- --objects 10000 --page 500 --runs 3]
+//   npm run bench:crd [-- --objects 10000 --page 500 --runs 3 --source sandbox|memory]
 //
-// The object source is pluggable (`ObjectSourceFactory`): today an in-memory generator
-// that never holds more than one page; later a listing of a sandbox cluster.
+// --source sandbox (default): a sandbox cluster in a child process (so its store does not
+//   count in the RSS measured here) holds the v0.75.0 CRDs and N objects, written straight
+//   into its store; each run is the product's real cluster check through the kube layer:
+//   read the live CRDs over HTTPS, list the custom resources in pages (limit/continue),
+//   check them (src/services/crd-check.ts, the code behind validateCrdCompatibility).
+// --source memory: the pure check over an in-memory generator that never holds more than
+//   one page (no HTTP, no JSON decoding).
 
+import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crdsOf, parseManifests } from '../src/crd/manifests.ts';
 import { checkCluster, type ClusterSource } from '../src/crd/objects/cluster.ts';
-import { buildReport } from '../src/crd/objects/report.ts';
+import { buildReport, type CrdCompatibilityReport } from '../src/crd/objects/report.ts';
+import { KubeClients } from '../src/kube/client-registry.ts';
 import type { KubeObject } from '../src/kube/types.ts';
+import { startSandbox } from '../src/sandbox/index.ts';
+import { checkCrdCompatibility } from '../src/services/crd-check.ts';
 
 const BUDGET_MS = 5_000;
 const corpus = fileURLToPath(new URL('../../shared/corpus/prometheus-operator/', import.meta.url));
@@ -24,11 +32,18 @@ const corpus = fileURLToPath(new URL('../../shared/corpus/prometheus-operator/',
 export type ObjectSourceFactory = (liveCrd: KubeObject) => AsyncIterable<KubeObject[]>;
 
 const { values: args } = parseArgs({
-  options: { objects: { type: 'string', default: '10000' }, page: { type: 'string', default: '500' }, runs: { type: 'string', default: '3' } },
+  options: {
+    objects: { type: 'string', default: '10000' },
+    page: { type: 'string', default: '500' },
+    runs: { type: 'string', default: '3' },
+    source: { type: 'string', default: 'sandbox' },
+    serve: { type: 'boolean', default: false },
+  },
 });
 const total = Number(args.objects);
 const pageSize = Number(args.page);
 const runs = Number(args.runs);
+if (!['sandbox', 'memory'].includes(args.source!)) throw new Error(`--source must be sandbox or memory (got ${args.source})`);
 
 let peakRss = 0;
 const sampleRss = () => {
@@ -108,7 +123,72 @@ function loadCrds(version: string): KubeObject[] {
   return crdsOf(parseManifests(readFileSync(`${corpus}${version}/bundle.yaml`, 'utf8')));
 }
 
-async function once(source: ObjectSourceFactory) {
+/** Every generated object, kind by kind, one at a time. */
+function* allObjects(totalObjects: number): Generator<KubeObject> {
+  for (const [kind, make] of Object.entries(GENERATORS)) {
+    const count = Math.round(totalObjects * SHARE[kind]!);
+    for (let i = 0; i < count; i++) yield make(i);
+  }
+}
+
+/** Child process: a sandbox cluster with the v0.75.0 CRDs and the objects; answers with its kubeconfig. */
+async function serve(): Promise<void> {
+  const fleet = await startSandbox({ clusters: [{ name: 'bench' }] });
+  const cluster = fleet.cluster('bench');
+  for (const crd of loadCrds('v0.75.0')) cluster.objects.put(crd);
+  for (const ns of teams) cluster.objects.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const started = performance.now();
+  for (const obj of allObjects(total)) {
+    const { resourceVersion: _rv, uid: _uid, ...metadata } = obj.metadata;
+    cluster.objects.put({ ...obj, metadata });
+  }
+  process.send!({ kubeconfig: cluster.kubeconfig, loadMs: Math.round(performance.now() - started) });
+  process.on('message', async (m: { stats?: boolean; stop?: boolean }) => {
+    if (m.stats) process.send!({ stats: { ...cluster.stats } });
+    if (m.stop) {
+      await fleet.stop();
+      process.exit(0);
+    }
+  });
+}
+
+interface Sandboxed {
+  child: ChildProcess;
+  kubeconfig: string;
+  loadMs: number;
+  ask<T>(message: object, key: string): Promise<T>;
+}
+
+async function startSandboxChild(): Promise<Sandboxed> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', '--objects', String(total)], { execArgv: process.execArgv });
+  const first = await new Promise<{ kubeconfig: string; loadMs: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { kubeconfig: string; loadMs: number }));
+    child.once('exit', (code) => reject(new Error(`sandbox process exited (${code})`)));
+  });
+  const ask = <T>(message: object, key: string) =>
+    new Promise<T>((resolve) => {
+      child.once('message', (m) => resolve((m as Record<string, T>)[key]!));
+      child.send(message);
+    });
+  return { child, ...first, ask };
+}
+
+/** One cluster check of the product (kube layer → paged listing → src/crd), from reading live CRDs to the report. */
+async function onceThroughCluster(kubeconfig: string) {
+  const target = loadCrds('v0.80.0');
+  const kube = new KubeClients(async () => kubeconfig);
+  const timer = setInterval(sampleRss, 5);
+  const started = performance.now();
+  // prisma is not touched: no cluster has a recorded release to fall back on.
+  const report = await checkCrdCompatibility({ prisma: undefined as never, kube }, { operatorName: 'prometheus-operator', targetVersion: 'v0.80.0', targetCrds: target, clusters: [{ name: 'bench' }], pageSize });
+  const ms = performance.now() - started;
+  clearInterval(timer);
+  sampleRss();
+  await kube.close();
+  return { ms, report };
+}
+
+async function onceInMemory(source: ObjectSourceFactory) {
   // Fresh CRD objects every run, so schema compilation is part of the measured time.
   const live = loadCrds('v0.75.0').map((c) => ({ ...c, status: { storedVersions: [c.spec.versions.find((v: { storage: boolean }) => v.storage).name] } }));
   const target = loadCrds('v0.80.0');
@@ -124,27 +204,41 @@ async function once(source: ObjectSourceFactory) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const results: number[] = [];
-let last: Awaited<ReturnType<typeof once>>['report'] | undefined;
-for (let r = 0; r < runs; r++) {
-  const { ms, report } = await once(generatedSource(total, pageSize));
-  results.push(ms);
-  last = report;
-  console.log(`run ${r + 1}: ${ms.toFixed(0)} ms`);
+async function main(): Promise<void> {
+  const sandbox = args.source === 'sandbox' ? await startSandboxChild() : undefined;
+  if (sandbox) console.log(`sandbox cluster ready: ${total} objects written in ${sandbox.loadMs} ms (child process ${sandbox.child.pid})`);
+  const rssBefore = process.memoryUsage.rss();
+  const results: number[] = [];
+  let last: CrdCompatibilityReport | undefined;
+  for (let r = 0; r < runs; r++) {
+    const { ms, report } = sandbox ? await onceThroughCluster(sandbox.kubeconfig) : await onceInMemory(generatedSource(total, pageSize));
+    results.push(ms);
+    last = report;
+    console.log(`run ${r + 1}: ${ms.toFixed(0)} ms`);
+  }
+  const stats = sandbox ? await sandbox.ask<{ requests: number; byVerb: Record<string, number>; bytesSent: number }>({ stats: true }, 'stats') : undefined;
+  sandbox?.child.send({ stop: true });
+  const ms = median(results);
+  const verdict = last!.clusters[0]!;
+  console.log(JSON.stringify({
+    benchmark: 'crd-compat prometheus-operator v0.75.0 → v0.80.0',
+    source: args.source === 'sandbox' ? 'sandbox cluster over HTTPS (kube layer, paged list calls)' : 'in-memory generator',
+    objects: verdict.objectsScanned,
+    pageSize,
+    runs,
+    wallTimeMs: Math.round(ms),
+    objectsPerSecond: Math.round(verdict.objectsScanned / (ms / 1000)),
+    peakRssMiB: Math.round(peakRss / 2 ** 20),
+    rssBeforeChecksMiB: Math.round(rssBefore / 2 ** 20),
+    ratioToBudget: Number((ms / BUDGET_MS).toFixed(3)),
+    budgetMs: BUDGET_MS,
+    ...(stats ? { listCallsPerRun: Math.round((stats.byVerb.list ?? 0) / runs), mibServedPerRun: Number((stats.bytesSent / runs / 2 ** 20).toFixed(1)) } : {}),
+    objectsBroken: verdict.objectsBroken,
+    complete: verdict.complete,
+    findings: last!.findings.length,
+    compatible: last!.compatible,
+  }, null, 2));
 }
-const ms = median(results);
-const scanned = last!.clusters[0]!.objectsScanned;
-console.log(JSON.stringify({
-  benchmark: 'crd-compat prometheus-operator v0.75.0 → v0.80.0',
-  objects: scanned,
-  pageSize,
-  runs,
-  wallTimeMs: Math.round(ms),
-  objectsPerSecond: Math.round(scanned / (ms / 1000)),
-  peakRssMiB: Math.round(peakRss / 2 ** 20),
-  ratioToBudget: Number((ms / BUDGET_MS).toFixed(3)),
-  budgetMs: BUDGET_MS,
-  objectsBroken: last!.clusters[0]!.objectsBroken,
-  findings: last!.findings.length,
-  compatible: last!.compatible,
-}, null, 2));
+
+if (args.serve) await serve();
+else await main();

@@ -89,7 +89,7 @@ async function checkOneCluster(deps: CrdCheckDeps, req: CrdCheckRequest, cluster
   }
   const live = new Set(source.liveCrds.map((c) => crdName(c)));
   const fallback = [...baseline.values()].filter((c) => names.has(crdName(c)) && !live.has(crdName(c)));
-  const check = await checkCluster(req.targetCrds, { ...source, liveCrds: [...source.liveCrds, ...fallback] });
+  const check = await checkCluster(req.targetCrds, { ...source, liveCrds: [...source.liveCrds, ...fallback], listObjects: (crd) => readingAhead(source.listObjects(crd)) });
   check.findings.push(...removed);
   return { reachable: true, check };
 }
@@ -138,6 +138,28 @@ class BaselineCache {
     if (!rendered) return recorded;
     await recordCrds(this.prisma, this.operatorName, version, parseManifests(rendered.manifests, { source: `${this.operatorName} ${version}` }));
     return recordedCrds(this.prisma, this.operatorName, version);
+  }
+}
+
+/**
+ * The pages of a listing with the next one requested while the current one is checked:
+ * the cluster serialises page n+1 while this process validates page n. At most two pages
+ * are held, so memory stays bounded by the page size.
+ */
+export async function* readingAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = pages[Symbol.asyncIterator]();
+  let next = it.next();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = it.next();
+      // A failure of the page read ahead surfaces when that page is awaited, not unhandled meanwhile.
+      next.catch(() => undefined);
+      yield current.value;
+    }
+  } finally {
+    await it.return?.();
   }
 }
 
