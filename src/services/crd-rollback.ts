@@ -3,6 +3,7 @@
 // and the custom resources that exist now are what it is checked against. An older CRD is
 // re-applied only when no existing object would become invalid or lose data under it and
 // no served or stored version would go away; otherwise the newer CRD stays, with the reason.
+import { setMaxListeners } from 'node:events';
 import { checkCluster, isBreakingObject, type AffectedObject } from '../crd/index.ts';
 import { crdName, isCrd } from '../crd/structural/crd-schema.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -19,7 +20,10 @@ export interface CrdRollbackDecision {
 export async function decideCrdRollback(client: KubeClient, olderObjects: readonly KubeObject[], options: { signal?: AbortSignal; pageSize?: number } = {}): Promise<CrdRollbackDecision> {
   const older = olderObjects.filter(isCrd);
   if (older.length === 0) return { restore: [], keep: [] };
-  const source = await crdClusterSource(client, older.map((c) => crdName(c)), { pageSize: options.pageSize ?? 500, ...(options.signal ? { signal: options.signal } : {}) });
+  // Every older CRD is read at once under this signal: many listeners by design.
+  const signal = options.signal ? AbortSignal.any([options.signal]) : undefined;
+  if (signal) setMaxListeners(0, signal);
+  const source = await crdClusterSource(client, older.map((c) => crdName(c)), { pageSize: options.pageSize ?? 500, ...(signal ? { signal } : {}) });
   const check = await checkCluster(older, source);
   const decision: CrdRollbackDecision = { restore: [], keep: [] };
   for (const crd of older) {

@@ -82,6 +82,19 @@ describe('cert-manager CRD upgrades, checked against live clusters', () => {
     expect(r).toMatchObject({ compatible: true, requiresApproval: false, clusters: [] });
   });
 
+  it('a cluster that cannot be read is reported incomplete and unreachable, never compatible', async () => {
+    const modern = f.sandbox.cluster('modern-1');
+    await modern.setFaults({ unreachable: true });
+    try {
+      const r = (await validate('v1.14.0', ['modern-1'])).data!.validateCrdCompatibility;
+      expect(r).toMatchObject({ compatible: false, requiresApproval: true });
+      expect(r.clusters[0]).toMatchObject({ clusterName: 'modern-1', reachable: false, complete: false, compatible: false, objectsScanned: 0 });
+      expect(r.clusters[0]!.errors[0]).toMatch(/CRDs not readable, custom resources not checked: .*unreachable/);
+    } finally {
+      await modern.setFaults({ unreachable: false });
+    }
+  });
+
   it('refuses bad input naming the field, and needs a token; any role may check', async () => {
     const codes = async (p: Promise<{ errors?: Array<{ extensions?: { code?: string; fields?: string[] } }> }>) => (await p).errors?.map((e) => [e.extensions?.code, e.extensions?.fields]);
     expect(await codes(f.gql(ValidateCrdCompatibilityDocument, { operatorName: 'nope', targetVersion: 'v1.0.0' }))).toEqual([['BAD_USER_INPUT', ['operatorName']]]);
