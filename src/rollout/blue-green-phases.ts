@@ -80,6 +80,9 @@ function colorSampler(ctx: RolloutContext, wave: BlueGreenWave): (cluster: strin
 /** Waits until promoteDeployment allows the switch (consuming the request), or a cancel/rollback arrives. */
 async function awaitSwitch(ctx: RolloutContext, work: PhaseWork, control: PhaseControl): Promise<PhaseResult> {
   const { prisma } = ctx.deps;
+  await ctx.deps.store.commit(ctx.deployment.id, {
+    events: [{ status: 'DEPLOYING', message: `${work.wave.label}: validated; the switch waits for promoteDeployment (autoSwitch is false)`, progress: ctx.progress() }],
+  });
   for (;;) {
     const request = await control.requested();
     if (request) return { outcome: {}, stopped: request };

@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import {
+  CancelDeploymentDocument,
   CreateDeploymentDocument,
   DeploymentDocument,
   PromoteDeploymentDocument,
@@ -140,9 +141,10 @@ describe('Blue-Green rollouts', () => {
     expect(webhookNamespace('dev-2')).toBe(BLUE);
   });
 
+  let promoted = ''; // the deployment the next test rolls back
   it('with autoSwitch false, waits after validation until promoteDeployment allows the switch', async () => {
     // dev-1 runs green v1.1.0 (first test); blue, scaled down and not yet retired, is installed again.
-    const id = await create('dev-1', 'v1.0.0', 'BLUE_GREEN', { autoSwitch: false, validationPeriod: 'PT0.5S', switchMonitoringPeriod: 'PT0.5S', retentionPeriod: 'PT1H' });
+    const id = (promoted = await create('dev-1', 'v1.0.0', 'BLUE_GREEN', { autoSwitch: false, validationPeriod: 'PT0.5S', switchMonitoringPeriod: 'PT0.5S', retentionPeriod: 'PT1H' }));
     await eventually(async () => (await get(id)).events.some((e) => /waiting for the switch/.test(e.message)), 30_000, 'await-switch');
     await new Promise((r) => setTimeout(r, 1500));
     const waiting = await get(id);
@@ -154,8 +156,8 @@ describe('Blue-Green rollouts', () => {
 
     const viewer = await f.gql(PromoteDeploymentDocument, { id }, await f.token('vera', ['VIEWER']));
     expect(viewer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const promoted = await f.gql(PromoteDeploymentDocument, { id }, await f.token('olga', ['OPERATOR']));
-    expect(promoted.errors).toBeUndefined();
+    const allowed = await f.gql(PromoteDeploymentDocument, { id }, await f.token('olga', ['OPERATOR']));
+    expect(allowed.errors).toBeUndefined();
     const d = await finished(id);
     expect(d.status).toBe('COMPLETED');
     expect(d.events.map((e) => e.message).join('\n')).toMatch(/switch allowed by olga/);
@@ -166,18 +168,31 @@ describe('Blue-Green rollouts', () => {
   });
 
   it('rolls a COMPLETED deployment back by switching back while the old color is kept', async () => {
-    const [last] = (await f.raw({ query: '{ deployments(operatorName: "bg", first: 1) { edges { node { id targetVersion } } } }' })).data.deployments.edges;
-    expect(last.node.targetVersion).toBe('v1.0.0');
     const greenBefore = controller('dev-1', GREEN)!;
-    const r = await f.gql(RollbackDeploymentDocument, { id: last.node.id, reason: 'regression' });
+    const r = await f.gql(RollbackDeploymentDocument, { id: promoted, reason: 'regression' });
     expect(r.errors).toBeUndefined();
-    const d = await finished(last.node.id);
+    const d = await finished(promoted);
     expect(d.status).toBe('ROLLED_BACK');
     expect(d.events.map((e) => e.message).join('\n')).toMatch(/switched back to green \(v1\.1\.0\) without redeploying/);
     expect(webhookNamespace('dev-1')).toBe(GREEN);
     expect(controller('dev-1', GREEN)!.spec.replicas).toBe(1);
     expect(controller('dev-1', GREEN)!.metadata.labels!['operator-manager.io/revision']).toBe(greenBefore.metadata.labels!['operator-manager.io/revision']);
     expect(await installed('dev-1')).toEqual([{ operatorName: 'bg', version: 'v1.1.0', namespace: GREEN }]);
+  });
+
+  it('cancelled while it waits for the switch, removes the new color and leaves the serving one as it was', async () => {
+    const before = controller('dev-2', BLUE)!;
+    const id = await create('dev-2', 'v1.1.0', 'BLUE_GREEN', { autoSwitch: false, validationPeriod: 'PT0S', retentionPeriod: 'PT1H' });
+    await eventually(async () => (await get(id)).events.some((e) => /waits for promoteDeployment/.test(e.message)), 30_000, 'await-switch');
+    expect(controller('dev-2', GREEN)!.status.readyReplicas).toBe(1);
+    expect((await f.gql(CancelDeploymentDocument, { id })).errors).toBeUndefined();
+    const d = await finished(id);
+    expect(d.status).toBe('CANCELLED');
+    expect(d.clusters[0]!.status).toBe('ROLLED_BACK');
+    expect(d.events.map((e) => e.message).join('\n')).toMatch(/cancelled before the switch: removed green .*blue kept serving/);
+    expect(controller('dev-2', GREEN)).toBeUndefined();
+    expect(controller('dev-2', BLUE)!.metadata.generation).toBe(before.metadata.generation);
+    expect(webhookNamespace('dev-2')).toBe(BLUE);
   });
 });
 
