@@ -1,0 +1,431 @@
+// Rollout benchmark: the whole product path — GraphQL createDeployment → engine → cluster
+// steps (render, preflight, server-side apply, wait healthy, record release) → events →
+// graphql-ws subscribers — for the prometheus-operator v0.80.0 bundle (15 objects, 10 CRDs,
+// ~4 MB of YAML) on sandbox clusters that delay every API request by a simulated latency.
+//
+//   npm run bench:rollout [-- --clusters 100 --parallel 10,50 --canary-clusters 20 --latency 20
+//                            --subscribers 50 --direct-runs 1 --canary-runs 3 --in-process]
+//
+// Scenarios: Direct to `clusters` clusters at each `parallel`; Canary over `canary-clusters`
+// (stages 10 %, 30 % … 100 %, evaluationPeriod PT1S, healthCheckInterval PT0.2S). Every run is
+// an install on a fresh fleet with a fresh app on an in-memory database; `subscribers`
+// graphql-ws clients subscribe to deploymentProgress as soon as the deployment exists. The
+// fleet runs in a child process (`npm run sandbox`) so the product's CPU, event loop and RSS
+// are its own, as when it faces real clusters; --in-process puts everything in one process.
+//
+// The ideal is what a cluster step cannot avoid at that latency, times the waves the
+// strategy forces, plus the configured waits:
+//   per cluster R = 1 preflight (GET /version) + the apply plan's round trips (stages one
+//                after another, a stage's objects 8 at a time — the executor's default, which
+//                the engine uses) + 1 round of health reads
+//   Direct:  ⌈N / parallelClusters⌉ × R × latency
+//   Canary:  Σ over stages (R × latency + evaluationPeriod)   (a stage's new clusters run at once)
+// Everything else — discovery, listing what the operator owns, retries, database writes,
+// event fan-out, CPU on both sides — is overhead that the ratio shows. The sandbox costs
+// ~0.7 ms of CPU per request, but a 2 MB CRD body costs much more to serialise, parse and
+// merge on both sides: the output prints CPU time and event-loop utilisation beside the
+// wall time, and a line per scenario saying what dominated.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { setMaxListeners } from 'node:events';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createApp, type App } from '../src/app.ts';
+import { mintToken } from '../src/auth/tokens.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { planApply } from '../src/kube/apply/plan.ts';
+import { canaryStages } from '../src/rollout/strategies/canary.ts';
+import { startSandbox } from '../src/sandbox/index.ts';
+import { parseManifests } from '../src/sources/yaml.ts';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+const { values: args } = parseArgs({
+  options: {
+    clusters: { type: 'string', default: '100' },
+    parallel: { type: 'string', default: '10,50' },
+    'canary-clusters': { type: 'string', default: '20' },
+    latency: { type: 'string', default: '20' },
+    subscribers: { type: 'string', default: '50' },
+    'direct-runs': { type: 'string', default: '1' },
+    'canary-runs': { type: 'string', default: '3' },
+    'in-process': { type: 'boolean', default: false },
+  },
+});
+const latencyMs = Number(args.latency);
+const subscriberCount = Number(args.subscribers);
+
+// The corpus sits beside the project (../shared/corpus); read in place, never copied.
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CORPUS = path.resolve(PROJECT_ROOT, '../shared/corpus/prometheus-operator');
+const VERSION = 'v0.80.0';
+const OPERATOR = 'prometheus-operator';
+const NAMESPACE = 'default'; // the bundle's own namespace
+const APPLY_CONCURRENCY = 8;
+const CANARY = { initialPercentage: 10, incrementPercentage: 20, evaluationPeriod: 'PT1S', healthCheckInterval: 'PT0.2S' };
+const CANARY_EVALUATION_MS = 1000;
+const JWT_SECRET = 'bench-rollout-secret-0123456789abcdef';
+
+// Many concurrent Kubernetes requests share one deployment's abort signal (not a leak).
+setMaxListeners(1000);
+
+/** A GraphQL call over HTTP that throws with the server's messages on any error. */
+async function graphql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL: ${body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`}`);
+  return body.data;
+}
+
+// ---------------------------------------------------------------- subscribers
+
+/** One event as a subscriber received it. */
+interface Receipt {
+  sequence: number;
+  /** Event timestamp → receipt, ms. */
+  latencyMs: number;
+  receivedAt: number;
+  /** The event was committed before this subscriber subscribed (a replay, not live). */
+  replay: boolean;
+}
+
+interface DeliveryStats {
+  eventsPerSubscriber: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+const PROGRESS = 'subscription($id: ID!) { deploymentProgress(deploymentId: $id) { sequence clusterName status timestamp } }';
+
+/** `count` graphql-ws clients, connected and authenticated before the deployment exists. */
+async function attachSubscribers(wsUrl: string, token: string, count: number) {
+  const connect = () =>
+    new Promise<Client>((resolve, reject) => {
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        lazy: false,
+        retryAttempts: 0,
+        on: { connected: () => resolve(client), closed: (e) => reject(new Error(`subscriber closed: ${JSON.stringify(e)}`)) },
+      });
+    });
+  const clients = await Promise.all(Array.from({ length: count }, connect));
+  return {
+    /** Subscribes every client to the deployment; resolves with each one's receipts when all streams complete. */
+    follow: (deploymentId: string, timeoutMs: number) => Promise.all(clients.map((c) => followOne(c, deploymentId, timeoutMs))),
+    close: () => Promise.all(clients.map((c) => c.dispose())),
+  };
+}
+
+function followOne(client: Client, deploymentId: string, timeoutMs: number): Promise<Receipt[]> {
+  return new Promise((resolve, reject) => {
+    const subscribedAt = Date.now();
+    const receipts: Receipt[] = [];
+    const timer = setTimeout(() => reject(new Error(`deploymentProgress did not complete within ${timeoutMs} ms`)), timeoutMs);
+    client.subscribe<{ deploymentProgress: { sequence: number; timestamp: string } }>(
+      { query: PROGRESS, variables: { id: deploymentId } },
+      {
+        next: ({ data }) => {
+          const receivedAt = Date.now();
+          const committedAt = Date.parse(data!.deploymentProgress.timestamp);
+          receipts.push({ sequence: data!.deploymentProgress.sequence, latencyMs: receivedAt - committedAt, receivedAt, replay: committedAt < subscribedAt });
+        },
+        error: (err) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
+        complete: () => {
+          clearTimeout(timer);
+          resolve(receipts);
+        },
+      },
+    );
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function summarizeDeliveries(perSubscriber: Receipt[][]): DeliveryStats {
+  const all = perSubscriber.flat();
+  const times = all.map((r) => r.receivedAt);
+  const spanMs = Math.max(1, Math.max(...times) - Math.min(...times));
+  const live = all.filter((r) => !r.replay).map((r) => r.latencyMs).sort((a, b) => a - b);
+  const sequences = perSubscriber.map((rs) => rs.map((r) => r.sequence));
+  // Every subscriber must have seen 1..n exactly once, or the figures mean nothing.
+  for (const seq of sequences) {
+    if (seq.some((s, i) => s !== i + 1) || seq.length !== sequences[0]!.length) throw new Error(`a subscriber received sequences ${seq.join(',')}`);
+  }
+  return { eventsPerSubscriber: sequences[0]?.length ?? 0, perSecond: (all.length / spanMs) * 1000, p50Ms: percentile(live, 50), p99Ms: percentile(live, 99) };
+}
+
+// ---------------------------------------------------------------- scenarios
+
+const objects = parseManifests(readFileSync(path.join(CORPUS, VERSION, 'bundle.yaml'), 'utf8'));
+
+/** Sequential round trips of one cluster step (see the file comment). */
+function roundTripsPerCluster(): { trips: number; detail: string } {
+  const plan = planApply(objects, { operatorName: OPERATOR, revision: 1, namespace: NAMESPACE });
+  const stages = plan.stages.map((s) => ({ name: s.name, trips: Math.ceil(s.objects.length / APPLY_CONCURRENCY) }));
+  const apply = stages.reduce((sum, s) => sum + s.trips, 0);
+  return { trips: 1 + apply + 1, detail: `1 preflight + apply ${stages.map((s) => `${s.name} ${s.trips}`).join(' + ')} + 1 health read` };
+}
+
+interface Scenario {
+  label: string;
+  clusters: number;
+  strategy: 'DIRECT' | 'CANARY';
+  strategyConfig: Record<string, unknown>;
+  idealMs: number;
+}
+
+interface RunResult {
+  wallMs: number;
+  status: string;
+  requestsPerCluster: number;
+  /** This process: API, engine, database, subscribers (and the sandbox with --in-process). */
+  cpuMs: number;
+  /** The sandbox child process. */
+  sandboxCpuMs?: number;
+  eventLoopUtilization: number;
+  deliveries: DeliveryStats;
+  peakRssBytes: number;
+  /** RSS when the deployment was created (after start-up and registrations). */
+  startRssBytes: number;
+  sandboxPeakRssBytes?: number;
+}
+
+let peakRss = 0;
+setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100).unref();
+
+// ---------------------------------------------------------------- fleet
+
+/** The sandbox fleet, in this process or in a child; counters and faults work the same. */
+interface BenchFleet {
+  clusters: Array<{ name: string; kubeconfig: string }>;
+  /** Requests answered so far, all clusters. */
+  requests(): Promise<number>;
+  setLatency(ms: number): Promise<void>;
+  /** CPU time (ms) and peak RSS (bytes) of the child process; undefined in-process. */
+  childUsage(): { cpuMs: number; peakRssBytes: number } | undefined;
+  stop(): Promise<void>;
+}
+
+const clusterNames = (n: number) => Array.from({ length: n }, (_, i) => `bench-${String(i + 1).padStart(3, '0')}`);
+
+async function inProcessFleet(n: number): Promise<BenchFleet> {
+  const fleet = await startSandbox({ clusters: clusterNames(n).map((name) => ({ name, nodes: 1 })), podReadyDelayMs: 50 });
+  return {
+    clusters: fleet.clusters,
+    requests: async () => fleet.clusters.reduce((sum, c) => sum + c.stats.requests, 0),
+    setLatency: async (ms) => void (await Promise.all(fleet.clusters.map((c) => c.setFaults({ latencyMs: ms })))),
+    childUsage: () => undefined,
+    stop: () => fleet.stop(),
+  };
+}
+
+/** The fleet in a child process (`npm run sandbox`): the product gets a core of its own, as it would facing real clusters. */
+async function childFleet(n: number): Promise<BenchFleet> {
+  const out = mkdtempSync(path.join(tmpdir(), 'bench-rollout-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/cli.ts', '--clusters', clusterNames(n).join(','), '--out', out, '--nodes', '1', '--pod-ready-delay', '50ms'], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (/^admin /m.test(text)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  const fleet = JSON.parse(readFileSync(path.join(out, 'fleet.json'), 'utf8')) as { adminUrl: string; clusters: Array<{ name: string; kubeconfig: string }> };
+  const clusters = fleet.clusters.map((c) => ({ name: c.name, kubeconfig: readFileSync(c.kubeconfig, 'utf8') }));
+  // The admin server authenticates with the cluster's own bearer token.
+  const tokenOf = (kubeconfig: string) => /token: (\S+)/.exec(kubeconfig)![1]!;
+  const admin = (route: string, token: string, body?: unknown) =>
+    fetch(`${fleet.adminUrl}${route}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${token}` }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return {
+    clusters,
+    async requests() {
+      const all = (await (await admin('/clusters', tokenOf(clusters[0]!.kubeconfig))).json()) as Array<{ stats: { requests: number } }>;
+      return all.reduce((sum, c) => sum + c.stats.requests, 0);
+    },
+    async setLatency(ms) {
+      await Promise.all(clusters.map((c) => admin(`/clusters/${c.name}/faults`, tokenOf(c.kubeconfig), { latencyMs: ms })));
+    },
+    childUsage() {
+      // Linux /proc: utime and stime in clock ticks (100 per second), VmHWM = peak RSS.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]!;
+      return { cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, peakRssBytes: Number(hwm) * 1024 };
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(out, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------- one run
+
+async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: App; url: string; token: string }> {
+  const fleet = await (args['in-process'] ? inProcessFleet(n) : childFleet(n));
+  // No cluster health monitor (PT0S): the sandbox then counts the rollout's requests only.
+  const env = { NODE_ENV: 'development', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ENGINE_POLL_INTERVAL: 'PT0.5S' };
+  const config = loadConfig(env);
+  const app = await createApp(config, { env });
+  const port = await app.start();
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const token = await mintToken(JWT_SECRET, { sub: 'bench', roles: ['ADMIN'], ttlSeconds: 3600 });
+  // Registered (each one probed by the API) before the latency is switched on: set-up is not what is measured.
+  for (let i = 0; i < n; i += 25) {
+    const register = (c: { name: string; kubeconfig: string }) =>
+      graphql(url, token, 'mutation($input: RegisterClusterInput!) { registerCluster(input: $input) { name } }', { input: { name: c.name, environment: 'DEVELOPMENT', kubeconfig: c.kubeconfig } });
+    await Promise.all(fleet.clusters.slice(i, i + 25).map(register));
+  }
+  await graphql(url, token, 'mutation($input: RegisterOperatorInput!) { registerOperator(input: $input) { name } }', {
+    input: { name: OPERATOR, namespace: NAMESPACE, manifestUrlTemplate: pathToFileURL(CORPUS).href + '/{version}/bundle.yaml', versions: [VERSION] },
+  });
+  await fleet.setLatency(latencyMs);
+  return { fleet, app, url, token };
+}
+
+async function run(s: Scenario): Promise<RunResult> {
+  const { fleet, app, url, token } = await startFleetAndApp(s.clusters);
+  const subscribers = await attachSubscribers(url.replace('http://', 'ws://'), token, subscriberCount);
+  try {
+    const startRssBytes = (peakRss = process.memoryUsage.rss());
+    const requestsBefore = await fleet.requests();
+    const childBefore = fleet.childUsage();
+    const cpuBefore = process.cpuUsage();
+    const eluBefore = performance.eventLoopUtilization();
+    const { createDeployment } = await graphql<{ createDeployment: { id: string } }>(url, token, 'mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { id } }', {
+      input: { operatorName: OPERATOR, targetVersion: VERSION, strategy: s.strategy, targetClusters: fleet.clusters.map((c) => c.name), strategyConfig: s.strategyConfig },
+    });
+    const id = createDeployment.id;
+    const received = await subscribers.follow(id, 10 * 60_000);
+    const cpu = process.cpuUsage(cpuBefore);
+    const elu = performance.eventLoopUtilization(eluBefore);
+    const childAfter = fleet.childUsage();
+    type Outcome = { status: string; createdAt: string; completedAt: string; errorMessage: string | null };
+    const { deployment } = await graphql<{ deployment: Outcome }>(url, token, 'query($id: ID!) { deployment(id: $id) { status createdAt completedAt errorMessage } }', { id });
+    if (deployment.status !== 'COMPLETED') console.log(`  ${s.label}: ${deployment.status}: ${deployment.errorMessage}`);
+    return {
+      wallMs: Date.parse(deployment.completedAt) - Date.parse(deployment.createdAt),
+      status: deployment.status,
+      requestsPerCluster: ((await fleet.requests()) - requestsBefore) / s.clusters,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      sandboxCpuMs: childBefore && childAfter ? childAfter.cpuMs - childBefore.cpuMs : undefined,
+      eventLoopUtilization: elu.utilization,
+      deliveries: summarizeDeliveries(received),
+      peakRssBytes: peakRss,
+      startRssBytes,
+      sandboxPeakRssBytes: childAfter?.peakRssBytes,
+    };
+  } finally {
+    await subscribers.close();
+    await app.stop();
+    await fleet.stop();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const medianBy = (rs: RunResult[], f: (r: RunResult) => number) => median(rs.map(f));
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function scenarios(): Array<Scenario & { runs: number }> {
+  const { trips } = roundTripsPerCluster();
+  const n = Number(args.clusters);
+  const direct = args.parallel.split(',').map(Number).map((p) => ({
+    label: `Direct ${n} clusters, parallelClusters ${p}`,
+    clusters: n,
+    strategy: 'DIRECT' as const,
+    strategyConfig: { direct: { parallelClusters: p } },
+    idealMs: Math.ceil(n / p) * trips * latencyMs,
+    runs: Number(args['direct-runs']),
+  }));
+  const c = Number(args['canary-clusters']);
+  if (c === 0) return direct;
+  const stages = canaryStages(c, CANARY.initialPercentage, CANARY.incrementPercentage);
+  const canary = {
+    label: `Canary ${c} clusters, ${stages.length} stages`,
+    clusters: c,
+    strategy: 'CANARY' as const,
+    strategyConfig: { canary: CANARY },
+    idealMs: stages.length * (trips * latencyMs + CANARY_EVALUATION_MS),
+    runs: Number(args['canary-runs']),
+  };
+  return [...direct, canary];
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/** One line saying what the wall time went to, from the medians of a scenario. */
+function verdict(s: Scenario, wallMs: number, cpuMs: number, loopBusy: number): string {
+  const waits = s.strategy === 'CANARY' ? ` (of which ${secs(s.idealMs)} ideal, mostly evaluation periods)` : '';
+  if (loopBusy >= 0.8) return `${s.label}: CPU-bound — the product's event loop was busy ${Math.round(loopBusy * 100)} % of ${secs(wallMs)}${waits}; ${Math.round(cpuMs / s.clusters)} ms of CPU per cluster.`;
+  return `${s.label}: not CPU-bound (event loop busy ${Math.round(loopBusy * 100)} %) — waits dominate: latency, polling intervals and configured periods${waits}.`;
+}
+
+async function main(): Promise<void> {
+  const cluster = roundTripsPerCluster();
+  const where = args['in-process'] ? 'sandbox in this process' : 'sandbox in a child process';
+  console.log(`${OPERATOR} ${VERSION}: ${objects.length} objects; latency ${latencyMs} ms; ${subscriberCount} subscribers to deploymentProgress; ${where}`);
+  console.log(`ideal round trips per cluster: ${cluster.trips} (${cluster.detail}); canary: ${JSON.stringify(CANARY)}`);
+  const header = ['scenario', 'runs', 'wall', 'ideal', 'ratio', 'CPU', 'loop busy', 'sandbox CPU', 'req/cluster', 'events', 'deliveries/s', 'p50', 'p99', 'peak RSS (at start)', 'sandbox RSS'];
+  const rows: string[][] = [];
+  const verdicts: string[] = [];
+  for (const s of scenarios()) {
+    const results: RunResult[] = [];
+    for (let i = 0; i < s.runs; i++) {
+      results.push(await run(s));
+      console.log(`  ${s.label}, run ${i + 1}: ${secs(results.at(-1)!.wallMs)} ${results.at(-1)!.status}`);
+    }
+    const m = (f: (r: RunResult) => number) => medianBy(results, f);
+    const wall = m((r) => r.wallMs);
+    const loopBusy = m((r) => r.eventLoopUtilization);
+    const sandboxKnown = results.every((r) => r.sandboxCpuMs !== undefined);
+    verdicts.push(verdict(s, wall, m((r) => r.cpuMs), loopBusy));
+    rows.push([
+      s.label,
+      String(s.runs),
+      secs(wall),
+      secs(s.idealMs),
+      (wall / s.idealMs).toFixed(1),
+      secs(m((r) => r.cpuMs)),
+      `${Math.round(loopBusy * 100)} %`,
+      sandboxKnown ? secs(m((r) => r.sandboxCpuMs!)) : '—',
+      String(Math.round(m((r) => r.requestsPerCluster))),
+      String(m((r) => r.deliveries.eventsPerSubscriber)),
+      String(Math.round(m((r) => r.deliveries.perSecond))),
+      `${m((r) => r.deliveries.p50Ms)} ms`,
+      `${m((r) => r.deliveries.p99Ms)} ms`,
+      `${mb(Math.max(...results.map((r) => r.peakRssBytes)))} (${mb(m((r) => r.startRssBytes))})`,
+      sandboxKnown ? mb(Math.max(...results.map((r) => r.sandboxPeakRssBytes!))) : '—',
+    ]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+  console.log(
+    [
+      'wall: createdAt → completedAt of the deployment (median of runs); ratio = wall ÷ ideal.',
+      `CPU, loop busy, peak RSS (at start): this process — API, engine, database, ${subscriberCount} subscribers${args['in-process'] ? ' and every sandbox server' : ''}; loop busy = event-loop utilisation during the rollout.`,
+      'req/cluster: Kubernetes API requests the sandbox answered per cluster during the rollout.',
+      'events: per subscriber; deliveries/s: events received by all subscribers ÷ time from first to last receipt (bounded by how fast the rollout produces events);',
+      'p50/p99: event timestamp (set when committed) → receipt by a subscriber, live events only (replays of events older than the subscription excluded).',
+      ...verdicts,
+    ].join('\n'),
+  );
+}
+
+await main();
+process.exit(0);
