@@ -17,8 +17,8 @@ import { colorOfRelease } from './blue-green-state.ts';
 import type { Color } from './strategies/blue-green-manifests.ts';
 
 export const RETIRE_COLOR = 'retire-color';
-/** How long a claimed task is its runner's before another may take it over. */
-const CLAIM_MS = 5 * 60_000;
+/** How long a claimed task is its runner's before another may take it over (a runner killed mid-task). */
+const CLAIM_MS = 2 * 60_000;
 const MAX_ATTEMPTS = 10;
 
 export interface RetirementPayload {
@@ -72,7 +72,8 @@ export async function keepOldColor(prisma: PrismaClient, subject: string, deploy
   for (;;) {
     const started = await prisma.scheduledTask.findFirst({ where: { kind: RETIRE_COLOR, subject, deploymentId, attempts: { gt: 0 } }, orderBy: { id: 'desc' } });
     if (!started) return 'kept';
-    if (started.doneAt || Date.now() > deadline) return 'retired';
+    const running = !started.doneAt && started.claimedUntil !== null && started.claimedUntil > new Date();
+    if (!running || Date.now() > deadline) return 'retired';
     await new Promise((r) => setTimeout(r, 250));
     signal.throwIfAborted();
   }
@@ -137,7 +138,11 @@ export class ScheduledTaskRunner {
       await this.event(task, message);
       log.info({ result }, 'scheduled task done');
     } catch (err) {
-      if (this.stop$.signal.aborted) return; // the claim expires; the next poll after it retries
+      if (this.stop$.signal.aborted) {
+        // Interrupted by a stop: give the claim up so the next process retries at once.
+        await prisma.scheduledTask.update({ where: { id: task.id }, data: { claimedUntil: null } }).catch(() => {});
+        return;
+      }
       const reason = (err as Error).message;
       const last = task.attempts >= MAX_ATTEMPTS;
       const retryInMs = Math.min(300_000, 1000 * 2 ** task.attempts);
