@@ -63,7 +63,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     listChartVersions: listRepositoryVersions,
     checkVersion: checkBundleVersion,
     onClusterChanged: (name) => kube.invalidate(name),
-    readClusterHealth: (name) => checkClusterHealth(kube, name),
+    readClusterHealth: (name) => checkClusterHealth(kube, name, { requestTimeoutMs: config.kube.healthCheckTimeoutMs }),
+    healthCheckTimeoutMs: config.kube.healthCheckTimeoutMs,
     kube,
     renderer: new Renderer(db.prisma, config.kube.helmBin),
   });

@@ -22,14 +22,17 @@ export interface ServiceDeps {
   onClusterChanged?: (name: string) => void;
   checkVersion?: VersionChecker;
   readClusterHealth?: ClusterHealthReader;
+  /** Deadline of one cluster's health check, ms. */
+  healthCheckTimeoutMs?: number;
+  log: Logger;
   /** Cluster clients and a renderer, for the CRD compatibility check. */
   kube: KubeClients;
   renderer: Renderer;
-  log: Logger;
 }
 
 export interface Services {
   prisma: PrismaClient;
+  kube: KubeClients;
   events: EventBus;
   clusters: ClusterService;
   operators: OperatorService;
@@ -44,6 +47,7 @@ export function createServices(deps: ServiceDeps): Services {
   const store = new DeploymentStore(deps.prisma, deps.events);
   return {
     store,
+    kube: deps.kube,
     deployments: new DeploymentService({ prisma: deps.prisma, store, events: deps.events, checkVersion: deps.checkVersion }),
     approvals: new ApprovalService({ prisma: deps.prisma, store, events: deps.events }),
     clusterHealth: new ClusterHealthService({
@@ -51,6 +55,7 @@ export function createServices(deps: ServiceDeps): Services {
       events: deps.events,
       log: deps.log,
       read: deps.readClusterHealth ?? (async () => ({ healthStatus: 'UNKNOWN', healthMessage: 'health checks are not configured' })),
+      timeoutMs: deps.healthCheckTimeoutMs,
     }),
     prisma: deps.prisma,
     events: deps.events,
