@@ -108,6 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
+  let versionsTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   return {
     config,
@@ -122,11 +123,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       engine?.start();
       notifier.start();
       if (config.kube.healthCheckIntervalMs > 0) services.clusterHealth.start(config.kube.healthCheckIntervalMs);
+      if (config.kube.versionsRefreshIntervalMs > 0) {
+        versionsTimer = setInterval(() => {
+          services.operators.refreshVersions().then(
+            (results) => results.filter((r) => r.error).forEach((r) => log.warn({ operator: r.operator, error: r.error }, 'chart versions not refreshed')),
+            (err) => log.warn({ err }, 'chart versions not refreshed'),
+          );
+        }, config.kube.versionsRefreshIntervalMs);
+        versionsTimer.unref();
+      }
       log.info({ port, database: db.kind, engine: engine ? engine.replicaId : 'disabled' }, 'Operator Manager listening');
       return port;
     },
     stop() {
       stopping ??= (async () => {
+        clearInterval(versionsTimer);
         await api.close();
         await engine?.stop();
         await services.clusterHealth.stop();

@@ -57,6 +57,8 @@ export interface Config {
     healthCheckTimeoutMs: number;
     /** Timeout of one Kubernetes API request, ms. */
     requestTimeoutMs: number;
+    /** How often Helm repositories are read again for new chart versions, ms (0 = never). */
+    versionsRefreshIntervalMs: number;
     /** Path of a helm binary used to render charts (HELM_BIN). */
     helmBin?: string;
   };
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
       healthCheckIntervalMs: durationVar(env, ['HEALTH_CHECK_INTERVAL', 'KubernetesManager__HealthCheckInterval'], 'PT60S'),
       healthCheckTimeoutMs: durationVar(env, ['HEALTH_CHECK_TIMEOUT'], 'PT10S'),
       requestTimeoutMs: durationVar(env, ['KUBE_REQUEST_TIMEOUT', 'KubernetesManager__RequestTimeout'], 'PT30S'),
+      versionsRefreshIntervalMs: durationVar(env, ['OPERATOR_VERSIONS_REFRESH_INTERVAL'], 'PT15M'),
       helmBin: pick(env, ['HELM_BIN'])?.value,
     },
     api: {
