@@ -194,6 +194,33 @@ describe('Blue-Green rollouts', () => {
     expect(controller('dev-2', BLUE)!.metadata.generation).toBe(before.metadata.generation);
     expect(webhookNamespace('dev-2')).toBe(BLUE);
   });
+
+  it('on a failure in a later cluster, switches the clusters already switched back too (automatic rollback)', async () => {
+    // dev-1 serves green v1.1.0, dev-2 blue v1.0.0: each gets the other color.
+    const r = await f.gql(CreateDeploymentDocument, {
+      input: { operatorName: 'bg', targetVersion: 'v1.1.0', strategy: 'BLUE_GREEN', targetClusters: ['dev-1', 'dev-2'], strategyConfig: { blueGreen: { validationPeriod: 'PT0S', switchMonitoringPeriod: 'PT4S', retentionPeriod: 'PT1H' } } },
+    });
+    const id = r.data!.createDeployment.id;
+    await eventually(async () => (await get(id)).clusters.find((c) => c.clusterName === 'dev-2')!.status === 'COMPLETED', 60_000, 'dev-2 switched');
+    expect(webhookNamespace('dev-1')).toBe(BLUE);
+    const pod = structuredClone(objects('dev-2').list('v1', 'Pod', GREEN)[0]!);
+    pod.metadata.annotations = { ...pod.metadata.annotations, 'sandbox.operator-manager.io/behavior': 'crashloop' };
+    objects('dev-2').put(pod);
+
+    const d = await finished(id);
+    expect(d.status).toBe('ROLLED_BACK');
+    expect(d.clusters.map((c) => [c.clusterName, c.status])).toEqual([
+      ['dev-1', 'ROLLED_BACK'],
+      ['dev-2', 'ROLLED_BACK'],
+    ]);
+    const messages = d.events.map((e) => e.message).join('\n');
+    expect(messages).toMatch(/dev-2: switched back to blue \(v1\.0\.0\) without redeploying/);
+    expect(messages).toMatch(/dev-1: switched back to green \(v1\.1\.0\) without redeploying/);
+    expect(webhookNamespace('dev-1')).toBe(GREEN);
+    expect(webhookNamespace('dev-2')).toBe(BLUE);
+    expect(await installed('dev-1')).toEqual([{ operatorName: 'bg', version: 'v1.1.0', namespace: GREEN }]);
+    expect(await installed('dev-2')).toEqual([{ operatorName: 'bg', version: 'v1.0.0', namespace: BLUE }]);
+  });
 });
 
 // The old color is retired retentionPeriod after the switch by a persisted schedule: here
