@@ -6,7 +6,7 @@ import { createApiServer, type ApiServer } from './api/server.ts';
 import type { Config } from './config/index.ts';
 import { KubeClients } from './kube/client-registry.ts';
 import { checkClusterHealth, createClusterProber } from './kube/probe.ts';
-import { loadNotificationConfig, NotificationDispatcher } from './notifications/index.ts';
+import { enqueueApprovalNotifications, loadNotificationConfig, NotificationDispatcher } from './notifications/index.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { openDatabase, type Database } from './persistence/database.ts';
@@ -54,6 +54,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const kube = new KubeClients(async (name) => services.clusters.kubeconfigOf(await services.clusters.get(name)), {
     requestTimeoutMs: config.kube.requestTimeoutMs,
   });
+  const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, logger: log.child({ component: 'notifications' }) });
   services = createServices({
     prisma: db.prisma,
     secretBox,
@@ -62,13 +63,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     probeCluster: createClusterProber(),
     listChartVersions: listRepositoryVersions,
     checkVersion: checkBundleVersion,
+    approvalNotices: { enqueue: (tx, approval) => enqueueApprovalNotifications(tx, approval, notifyConfig), wake: () => notifier.wake() },
     onClusterChanged: (name) => kube.invalidate(name),
     readClusterHealth: (name) => checkClusterHealth(kube, name, { requestTimeoutMs: config.kube.healthCheckTimeoutMs }),
     healthCheckTimeoutMs: config.kube.healthCheckTimeoutMs,
     kube,
     renderer: new Renderer(db.prisma, config.kube.helmBin),
   });
-  const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, logger: log.child({ component: 'notifications' }) });
   // Planning checks CRD compatibility before any cluster is touched; a CRD_CHANGE approval notifies at once.
   const crdGate = new CrdGate({ prisma: db.prisma, kube, store: services.store, notifications: notifyConfig, notificationsEnqueued: () => notifier.wake() });
   const replicaId = config.engine.replicaId ?? (db.kind === 'pglite' ? 'embedded' : defaultReplicaId());

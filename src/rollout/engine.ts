@@ -2,6 +2,7 @@
 // process, renews the leases while it works, and gives them up when it stops. Woken by
 // engineWake events (created, approved, cancel requested…) and by a poll timer, so work
 // written by another replica is found too.
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EngineDeps } from './context.ts';
@@ -104,6 +105,8 @@ export class RolloutEngine {
   private drive(id: string): void {
     if (this.running.has(id) || !this.started) return;
     const abort = new AbortController();
+    // Every request of the rollout listens on this signal; dozens run at once by design.
+    setMaxListeners(0, abort.signal);
     const log = this.deps.log.child({ deploymentId: id });
     const done = (async () => {
       log.info('driving deployment');

@@ -32,6 +32,14 @@ export interface DeploymentServiceDeps {
   events: EventBus;
   /** Confirms a version the operator's recorded list does not contain (e.g. by fetching the bundle). */
   checkVersion?: VersionChecker;
+  /** Announces a new pending approval: rows written in the caller's transaction, sent after commit. */
+  approvalNotices?: ApprovalNotices;
+}
+
+export interface ApprovalNotices {
+  enqueue(tx: Prisma.TransactionClient, approval: { id: string; status: string }): Promise<unknown>;
+  /** Called after the commit, so delivery starts at once. */
+  wake(): void;
 }
 
 const MAX_TARGETS = 500;
@@ -105,9 +113,10 @@ export class DeploymentService {
         },
       });
       if (needsApproval) {
-        await tx.approval.create({
+        const approval = await tx.approval.create({
           data: { kind: 'DEPLOYMENT', status: 'PENDING', deploymentId: deployment.id, environment: 'PRODUCTION', requestedBy: actor.sub },
         });
+        await this.deps.approvalNotices?.enqueue(tx, approval);
       }
       await recordAudit(tx, actor, {
         action: 'createDeployment',
@@ -125,6 +134,7 @@ export class DeploymentService {
       return { deployment, events };
     });
     await this.deps.store.publish(deployment.id, deployment.operatorName, deployment.status, events);
+    if (needsApproval) this.deps.approvalNotices?.wake();
     this.deps.events.publish('engineWake', { deploymentId: deployment.id });
     return this.get(deployment.id);
   }

@@ -10,7 +10,7 @@ import type { Logger } from '../observability/logger.ts';
 import { ClusterService, type ClusterProber } from './clusters.ts';
 import { CrdService } from './crds.ts';
 import { DeploymentStore } from './deployment-store.ts';
-import { DeploymentService, type VersionChecker } from './deployments.ts';
+import { DeploymentService, type ApprovalNotices, type VersionChecker } from './deployments.ts';
 import { OperatorService, type SourceVersionLister } from './operators.ts';
 
 export interface ServiceDeps {
@@ -21,6 +21,7 @@ export interface ServiceDeps {
   listChartVersions?: SourceVersionLister;
   onClusterChanged?: (name: string) => void;
   checkVersion?: VersionChecker;
+  approvalNotices?: ApprovalNotices;
   readClusterHealth?: ClusterHealthReader;
   /** Deadline of one cluster's health check, ms. */
   healthCheckTimeoutMs?: number;
@@ -48,7 +49,7 @@ export function createServices(deps: ServiceDeps): Services {
   return {
     store,
     kube: deps.kube,
-    deployments: new DeploymentService({ prisma: deps.prisma, store, events: deps.events, checkVersion: deps.checkVersion }),
+    deployments: new DeploymentService({ prisma: deps.prisma, store, events: deps.events, checkVersion: deps.checkVersion, approvalNotices: deps.approvalNotices }),
     approvals: new ApprovalService({ prisma: deps.prisma, store, events: deps.events }),
     clusterHealth: new ClusterHealthService({
       prisma: deps.prisma,
