@@ -251,6 +251,14 @@ async function prepareFleet(url: string, sandbox: Sandbox, tokens: { setup: stri
 
 const indent = (text: string, by = '     ') => text.replace(/^/gm, by);
 
+export const SSE_ID_PLACEHOLDER = '<the id>';
+
+/** A curl line that streams a subscription over Server-Sent Events (variables: id). */
+export function sseCommand(url: string, token: string, subscription: string): string {
+  const body = JSON.stringify({ query: subscription.replace(/\s+/g, ' '), variables: { id: SSE_ID_PLACEHOLDER } });
+  return `curl -N ${url} -H 'authorization: Bearer ${token}' -H 'accept: text/event-stream' \\\n  -H 'content-type: application/json' -d '${body}'`;
+}
+
 function renderInstructions(o: { url: string; tokens: Demo['tokens']; operations: DemoOperations; kubeconfigDir: string }): string {
   const { url, tokens, operations: op } = o;
   const header = (token: string) => `{"Authorization": "Bearer ${token}"}`;
@@ -278,6 +286,8 @@ Tokens
 ${indent(op.canary)}
    In a second tab (same header), with Variables {"id": "<the id returned above>"}:
 ${indent(op.progress)}
+   or from a terminal, over Server-Sent Events:
+${indent(sseCommand(url, tokens.admin, op.progress))}
 
 3. See a broken version roll back automatically (once the canary has COMPLETED):
    ${DEMO_VERSIONS.broken} crash-loops on the first cluster; the rollout stops there and restores its previous release.

@@ -9,7 +9,7 @@ import { buildClientSchema, getIntrospectionQuery, parse, validate, type Introsp
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_FLEET, DEMO_NAMESPACE, DEMO_OPERATOR, graphql, startDemo, type Demo } from '../src/demo.ts';
+import { DEMO_FLEET, DEMO_NAMESPACE, DEMO_OPERATOR, graphql, SSE_ID_PLACEHOLDER, startDemo, type Demo } from '../src/demo.ts';
 import { subscribe } from './helpers/app.ts';
 
 interface ProgressEvent {
@@ -81,7 +81,7 @@ describe('npm run demo', () => {
     }
   });
 
-  it('runs the printed canary: the printed subscription sees it reach dev-1 alone first', async () => {
+  it('runs the printed canary: the printed subscription sees it reach dev-1 alone first, and the printed curl line streams it too', async () => {
     const { createDeployment } = await graphql<{ createDeployment: { id: string; status: string; previousVersion: string } }>(demo.url, demo.tokens.admin, demo.operations.canary);
     expect(createDeployment).toMatchObject({ status: 'PLANNING', previousVersion: 'v1.0.0' });
     // GraphiQL sends its Headers pane as the connection parameters.
@@ -101,6 +101,24 @@ describe('npm run demo', () => {
     } finally {
       await client.dispose();
     }
+    // The printed curl line: the same stream over Server-Sent Events.
+    const body = JSON.parse(/-d '(\{.*\})'/.exec(demo.text)![1]!) as { query: string; variables: { id: string } };
+    expect(body.variables.id).toBe(SSE_ID_PLACEHOLDER);
+    const res = await fetch(demo.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${demo.tokens.admin}`, accept: 'text/event-stream', 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, variables: { id: createDeployment.id } }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    let streamed = '';
+    while (!/"sequence":1,/.test(streamed)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      streamed += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    expect(streamed).toMatch(/"deploymentProgress":\{"sequence":1,/);
   });
 
   it('stops the API, then the sandbox', async () => {
