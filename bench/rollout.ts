@@ -28,7 +28,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -68,9 +67,6 @@ const APPLY_CONCURRENCY = 8;
 const CANARY = { initialPercentage: 10, incrementPercentage: 20, evaluationPeriod: 'PT1S', healthCheckInterval: 'PT0.2S' };
 const CANARY_EVALUATION_MS = 1000;
 const JWT_SECRET = 'bench-rollout-secret-0123456789abcdef';
-
-// Many concurrent Kubernetes requests share one deployment's abort signal (not a leak).
-setMaxListeners(1000);
 
 /** A GraphQL call over HTTP that throws with the server's messages on any error. */
 async function graphql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {

@@ -7,7 +7,6 @@
 // gone when it stops, so a persisted database would remember releases on clusters that no
 // longer exist. Every run starts from the same clean state, and re-running just works.
 import { randomBytes } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createApp, type App } from './app.ts';
@@ -313,9 +312,6 @@ Ctrl-C stops the API, then the sandbox fleet.
 }
 
 async function main(): Promise<void> {
-  // The engine shares one abort signal among a deployment's concurrent Kubernetes requests,
-  // which trips Node's listener-leak warning (not a leak) and would garble the printed steps.
-  setMaxListeners(100);
   const demo = await startDemo({ onProgress: (step) => process.stdout.write(`… ${step}\n`) });
   process.stdout.write(demo.text);
   let signalled = false;
