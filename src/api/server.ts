@@ -41,6 +41,8 @@ export interface ApiServer {
 interface ServerContext {
   requestId?: string;
   connectionParams?: Record<string, unknown>;
+  /** Headers a client sent with one subscribe message (GraphiQL sends its Headers pane there). */
+  operationHeaders?: Record<string, unknown>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -80,11 +82,16 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
       warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ args }, 'yoga'),
+      // Errors of operations reach clients as GraphQL errors and unexpected ones are logged
+      // by maskError (with the request id): yoga's own report of them is noise.
+      error: (...args) => log.debug({ args }, 'yoga'),
     },
     context: async (initial): Promise<GraphQLContext> => {
       const requestId = initial.requestId ?? randomUUID();
-      const header = initial.connectionParams !== undefined ? wsAuthorization(initial.connectionParams) : initial.request?.headers.get('authorization');
+      const header =
+        initial.connectionParams !== undefined
+          ? (wsAuthorization(initial.connectionParams) ?? wsAuthorization({ headers: initial.operationHeaders }))
+          : initial.request?.headers.get('authorization');
       let principal: GraphQLContext['principal'];
       let authError: string | undefined;
       try {
@@ -196,6 +203,7 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
           params,
           requestId,
           connectionParams: ctx.connectionParams ?? {},
+          operationHeaders: (params.extensions?.headers ?? undefined) as Record<string, unknown> | undefined,
         });
         let document;
         try {

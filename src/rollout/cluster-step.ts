@@ -196,7 +196,7 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
     const inventory = inventoryOf([...applied.inventory, ...keptCrds]);
     let health: HealthSample | undefined;
     if (previous) {
-      health = await waitUntilHealthy(client, inventory, { namespace: operator.namespace, timeoutMs: deps.settings.healthTimeoutMs, signal: ctx.signal });
+      health = await waitUntilHealthy(client, inventory, { namespace: operator.namespace, timeoutMs: deps.settings.healthTimeoutMs, signal: ctx.signal, patient: true });
     }
     await deps.prisma.$transaction(async (tx) => {
       if (own) await tx.release.update({ where: { id: own.id }, data: { status: 'ROLLED_BACK' } });

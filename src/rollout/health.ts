@@ -16,10 +16,26 @@ export interface HealthSample {
 export async function waitUntilHealthy(
   client: KubeClient,
   inventory: readonly ObjectRef[],
-  options: { namespace: string; timeoutMs: number; signal: AbortSignal; intervalMs?: number },
+  options: {
+    namespace: string;
+    timeoutMs: number;
+    signal: AbortSignal;
+    intervalMs?: number;
+    /**
+     * Keep waiting through clear failures until the timeout (rollbacks: the pods of the
+     * release being replaced may still crash-loop for a moment after the good one is back).
+     */
+    patient?: boolean;
+  },
 ): Promise<HealthSample> {
   const intervalMs = options.intervalMs ?? Math.min(2000, Math.max(100, Math.floor(options.timeoutMs / 20)));
-  const r = await waitForHealthy(client, inventory, { namespace: options.namespace, timeoutMs: options.timeoutMs, intervalMs, signal: options.signal });
+  const deadline = Date.now() + options.timeoutMs;
+  let r = await waitForHealthy(client, inventory, { namespace: options.namespace, timeoutMs: options.timeoutMs, intervalMs, signal: options.signal });
+  while (options.patient && r.outcome === 'failed' && Date.now() + intervalMs < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    options.signal.throwIfAborted();
+    r = await waitForHealthy(client, inventory, { namespace: options.namespace, timeoutMs: Math.max(1, deadline - Date.now()), intervalMs, signal: options.signal });
+  }
   const message =
     r.outcome === 'healthy'
       ? r.message

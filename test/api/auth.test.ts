@@ -86,6 +86,24 @@ describe('authentication and roles', () => {
     authed.unsubscribe();
   });
 
+  it('accepts the token in the headers of a subscribe message, as GraphiQL sends it', async () => {
+    const { createClient } = await import('graphql-ws');
+    const WebSocket = (await import('ws')).default;
+    const client = createClient({ url: t.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const events: unknown[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      client.subscribe(
+        { query: 'subscription { clusterUpdated(name: "graphiql-seen") { name } }', extensions: { headers: { Authorization: `Bearer ${t.adminToken}` } } },
+        { next: (v) => { events.push(v); resolve(); }, error: reject, complete: () => resolve() },
+      );
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await t.ok(RegisterClusterDocument, { input: { name: 'graphiql-seen', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } });
+    await done;
+    expect(events).toEqual([{ data: { clusterUpdated: { name: 'graphiql-seen' } } }]);
+    await client.dispose();
+  });
+
   it('serves subscriptions over SSE with the Authorization header', async () => {
     const controller = new AbortController();
     const res = await fetch(t.url, {

@@ -54,6 +54,10 @@ describe('rollout engine', () => {
       ['stage-1', 'SKIPPED'],
     ]);
     for (const c of ['dev-1', 'dev-2', 'stage-1']) expect(image(c)).toBe('registry.example.com/demo-operator:1.0.0');
+    // The restored release is healthy once the crash-looping pods are gone (not judged by them).
+    const rolledBack = d.events.find((e) => e.clusterName === 'dev-1' && e.status === 'ROLLED_BACK');
+    expect(rolledBack?.message).toMatch(/rolled back to v1\.0\.0/);
+    expect(rolledBack?.message).not.toMatch(/after rollback/);
   });
 
   it('upgrades with Canary stage by stage, sampling health between stages', async () => {
