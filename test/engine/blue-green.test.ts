@@ -290,7 +290,10 @@ describe.each(DATABASE_KINDS)('Blue-Green retirement across a restart (%s)', (ki
     expect(controller(BLUE)).toBeDefined();
 
     await startApp();
-    await eventually(async () => !controller(BLUE), 20_000, 'blue retired by the new process');
+    // The retirement deletes in reverse apply order and records an event when it is through.
+    const retired = /retired the old color blue/;
+    await eventually(async () => retired.test((await gql(DeploymentDocument, { id })).deployment!.events.at(-1)?.message ?? ''), 20_000, 'blue retired by the new process');
+    expect(controller(BLUE)).toBeUndefined();
     expect(objects().get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'bg-operator')).toBeUndefined();
     expect(objects().get('v1', 'ServiceAccount', BLUE, 'bg-operator')).toBeUndefined();
     // Green keeps serving; shared and routing objects and the namespace stay.
