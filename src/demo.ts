@@ -13,6 +13,7 @@ import { createApp, type App } from './app.ts';
 import { mintToken } from './auth/tokens.ts';
 import { ConfigError, loadConfig } from './config/index.ts';
 import type { Environment } from './domain/model.ts';
+import { crdOperations, CRD_BREAKING_VERSION, renderCrdStory, seedWidgets, startInbox, type CrdOperations, type Inbox } from './demo-crd.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,6 +33,7 @@ export const DEMO_VERSIONS = {
   upgrade: 'v1.1.0',
   broken: 'v1.2.0',
   production: 'v1.3.0',
+  crdBreaking: CRD_BREAKING_VERSION,
 } as const;
 
 const namesIn = (...environments: Environment[]) => DEMO_FLEET.filter((c) => environments.includes(c.environment)).map((c) => c.name);
@@ -120,6 +122,8 @@ export interface DemoOptions {
   env?: Record<string, string | undefined>;
   /** Told what start-up is doing (it takes ~10 s). */
   onProgress?: (step: string) => void;
+  /** Where received approval notifications are printed (default stdout). */
+  onNotification?: (line: string) => void;
 }
 
 export interface Demo {
@@ -127,8 +131,11 @@ export interface Demo {
   sandbox: Sandbox;
   /** GraphiQL / GraphQL endpoint. */
   url: string;
-  tokens: { admin: string; owner: string };
+  tokens: { admin: string; owner: string; operator: string };
   operations: DemoOperations;
+  crdOperations: CrdOperations;
+  /** The demo's webhook receiver (approval notifications). */
+  inbox: Inbox;
   /** What `npm run demo` prints. */
   text: string;
   /** Stops the app, then the sandbox. */
@@ -144,6 +151,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   progress(`starting the sandbox fleet (${DEMO_FLEET.length} clusters)`);
   // Pods take a second to become Ready so each step is visible; crash loops show within ~3 s.
   const sandbox = await startSandbox({ clusters: [...DEMO_FLEET], outDir: kubeconfigDir, podReadyDelayMs: 1000, crashLoopIntervalMs: 1000 });
+  const inbox = await startInbox(options.onNotification ?? ((line) => process.stdout.write(line)));
   let app: App | undefined;
   try {
     // Only the settings the demo means to take from outside: never a DATABASE_URL or a data dir.
@@ -158,6 +166,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       ENGINE_POLL_INTERVAL: 'PT1S',
       DEFAULT_TIMEOUT: 'PT2M',
       HEALTH_CHECK_INTERVAL: 'PT30S',
+      // Approvals that wait are announced to the demo's own webhook receiver.
+      NOTIFY_WEBHOOK_URLS: inbox.url,
+      NOTIFY_PUBLIC_URL: 'http://localhost',
     };
     const config = loadConfig(appEnv);
     progress('starting the API on an in-memory database');
@@ -166,14 +177,25 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/graphql`;
     const secret = app.secrets.jwtSecret!;
-    const mint = (sub: string, extra: { roles: ['ADMIN'] | ['ENVIRONMENT_OWNER']; environments?: Environment[] }) =>
+    const mint = (sub: string, extra: { roles: ['ADMIN'] | ['ENVIRONMENT_OWNER'] | ['OPERATOR']; environments?: Environment[] }) =>
       mintToken(secret, { sub, ...extra, ttlSeconds: TOKEN_TTL_SECONDS, issuer: config.jwt.issuer, audience: config.jwt.audience });
-    const tokens = { admin: await mint('admin', { roles: ['ADMIN'] }), owner: await mint('erin', { roles: ['ENVIRONMENT_OWNER'], environments: ['PRODUCTION'] }) };
+    const tokens = {
+      admin: await mint('admin', { roles: ['ADMIN'] }),
+      owner: await mint('erin', { roles: ['ENVIRONMENT_OWNER'], environments: ['PRODUCTION'] }),
+      operator: await mint('olga', { roles: ['OPERATOR'] }),
+    };
     // The set-up acts as its own user, so admin's first approval in GraphiQL is not blocked as self-approval.
     const setupToken = await mint('demo-setup', { roles: ['ADMIN'] });
     await prepareFleet(url, sandbox, { setup: setupToken, owner: tokens.owner }, progress);
+    seedWidgets(sandbox);
     const operations = demoOperations();
-    const text = renderInstructions({ url, tokens, operations, kubeconfigDir });
+    const crd = crdOperations(DEMO_OPERATOR, namesIn('DEVELOPMENT', 'STAGING'));
+    const text = renderInstructions({ url, tokens, operations, kubeconfigDir }) + renderCrdStory({
+      operations: crd,
+      operatorHeader: `{"Authorization": "Bearer ${tokens.operator}"}`,
+      adminHeader: "admin's",
+      indent,
+    }) + '\nCtrl-C stops the API, then the sandbox fleet.\n';
     const started = app;
     let stopping: Promise<void> | undefined;
     return {
@@ -182,12 +204,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       url,
       tokens,
       operations,
+      crdOperations: crd,
+      inbox,
       text,
-      stop: () => (stopping ??= started.stop().finally(() => sandbox.stop())),
+      stop: () => (stopping ??= started.stop().finally(() => Promise.all([sandbox.stop(), inbox.close()]).then(() => {}))),
     };
   } catch (err) {
     await app?.stop().catch(() => {});
     await sandbox.stop();
+    await inbox.close();
     throw err;
   }
 }
@@ -270,12 +295,14 @@ GraphiQL   ${url}
 Fleet      ${envs('DEVELOPMENT')} · ${envs('STAGING')} · ${envs('PRODUCTION')}
            simulated clusters; kubeconfigs in ${kubeconfigs}/
 Operator   ${DEMO_OPERATOR} ${DEMO_VERSIONS.baseline} installed on all 5 clusters; also offers
-           ${DEMO_VERSIONS.upgrade} (healthy upgrade), ${DEMO_VERSIONS.broken} (crash-loops), ${DEMO_VERSIONS.production} (production release)
+           ${DEMO_VERSIONS.upgrade} (healthy upgrade), ${DEMO_VERSIONS.broken} (crash-loops), ${DEMO_VERSIONS.production} (production release),
+           ${DEMO_VERSIONS.crdBreaking} (a CRD change that breaks the Widgets living in the fleet)
 Database   in memory: every run starts fresh (tokens below are valid for this run only)
 
 Tokens
   admin (ADMIN)                          ${tokens.admin}
   erin (ENVIRONMENT_OWNER of PRODUCTION) ${tokens.owner}
+  olga (OPERATOR)                        ${tokens.operator}
 
 1. Open ${url} and paste admin's header into the Headers pane:
      ${header(tokens.admin)}
@@ -307,7 +334,6 @@ ${indent(op.approvals, '        ')}
 ${indent(op.approve, '        ')}
    d. Watch it deploy with the subscription of step 2, or run "Latest" from step 3.
 
-Ctrl-C stops the API, then the sandbox fleet.
 `;
 }
 

@@ -35,7 +35,7 @@ describe('npm run demo', () => {
   let kubeconfigDir: string;
   beforeAll(async () => {
     kubeconfigDir = await mkdtemp(path.join(tmpdir(), 'demo-test-'));
-    demo = await startDemo({ port: 0, kubeconfigDir, logLevel: 'silent' });
+    demo = await startDemo({ port: 0, kubeconfigDir, logLevel: 'silent', onNotification: () => {} });
   });
   afterAll(async () => {
     await demo?.stop();
@@ -60,9 +60,9 @@ describe('npm run demo', () => {
     expect((await viewer(demo.tokens.owner)).viewer).toEqual({ sub: 'erin', roles: ['ENVIRONMENT_OWNER'], environments: ['PRODUCTION'] });
   });
 
-  it('prints no secret beyond those two tokens', () => {
+  it('prints no secret beyond its three tokens', () => {
     const jwts = demo.text.match(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g) ?? [];
-    expect(new Set(jwts)).toEqual(new Set([demo.tokens.admin, demo.tokens.owner]));
+    expect(new Set(jwts)).toEqual(new Set([demo.tokens.admin, demo.tokens.owner, demo.tokens.operator]));
     const secrets = [demo.app.secrets.jwtSecret!, demo.app.secrets.encryptionKey];
     for (const c of demo.sandbox.clusters) secrets.push(/token: (\S+)/.exec(c.kubeconfig)![1]!, c.viewerToken);
     for (const secret of secrets) expect(demo.text).not.toContain(secret);
@@ -72,8 +72,8 @@ describe('npm run demo', () => {
   it('prints operations that are valid against the running schema', async () => {
     const introspection = await graphql<IntrospectionQuery>(demo.url, demo.tokens.admin, getIntrospectionQuery());
     const schema = buildClientSchema(introspection);
-    const operations = Object.entries(demo.operations);
-    expect(operations.length).toBeGreaterThanOrEqual(7);
+    const operations = [...Object.entries(demo.operations), ...Object.entries(demo.crdOperations)];
+    expect(operations.length).toBeGreaterThanOrEqual(11);
     for (const [name, source] of operations) {
       // Printed indented: compare line by line, without the indentation.
       for (const line of source.split('\n')) expect(demo.text, `${name}: ${line}`).toContain(line.trim());
@@ -119,6 +119,35 @@ describe('npm run demo', () => {
     }
     await reader.cancel();
     expect(streamed).toMatch(/"deploymentProgress":\{"sequence":1,/);
+  });
+
+  it('shows the breaking CRD upgrade stopped, the Widgets it would break, the notification, and the rejection', async () => {
+    const { validateCrdCompatibility: report } = await graphql<{
+      validateCrdCompatibility: { requiresApproval: boolean; affectedObjects: Array<{ clusterName: string; name: string; fieldPath: string }> };
+    }>(demo.url, demo.tokens.admin, demo.crdOperations.check);
+    expect(report.requiresApproval).toBe(true);
+    const broken = new Set(report.affectedObjects.map((o) => `${o.clusterName}/${o.name}`));
+    expect([...broken].sort()).toEqual(['dev-1/checkout', 'dev-1/search', 'dev-2/payments', 'staging-1/checkout']);
+    // Started by the OPERATOR (another deployment may still be running: wait for it to end first).
+    const active = async () =>
+      (await graphql<{ deployments: { edges: Array<{ node: { status: string } }> } }>(demo.url, demo.tokens.admin, '{ deployments(first: 5) { edges { node { status } } } }')).deployments.edges.some((e) =>
+        ['PLANNING', 'DEPLOYING', 'VALIDATING', 'ROLLING_BACK', 'PENDING_APPROVAL'].includes(e.node.status),
+      );
+    for (let i = 0; i < 600 && (await active()); i++) await new Promise((r) => setTimeout(r, 250));
+    const { createDeployment } = await graphql<{ createDeployment: { id: string } }>(demo.url, demo.tokens.operator, demo.crdOperations.upgrade);
+    type Pending = { approvals: Array<{ id: string; kind: string; deployment: { id: string; status: string; crdReport: unknown } }> };
+    let approval: Pending['approvals'][number] | undefined;
+    for (let i = 0; i < 240 && !approval; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      approval = (await graphql<Pending>(demo.url, demo.tokens.admin, demo.crdOperations.pending)).approvals.find((a) => a.deployment.id === createDeployment.id && a.kind === 'CRD_CHANGE');
+    }
+    expect(approval?.deployment.status).toBe('PENDING_APPROVAL');
+    expect(approval?.deployment.crdReport).toBeTruthy();
+    for (let i = 0; i < 120 && demo.inbox.received.length === 0; i++) await new Promise((r) => setTimeout(r, 250));
+    expect(demo.inbox.received.at(-1)?.text).toMatch(/Approval needed/);
+    const { reject } = await graphql<{ reject: { status: string; deployment: { status: string } } }>(demo.url, demo.tokens.admin, demo.crdOperations.reject, { id: approval!.id });
+    expect(reject).toMatchObject({ status: 'REJECTED', deployment: { status: 'CANCELLED' } });
+    for (const w of ['dev-1', 'dev-2', 'staging-1']) expect(imageOn(demo, w)).not.toMatch(/2\.0\.0$/);
   });
 
   it('stops the API, then the sandbox', async () => {
