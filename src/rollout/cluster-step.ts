@@ -88,6 +88,8 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
     } catch (err) {
       return await fail(`preflight: cluster not reachable: ${describeError(err)}`);
     }
+    const crdProblem = await deps.crdGate?.beforeCluster(deployment, clusterName, ctx.target, ctx.signal);
+    if (crdProblem) return await fail(crdProblem);
 
     // The release this deployment may already have recorded (a re-run after a crash).
     const own = await deps.prisma.release.findFirst({ where: { deploymentId: deployment.id, clusterId: cluster.id, version: deployment.targetVersion }, orderBy: { revision: 'desc' } });

@@ -25,6 +25,12 @@ export interface CrdPlanningGate {
    * changed status meanwhile).
    */
   beforeRollout(deployment: Deployment, target: { objects: readonly KubeObject[] }, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Right before a cluster's step: a cluster that could not be read during planning is
+   * checked now. Returns why the step must not apply (an unapproved breaking change), or
+   * undefined when it may.
+   */
+  beforeCluster(deployment: Deployment, clusterName: string, target: { objects: readonly KubeObject[] }, signal: AbortSignal): Promise<string | undefined>;
 }
 
 export interface CrdGateDeps {
@@ -84,6 +90,28 @@ export class CrdGate implements CrdPlanningGate {
     });
     this.deps.notificationsEnqueued();
     return false;
+  }
+
+  async beforeCluster(d: Deployment, clusterName: string, target: { objects: readonly KubeObject[] }, signal: AbortSignal): Promise<string | undefined> {
+    const planned = (d.crdReport as CrdReport | null)?.clusters?.find((c) => c.clusterName === clusterName);
+    if (!planned || planned.reachable !== false) return undefined;
+    const targetCrds = target.objects.filter(isCrd);
+    const cluster = await this.deps.prisma.cluster.findUnique({ where: { name: clusterName }, select: { id: true } });
+    if (!cluster || targetCrds.length === 0) return undefined;
+    const release = (await installedReleases(this.deps.prisma, { operatorId: d.operatorId, clusterId: cluster.id }))[0];
+    const report = await checkCrdCompatibility(this.deps, {
+      operatorName: d.operatorName,
+      targetVersion: d.targetVersion,
+      targetCrds,
+      clusters: [{ name: clusterName, ...(release ? { release: { version: release.version, manifestDigest: release.manifestDigest } } : {}) }],
+      signal,
+    });
+    const verdict = report.clusters[0];
+    if (!verdict?.reachable) return `CRD check: ${clusterName} still cannot be read (${verdict?.errors.join('; ') ?? 'no answer'}); not applied`;
+    if (blockingClusters(report).length === 0) return undefined;
+    const approvals = await this.deps.prisma.approval.findMany({ where: { deploymentId: d.id, kind: 'CRD_CHANGE', status: 'APPROVED' } });
+    if (approvals.some((a) => coveredBy(report, a.details))) return undefined;
+    return `CRD check (${clusterName} was not readable during planning): breaking change not approved: ${summaryOf(report)}; not applied — deploy again to have it approved`;
   }
 
   private async proceed(d: Deployment, report: CrdReport, warnings: string[], message: string): Promise<boolean> {
