@@ -8,10 +8,9 @@
 import { applyManifests } from '../kube/apply/executor.ts';
 import { pruneObjects } from '../kube/apply/prune-executor.ts';
 import type { ChangeEntry } from '../kube/apply/types.ts';
-import type { KubeClient } from '../kube/client.ts';
 import { isKubeError } from '../kube/errors.ts';
 import { currentRelease, nextRevision } from './releases.ts';
-import type { ClusterStepResult, RolloutContext } from './cluster-step.ts';
+import { preflight, type ClusterStepResult, type RolloutContext } from './cluster-step.ts';
 import { waitUntilHealthy } from './health.ts';
 import { takeOverRetirements } from './blue-green-retirement.ts';
 import { clusterEvent, colorInventory, colorOfRelease, colorsOf, colorToInstall, namespaceOfColor, retirementSubject, saveColors, targetVariant, type ClusterColors } from './blue-green-state.ts';
@@ -53,15 +52,9 @@ export async function installColor(ctx: RolloutContext, clusterName: string, wav
     return { cluster: clusterName, ok: false, reason };
   };
   try {
-    const fresh = await deps.prisma.cluster.findUnique({ where: { name: clusterName }, select: { isEnabled: true } });
-    if (!fresh?.isEnabled) return await fail('cluster is disabled or was deleted');
-    let client: KubeClient;
-    try {
-      client = await deps.kube.get(clusterName);
-      await client.version({ signal: ctx.signal });
-    } catch (err) {
-      return await fail(`preflight: cluster not reachable: ${describeError(err)}`);
-    }
+    const checked = await preflight(ctx, clusterName);
+    if ('problem' in checked) return await fail(checked.problem);
+    const { client } = checked;
     const colors = await chooseColors(ctx, clusterName, wave);
     const { to, from } = colors;
     if (from && from.namespace === to.namespace) {

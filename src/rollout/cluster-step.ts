@@ -65,6 +65,26 @@ function targetInventory(ctx: RolloutContext): ObjectRef[] {
   return planApply(ctx.target.objects, { operatorName: ctx.operator.name, revision: 0, namespace: ctx.operator.namespace }).inventory;
 }
 
+/**
+ * Preflight of a cluster step: the cluster is still enabled and answers, and (when it could
+ * not be read during planning) the target's CRD change is checked against it now.
+ */
+export async function preflight(ctx: RolloutContext, clusterName: string): Promise<{ client: KubeClient } | { problem: string }> {
+  const { deps, deployment } = ctx;
+  const fresh = await deps.prisma.cluster.findUnique({ where: { name: clusterName }, select: { isEnabled: true } });
+  if (!fresh?.isEnabled) return { problem: 'cluster is disabled or was deleted' };
+  let client: KubeClient;
+  try {
+    client = await deps.kube.get(clusterName);
+    await client.version({ signal: ctx.signal });
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    return { problem: `preflight: cluster not reachable: ${describeError(err)}` };
+  }
+  const crdProblem = await deps.crdGate?.beforeCluster(deployment, clusterName, ctx.target, ctx.signal);
+  return crdProblem ? { problem: crdProblem } : { client };
+}
+
 /** Deploys the target version to one cluster and waits until the operator is healthy. */
 export async function deployCluster(ctx: RolloutContext, clusterName: string, { skipHealthChecks = false } = {}): Promise<ClusterStepResult> {
   const { deps, deployment, operator } = ctx;
@@ -78,18 +98,9 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
   try {
     await event(ctx, clusterName, 'DEPLOYING', `${clusterName}: deploying ${operator.name} ${deployment.targetVersion}`, { startedAt: row.startedAt ?? new Date(), errorMessage: null });
 
-    // Preflight: the cluster is still enabled and answers.
-    const fresh = await deps.prisma.cluster.findUnique({ where: { id: cluster.id }, select: { isEnabled: true } });
-    if (!fresh?.isEnabled) return await fail('cluster is disabled or was deleted');
-    let client: KubeClient;
-    try {
-      client = await deps.kube.get(clusterName);
-      await client.version({ signal: ctx.signal });
-    } catch (err) {
-      return await fail(`preflight: cluster not reachable: ${describeError(err)}`);
-    }
-    const crdProblem = await deps.crdGate?.beforeCluster(deployment, clusterName, ctx.target, ctx.signal);
-    if (crdProblem) return await fail(crdProblem);
+    const checked = await preflight(ctx, clusterName);
+    if ('problem' in checked) return await fail(checked.problem);
+    const { client } = checked;
 
     // The release this deployment may already have recorded (a re-run after a crash).
     const own = await deps.prisma.release.findFirst({ where: { deploymentId: deployment.id, clusterId: cluster.id, version: deployment.targetVersion }, orderBy: { revision: 'desc' } });
