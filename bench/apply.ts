@@ -14,15 +14,13 @@
 // operator owns, the namespace check, and CPU time on both sides — is overhead the ratio shows.
 // Median of `runs` for N ≤ 10; one run above (a fresh fleet per run: every run is an install).
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyManifests, type ApplyManifestsResult } from '../src/kube/apply/executor.ts';
 import { planApply } from '../src/kube/apply/plan.ts';
 import { KubeClient } from '../src/kube/client.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
+import { startSandboxProcess } from './sandbox-process.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -88,35 +86,14 @@ const clusterNames = (n: number) => Array.from({ length: n }, (_, i) => `bench-$
  * loop does all servers' work (parsing, validating and merging 2 MB per cluster).
  */
 async function childFleet(n: number, latency: number): Promise<BenchFleet> {
-  const out = mkdtempSync(join(tmpdir(), 'bench-apply-'));
-  const spec = clusterNames(n).map((name) => (latency > 0 ? `${name}:latency=${latency}ms` : name)).join(',');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/cli.ts', '--clusters', spec, '--out', out, '--nodes', '1', '--pod-ready-delay', '50ms'], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (/^admin /m.test(text)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  const fleet = JSON.parse(readFileSync(join(out, 'fleet.json'), 'utf8')) as { adminUrl: string; clusters: Array<{ name: string; kubeconfig: string }> };
-  const clusters = fleet.clusters.map((c) => ({ name: c.name, kubeconfig: readFileSync(c.kubeconfig, 'utf8') }));
-  const token = /token: (\S+)/.exec(clusters[0]!.kubeconfig)![1]!;
+  const fleet = await startSandboxProcess(clusterNames(n).map((name) => (latency > 0 ? `${name}:latency=${latency}ms` : name)).join(','));
   return {
-    clusters,
+    clusters: fleet.clusters,
     async stats() {
-      const res = await fetch(`${fleet.adminUrl}/clusters`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fleet.admin('/clusters', fleet.clusters[0]!.kubeconfig);
       return ((await res.json()) as Array<{ stats: SandboxStats }>).map((c) => c.stats);
     },
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(out, { recursive: true, force: true });
-    },
+    stop: () => fleet.stop(),
   };
 }
 

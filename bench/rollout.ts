@@ -25,9 +25,7 @@
 // ~0.7 ms of CPU per request, but a 2 MB CRD body costs much more to serialise, parse and
 // merge on both sides: the output prints CPU time and event-loop utilisation beside the
 // wall time, and a line per scenario saying what dominated.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,6 +36,7 @@ import { loadConfig } from '../src/config/index.ts';
 import { planApply } from '../src/kube/apply/plan.ts';
 import { canaryStages } from '../src/rollout/strategies/canary.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
+import { startSandboxProcess } from './sandbox-process.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -226,33 +225,16 @@ async function inProcessFleet(n: number): Promise<BenchFleet> {
 
 /** The fleet in a child process (`npm run sandbox`): the product gets a core of its own, as it would facing real clusters. */
 async function childFleet(n: number): Promise<BenchFleet> {
-  const out = mkdtempSync(path.join(tmpdir(), 'bench-rollout-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/cli.ts', '--clusters', clusterNames(n).join(','), '--out', out, '--nodes', '1', '--pod-ready-delay', '50ms'], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (/^admin /m.test(text)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  const fleet = JSON.parse(readFileSync(path.join(out, 'fleet.json'), 'utf8')) as { adminUrl: string; clusters: Array<{ name: string; kubeconfig: string }> };
-  const clusters = fleet.clusters.map((c) => ({ name: c.name, kubeconfig: readFileSync(c.kubeconfig, 'utf8') }));
-  // The admin server authenticates with the cluster's own bearer token.
-  const tokenOf = (kubeconfig: string) => /token: (\S+)/.exec(kubeconfig)![1]!;
-  const admin = (route: string, token: string, body?: unknown) =>
-    fetch(`${fleet.adminUrl}${route}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${token}` }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const fleet = await startSandboxProcess(clusterNames(n).join(','));
+  const { child, clusters } = fleet;
   return {
     clusters,
     async requests() {
-      const all = (await (await admin('/clusters', tokenOf(clusters[0]!.kubeconfig))).json()) as Array<{ stats: { requests: number } }>;
+      const all = (await (await fleet.admin('/clusters', clusters[0]!.kubeconfig)).json()) as Array<{ stats: { requests: number } }>;
       return all.reduce((sum, c) => sum + c.stats.requests, 0);
     },
     async setLatency(ms) {
-      await Promise.all(clusters.map((c) => admin(`/clusters/${c.name}/faults`, tokenOf(c.kubeconfig), { latencyMs: ms })));
+      await Promise.all(clusters.map((c) => fleet.admin(`/clusters/${c.name}/faults`, c.kubeconfig, { latencyMs: ms })));
     },
     childUsage() {
       // Linux /proc: utime and stime in clock ticks (100 per second), VmHWM = peak RSS.
@@ -260,12 +242,7 @@ async function childFleet(n: number): Promise<BenchFleet> {
       const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]!;
       return { cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, peakRssBytes: Number(hwm) * 1024 };
     },
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(out, { recursive: true, force: true });
-    },
+    stop: () => fleet.stop(),
   };
 }
 
