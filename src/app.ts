@@ -55,6 +55,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     requestTimeoutMs: config.kube.requestTimeoutMs,
   });
   const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, logger: log.child({ component: 'notifications' }) });
+  const renderer = new Renderer(db.prisma, config.kube.helmBin);
   services = createServices({
     prisma: db.prisma,
     secretBox,
@@ -68,7 +69,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     readClusterHealth: (name) => checkClusterHealth(kube, name, { requestTimeoutMs: config.kube.healthCheckTimeoutMs }),
     healthCheckTimeoutMs: config.kube.healthCheckTimeoutMs,
     kube,
-    renderer: new Renderer(db.prisma, config.kube.helmBin),
+    renderer,
   });
   // Planning checks CRD compatibility before any cluster is touched; a CRD_CHANGE approval notifies at once.
   const crdGate = new CrdGate({ prisma: db.prisma, kube, store: services.store, notifications: notifyConfig, notificationsEnqueued: () => notifier.wake() });
@@ -83,6 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         store: services.store,
         events,
         kube,
+        renderer,
         crdGate,
         log: log.child({ component: 'engine' }),
         settings: {

@@ -23,7 +23,7 @@ import { canonicalJson } from '../sources/yaml.ts';
 import type { ClusterStepResult, RolloutContext } from './cluster-step.ts';
 import { waitUntilHealthy } from './health.ts';
 import { nextRevision, recordRelease, refreshOperatorVersion, releaseAt, inventoryOfRelease } from './releases.ts';
-import { describeError } from './blue-green-install.ts';
+import { describeError } from './cluster-step.ts';
 import { keepOldColor, scheduleRetirement } from './blue-green-retirement.ts';
 import { clusterEvent, colorInventory, colorsOf, retirementSubject, saveColors, servingVariant, targetVariant, type ClusterColors } from './blue-green-state.ts';
 import type { ColorVariant } from './strategies/blue-green-manifests.ts';

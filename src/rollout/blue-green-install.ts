@@ -8,16 +8,14 @@
 import { applyManifests } from '../kube/apply/executor.ts';
 import { pruneObjects } from '../kube/apply/prune-executor.ts';
 import type { ChangeEntry } from '../kube/apply/types.ts';
-import { isKubeError } from '../kube/errors.ts';
 import { currentRelease, nextRevision } from './releases.ts';
-import { preflight, type ClusterStepResult, type RolloutContext } from './cluster-step.ts';
+import { describeError, preflight, type ClusterStepResult, type RolloutContext } from './cluster-step.ts';
 import { waitUntilHealthy } from './health.ts';
 import { takeOverRetirements } from './blue-green-retirement.ts';
 import { clusterEvent, colorInventory, colorOfRelease, colorsOf, colorToInstall, namespaceOfColor, retirementSubject, saveColors, targetVariant, type ClusterColors } from './blue-green-state.ts';
 import { retirementRefs } from './strategies/blue-green-switch.ts';
 import type { BlueGreenWave } from './strategies/types.ts';
 
-export const describeError = (err: unknown) => (isKubeError(err) || err instanceof Error ? err.message : String(err));
 
 function countActions(changes: ReadonlyArray<{ action: string }>): string {
   const counts = new Map<string, number>();

@@ -8,7 +8,6 @@ import { applyManifests } from '../kube/apply/executor.ts';
 import { inventoryOf } from '../kube/apply/inventory.ts';
 import { planApply } from '../kube/apply/plan.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { isKubeError } from '../kube/errors.ts';
 import { readOperatorHealth } from '../kube/health/live.ts';
 import type { KubeObject, ObjectRef } from '../kube/types.ts';
 import { canonicalJson } from '../sources/yaml.ts';
@@ -48,8 +47,8 @@ function clusterOf(ctx: RolloutContext, name: string): Cluster {
   return c;
 }
 
-function describeError(err: unknown): string {
-  if (isKubeError(err)) return err.message;
+/** The message of an error as events and error messages show it. */
+export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { CrdPlanningGate } from '../services/crd-gate.ts';
 import type { DeploymentStore } from '../services/deployment-store.ts';
 import type { EventBus } from '../services/events.ts';
+import type { Renderer } from './render.ts';
 
 export interface EngineSettings {
   /** This replica's name in leases. */
@@ -24,6 +25,8 @@ export interface EngineDeps {
   store: DeploymentStore;
   events: EventBus;
   kube: KubeClients;
+  /** Renders (and stores) manifests; shared with the services so a render is memoised once per process. */
+  renderer: Renderer;
   /** CRD compatibility gate of planning (DESIGN §6); none = no CRD check. */
   crdGate?: CrdPlanningGate;
   log: Logger;

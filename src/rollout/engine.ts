@@ -9,7 +9,6 @@ import type { EngineDeps } from './context.ts';
 import { ScheduledTaskRunner } from './blue-green-retirement.ts';
 import { driveDeployment } from './driver.ts';
 import { Leases } from './lease.ts';
-import { Renderer } from './render.ts';
 import { inSpan } from '../observability/tracing.ts';
 
 export function defaultReplicaId(): string {
@@ -23,7 +22,6 @@ interface Running {
 
 export class RolloutEngine {
   private readonly leases: Leases;
-  private readonly renderer: Renderer;
   /** Deferred work (retiring an old Blue-Green color), looked for on every poll. */
   private readonly scheduled: ScheduledTaskRunner;
   private readonly running = new Map<string, Running>();
@@ -37,7 +35,6 @@ export class RolloutEngine {
   constructor(private readonly deps: EngineDeps) {
     const s = deps.settings;
     this.leases = new Leases(deps.prisma, { owner: s.replicaId, ttlMs: s.leaseTtlMs, maxConcurrent: s.maxConcurrentDeployments });
-    this.renderer = new Renderer(deps.prisma, s.helmBin);
     this.scheduled = new ScheduledTaskRunner(deps);
   }
 
@@ -114,7 +111,7 @@ export class RolloutEngine {
         await inSpan('rollout.drive', { 'operator_manager.deployment_id': id, 'operator_manager.replica': this.replicaId }, () =>
           driveDeployment(id, {
             deps: { ...this.deps, log },
-            renderer: this.renderer,
+            renderer: this.deps.renderer,
             signal: abort.signal,
             waitForWake: (deploymentId, ms, signal) => this.waitForWake(deploymentId, ms, signal),
           }),

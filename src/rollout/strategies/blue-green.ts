@@ -11,7 +11,7 @@
 // so switching them back is as quick as for the failed one.
 
 import type { ResolvedBlueGreenConfig } from '../../domain/strategy-config.ts';
-import { describeCluster, orderedTargets } from './order.ts';
+import { oneClusterPerWave, orderedTargets } from './order.ts';
 import type { RolloutPlan, TargetCluster } from './types.ts';
 
 export function planBlueGreen(config: ResolvedBlueGreenConfig, clusters: readonly TargetCluster[]): RolloutPlan {
@@ -19,12 +19,7 @@ export function planBlueGreen(config: ResolvedBlueGreenConfig, clusters: readonl
   return {
     strategy: 'BLUE_GREEN',
     clusters: ordered.map((c) => c.name),
-    waves: ordered.map((cluster, index) => ({
-      index,
-      clusters: [cluster.name],
-      parallelism: 1,
-      onClusterFailure: 'stop',
-      skipHealthChecks: false,
+    waves: oneClusterPerWave(ordered, () => ({
       validationPeriodMs: config.validationPeriodMs,
       pauseAfterMs: 0,
       blueGreen: {
@@ -34,8 +29,6 @@ export function planBlueGreen(config: ResolvedBlueGreenConfig, clusters: readonl
         monitoringPeriodMs: config.switchMonitoringPeriodMs,
         retentionPeriodMs: config.retentionPeriodMs,
       },
-      clustersDoneAfter: index + 1,
-      label: `cluster ${index + 1} of ${ordered.length}: ${describeCluster(cluster)}`,
     })),
   };
 }

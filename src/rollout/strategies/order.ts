@@ -3,7 +3,7 @@
 // stored as `clusterOrder`; planners follow that stored order and only check that it still
 // names exactly the deployment's clusters.
 
-import { PlanError, type ResolvedStrategyConfig, type TargetCluster } from './types.ts';
+import { PlanError, type ResolvedStrategyConfig, type TargetCluster, type Wave } from './types.ts';
 
 export { environmentOrder } from '../../domain/strategy-config.ts';
 
@@ -32,4 +32,21 @@ export function orderedTargets(config: Pick<ResolvedStrategyConfig, 'clusterOrde
 /** "prod-1 (PRODUCTION)" */
 export function describeCluster(cluster: TargetCluster): string {
   return `${cluster.name} (${cluster.environment})`;
+}
+
+/** Waves of one cluster each, in order (Rolling, Blue-Green); `fill` gives what a strategy sets per wave. */
+export function oneClusterPerWave(
+  ordered: readonly TargetCluster[],
+  fill: (index: number, last: boolean) => Pick<Wave, 'validationPeriodMs' | 'pauseAfterMs'> & Partial<Pick<Wave, 'blueGreen'>>,
+): Wave[] {
+  return ordered.map((cluster, index) => ({
+    index,
+    clusters: [cluster.name],
+    parallelism: 1,
+    onClusterFailure: 'stop',
+    skipHealthChecks: false,
+    ...fill(index, index === ordered.length - 1),
+    clustersDoneAfter: index + 1,
+    label: `cluster ${index + 1} of ${ordered.length}: ${describeCluster(cluster)}`,
+  }));
 }

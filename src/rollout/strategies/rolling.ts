@@ -4,7 +4,7 @@
 // cluster stops the rollout (cursor.ts).
 
 import type { ResolvedRollingConfig } from '../../domain/strategy-config.ts';
-import { describeCluster, orderedTargets } from './order.ts';
+import { oneClusterPerWave, orderedTargets } from './order.ts';
 import type { RolloutPlan, TargetCluster } from './types.ts';
 
 export function planRolling(config: ResolvedRollingConfig, clusters: readonly TargetCluster[]): RolloutPlan {
@@ -12,16 +12,9 @@ export function planRolling(config: ResolvedRollingConfig, clusters: readonly Ta
   return {
     strategy: 'ROLLING',
     clusters: ordered.map((c) => c.name),
-    waves: ordered.map((cluster, index) => ({
-      index,
-      clusters: [cluster.name],
-      parallelism: 1,
-      onClusterFailure: 'stop',
-      skipHealthChecks: false,
+    waves: oneClusterPerWave(ordered, (_index, last) => ({
       validationPeriodMs: config.validationPeriodMs,
-      pauseAfterMs: index === ordered.length - 1 ? 0 : config.pauseBetweenClustersMs,
-      clustersDoneAfter: index + 1,
-      label: `cluster ${index + 1} of ${ordered.length}: ${describeCluster(cluster)}`,
+      pauseAfterMs: last ? 0 : config.pauseBetweenClustersMs,
     })),
   };
 }
