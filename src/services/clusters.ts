@@ -5,6 +5,7 @@ import { dns1123LabelProblem } from '../domain/names.ts';
 import type { Cluster, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { checkKubeconfig, KubeconfigError, type CheckedKubeconfig } from '../kube/kubeconfig.ts';
 import type { SecretBox } from '../persistence/secret-box.ts';
+import { refreshOperatorVersion } from '../rollout/releases.ts';
 import { recordAudit } from './audit.ts';
 import type { EventBus } from './events.ts';
 import type { Actor } from './context.ts';
@@ -178,7 +179,10 @@ export class ClusterService {
     });
     if (active) throw new ConflictError(`cluster "${name}" is targeted by active deployment ${active.id}; cancel it first`);
     await this.deps.prisma.$transaction(async (tx) => {
+      const installed = await tx.release.findMany({ where: { clusterId: cluster.id }, select: { operatorId: true }, distinct: ['operatorId'] });
       await tx.cluster.delete({ where: { id: cluster.id } });
+      // Its releases went with it: the operators' installed counts and current versions change.
+      for (const r of installed) await refreshOperatorVersion(tx, r.operatorId);
       await recordAudit(tx, actor, { action: 'deleteCluster', targetType: 'Cluster', targetName: name });
     });
     this.deps.onClusterChanged?.(name);

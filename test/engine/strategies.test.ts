@@ -41,6 +41,8 @@ describe('rollout engine', () => {
     for (const c of ['dev-1', 'dev-2', 'stage-1']) expect(image(c)).toBe('registry.example.com/demo-operator:1.0.0');
     const cluster = (await f.ok(ClusterDocument, { name: 'dev-1' })).cluster!;
     expect(cluster.operators).toEqual([{ operatorName: 'demo', version: 'v1.0.0' }]);
+    const op = (await f.raw({ query: '{ operator(name: "demo") { currentVersion installedClusterCount } }' })).data.operator;
+    expect(op).toEqual({ currentVersion: 'v1.0.0', installedClusterCount: 3 });
   });
 
   it('stops Rolling at the first failed cluster and rolls it back, leaving the others untouched', async () => {
@@ -78,5 +80,12 @@ describe('rollout engine', () => {
     expect(d.clusters[0]!.errorMessage).toMatch(/not healthy after .* s: .*Deployment\/demo-system\/demo-operator/);
     expect(d.errorMessage).toMatch(/automatic rollback is off|failed on/);
     for (const c of ['dev-1', 'dev-2', 'stage-1']) expect(image(c)).toBe('registry.example.com/demo-operator:1.3.0');
+  });
+
+  it('counts the clusters an operator runs on, also after a cluster is deleted', async () => {
+    const before = (await f.raw({ query: '{ operator(name: "demo") { installedClusterCount } }' })).data.operator.installedClusterCount;
+    expect(before).toBe(3);
+    expect((await f.raw({ query: 'mutation { deleteCluster(name: "stage-1") }' })).data.deleteCluster).toBe(true);
+    expect((await f.raw({ query: '{ operator(name: "demo") { installedClusterCount } }' })).data.operator.installedClusterCount).toBe(2);
   });
 });

@@ -1,5 +1,4 @@
 // Operator: type, queries and mutations.
-import { installedReleases } from '../../services/clusters.ts';
 import { actorOf } from '../context.ts';
 import { builder } from '../builder.ts';
 
@@ -17,9 +16,7 @@ export const Operator = builder.prismaObject('Operator', {
     versions: t.exposeStringList('versions', { description: 'Versions the source offers, newest first.' }),
     labels: t.expose('labels', { type: 'JSON', nullable: true }),
     defaultValues: t.expose('defaultValues', { type: 'JSON', nullable: true }),
-    installedClusterCount: t.int({
-      resolve: async (o, _args, ctx) => (await installedReleases(ctx.services.prisma, { operatorId: o.id })).length,
-    }),
+    installedClusterCount: t.exposeInt('deployedClusterCount', { description: 'Clusters where the operator is installed (kept by the engine).' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
