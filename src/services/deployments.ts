@@ -136,7 +136,7 @@ export class DeploymentService {
     await this.deps.store.publish(deployment.id, deployment.operatorName, deployment.status, events);
     if (needsApproval) this.deps.approvalNotices?.wake();
     this.deps.events.publish('engineWake', { deploymentId: deployment.id });
-    return this.get(deployment.id);
+    return deployment;
   }
 
   /** Stops a deployment: at once when nothing ran yet, otherwise before the next cluster. */
