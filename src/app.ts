@@ -2,6 +2,8 @@
 // Returns {start, stop}; stop is graceful (API first, then background work, then the database).
 import { resolveSecrets, type ResolvedSecrets } from './auth/secrets.ts';
 import { createTokenVerifier } from './auth/tokens.ts';
+import pg from 'pg';
+import { createRateLimiter } from './api/rate-limit.ts';
 import { createApiServer, type ApiServer } from './api/server.ts';
 import type { Config } from './config/index.ts';
 import { KubeClients } from './kube/client-registry.ts';
@@ -99,12 +101,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : undefined;
 
   const metrics = createMetrics();
+  // Rate limits hold for the whole service: counted in PostgreSQL when replicas share it.
+  const rateLimitPool = db.url && config.rateLimit.profile !== 'off' ? new pg.Pool({ connectionString: db.url, max: 4 }) : undefined;
+  rateLimitPool?.on('error', (err) => log.warn({ err }, 'rate-limit database connection failed'));
+  const limiter = createRateLimiter(config.rateLimit, rateLimitPool ? { pool: rateLimitPool } : undefined);
   const api: ApiServer = createApiServer({
     services,
     verifyToken,
     log,
     metrics,
-    limits: { maxDepth: config.api.maxDepth, maxFields: config.api.maxFields, maxRequestBytes: config.api.maxRequestBytes },
+    settings: config.api,
+    rateLimit: { settings: config.rateLimit, limiter },
     health: async () => {
       const dbOk = await db.ping();
       return { ok: dbOk, details: { database: dbOk ? 'reachable' : 'unreachable', databaseKind: db.kind } };
@@ -147,6 +154,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await notifier.stop();
         await kube.close();
         await bridge?.close();
+        await rateLimitPool?.end();
         await db.close();
         log.info('stopped');
       })();

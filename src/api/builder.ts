@@ -3,7 +3,7 @@ import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { ForbiddenError, UnauthenticatedError } from '../domain/errors.ts';
+import { ForbiddenError } from '../domain/errors.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
@@ -33,7 +33,7 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     authorizeOnSubscribe: true,
     authScopes: (ctx) => {
-      const roles = ctx.principal?.roles ?? [];
+      const roles = ctx.principal.roles;
       return {
         read: roles.length > 0,
         operate: roles.includes('ADMIN') || roles.includes('OPERATOR'),
@@ -42,7 +42,6 @@ export const builder = new SchemaBuilder<{
       };
     },
     unauthorizedError: (_parent, ctx, info, result) => {
-      if (!ctx.principal) return new UnauthenticatedError(ctx.authError ?? 'missing Authorization: Bearer token');
       const scopes = scopesIn(result.failure);
       const need = scopes.map((s) => SCOPE_REQUIREMENT[s] ?? s).join(' or ') || 'another role';
       return new ForbiddenError(`${info.parentType.name}.${info.fieldName} requires ${need}`);

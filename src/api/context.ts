@@ -1,21 +1,19 @@
-// The GraphQL context: one shape over HTTP, SSE and WebSocket.
+// The GraphQL context: one shape over HTTP, SSE and WebSocket. Every operation that runs
+// has a verified caller: src/api/server.ts refuses the others before parsing them.
 import type { Principal } from '../auth/principal.ts';
-import { UnauthenticatedError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Actor } from '../services/context.ts';
 import type { Services } from '../services/index.ts';
 
 export interface GraphQLContext {
   requestId: string;
-  /** The verified caller; undefined when the token is missing or invalid (then authError says why). */
-  principal?: Principal;
-  authError?: string;
+  /** The verified caller. */
+  principal: Principal;
   services: Services;
   log: Logger;
 }
 
-/** The caller as use cases see it; UNAUTHENTICATED when there is none. */
+/** The caller as use cases see it. */
 export function actorOf(ctx: GraphQLContext): Actor {
-  if (!ctx.principal) throw new UnauthenticatedError(ctx.authError ?? 'missing Authorization: Bearer token');
   return { ...ctx.principal, requestId: ctx.requestId };
 }

@@ -1,17 +1,29 @@
-// One place that turns errors into GraphQL errors with `extensions.code` (DESIGN §4).
-// Domain errors keep their message; anything unexpected is masked and logged with the
-// request id, so internals (and secrets in driver messages) never reach a client.
+// One place that turns errors into GraphQL errors with `extensions.code`. Domain errors
+// keep their message; anything unexpected is masked and logged with the request id, so
+// internals (and secrets in driver messages) never reach a client.
 import { GraphQLError } from 'graphql';
-import { DomainError, ValidationError } from '../domain/errors.ts';
+import { DomainError, RateLimitedError, ValidationError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
+import { currentRequestId } from './request-scope.ts';
 
-const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401 };
+const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
+
+/** The HTTP answer of an error that refuses a whole request (status, headers). */
+export function httpOf(err: DomainError): { status: number; headers: Record<string, string> } | undefined {
+  const status = HTTP_STATUS[err.code];
+  if (!status) return undefined;
+  const headers: Record<string, string> = {};
+  if (err instanceof RateLimitedError) headers['retry-after'] = String(err.retryAfterSeconds);
+  if (err.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer';
+  return { status, headers };
+}
 
 export function domainToGraphQLError(err: DomainError, path?: readonly (string | number)[]): GraphQLError {
   const extensions: Record<string, unknown> = { code: err.code };
   if (err instanceof ValidationError) extensions.fields = err.fields;
-  const status = HTTP_STATUS[err.code];
-  if (status) extensions.http = { status };
+  if (err instanceof RateLimitedError) extensions.retryAfterSeconds = err.retryAfterSeconds;
+  const http = httpOf(err);
+  if (http) extensions.http = http;
   return new GraphQLError(err.message, { path, extensions });
 }
 
@@ -23,20 +35,24 @@ function findDomainError(err: unknown): DomainError | undefined {
   return undefined;
 }
 
+// Messages graphql-js gives input that does not fit the schema (variables and arguments).
+const INPUT_PROBLEM = /Variable "\$|got invalid value|Expected type|does not exist in "|cannot represent/;
+
 export function createMaskError(log: Logger) {
   return (error: unknown, message: string): Error => {
     const gqlError = error instanceof GraphQLError ? error : undefined;
     const domain = findDomainError(error);
     if (domain) return domainToGraphQLError(domain, gqlError?.path);
-    // Errors raised by GraphQL itself (validation, variable coercion) carry no original error.
-    if (gqlError && !gqlError.originalError) {
-      if (gqlError.extensions?.code) return gqlError;
-      const code = /Variable "\$|got invalid value|Expected type/.test(gqlError.message) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED';
+    if (gqlError?.extensions?.code) return gqlError;
+    const original = gqlError?.originalError;
+    // Errors raised by GraphQL itself (validation; variable coercion, whose original error is
+    // the GraphQLError of a scalar or enum) carry no path: they are about the request.
+    if (gqlError && (!original || (original instanceof GraphQLError && !gqlError.path))) {
+      if (original instanceof GraphQLError && original.extensions?.code) return original;
+      const code = INPUT_PROBLEM.test(gqlError.message) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED';
       return new GraphQLError(gqlError.message, { nodes: gqlError.nodes, path: gqlError.path, extensions: { ...gqlError.extensions, code } });
     }
-    if (gqlError?.originalError instanceof GraphQLError && gqlError.originalError.extensions?.code) return gqlError.originalError;
-    const requestId = (error as { requestId?: string }).requestId;
-    log.error({ err: gqlError?.originalError ?? error, path: gqlError?.path, requestId }, 'unexpected error in GraphQL operation');
+    log.error({ err: original ?? error, path: gqlError?.path, requestId: currentRequestId() }, 'unexpected error in GraphQL operation');
     return new GraphQLError(message, { path: gqlError?.path, extensions: { code: 'INTERNAL' } });
   };
 }

@@ -1,32 +1,31 @@
-// HTTP server: GraphQL over HTTP/SSE (yoga) and WebSocket (graphql-ws) on one port, sharing
-// one context factory; /health and /metrics beside them; request ids, body limits, and a
-// graceful close that lets in-flight requests finish.
+// HTTP server: GraphQL over HTTP/SSE (yoga, src/api/yoga.ts) and WebSocket (graphql-ws,
+// src/api/websocket.ts) on one port; /health and /metrics beside them. Every GraphQL
+// request passes the gate (src/api/gate.ts) before its body is read; bodies, headers and
+// request time are bounded; close() lets in-flight requests finish.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { assertValidSchema, execute as graphqlExecute, GraphQLError, type ExecutionArgs } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type Plugin } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
-import { bearerToken, type TokenVerifier } from '../auth/tokens.ts';
-import { UnauthenticatedError } from '../domain/errors.ts';
+import type { TokenVerifier } from '../auth/tokens.ts';
+import type { ApiSettings } from '../config/api.ts';
+import type { RateLimitSettings } from '../config/rate-limit.ts';
+import type { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { startSpan } from '../observability/tracing.ts';
-import { SpanStatusCode } from '@opentelemetry/api';
 import type { Services } from '../services/index.ts';
-import type { GraphQLContext } from './context.ts';
-import { createMaskError, domainToGraphQLError } from './errors.ts';
-import { operationLimitsRule, type OperationLimits } from './limits.ts';
-import { buildSchema } from './schema/index.ts';
-import { DEFAULT_GRAPHIQL_QUERY } from './graphiql.ts';
+import { httpOf } from './errors.ts';
+import { createGate } from './gate.ts';
+import { clientAddress, type RateLimiter } from './rate-limit.ts';
+import { runInRequest } from './request-scope.ts';
+import { attachWebSocket } from './websocket.ts';
+import { createYogaApp } from './yoga.ts';
 
 export interface ApiServerOptions {
   services: Services;
   verifyToken: TokenVerifier;
   log: Logger;
   metrics: Metrics;
-  limits: OperationLimits & { maxRequestBytes: number };
+  settings: ApiSettings;
+  rateLimit: { settings: RateLimitSettings; limiter: RateLimiter };
   /** Liveness + database reachability for GET /health. */
   health: () => Promise<{ ok: boolean; details: Record<string, unknown> }>;
 }
@@ -38,102 +37,18 @@ export interface ApiServer {
   close(graceMs?: number): Promise<void>;
 }
 
-interface ServerContext {
-  requestId?: string;
-  connectionParams?: Record<string, unknown>;
-  /** Headers a client sent with one subscribe message (GraphiQL sends its Headers pane there). */
-  operationHeaders?: Record<string, unknown>;
-}
-
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-/** Authorization over WebSocket: connection_init payload { authorization } (or headers.Authorization). */
-function wsAuthorization(params: Record<string, unknown> | undefined): unknown {
-  if (!params) return undefined;
-  const headers = (params.headers ?? {}) as Record<string, unknown>;
-  return params.authorization ?? params.Authorization ?? headers.authorization ?? headers.Authorization;
+/** A browser opening GraphiQL (needs no token: tokens are pasted into the page). */
+function isGraphiqlPage(req: IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
 }
 
-/** Every operation needs a verified caller (DESIGN §3); introspection included. */
-const requireAuthentication: Plugin<GraphQLContext> = {
-  onExecute({ args, setResultAndStopExecution }) {
-    const ctx = args.contextValue as GraphQLContext;
-    if (!ctx.principal) setResultAndStopExecution({ errors: [domainToGraphQLError(new UnauthenticatedError(ctx.authError ?? 'missing token'))] });
-  },
-  onSubscribe({ args, setResultAndStopExecution }) {
-    const ctx = args.contextValue as GraphQLContext;
-    if (!ctx.principal) setResultAndStopExecution({ errors: [domainToGraphQLError(new UnauthenticatedError(ctx.authError ?? 'missing token'))] });
-  },
-};
-
 export function createApiServer(o: ApiServerOptions): ApiServer {
-  const { log, metrics } = o;
-  const maskError = createMaskError(log);
-
-  const schema = buildSchema();
-  assertValidSchema(schema); // fail at start-up, not on the first request
-  const yoga = createYoga<ServerContext, GraphQLContext>({
-    schema,
-    graphqlEndpoint: '/graphql',
-    landingPage: false,
-    graphiql: { title: 'Operator Manager', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_GRAPHIQL_QUERY },
-    maskedErrors: { maskError: (error, message) => maskError(error, message) },
-    logging: {
-      debug: (...args) => log.debug({ args }, 'yoga'),
-      info: (...args) => log.info({ args }, 'yoga'),
-      warn: (...args) => log.warn({ args }, 'yoga'),
-      // Errors of operations reach clients as GraphQL errors and unexpected ones are logged
-      // by maskError (with the request id): yoga's own report of them is noise.
-      error: (...args) => log.debug({ args }, 'yoga'),
-    },
-    context: async (initial): Promise<GraphQLContext> => {
-      const requestId = initial.requestId ?? randomUUID();
-      const header =
-        initial.connectionParams !== undefined
-          ? (wsAuthorization(initial.connectionParams) ?? wsAuthorization({ headers: initial.operationHeaders }))
-          : initial.request?.headers.get('authorization');
-      let principal: GraphQLContext['principal'];
-      let authError: string | undefined;
-      try {
-        principal = await o.verifyToken(bearerToken(header));
-      } catch (err) {
-        authError = err instanceof Error ? err.message : 'token could not be verified';
-      }
-      return { requestId, principal, authError, services: o.services, log: log.child({ requestId, sub: principal?.sub }) };
-    },
-    plugins: [
-      requireAuthentication,
-      {
-        onValidate: ({ addValidationRule }) => addValidationRule(operationLimitsRule(o.limits)),
-        // graphql's own executor (instead of yoga's) keeps OpenTelemetry resolver spans.
-        onExecute: ({ setExecuteFn }) => setExecuteFn(graphqlExecute as never),
-      } satisfies Plugin<GraphQLContext>,
-      {
-        // Duration metric and a span per operation (subscriptions: the set-up only).
-        onExecute: ({ args }) => {
-          const started = performance.now();
-          const op = args.document.definitions.find((d: { kind: string }) => d.kind === 'OperationDefinition') as { operation?: string; name?: { value: string } } | undefined;
-          const type = op?.operation ?? 'query';
-          const ctx = args.contextValue as GraphQLContext;
-          const span = startSpan(`graphql.${type}${op?.name ? ` ${op.name.value}` : ''}`, {
-            'graphql.operation.type': type,
-            'graphql.operation.name': op?.name?.value ?? '',
-            'operator_manager.request_id': ctx.requestId,
-            'enduser.id': ctx.principal?.sub ?? '',
-          });
-          return {
-            onExecuteDone: ({ result }) => {
-              const errors = 'errors' in result ? result.errors : undefined;
-              const outcome = errors?.length ? 'error' : 'ok';
-              metrics.graphqlOperations.observe({ type, outcome }, (performance.now() - started) / 1000);
-              if (errors?.length) span.setStatus({ code: SpanStatusCode.ERROR, message: errors.map((e) => e.message).join('; ').slice(0, 500) });
-              span.end();
-            },
-          };
-        },
-      } satisfies Plugin<GraphQLContext>,
-    ],
-  });
+  const { log, metrics, settings } = o;
+  const yoga = createYogaApp({ services: o.services, log, metrics, settings, limiter: o.rateLimit.limiter });
+  const gate = createGate({ verifyToken: o.verifyToken, limiter: o.rateLimit.limiter, metrics });
+  const addressOf = (req: IncomingMessage) => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], o.rateLimit.settings.trustProxyHops);
 
   const inFlight = new Set<ServerResponse>();
 
@@ -141,7 +56,7 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
     const headerId = req.headers['x-request-id'];
     const requestId = typeof headerId === 'string' && REQUEST_ID.test(headerId) ? headerId : randomUUID();
     res.setHeader('x-request-id', requestId);
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = path === '/health' || path === '/metrics' || path === '/graphql' ? path : 'other';
     res.on('finish', () => metrics.httpRequests.inc({ route, status: String(res.statusCode) }));
     if (path === '/health' && req.method === 'GET') return sendHealth(res);
@@ -154,15 +69,42 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       res.writeHead(302, { location: '/graphql' }).end();
       return;
     }
-    if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
-      const body = await readBody(req, o.limits.maxRequestBytes);
+    if (path !== '/graphql') {
+      sendJson(res, 404, { errors: [{ message: `nothing at ${path.slice(0, 200)}; GraphQL is served at /graphql`, extensions: { code: 'NOT_FOUND' } }] });
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // CORS preflights carry no credentials; GraphiQL's page holds none.
+    if (req.method === 'OPTIONS' || isGraphiqlPage(req, url)) {
+      await yoga.handle(req, res, { requestId });
+      return;
+    }
+    let principal;
+    try {
+      principal = await gate.admit(req.headers.authorization, addressOf(req));
+    } catch (err) {
+      return refuse(req, res, err as DomainError);
+    }
+    if (req.method === 'POST') {
+      const body = await readBody(req, settings.maxRequestBytes);
+      if (body === 'aborted') return;
       if (body === 'too-large') {
-        sendJson(res, 413, { errors: [{ message: `request body is larger than ${o.limits.maxRequestBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+        metrics.apiRefusals.inc({ reason: 'too_large' });
+        res.setHeader('connection', 'close');
+        sendJson(res, 413, { errors: [{ message: `request body is larger than ${settings.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`, extensions: { code: 'BAD_USER_INPUT' } }] });
         return;
       }
       (req as IncomingMessage & { body?: Buffer }).body = body;
     }
-    await yoga.handle(req, res, { requestId });
+    await runInRequest(requestId, () => yoga.handle(req, res, { requestId, principal }));
+  }
+
+  /** Answers a request refused at the gate, without reading its body. */
+  function refuse(req: IncomingMessage, res: ServerResponse, err: DomainError) {
+    const http = httpOf(err) ?? { status: 400, headers: {} };
+    if (req.headers['content-length'] || req.headers['transfer-encoding']) res.setHeader('connection', 'close');
+    for (const [name, value] of Object.entries(http.headers)) res.setHeader(name, value);
+    sendJson(res, http.status, { errors: [{ message: err.message, extensions: { code: err.code, ...('retryAfterSeconds' in err ? { retryAfterSeconds: err.retryAfterSeconds } : {}) } }] });
   }
 
   async function sendHealth(res: ServerResponse) {
@@ -170,7 +112,15 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
     sendJson(res, result.ok ? 200 : 503, { status: result.ok ? 'ok' : 'unavailable', ...result.details });
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer(
+    {
+      maxHeaderSize: settings.maxHeaderBytes,
+      requestTimeout: settings.requestTimeoutMs,
+      headersTimeout: Math.min(settings.requestTimeoutMs, 60_000),
+      // How often Node looks for requests past their timeout (its default, 30 s, would let a short REQUEST_TIMEOUT slip).
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(settings.requestTimeoutMs / 4))),
+    },
+    (req, res) => {
     inFlight.add(res);
     res.on('close', () => inFlight.delete(res));
     handle(req, res).catch((err) => {
@@ -179,52 +129,10 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       else res.destroy();
     });
   });
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 0; // SSE subscriptions stay open
+  // requestTimeout bounds receiving a request (slow clients get 408); answers such as SSE
+  // streams may last as long as they need.
 
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: o.limits.maxRequestBytes });
-  useServer<Record<string, unknown>>(
-    {
-      execute: (args: ExecutionArgs) => (args.rootValue as { execute: typeof graphqlExecute }).execute(args),
-      subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
-      onConnect: () => {
-        metrics.websocketConnections.inc();
-        return true;
-      },
-      onClose: () => {
-        metrics.websocketConnections.dec();
-      },
-      onSubscribe: async (ctx, _id, params) => {
-        const requestId = randomUUID();
-        const enveloped = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-          requestId,
-          connectionParams: ctx.connectionParams ?? {},
-          operationHeaders: (params.extensions?.headers ?? undefined) as Record<string, unknown> | undefined,
-        });
-        let document;
-        try {
-          document = enveloped.parse(params.query);
-        } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError('could not parse the operation', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-        }
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors.map((e: GraphQLError) => maskError(e, e.message) as GraphQLError);
-        return {
-          schema: enveloped.schema,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        };
-      },
-    },
-    wss,
-  );
+  const wss = attachWebSocket({ server, yoga, gate, limits: settings.ws, metrics, log, addressOf });
 
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -263,13 +171,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+/** The body, 'too-large' past the limit (the rest is not kept), or 'aborted' when the client went away or was too slow. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
     return Promise.resolve('too-large');
   }
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -279,6 +188,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
       else chunks.push(chunk);
     });
     req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) resolve('aborted');
+    });
+    req.on('error', () => resolve('aborted'));
   });
 }

@@ -7,6 +7,8 @@ export interface Principal {
   roles: Role[];
   /** Environments an ENVIRONMENT_OWNER may approve for. */
   environments: Environment[];
+  /** When the token stops being valid (its `exp`), if it says. */
+  expiresAt?: Date;
 }
 
 export function isRole(value: unknown): value is Role {

@@ -52,7 +52,12 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   if (!Array.isArray(rawRoles)) throw new UnauthenticatedError('token has no "roles" claim (an array of ADMIN, OPERATOR, VIEWER, ENVIRONMENT_OWNER)');
   const roles = rawRoles.filter(isRole);
   const rawEnvs = Array.isArray(payload.environments) ? payload.environments : [];
-  return { sub: payload.sub, roles: [...new Set(roles)], environments: [...new Set(rawEnvs.filter(isEnvironment))] };
+  return {
+    sub: payload.sub,
+    roles: [...new Set(roles)],
+    environments: [...new Set(rawEnvs.filter(isEnvironment))],
+    ...(typeof payload.exp === 'number' ? { expiresAt: new Date(payload.exp * 1000) } : {}),
+  };
 }
 
 export interface MintOptions {

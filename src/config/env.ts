@@ -1,5 +1,6 @@
 // Reading variables with the aliases of the published deployment guide
 // (ConnectionStrings__PostgreSQL, JWT__Secret, KubernetesManager__…).
+import { parseDuration } from '../domain/duration.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -73,4 +74,14 @@ export function postgresUrl(variable: string, value: string): string {
   const sslMode = get('sslmode');
   if (sslMode) url.searchParams.set('sslmode', sslMode.toLowerCase());
   return url.toString();
+}
+
+/** An ISO-8601 duration in milliseconds (PT5M, PT0.5S), optionally bounded. */
+export function durationVar(env: Env, names: readonly string[], fallback: string, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
+  const found = pick(env, names);
+  const text = found?.value ?? fallback;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new ConfigError(found?.name ?? names[0]!, `must be an ISO-8601 duration such as PT5M (got "${text}")`);
+  if (ms < min || ms > max) throw new ConfigError(found?.name ?? names[0]!, `must be between ${min / 1000} s and ${max / 1000} s (got "${text}")`);
+  return ms;
 }

@@ -1,10 +1,13 @@
 // Typed configuration from the environment. Every setting has a default that runs with
 // zero setup; invalid values stop start-up with a message naming the variable.
 import path from 'node:path';
-import { parseDuration } from '../domain/duration.ts';
-import { boolVar, ConfigError, intVar, pick, postgresUrl, type Env } from './env.ts';
+import { boolVar, ConfigError, durationVar, intVar, pick, postgresUrl, type Env } from './env.ts';
+import { apiSettings, type ApiSettings } from './api.ts';
+import { rateLimitSettings, type RateLimitSettings } from './rate-limit.ts';
 
 export { ConfigError } from './env.ts';
+export type { ApiSettings, GraphqlLimits, WebSocketLimits } from './api.ts';
+export type { RateLimitSettings, RateLimitBucket } from './rate-limit.ts';
 
 export interface Config {
   /** production | development | test (NODE_ENV). */
@@ -62,23 +65,9 @@ export interface Config {
     /** Path of a helm binary used to render charts (HELM_BIN). */
     helmBin?: string;
   };
-  api: {
-    /** Largest accepted request body, bytes (MAX_REQUEST_BYTES, default 4 MiB). */
-    maxRequestBytes: number;
-    /** Deepest accepted GraphQL selection (GRAPHQL_MAX_DEPTH, default 12). */
-    maxDepth: number;
-    /** Largest accepted number of fields in one operation (GRAPHQL_MAX_FIELDS, default 1000). */
-    maxFields: number;
-  };
+  api: ApiSettings;
+  rateLimit: RateLimitSettings;
   logLevel: string;
-}
-
-function durationVar(env: Env, names: readonly string[], fallback: string): number {
-  const found = pick(env, names);
-  const text = found?.value ?? fallback;
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new ConfigError(found?.name ?? names[0]!, `must be an ISO-8601 duration such as PT5M (got "${text}")`);
-  return ms;
 }
 
 /** `memory://` keeps the embedded database in memory (tests); anything else is a directory. */
@@ -127,11 +116,8 @@ export function loadConfig(env: Env = process.env): Config {
       versionsRefreshIntervalMs: durationVar(env, ['OPERATOR_VERSIONS_REFRESH_INTERVAL'], 'PT15M'),
       helmBin: pick(env, ['HELM_BIN'])?.value,
     },
-    api: {
-      maxRequestBytes: intVar(env, ['MAX_REQUEST_BYTES'], 4 * 1024 * 1024, { min: 1024 }),
-      maxDepth: intVar(env, ['GRAPHQL_MAX_DEPTH'], 12, { min: 2, max: 100 }),
-      maxFields: intVar(env, ['GRAPHQL_MAX_FIELDS'], 1000, { min: 10 }),
-    },
+    api: apiSettings(env, nodeEnv),
+    rateLimit: rateLimitSettings(env, nodeEnv),
     logLevel,
   };
 }

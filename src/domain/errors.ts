@@ -1,7 +1,7 @@
 // Domain errors, mapped once to GraphQL `extensions.code` (api/errors.ts). Messages are
 // shown to API clients as they are: they must never contain secrets.
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'INTERNAL';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'INTERNAL';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -42,6 +42,17 @@ export class ForbiddenError extends DomainError {
 
 export class UnauthenticatedError extends DomainError {
   readonly code = 'UNAUTHENTICATED';
+}
+
+/** Over a rate limit; `retryAfterSeconds` says when the next attempt can succeed. */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 /** Collects several field problems and throws them as one ValidationError. */

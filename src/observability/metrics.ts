@@ -19,6 +19,12 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    apiRefusals: new Counter({
+      name: 'operator_manager_api_refusals_total',
+      help: 'Requests, operations and connections refused at the entrance, by reason (unauthenticated, rate_limited, too_large, too_many_subscriptions).',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     websocketConnections: new Gauge({
       name: 'operator_manager_websocket_connections',
       help: 'Open graphql-ws connections.',
