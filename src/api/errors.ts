@@ -1,6 +1,7 @@
 // One place that turns errors into GraphQL errors with `extensions.code`. Domain errors
 // keep their message; anything unexpected is masked and logged with the request id, so
 // internals (and secrets in driver messages) never reach a client.
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { DomainError, RateLimitedError, ValidationError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -27,9 +28,16 @@ export function domainToGraphQLError(err: DomainError, path?: readonly (string |
   return new GraphQLError(err.message, { path, extensions });
 }
 
+// Pothos refuses malformed pagination arguments (cursors, negative first/last) with its own error class.
+const PAGINATION_PROBLEM = /cursor|base64|Argument "(first|last)"/i;
+
 function findDomainError(err: unknown): DomainError | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
     if (e instanceof DomainError) return e;
+    if (e instanceof PothosValidationError && PAGINATION_PROBLEM.test(e.message)) {
+      const argument = /Argument "(first|last)"/.exec(e.message)?.[1];
+      return new ValidationError(`invalid pagination argument: ${e.message.slice(0, 200)}`, argument ? [argument] : ['after', 'before']);
+    }
     e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
   }
   return undefined;
@@ -37,6 +45,13 @@ function findDomainError(err: unknown): DomainError | undefined {
 
 // Messages graphql-js gives input that does not fit the schema (variables and arguments).
 const INPUT_PROBLEM = /Variable "\$|got invalid value|Expected type|does not exist in "|cannot represent/;
+
+/** The input named by a coercion message: `… at "input.strategy"` → input.strategy; `Variable "$id" …` → id. */
+function inputFieldsOf(message: string): string[] {
+  const at = /at "([^"]{1,200})"/.exec(message)?.[1];
+  const variable = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)"/.exec(message)?.[1];
+  return at ? [at] : variable ? [variable] : [];
+}
 
 export function createMaskError(log: Logger) {
   return (error: unknown, message: string): Error => {
@@ -49,8 +64,8 @@ export function createMaskError(log: Logger) {
     // the GraphQLError of a scalar or enum) carry no path: they are about the request.
     if (gqlError && (!original || (original instanceof GraphQLError && !gqlError.path))) {
       if (original instanceof GraphQLError && original.extensions?.code) return original;
-      const code = INPUT_PROBLEM.test(gqlError.message) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED';
-      return new GraphQLError(gqlError.message, { nodes: gqlError.nodes, path: gqlError.path, extensions: { ...gqlError.extensions, code } });
+      if (!INPUT_PROBLEM.test(gqlError.message)) return new GraphQLError(gqlError.message, { nodes: gqlError.nodes, path: gqlError.path, extensions: { ...gqlError.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } });
+      return new GraphQLError(gqlError.message, { nodes: gqlError.nodes, path: gqlError.path, extensions: { ...gqlError.extensions, code: 'BAD_USER_INPUT', fields: inputFieldsOf(gqlError.message) } });
     }
     log.error({ err: original ?? error, path: gqlError?.path, requestId: currentRequestId() }, 'unexpected error in GraphQL operation');
     return new GraphQLError(message, { path: gqlError?.path, extensions: { code: 'INTERNAL' } });

@@ -257,6 +257,7 @@ describe('errors', () => {
       const r = await t.gql(CreateDeploymentDocument, { input: input as never }, undefined);
       expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(r.errors?.[0]?.message).toMatch(/"YOLO".*DeploymentStrategy/);
+      expect(r.errors?.[0]?.extensions?.fields).toEqual(['input.strategy']);
       expect(mem.lines().filter((l) => l.level === 'error')).toEqual([]);
     } finally {
       await t.stop();

@@ -43,11 +43,26 @@ function literalToJson(node: ValueNode, variables?: Record<string, unknown> | nu
   }
 }
 
+/** Deepest JSON accepted as input: Helm values and labels are far shallower; deeper input only exhausts stacks. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The value when it nests at most MAX_JSON_DEPTH levels (checked without recursion); BAD_USER_INPUT otherwise. */
+function shallowJson(value: unknown): unknown {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH) throw new GraphQLError(`JSON value nests deeper than ${MAX_JSON_DEPTH} levels`, { extensions: { code: 'BAD_USER_INPUT' } });
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return value;
+}
+
 builder.scalarType('JSON', {
-  description: 'Any JSON value.',
+  description: `Any JSON value, nested at most ${MAX_JSON_DEPTH} levels deep.`,
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (node, variables) => literalToJson(node, variables),
+  parseValue: (value) => shallowJson(value),
+  parseLiteral: (node, variables) => shallowJson(literalToJson(node, variables)),
 });
 
 export const EnvironmentEnum = builder.enumType('Environment', { values: ENVIRONMENTS });
