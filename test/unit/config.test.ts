@@ -25,6 +25,17 @@ describe('configuration', () => {
     expect(c.kube).toMatchObject({ maxConcurrentDeployments: 4, defaultTimeoutMs: 120_000, healthCheckIntervalMs: 30_000 });
   });
 
+  it('has safe entrance limits and picks the rate-limit profile and suggestions from NODE_ENV', () => {
+    const dev = loadConfig({});
+    expect(dev.api).toMatchObject({ maxRequestBytes: 1024 * 1024, maxHeaderBytes: 16 * 1024, requestTimeoutMs: 30_000, corsAllowedOrigins: [] });
+    expect(dev.api.graphql).toMatchObject({ maxDepth: 12, maxTokens: 2000, maxAliases: 30, blockFieldSuggestions: false });
+    expect(dev.rateLimit.profile).toBe('development');
+    const prod = loadConfig({ NODE_ENV: 'production' });
+    expect(prod.api.graphql.blockFieldSuggestions).toBe(true);
+    expect(prod.rateLimit).toMatchObject({ profile: 'production', trustProxyHops: 0, limits: { createDeployment: { points: 10 }, registerCluster: { points: 5 }, lists: { points: 60 } } });
+    expect(loadConfig({ CORS_ALLOWED_ORIGINS: 'https://dash.example.com/, http://localhost:3000' }).api.corsAllowedOrigins).toEqual(['https://dash.example.com', 'http://localhost:3000']);
+  });
+
   it('prefers the product names over the aliases', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://a@h/db', ConnectionStrings__PostgreSQL: 'Host=x;Database=y' }).databaseUrl).toBe('postgresql://a@h/db');
   });
@@ -40,6 +51,14 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START must be true or false'],
     [{ JWT_JWKS_URL: 'ftp://keys' }, 'JWT_JWKS_URL must be an http(s) URL'],
+    [{ MAX_REQUEST_BYTES: '10' }, 'MAX_REQUEST_BYTES must be between 1024'],
+    [{ REQUEST_TIMEOUT: 'PT0.1S' }, 'REQUEST_TIMEOUT must be between 1 s'],
+    [{ GRAPHQL_MAX_DEPTH: '1' }, 'GRAPHQL_MAX_DEPTH must be between 2 and 100'],
+    [{ GRAPHQL_BLOCK_FIELD_SUGGESTIONS: 'sometimes' }, 'GRAPHQL_BLOCK_FIELD_SUGGESTIONS must be true or false'],
+    [{ WS_MAX_SUBSCRIPTIONS: '0' }, 'WS_MAX_SUBSCRIPTIONS must be between 1'],
+    [{ CORS_ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path' }, 'CORS_ALLOWED_ORIGINS must hold origins'],
+    [{ RATE_LIMITS: 'lists=lots' }, 'RATE_LIMITS has "lists=lots"'],
+    [{ TRUST_PROXY_HOPS: '-1' }, 'TRUST_PROXY_HOPS must be between 0 and 10'],
   ])('stops on %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
