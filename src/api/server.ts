@@ -19,7 +19,7 @@ import type { GraphQLContext } from './context.ts';
 import { createMaskError, domainToGraphQLError } from './errors.ts';
 import { operationLimitsRule, type OperationLimits } from './limits.ts';
 import { buildSchema } from './schema/index.ts';
-import { DEFAULT_GRAPHIQL_QUERY } from './graphiql.ts';
+import * as graphiql from './graphiql/index.ts';
 
 export interface ApiServerOptions {
   services: Services;
@@ -76,7 +76,7 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'Operator Manager', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_GRAPHIQL_QUERY },
+    graphiql: false, // served by ./graphiql/ from local assets, never from a CDN
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
@@ -154,6 +154,7 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       res.writeHead(302, { location: '/graphql' }).end();
       return;
     }
+    if (await graphiql.handle(req, res, yoga.graphqlEndpoint)) return;
     if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
       const body = await readBody(req, o.limits.maxRequestBytes);
       if (body === 'too-large') {
