@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Services } from '../services/index.ts';
 import { httpOf } from './errors.ts';
+import * as graphiql from './graphiql/index.ts';
 import { createGate } from './gate.ts';
 import { clientAddress, type RateLimiter } from './rate-limit.ts';
 import { runInRequest } from './request-scope.ts';
@@ -39,11 +40,6 @@ export interface ApiServer {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-/** A browser opening GraphiQL (needs no token: tokens are pasted into the page). */
-function isGraphiqlPage(req: IncomingMessage, url: URL): boolean {
-  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
-}
-
 export function createApiServer(o: ApiServerOptions): ApiServer {
   const { log, metrics, settings } = o;
   const yoga = createYogaApp({ services: o.services, log, metrics, settings, limiter: o.rateLimit.limiter });
@@ -69,13 +65,14 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       res.writeHead(302, { location: '/graphql' }).end();
       return;
     }
+    // GraphiQL's page and assets hold no token (it is pasted into the page).
+    if (await graphiql.handle(req, res, yoga.graphqlEndpoint)) return;
     if (path !== '/graphql') {
       sendJson(res, 404, { errors: [{ message: `nothing at ${path.slice(0, 200)}; GraphQL is served at /graphql`, extensions: { code: 'NOT_FOUND' } }] });
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    // CORS preflights carry no credentials; GraphiQL's page holds none.
-    if (req.method === 'OPTIONS' || isGraphiqlPage(req, url)) {
+    // CORS preflights carry no credentials.
+    if (req.method === 'OPTIONS') {
       await yoga.handle(req, res, { requestId });
       return;
     }

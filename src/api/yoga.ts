@@ -16,7 +16,6 @@ import { startSpan } from '../observability/tracing.ts';
 import type { Services } from '../services/index.ts';
 import type { GraphQLContext } from './context.ts';
 import { createMaskError, domainToGraphQLError } from './errors.ts';
-import { DEFAULT_GRAPHIQL_QUERY } from './graphiql.ts';
 import { operationLimitPlugins } from './operation-limits.ts';
 import { listFieldsOf, operationCosts, type RateLimiter } from './rate-limit.ts';
 import { buildSchema } from './schema/index.ts';
@@ -96,7 +95,7 @@ export function createYogaApp(o: YogaOptions) {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'Operator Manager', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_GRAPHIQL_QUERY },
+    graphiql: false, // served by ./graphiql/ from local assets, never from a CDN
     cors: settings.corsAllowedOrigins.length
       ? { origin: settings.corsAllowedOrigins, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-graphql-yoga-csrf'] }
       : false,

@@ -1,4 +1,6 @@
-// What GraphiQL shows on first load: how to authenticate, and a first query.
+// What GraphiQL shows on first load: how to authenticate, and a first query. The page's
+// fetcher (init.js beside this file) sends the Headers pane as HTTP headers, and its
+// Authorization as the graphql-ws connection parameter `authorization` for subscriptions.
 export const DEFAULT_GRAPHIQL_QUERY = `# Operator Manager
 #
 # Every operation needs a token. Open "Headers" below and paste:
