@@ -111,7 +111,7 @@ describe('GraphiQL page and assets over HTTP', () => {
     const reload = await fetch(`${t.url}?query=${encodeURIComponent('{ viewer { sub } }')}`, { headers: { accept: 'text/html' } });
     expect(reload.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await reload.text()).toContain('graphiql-config');
-    const api = await fetch(`${t.url}?query=${encodeURIComponent('{ viewer { sub } }')}`, { headers: { accept: 'application/json', authorization: `Bearer ${t.adminToken}` } });
+    const api = await fetch(`${t.url}?query=${encodeURIComponent('{ viewer { sub } }')}`, { headers: { accept: 'application/json', authorization: `Bearer ${t.adminToken}`, 'x-graphql-yoga-csrf': '1' } });
     expect(await api.json()).toEqual({ data: { viewer: { sub: 'admin' } } });
   });
 
