@@ -9,6 +9,20 @@ export type Role = (typeof ROLES)[number];
 export const HEALTH_STATUSES = ['HEALTHY', 'DEGRADED', 'UNHEALTHY', 'UNKNOWN'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
+/**
+ * The API's health status for a stored or internal one: every health that reaches GraphQL
+ * goes through here. The kube layer (src/kube/health/types.ts) also knows PROGRESSING, which
+ * is not yet healthy and shows as DEGRADED (the health message beside it says what is in
+ * progress); anything else outside HEALTH_STATUSES is UNKNOWN. Null stays null (never assessed).
+ */
+export function toHealthStatus(status: string): HealthStatus;
+export function toHealthStatus(status: string | null | undefined): HealthStatus | null;
+export function toHealthStatus(status: string | null | undefined): HealthStatus | null {
+  if (status === null || status === undefined) return null;
+  if (status === 'PROGRESSING') return 'DEGRADED';
+  return (HEALTH_STATUSES as readonly string[]).includes(status) ? (status as HealthStatus) : 'UNKNOWN';
+}
+
 export const DEPLOYMENT_STRATEGIES = ['DIRECT', 'ROLLING', 'CANARY', 'BLUE_GREEN'] as const;
 export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
 

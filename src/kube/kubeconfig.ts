@@ -1,13 +1,17 @@
 // Parsing and checking kubeconfigs given by users. A kubeconfig is a credential: error
 // messages name what is wrong (a missing field, a context name) and never echo values.
+// What is kept is not the text given but the value read from it, written out again as
+// JSON (which every YAML reader reads): no anchors or aliases are left for the Kubernetes
+// client, which parses the stored text again, to expand.
 import yaml from 'js-yaml';
+import { AliasExpansionError, expandedSize } from '../domain/yaml-aliases.ts';
 
 export const MAX_KUBECONFIG_BYTES = 256 * 1024;
 
 export class KubeconfigError extends Error {}
 
 export interface CheckedKubeconfig {
-  /** The kubeconfig as YAML text (decoded from base64 when it came that way). */
+  /** The kubeconfig to store and load: the parsed value re-serialised (JSON, a subset of YAML), without anchors or aliases. */
   yaml: string;
   apiServerUrl: string;
   /** TLS is not verified: insecure-skip-tls-verify, or a plain http:// server. */
@@ -58,6 +62,16 @@ export function checkKubeconfig(input: string): CheckedKubeconfig {
     const mark = (err as { mark?: { line?: number } }).mark;
     throw new KubeconfigError(`kubeconfig is not valid YAML${mark?.line !== undefined ? ` (line ${mark.line + 1})` : ''}`);
   }
+  try {
+    expandedSize(doc, MAX_KUBECONFIG_BYTES);
+  } catch (err) {
+    if (!(err instanceof AliasExpansionError)) throw err;
+    throw new KubeconfigError(
+      err.reason === 'recursive'
+        ? 'kubeconfig has a YAML alias that refers to a node containing it (a recursive structure)'
+        : `kubeconfig expands to more than ${MAX_KUBECONFIG_BYTES / 1024} KiB through YAML aliases`,
+    );
+  }
   if (!isRecord(doc)) throw new KubeconfigError('kubeconfig must be a YAML mapping (apiVersion: v1, kind: Config)');
   if (doc.kind !== undefined && doc.kind !== 'Config') throw new KubeconfigError('kubeconfig "kind" must be Config');
   const contextName = doc['current-context'];
@@ -85,7 +99,7 @@ export function checkKubeconfig(input: string): CheckedKubeconfig {
   }
 
   return {
-    yaml: text,
+    yaml: JSON.stringify(doc),
     apiServerUrl: url.toString().replace(/\/$/, ''),
     tlsInsecure: cluster['insecure-skip-tls-verify'] === true || url.protocol === 'http:',
     contextName,

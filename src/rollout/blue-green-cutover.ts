@@ -9,9 +9,10 @@
 //
 // The forward switch records the new color's release and schedules the old color's
 // retirement in one transaction; the switch back records the old color's release again
-// and removes the failed color (a retirement due at once).
+// and removes the failed color (a retirement due at once). Either records the health of
+// the release as sampled once traffic has moved (sampleCluster, src/rollout/cluster-step.ts).
 import { createHash } from 'node:crypto';
-import type { Prisma } from '../generated/prisma/client.ts';
+import type { Prisma, Release } from '../generated/prisma/client.ts';
 import { applyManifests } from '../kube/apply/executor.ts';
 import { inventoryOf, refOf } from '../kube/apply/inventory.ts';
 import { pruneObjects } from '../kube/apply/prune-executor.ts';
@@ -21,9 +22,9 @@ import { mergePatch } from '../kube/patch.ts';
 import { subjectOf } from '../kube/types.ts';
 import { canonicalJson } from '../sources/yaml.ts';
 import type { ClusterStepResult, RolloutContext } from './cluster-step.ts';
-import { waitUntilHealthy } from './health.ts';
+import { waitUntilHealthy, type HealthSample } from './health.ts';
 import { nextRevision, recordRelease, refreshOperatorVersion, releaseAt, inventoryOfRelease } from './releases.ts';
-import { describeError } from './cluster-step.ts';
+import { describeError, sampleCluster } from './cluster-step.ts';
 import { keepOldColor, scheduleRetirement } from './blue-green-retirement.ts';
 import { clusterEvent, colorInventory, colorsOf, retirementSubject, saveColors, servingVariant, targetVariant, type ClusterColors } from './blue-green-state.ts';
 import type { ColorVariant } from './strategies/blue-green-manifests.ts';
@@ -94,6 +95,8 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
     if (outgoing && !colors.savedReplicas) colors = await saveColors(deps.prisma, deployment.id, clusterName, { savedReplicas: await readReplicas(client, outgoing, ctx.signal) });
     await clusterEvent(ctx, clusterName, 'DEPLOYING', `${clusterName}: switching from ${from ? `${from.color} (${from.version})` : 'nothing'} to ${to.color} (${deployment.targetVersion})`);
     const summary = await moveTraffic(ctx, client, incoming, outgoing, to.revision);
+    const inventory = colorInventory(incoming, { routed: true });
+    const health = await sampleCluster(ctx, clusterName, { inventory, namespace: to.namespace });
 
     const now = new Date();
     const dueAt = new Date(now.getTime() + Math.max(wave.retentionPeriodMs, wave.monitoringPeriodMs));
@@ -106,7 +109,7 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
           {
             clusterName,
             status: 'COMPLETED',
-            message: `${clusterName}: switched to ${to.color} (${deployment.targetVersion}, revision ${to.revision}): ${summary}${saved ? `; saved ${from!.color} replicas ${saved}` : ''}${from ? `; ${from.color} is kept scaled down until ${dueAt.toISOString()}, then retired` : ''}`,
+            message: `${clusterName}: switched to ${to.color} (${deployment.targetVersion}, revision ${to.revision}): ${summary}${saved ? `; saved ${from!.color} replicas ${saved}` : ''}${from ? `; ${from.color} is kept scaled down until ${dueAt.toISOString()}, then retired` : ''}${healthNote(health)}`,
             progress: ctx.progress(),
           },
         ],
@@ -120,13 +123,13 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
           version: deployment.targetVersion,
           revision: to.revision,
           namespace: to.namespace,
-          inventory: colorInventory(incoming, { routed: true }),
+          inventory,
           manifestDigest: ctx.target.digest,
           values: ctx.values,
           valuesDigest: valuesDigest(ctx.values),
           deploymentId: deployment.id,
-          health: 'HEALTHY',
-          healthMessage: summary,
+          health: health.status,
+          healthMessage: health.message,
           color: to.color,
         });
         await refreshOperatorVersion(tx, operator.id);
@@ -169,6 +172,9 @@ export async function switchBackCluster(ctx: RolloutContext, clusterName: string
     const restored = await servingVariant(ctx, client, wave, from);
     await clusterEvent(ctx, clusterName, 'ROLLING_BACK', `${clusterName}: switching back to ${from.color} (${from.version}): ${why}`);
     const summary = await moveTraffic(ctx, client, restored, failed, from.revision, colors.savedReplicas);
+    // Sampled over what the release recorded below tracks: the old color's inventory, serving again.
+    const previous = colors.switchedAt ? await releaseAt(deps.prisma, operator.id, clusterId, from.revision) : null;
+    const health = colors.switchedAt ? await sampleCluster(ctx, clusterName, { inventory: inventoryOfRelease(previous), namespace: from.namespace }) : undefined;
     const now = new Date();
     await deps.store.commit(
       deployment.id,
@@ -178,13 +184,13 @@ export async function switchBackCluster(ctx: RolloutContext, clusterName: string
           {
             clusterName,
             status: 'ROLLED_BACK',
-            message: `${clusterName}: switched back to ${from.color} (${from.version}) without redeploying — service restored: ${summary}; ${to.color} is removed`,
+            message: `${clusterName}: switched back to ${from.color} (${from.version}) without redeploying — service restored: ${summary}; ${to.color} is removed${health ? healthNote(health) : ''}`,
             progress: ctx.progress(),
           },
         ],
       },
       async (tx) => {
-        if (colors.switchedAt) await recordSwitchBack(tx, ctx, clusterName, clusterId, from);
+        if (health) await recordSwitchBack(tx, ctx, clusterName, clusterId, from, previous, health);
         await saveColors(tx, deployment.id, clusterName, { switchedBackAt: now.toISOString() });
         const payload = { operatorId: operator.id, operatorName: operator.name, clusterId, clusterName, color: to.color, namespace: to.namespace, version: deployment.targetVersion, refs: retirementRefs(failed) };
         await scheduleRetirement(tx, { subject: retirementSubject(operator.name, clusterName, to.color), deploymentId: deployment.id, dueAt: now, payload });
@@ -199,10 +205,20 @@ export async function switchBackCluster(ctx: RolloutContext, clusterName: string
   }
 }
 
-/** The old color's release, current again under a new revision (the failed one becomes ROLLED_BACK). */
-async function recordSwitchBack(tx: Prisma.TransactionClient, ctx: RolloutContext, clusterName: string, clusterId: string, from: NonNullable<ClusterColors['from']>): Promise<void> {
+/** What an event adds when the sample taken after moving traffic was not healthy (monitoring decides what follows). */
+const healthNote = (health: HealthSample) => (health.healthy ? '' : `; not healthy after the switch: ${health.message}`);
+
+/** The old color's release (`previous`), current again under a new revision with the health sampled after the switch back (the failed one becomes ROLLED_BACK). */
+async function recordSwitchBack(
+  tx: Prisma.TransactionClient,
+  ctx: RolloutContext,
+  clusterName: string,
+  clusterId: string,
+  from: NonNullable<ClusterColors['from']>,
+  previous: Release | null,
+  health: HealthSample,
+): Promise<void> {
   const { operator, deployment } = ctx;
-  const previous = await releaseAt(tx, operator.id, clusterId, from.revision);
   await recordRelease(
     tx,
     {
@@ -218,8 +234,8 @@ async function recordSwitchBack(tx: Prisma.TransactionClient, ctx: RolloutContex
       values: (previous?.values ?? {}) as Record<string, unknown>,
       valuesDigest: previous?.valuesDigest ?? valuesDigest({}),
       deploymentId: deployment.id,
-      health: 'HEALTHY',
-      healthMessage: 'switched back',
+      health: health.status,
+      healthMessage: health.message,
       color: previous?.color ?? null,
     },
     'ROLLED_BACK',

@@ -8,6 +8,7 @@ import { rollbackCluster, type RolloutContext } from './cluster-step.ts';
 import type { EngineDeps } from './context.ts';
 import { runBlueGreenPhase, rollbackBlueGreenCluster } from './blue-green-phases.ts';
 import { runDeploy, runEvaluate, runPause, runWatch, type PhaseControl, type PhaseResult } from './phases.ts';
+import { describePosition, isStuck, trackProgress, type ProgressTrack } from './no-progress.ts';
 import { mergeValues, type Renderer } from './render.ts';
 import { decisionAt, nextStep, progressAt, startCursor, type Cursor, type RolloutFailure } from './strategies/cursor.ts';
 import { planRollout } from './strategies/plan.ts';
@@ -36,7 +37,17 @@ export interface DriverOptions {
 
 export async function driveDeployment(id: string, o: DriverOptions): Promise<void> {
   const { deps } = o;
-  for (let guard = 0; guard < 10_000; guard++) {
+  // Passes at the same position without a wait in between are a loop (see no-progress.ts).
+  let track: ProgressTrack | undefined;
+  let waited = false;
+  const opts: DriverOptions = {
+    ...o,
+    waitForWake: (deploymentId, ms, signal) => {
+      waited = true;
+      return o.waitForWake(deploymentId, ms, signal);
+    },
+  };
+  for (;;) {
     o.signal.throwIfAborted();
     const d = await deps.prisma.deployment.findUnique({ where: { id } });
     if (!d || isTerminal(d.status) || d.status === 'PENDING_APPROVAL') return;
@@ -44,6 +55,10 @@ export async function driveDeployment(id: string, o: DriverOptions): Promise<voi
     const clusters = new Map((await deps.prisma.cluster.findMany({ where: { name: { in: d.targetClusters } } })).map((c) => [c.name, c]));
     const config = fromStoredStrategyConfig(d.strategyConfig);
     const plan = planRollout(config, d.targetClusters.filter((n) => clusters.has(n)).map((n) => ({ name: n, environment: clusters.get(n)!.environment })));
+    const at = stateOf(d).cursor ?? (plan.waves.length ? startCursor(plan) : undefined);
+    track = trackProgress(track, { status: d.status, ...(at ? { cursor: { waveIndex: at.waveIndex, phase: at.phase } } : {}), requestedAction: d.requestedAction }, waited);
+    waited = false;
+    if (isStuck(track)) return failStuck(d, track, plan, o);
 
     if (d.status === 'PLANNING') {
       if (!(await plan_(d, operator, clusters, plan, o))) return;
@@ -65,7 +80,7 @@ export async function driveDeployment(id: string, o: DriverOptions): Promise<voi
       await fail(ctx, d, decision.failure);
       continue;
     }
-    const result = await runPhase(ctx, decision.work, cursor, d, o);
+    const result = await runPhase(ctx, decision.work, cursor, d, opts);
     if (result.stopped === 'CANCEL') return finishCancel(ctx, d);
     if (result.stopped === 'ROLLBACK') continue;
     const next = nextStep(plan, cursor, result.outcome, { now: new Date() });
@@ -80,6 +95,19 @@ export async function driveDeployment(id: string, o: DriverOptions): Promise<voi
     const { blueGreen } = (await deps.prisma.deployment.findUniqueOrThrow({ where: { id }, select: { engineState: true } })).engineState as EngineState;
     await deps.store.commit(id, { deployment: { status, engineState: json({ ...state, ...(blueGreen ? { blueGreen } : {}), cursor: next.cursor }) }, events });
   }
+}
+
+/** Ends a deployment the driver could not move on: FAILED, saying where, and an error in the log. */
+async function failStuck(d: Deployment, track: ProgressTrack, plan: RolloutPlan, o: DriverOptions): Promise<void> {
+  const { position, repeats } = track;
+  const waveLabel = position.cursor ? plan.waves[position.cursor.waveIndex]?.label : undefined;
+  const reason = `the engine made no progress: ${repeats} passes in a row, with no wait in between, found the deployment at the same position (${describePosition(position, waveLabel)}), so it was stopped`;
+  // The engine's logger for a driver already names the deployment (engine.ts).
+  o.deps.log.error({ position, repeats }, `deployment made no progress; failing it: ${reason}`);
+  await o.deps.store.commit(d.id, {
+    deployment: { status: 'FAILED', errorMessage: reason, completedAt: new Date(), requestedAction: null },
+    events: [{ status: 'FAILED', message: reason }],
+  });
 }
 
 async function contextFor(d: Deployment, operator: Operator, clusters: Map<string, Cluster>, plan: RolloutPlan, o: DriverOptions): Promise<RolloutContext | undefined> {

@@ -2,6 +2,7 @@
 // transaction (events numbered per deployment without gaps), then published. Services
 // and the engine both change deployments through here.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { DeploymentEventPayload, EventBus } from './events.ts';
 
 export type Tx = Prisma.TransactionClient;
@@ -30,6 +31,8 @@ export class DeploymentStore {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly events: EventBus,
+    /** Where failing after-commit hooks are reported. */
+    private readonly log: Logger,
   ) {}
 
   /** Called after every committed transition (used by the PostgreSQL NOTIFY bridge). */
@@ -95,8 +98,9 @@ export class DeploymentStore {
     for (const hook of this.afterCommit) {
       try {
         await hook({ deploymentId, operatorName, status, events });
-      } catch {
-        // Delivery to other replicas is best effort: their subscribers also poll the table.
+      } catch (err) {
+        // Best effort (other replicas' subscribers also poll the table), but never unnoticed; the other hooks still run.
+        this.log.warn({ deploymentId, err }, 'after-commit hook failed; the change is committed, the hooks after it still run');
       }
     }
   }

@@ -45,7 +45,7 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  const store = new DeploymentStore(deps.prisma, deps.events);
+  const store = new DeploymentStore(deps.prisma, deps.events, deps.log);
   return {
     store,
     kube: deps.kube,

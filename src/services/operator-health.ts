@@ -1,7 +1,7 @@
 // Health of an operator where it is installed: read live from each cluster (concurrently,
 // each cluster's failure its own), recorded on the release.
 import { NotFoundError } from '../domain/errors.ts';
-import type { HealthStatus } from '../domain/model.ts';
+import { toHealthStatus, type HealthStatus } from '../domain/model.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
 import { readOperatorHealth } from '../kube/health/live.ts';
@@ -26,11 +26,6 @@ export interface OperatorHealthReport {
 }
 
 const RANK: HealthStatus[] = ['HEALTHY', 'UNKNOWN', 'DEGRADED', 'UNHEALTHY'];
-
-/** The product's four health statuses from the kube layer's five: PROGRESSING is not yet healthy. */
-export function toHealthStatus(kubeStatus: string): HealthStatus {
-  return kubeStatus === 'PROGRESSING' ? 'DEGRADED' : RANK.includes(kubeStatus as HealthStatus) ? (kubeStatus as HealthStatus) : 'UNKNOWN';
-}
 
 export async function operatorHealth(prisma: PrismaClient, kube: KubeClients, operatorName: string, { concurrency = 10, timeoutMs = 15_000 } = {}): Promise<OperatorHealthReport> {
   const operator = await prisma.operator.findUnique({ where: { name: operatorName } });

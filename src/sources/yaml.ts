@@ -11,6 +11,7 @@
 // count, so the number matches what a person counts in the file) and line.
 
 import yaml from 'js-yaml';
+import { expandedSize } from '../domain/yaml-aliases.ts';
 import { describeSourcePosition, recordSourcePosition, sourcePositionOf, type KubeObject, type SourcePosition } from '../kube/types.ts';
 import { ManifestParseError } from './errors.ts';
 
@@ -106,31 +107,6 @@ function splitDocuments(text: string, maxDocuments: number, source: string): Raw
     docs.push({ text: text.slice(from, to), index: docs.length + 1, line });
   }
   return docs;
-}
-
-/**
- * Size of a value with its aliases expanded (characters of strings and keys, plus one per
- * node), computed once per shared node; throws when it passes `limit` or loops.
- */
-function expandedSize(root: unknown, limit: number): number {
-  const sizes = new Map<object, number>();
-  const inProgress = new Set<object>();
-  const visit = (value: unknown): number => {
-    if (typeof value === 'string') return value.length + 1;
-    if (value === null || typeof value !== 'object') return 1;
-    const known = sizes.get(value);
-    if (known !== undefined) return known;
-    if (inProgress.has(value)) throw new Error('a YAML alias refers to a node that contains it (a recursive structure)');
-    inProgress.add(value);
-    let size = 1;
-    if (Array.isArray(value)) for (const item of value) size += visit(item);
-    else for (const [key, item] of Object.entries(value)) size += key.length + visit(item);
-    inProgress.delete(value);
-    if (size > limit) throw new Error(`expands to more than ${limit} bytes through YAML aliases`);
-    sizes.set(value, size);
-    return size;
-  };
-  return visit(root);
 }
 
 function kindOf(value: unknown): string {

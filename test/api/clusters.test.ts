@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterDocument, ClustersDocument, DeleteClusterDocument, RegisterClusterDocument, UpdateClusterDocument } from '../generated/graphql.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { DATABASE_KINDS } from '../helpers/databases.ts';
-import { kubeconfigObject, kubeconfigYaml } from '../helpers/kubeconfigs.ts';
+import { aliasBombKubeconfig, kubeconfigObject, kubeconfigYaml } from '../helpers/kubeconfigs.ts';
 import yaml from 'js-yaml';
 
 const SECRET_TOKEN = 'super-secret-token-value-1234567890';
@@ -76,6 +76,24 @@ describe.each(DATABASE_KINDS)('clusters API (%s)', (kind) => {
     expect(err?.message).toMatch(message);
     expect(err?.message).not.toContain(SECRET_TOKEN);
     expect(await clusterCount()).toBe(before);
+  });
+
+  it.each(['extra key', 'user', 'preferences'] as const)('refuses a kubeconfig carrying a YAML alias bomb (under %s), registering nothing and changing nothing', async (where) => {
+    const kubeconfig = aliasBombKubeconfig(where);
+    for (const input of [kubeconfig, Buffer.from(kubeconfig).toString('base64')]) {
+      const r = await register('alias-bomb', { kubeconfig: input });
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors?.[0]).toMatchObject({
+        message: expect.stringContaining('kubeconfig expands to more than 256 KiB through YAML aliases'),
+        extensions: { code: 'BAD_USER_INPUT', fields: ['input.kubeconfig'] },
+      });
+      expect(r.errors?.[0]?.message).not.toMatch(/lol|super-secret/);
+      expect((await t.ok(ClusterDocument, { name: 'alias-bomb' })).cluster).toBeNull();
+    }
+    const before = await t.app.db.prisma.cluster.findUniqueOrThrow({ where: { name: 'dev-1' } });
+    const u = await t.gql(UpdateClusterDocument, { name: 'dev-1', input: { kubeconfig, skipConnectivityCheck: true } });
+    expect(u.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', fields: ['input.kubeconfig'] } });
+    expect((await t.app.db.prisma.cluster.findUniqueOrThrow({ where: { name: 'dev-1' } })).kubeconfigEncrypted).toBe(before.kubeconfigEncrypted);
   });
 
   it.each([

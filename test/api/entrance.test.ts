@@ -4,7 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CreateDeploymentDocument, ViewerDocument } from '../generated/graphql.ts';
-import { memoryLogger, startTestApp, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { capturingLogger } from '../helpers/logs.ts';
 
 /** `query { viewer { ...F0 } }` where each of `levels` fragments spreads the next one twice: 2^levels paths. */
 export function fragmentBomb(levels: number): string {
@@ -250,7 +251,7 @@ describe('browsers', () => {
 
 describe('errors', () => {
   it('answers an unknown enum value sent as a variable BAD_USER_INPUT and does not log it as a server error', async () => {
-    const mem = memoryLogger('info');
+    const mem = capturingLogger('info');
     const t = await startTestApp('pglite', {}, { logger: mem.logger });
     try {
       const input = { operatorName: 'demo', targetVersion: 'v1.0.0', strategy: 'YOLO', targetClusters: ['dev-1'] };
@@ -258,19 +259,19 @@ describe('errors', () => {
       expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(r.errors?.[0]?.message).toMatch(/"YOLO".*DeploymentStrategy/);
       expect(r.errors?.[0]?.extensions?.fields).toEqual(['input.strategy']);
-      expect(mem.lines().filter((l) => l.level === 'error')).toEqual([]);
+      expect(mem.lines.filter((l) => l.level === 'error')).toEqual([]);
     } finally {
       await t.stop();
     }
   });
 
   it('logs an unexpected error with the id of the request it belongs to', async () => {
-    const mem = memoryLogger('info');
+    const mem = capturingLogger('info');
     const t = await startTestApp('pglite', {}, { logger: mem.logger });
     await t.app.db.close();
     const r = await t.raw({ query: '{ clusters { totalCount } }' }, undefined, { 'x-request-id': 'req-for-the-log' });
     expect(r.errors?.[0]?.extensions?.code).toBe('INTERNAL');
-    const logged = mem.lines().find((l) => l.msg === 'unexpected error in GraphQL operation');
+    const logged = mem.lines.find((l) => l.msg === 'unexpected error in GraphQL operation');
     expect(logged?.requestId).toBe('req-for-the-log');
     await t.app.stop().catch(() => {});
     await t.db.drop();

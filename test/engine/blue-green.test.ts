@@ -315,3 +315,78 @@ describe.each(DATABASE_KINDS)('Blue-Green retirement across a restart (%s)', (ki
     await eventually(async () => !controller(GREEN), 10_000, 'green pruned by the rollback');
   });
 });
+
+// What a switch and a switch back record as the release's health is what the cluster says
+// once traffic has moved: here the color that just took over loses its webhook Service the
+// moment the webhook configuration points at it.
+describe('Blue-Green records the health it assesses after a switch and a switch back', () => {
+  let f: Fleet;
+  beforeAll(async () => {
+    f = await startFleet({
+      clusters: [
+        { name: 'dev-1', environment: 'DEVELOPMENT' },
+        { name: 'dev-2', environment: 'DEVELOPMENT' },
+      ],
+      demo: false,
+    });
+    await f.ok(RegisterOperatorDocument, { input: { name: 'bg', namespace: BLUE, manifestUrlTemplate: BG_TEMPLATE, versions: BG_VERSIONS } });
+  });
+  afterAll(() => f?.stopAll());
+
+  const create = async (cluster: string, targetVersion: string, strategy: 'DIRECT' | 'BLUE_GREEN', blueGreen?: Record<string, unknown>) =>
+    (await f.ok(CreateDeploymentDocument, { input: { operatorName: 'bg', targetVersion, strategy, targetClusters: [cluster], ...(blueGreen ? { strategyConfig: { blueGreen } } : {}) } as never })).createDeployment.id;
+  const finished = (id: string) => eventually(async () => ((d) => (TERMINAL.includes(d.status) ? d : undefined))((await f.ok(DeploymentDocument, { id })).deployment!), 60_000, `deployment ${id} to finish`);
+  const releases = (deploymentId: string) => f.app.db.prisma.release.findMany({ where: { deploymentId }, orderBy: { revision: 'asc' } });
+
+  /** Deletes the webhook Service of `namespace` as soon as the webhook configuration is re-pointed at it (before the engine's next request). */
+  function breakWebhookWhenRoutedTo(cluster: string, namespace: string): { fired: () => boolean; stop: () => void } {
+    let fired = false;
+    const stop = f.sandbox.cluster(cluster).store.subscribe('*', (e) => {
+      const hooks = (e.object as { webhooks?: Array<{ clientConfig?: { service?: { namespace?: string } } }> }).webhooks;
+      if (fired || e.object.kind !== 'ValidatingWebhookConfiguration' || hooks?.[0]?.clientConfig?.service?.namespace !== namespace) return;
+      fired = true;
+      queueMicrotask(() => f.sandbox.cluster(cluster).objects.delete('v1', 'Service', namespace, 'bg-operator-webhook'));
+    });
+    return { fired: () => fired, stop };
+  }
+
+  it('does not record the new color HEALTHY when it is not healthy right after the switch', async () => {
+    expect((await finished(await create('dev-1', 'v1.0.0', 'DIRECT'))).status).toBe('COMPLETED');
+    const trap = breakWebhookWhenRoutedTo('dev-1', GREEN);
+    try {
+      const id = await create('dev-1', 'v1.1.0', 'BLUE_GREEN', { validationPeriod: 'PT0S', switchMonitoringPeriod: 'PT1S', retentionPeriod: 'PT1H' });
+      const green = await eventually(async () => (await releases(id)).find((r) => r.color === 'green'), 30_000, 'the switch to green recorded');
+      expect(trap.fired()).toBe(true);
+      expect(green.health).not.toBe('HEALTHY');
+      expect(green.healthMessage).toMatch(/Service\/bg-system-green\/bg-operator-webhook/);
+      // Monitoring sees the same and switches back; blue, untouched, is assessed healthy.
+      const d = await finished(id);
+      expect(d.status).toBe('ROLLED_BACK');
+      const blue = (await releases(id)).find((r) => r.color !== 'green')!;
+      expect(blue).toMatchObject({ status: 'DEPLOYED', health: 'HEALTHY' });
+      expect(blue.healthMessage).not.toBe('switched back');
+    } finally {
+      trap.stop();
+    }
+  });
+
+  it('does not record the old color HEALTHY when it is not healthy right after the switch back', async () => {
+    // One active deployment per operator: whatever the test before left running ends first.
+    await eventually(async () => (await f.app.db.prisma.deployment.count({ where: { status: { notIn: TERMINAL } } })) === 0, 60_000, 'no active deployment');
+    expect((await finished(await create('dev-2', 'v1.0.0', 'DIRECT'))).status).toBe('COMPLETED');
+    const id = await create('dev-2', 'v1.1.0', 'BLUE_GREEN', { validationPeriod: 'PT0S', switchMonitoringPeriod: 'PT0S', retentionPeriod: 'PT1H' });
+    expect((await finished(id)).status).toBe('COMPLETED');
+    const trap = breakWebhookWhenRoutedTo('dev-2', BLUE);
+    try {
+      expect((await f.gql(RollbackDeploymentDocument, { id, reason: 'regression' })).errors).toBeUndefined();
+      const d = await finished(id);
+      expect(d.status).toBe('ROLLED_BACK');
+      expect(d.events.map((e) => e.message).join('\n')).toMatch(/switched back to blue \(v1\.0\.0\) without redeploying/);
+      expect(trap.fired()).toBe(true);
+      const current = (await f.raw({ query: '{ cluster(name: "dev-2") { operators { version namespace health healthMessage } } }' })).data.cluster.operators;
+      expect(current).toEqual([{ version: 'v1.0.0', namespace: BLUE, health: expect.not.stringMatching(/^HEALTHY$/), healthMessage: expect.stringMatching(/Service\/bg-system\/bg-operator-webhook/) }]);
+    } finally {
+      trap.stop();
+    }
+  });
+});

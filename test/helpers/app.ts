@@ -7,7 +7,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createApp, type App } from '../../src/app.ts';
 import { mintToken } from '../../src/auth/tokens.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import { createLogger, type Logger } from '../../src/observability/logger.ts';
+import type { Logger } from '../../src/observability/logger.ts';
 import type { Environment, Role } from '../../src/domain/model.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
 
@@ -48,7 +48,7 @@ export async function startTestApp(kind: DatabaseKind, env: Record<string, strin
   // The cluster health monitor is off unless a test turns it on (HEALTH_CHECK_INTERVAL).
   const fullEnv = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...db.env, ...env };
   const config = loadConfig(fullEnv);
-  const app = await createApp(config, { env: fullEnv, logger: options.logger });
+  const app = await createApp(config, { env: fullEnv, ...(options.logger ? { logger: options.logger } : {}) });
   const port = await app.start();
   const url = `http://127.0.0.1:${port}/graphql`;
   const token: TestApp['token'] = (sub, roles, o = {}) =>
@@ -153,11 +153,4 @@ export function subscribe<R>(client: Client, query: string, variables: Record<st
       }
     },
   };
-}
-
-/** A logger whose JSON lines are kept in memory, for tests that check what is logged. */
-export function memoryLogger(level = 'info'): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
-  const chunks: string[] = [];
-  const logger = createLogger(level, { write: (chunk: string) => void chunks.push(chunk) });
-  return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }

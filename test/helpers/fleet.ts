@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startSandbox, type Sandbox, type SandboxCluster, type SandboxClusterOptions } from '../../src/sandbox/index.ts';
 import { DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
+import type { Logger } from '../../src/observability/logger.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import type { DatabaseKind } from './databases.ts';
 
@@ -21,6 +22,8 @@ export interface FleetOptions {
   /** Register the demo operator as "demo" (default true). */
   demo?: boolean;
   kind?: DatabaseKind;
+  /** The app's logger (default: one at LOG_LEVEL). */
+  logger?: Logger;
 }
 
 /** Fast engine settings for tests: short polls, short health timeout. */
@@ -33,7 +36,7 @@ export const FAST_ENGINE_ENV = {
 
 export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const sandbox = await startSandbox({ clusters: o.clusters, podReadyDelayMs: 100, crashLoopIntervalMs: 150, jobPodDurationMs: 100 });
-  const t = await startTestApp(o.kind ?? 'pglite', { ...FAST_ENGINE_ENV, ...o.env });
+  const t = await startTestApp(o.kind ?? 'pglite', { ...FAST_ENGINE_ENV, ...o.env }, o.logger ? { logger: o.logger } : {});
   for (const c of sandbox.clusters) {
     await t.ok(RegisterClusterDocument, { input: { name: c.name, environment: c.environment, kubeconfig: c.kubeconfig } });
   }

@@ -7,7 +7,6 @@ import { SMTPServer } from 'smtp-server';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import type { NotificationConfig } from '../../src/notifications/config.ts';
 import { enqueueApprovalNotifications } from '../../src/notifications/outbox.ts';
-import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { openDatabase, type Database } from '../../src/persistence/database.ts';
 import { createTestDatabase, type DatabaseKind } from '../helpers/databases.ts';
 
@@ -255,9 +254,4 @@ export async function openNotificationDatabase(kind: DatabaseKind): Promise<Noti
   };
 }
 
-/** A logger whose JSON lines are kept in `lines`, to check what failures log. */
-export function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
-  return { logger, lines };
-}
+export { capturingLogger } from '../helpers/logs.ts';

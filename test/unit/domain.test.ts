@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../../src/domain/duration.ts';
+import { toHealthStatus } from '../../src/domain/model.ts';
 import { dns1123LabelProblem, urlProblem } from '../../src/domain/names.ts';
 
 describe('ISO-8601 durations', () => {
@@ -37,5 +38,22 @@ describe('names and URLs', () => {
     const p = urlProblem(u);
     if (problem) expect(p).toMatch(problem);
     else expect(p).toBeUndefined();
+  });
+});
+
+describe('health statuses for the API', () => {
+  it.each([
+    ['HEALTHY', 'HEALTHY'],
+    ['PROGRESSING', 'DEGRADED'],
+    ['DEGRADED', 'DEGRADED'],
+    ['UNHEALTHY', 'UNHEALTHY'],
+    ['UNKNOWN', 'UNKNOWN'],
+    ['something-else', 'UNKNOWN'],
+    ['', 'UNKNOWN'],
+  ])('%j answers %s', (stored, api) => expect(toHealthStatus(stored)).toBe(api));
+
+  it('keeps "never assessed" as null', () => {
+    expect(toHealthStatus(null)).toBeNull();
+    expect(toHealthStatus(undefined)).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { checkKubeconfig, KubeconfigError } from '../../src/kube/kubeconfig.ts';
 import { createSecretBox } from '../../src/persistence/secret-box.ts';
-import { kubeconfigObject, kubeconfigYaml } from '../helpers/kubeconfigs.ts';
+import { aliasBombKubeconfig, kubeconfigObject, kubeconfigYaml } from '../helpers/kubeconfigs.ts';
 
 describe('kubeconfig checks', () => {
   it('reads server, TLS mode and credential kind from YAML and base64 alike', () => {
@@ -25,6 +25,42 @@ describe('kubeconfig checks', () => {
   ])('refuses %j', (parts, message) => {
     expect(() => checkKubeconfig(kubeconfigYaml(parts))).toThrow(KubeconfigError);
     expect(() => checkKubeconfig(kubeconfigYaml(parts))).toThrow(message);
+  });
+
+  it.each(['extra key', 'user', 'preferences'] as const)('refuses an alias bomb under %s quickly, without echoing values', (where) => {
+    const started = Date.now();
+    const refuse = () => checkKubeconfig(aliasBombKubeconfig(where));
+    expect(refuse).toThrow(KubeconfigError);
+    expect(refuse).toThrow(/^kubeconfig expands to more than 256 KiB through YAML aliases$/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses an alias that refers to a node containing it', () => {
+    const doc = kubeconfigYaml() + 'preferences: &p {self: *p}\n';
+    expect(() => checkKubeconfig(doc)).toThrow(/kubeconfig has a YAML alias that refers to a node containing it/);
+  });
+
+  it('keeps a re-serialisation without anchors or aliases, which reads back as the same kubeconfig', () => {
+    const doc = kubeconfigObject();
+    const text = [
+      yaml.dump({ ...doc, users: undefined, preferences: undefined }),
+      'users:',
+      '- name: admin',
+      '  user: &admin',
+      '    token: super-secret-token-value-1234567890',
+      '- name: admin-again',
+      '  user: *admin',
+      '',
+    ].join('\n');
+    const checked = checkKubeconfig(text);
+    expect(checked.yaml).not.toMatch(/[&*]admin/);
+    const stored = yaml.load(checked.yaml) as Record<string, unknown>;
+    expect(stored).toEqual(yaml.load(text));
+    // Nothing shared any more: whatever reads the stored text has nothing to expand.
+    const users = stored.users as Array<{ user: unknown }>;
+    expect(users[0]!.user).toEqual(users[1]!.user);
+    expect(users[0]!.user).not.toBe(users[1]!.user);
+    expect(checkKubeconfig(checked.yaml)).toEqual(checked);
   });
 
   it('refuses a CA file path, naming the cluster and never its data', () => {

@@ -1,4 +1,5 @@
 // Cluster: type, queries and mutations. Never exposes a kubeconfig.
+import { toHealthStatus } from '../../domain/model.ts';
 import { installedReleases } from '../../services/clusters.ts';
 import { actorOf } from '../context.ts';
 import { builder } from '../builder.ts';
@@ -13,7 +14,7 @@ const InstalledOperator = builder.prismaObject('Release', {
     version: t.exposeString('version'),
     revision: t.exposeInt('revision'),
     namespace: t.exposeString('namespace'),
-    health: t.field({ type: HealthStatusEnum, nullable: true, resolve: (r) => r.health as never }),
+    health: t.field({ type: HealthStatusEnum, nullable: true, resolve: (r) => toHealthStatus(r.health) }),
     healthMessage: t.exposeString('healthMessage', { nullable: true }),
     installedAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -29,7 +30,7 @@ export const Cluster = builder.prismaObject('Cluster', {
     tlsVerified: t.boolean({ description: 'False when the kubeconfig disables TLS verification or the server is plain http://.', resolve: (c) => !c.tlsInsecure }),
     kubernetesVersion: t.exposeString('kubernetesVersion', { nullable: true }),
     nodeCount: t.exposeInt('nodeCount', { nullable: true }),
-    healthStatus: t.field({ type: HealthStatusEnum, resolve: (c) => c.healthStatus as never }),
+    healthStatus: t.field({ type: HealthStatusEnum, resolve: (c) => toHealthStatus(c.healthStatus) }),
     healthMessage: t.exposeString('healthMessage', { nullable: true }),
     lastHealthCheckAt: t.expose('lastHealthCheckAt', { type: 'DateTime', nullable: true }),
     labels: t.expose('labels', { type: 'JSON', nullable: true }),

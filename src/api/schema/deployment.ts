@@ -1,5 +1,6 @@
 // Deployment: type, queries, mutations, subscriptions.
 import { formatDuration } from '../../domain/duration.ts';
+import { toHealthStatus } from '../../domain/model.ts';
 import type { DeploymentEventPayload } from '../../services/events.ts';
 import { deploymentProgress } from '../../services/deployment-progress.ts';
 import { actorOf, type GraphQLContext } from '../context.ts';
@@ -32,7 +33,7 @@ builder.prismaObject('ClusterDeployment', {
       type: HealthStatusEnum,
       nullable: true,
       description: 'Operator health at the last check.',
-      resolve: (c) => ((c.healthCheckResult as { status?: string } | null)?.status as never) ?? null,
+      resolve: (c) => toHealthStatus((c.healthCheckResult as { status?: string } | null)?.status),
     }),
     healthMessage: t.string({ nullable: true, resolve: (c) => (c.healthCheckResult as { message?: string } | null)?.message ?? null }),
     previousRevision: t.exposeInt('previousRevision', { nullable: true, description: 'Release revision before this deployment (the rollback target).' }),

@@ -1,4 +1,5 @@
 // Live health: operatorHealth (where an operator runs) and checkClusterHealth (on demand).
+import { toHealthStatus } from '../../domain/model.ts';
 import type { ClusterOperatorHealth, OperatorHealthReport } from '../../services/operator-health.ts';
 import { operatorHealth } from '../../services/operator-health.ts';
 import { builder } from '../builder.ts';
@@ -9,7 +10,7 @@ const OperatorClusterHealth = builder.objectRef<ClusterOperatorHealth>('Operator
     clusterName: t.exposeString('clusterName'),
     version: t.exposeString('version'),
     revision: t.exposeInt('revision'),
-    status: t.field({ type: HealthStatusEnum, resolve: (c) => c.status }),
+    status: t.field({ type: HealthStatusEnum, resolve: (c) => toHealthStatus(c.status) }),
     message: t.exposeString('message', { description: 'What is wrong and where, with counts ("Deployment/ns/name: 0 of 1 replicas available").' }),
     objectCounts: t.field({ type: 'JSON', nullable: true, description: 'Objects of the release by health status.', resolve: (c) => c.counts ?? null }),
   }),
@@ -19,7 +20,7 @@ const OperatorHealth = builder.objectRef<OperatorHealthReport>('OperatorHealth')
   description: 'Live health of an operator in every cluster where it is installed.',
   fields: (t) => ({
     operatorName: t.exposeString('operatorName'),
-    status: t.field({ type: HealthStatusEnum, description: 'The worst over the clusters (UNKNOWN when installed nowhere).', resolve: (h) => h.status }),
+    status: t.field({ type: HealthStatusEnum, description: 'The worst over the clusters (UNKNOWN when installed nowhere).', resolve: (h) => toHealthStatus(h.status) }),
     clusters: t.field({ type: [OperatorClusterHealth], resolve: (h) => h.clusters }),
     checkedAt: t.expose('checkedAt', { type: 'DateTime' }),
   }),
