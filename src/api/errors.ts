@@ -43,8 +43,9 @@ function findDomainError(err: unknown): DomainError | undefined {
   return undefined;
 }
 
-// Messages graphql-js gives input that does not fit the schema (variables and arguments).
-const INPUT_PROBLEM = /Variable "\$|got invalid value|Expected type|does not exist in "|cannot represent/;
+// graphql-js's message for variables that do not fit the schema (unknown enum values,
+// wrong types, missing required ones); problems of the document itself stay validation errors.
+const INPUT_PROBLEM = /^Variable "\$/;
 
 /** The input named by a coercion message: `… at "input.strategy"` → input.strategy; `Variable "$id" …` → id. */
 function inputFieldsOf(message: string): string[] {
@@ -58,15 +59,17 @@ export function createMaskError(log: Logger) {
     const gqlError = error instanceof GraphQLError ? error : undefined;
     const domain = findDomainError(error);
     if (domain) return domainToGraphQLError(domain, gqlError?.path);
-    if (gqlError?.extensions?.code) return gqlError;
     const original = gqlError?.originalError;
     // Errors raised by GraphQL itself (validation; variable coercion, whose original error is
     // the GraphQLError of a scalar or enum) carry no path: they are about the request.
-    if (gqlError && (!original || (original instanceof GraphQLError && !gqlError.path))) {
-      if (original instanceof GraphQLError && original.extensions?.code) return original;
-      if (!INPUT_PROBLEM.test(gqlError.message)) return new GraphQLError(gqlError.message, { nodes: gqlError.nodes, path: gqlError.path, extensions: { ...gqlError.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } });
-      return new GraphQLError(gqlError.message, { nodes: gqlError.nodes, path: gqlError.path, extensions: { ...gqlError.extensions, code: 'BAD_USER_INPUT', fields: inputFieldsOf(gqlError.message) } });
+    if (gqlError && !gqlError.path && (!original || original instanceof GraphQLError)) {
+      if (!INPUT_PROBLEM.test(gqlError.message)) {
+        return gqlError.extensions?.code ? gqlError : new GraphQLError(gqlError.message, { nodes: gqlError.nodes, extensions: { ...gqlError.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } });
+      }
+      return new GraphQLError(gqlError.message, { nodes: gqlError.nodes, extensions: { ...gqlError.extensions, code: 'BAD_USER_INPUT', fields: inputFieldsOf(gqlError.message) } });
     }
+    if (gqlError?.extensions?.code) return gqlError;
+    if (original instanceof GraphQLError && original.extensions?.code) return original;
     log.error({ err: original ?? error, path: gqlError?.path, requestId: currentRequestId() }, 'unexpected error in GraphQL operation');
     return new GraphQLError(message, { path: gqlError?.path, extensions: { code: 'INTERNAL' } });
   };
