@@ -83,6 +83,11 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       return refuse(req, res, err as DomainError);
     }
     if (req.method === 'POST') {
+      if (!/^application\/(graphql-response\+)?json\b/i.test(req.headers['content-type'] ?? '')) {
+        res.setHeader('connection', 'close');
+        sendJson(res, 415, { errors: [{ message: 'send GraphQL requests as Content-Type: application/json', extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
       const body = await readBody(req, settings.maxRequestBytes);
       if (body === 'aborted') return;
       if (body === 'too-large') {
@@ -91,7 +96,13 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
         sendJson(res, 413, { errors: [{ message: `request body is larger than ${settings.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`, extensions: { code: 'BAD_USER_INPUT' } }] });
         return;
       }
-      (req as IncomingMessage & { body?: Buffer }).body = body;
+      const parsed = parseRequestBody(body);
+      if (typeof parsed === 'string') {
+        sendJson(res, 400, { errors: [{ message: parsed, extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+      // Handed to yoga already parsed: given raw bytes, its request adapter would walk every one of them.
+      (req as IncomingMessage & { body?: unknown }).body = parsed;
     }
     await runInRequest(requestId, () => yoga.handle(req, res, { requestId, principal }));
   }
@@ -166,6 +177,20 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
+}
+
+/** The JSON object of a GraphQL request body, or what is wrong with it. */
+function parseRequestBody(body: Buffer): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    return `request body is not valid JSON: ${(err as Error).message.slice(0, 200)}`;
+  }
+  if (Array.isArray(value)) return 'request body is a list: batched operations are not accepted, send one { "query": … } at a time';
+  if (value === null || typeof value !== 'object') return 'request body must be a JSON object such as { "query": "{ viewer { sub } }" }';
+  if (Object.keys(value).length === 0) return 'request body has no "query"';
+  return value as Record<string, unknown>;
 }
 
 /** The body, 'too-large' past the limit (the rest is not kept), or 'aborted' when the client went away or was too slow. */

@@ -1,4 +1,5 @@
 // Verifying and minting JWTs: HS256 with a shared secret, or any JWKS-published key.
+import { createSecretKey } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { UnauthenticatedError } from '../domain/errors.ts';
 import type { Environment, Role } from '../domain/model.ts';
@@ -13,11 +14,17 @@ export interface TokenSettings {
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
+/** Verified tokens kept, so a caller's next request costs a lookup instead of a signature check. */
+const CACHE_ENTRIES = 10_000;
+/** Longest a verified token is trusted without checking again (its expiry still applies). */
+const CACHE_MS = 60_000;
+
 export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
+  // A KeyObject made once: HMAC in Node's crypto, instead of importing a WebCrypto key per token.
   const key = settings.jwksUrl
     ? createRemoteJWKSet(new URL(settings.jwksUrl))
     : settings.secret
-      ? new TextEncoder().encode(settings.secret)
+      ? createSecretKey(Buffer.from(settings.secret, 'utf8'))
       : undefined;
   if (!key) throw new Error('token verification needs a secret or a JWKS URL');
   const options = {
@@ -25,14 +32,22 @@ export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
     audience: settings.audience,
     algorithms: settings.jwksUrl ? undefined : ['HS256'],
   };
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return async (token) => {
+    const now = Date.now();
+    const cached = verified.get(token);
+    if (cached && cached.until > now) return cached.principal;
+    if (cached) verified.delete(token);
     let payload: JWTPayload;
     try {
       payload = (typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options)).payload;
     } catch (err) {
       throw new UnauthenticatedError(describeJoseError(err));
     }
-    return principalFromClaims(payload);
+    const principal = principalFromClaims(payload);
+    if (verified.size >= CACHE_ENTRIES) verified.delete(verified.keys().next().value!);
+    verified.set(token, { principal, until: Math.min(now + CACHE_MS, principal.expiresAt?.getTime() ?? Infinity) });
+    return principal;
   };
 }
 

@@ -230,11 +230,14 @@ describe('browsers', () => {
   afterAll(() => t?.stop());
   const auth = () => ({ authorization: `Bearer ${t.adminToken}` });
 
-  it('refuses GET and form-like POST requests without the CSRF header (403), serves them with it', async () => {
+  it('refuses GET requests without the CSRF header (403) and form-like POSTs at all (415), serves GET with the header', async () => {
     const url = `${t.url}?query=${encodeURIComponent('{ viewer { sub } }')}`;
     expect((await fetch(url, { headers: auth() })).status).toBe(403);
-    const plain = await fetch(t.url, { method: 'POST', headers: { ...auth(), 'content-type': 'text/plain' }, body: '{"query":"{ viewer { sub } }"}' });
-    expect(plain.status).toBe(403);
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const form = await fetch(t.url, { method: 'POST', headers: { ...auth(), 'content-type': type, 'x-graphql-yoga-csrf': '1' }, body: '{"query":"{ viewer { sub } }"}' });
+      expect(form.status).toBe(415);
+      expect((await form.json()).errors[0].message).toBe('send GraphQL requests as Content-Type: application/json');
+    }
     const withHeader = await fetch(url, { headers: { ...auth(), 'x-graphql-yoga-csrf': '1', accept: 'application/json' } });
     expect(withHeader.status).toBe(200);
     expect((await withHeader.json()).data.viewer.sub).toBe('admin');

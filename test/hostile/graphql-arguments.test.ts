@@ -87,7 +87,10 @@ const cases: Case[] = [
   { name: 'a variable of the wrong type for an ID', body: { query: 'query($id: ID!) { deployment(id: $id) { id } }', variables: { id: { $gt: '' } } }, message: /ID cannot represent value/, fields: ['id'] },
   { name: 'a missing required variable', body: { query: 'query($id: ID!) { deployment(id: $id) { id } }', variables: {} }, message: /Variable "\$id" of required type "ID!" was not provided/, fields: ['id'] },
   // request bodies
-  { name: 'a body that is not JSON', body: '{"query": "{ viewer { sub } }"', code: 'BAD_REQUEST', message: /JSON|parse/i },
+  { name: 'a body that is not JSON', body: '{"query": "{ viewer { sub } }"', code: 'BAD_REQUEST', message: /^request body is not valid JSON/ },
+  { name: 'a batch of 10,000 operations', body: Array.from({ length: 10_000 }, () => ({ query: '{ viewer { sub } }' })), code: 'BAD_REQUEST', message: /batched operations are not accepted/ },
+  { name: 'a body that is a JSON number', body: '12345', code: 'BAD_REQUEST', message: /request body must be a JSON object/ },
+  { name: 'an empty JSON object', body: '{}', code: 'BAD_REQUEST', message: /request body has no "query"/ },
   { name: 'variables that are a string', body: { query: 'query($id: ID!) { deployment(id: $id) { id } }', variables: 'id=1' }, code: 'BAD_REQUEST', message: /variables/i },
   { name: 'a query that is not a string', body: { query: { kind: 'Document' } }, code: 'BAD_REQUEST', message: /query/i },
   // kubeconfigs
