@@ -55,6 +55,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let services: Services;
   const kube = new KubeClients(async (name) => services.clusters.kubeconfigOf(await services.clusters.get(name)), {
     requestTimeoutMs: config.kube.requestTimeoutMs,
+    maxResponseBytes: config.kube.maxResponseBytes,
   });
   const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, logger: log.child({ component: 'notifications' }) });
   const renderer = new Renderer(db.prisma, config.kube.helmBin);
@@ -63,7 +64,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     secretBox,
     events,
     log,
-    probeCluster: createClusterProber(),
+    probeCluster: createClusterProber({ requestTimeoutMs: config.kube.healthCheckTimeoutMs, maxResponseBytes: config.kube.maxResponseBytes }),
     listChartVersions: listRepositoryVersions,
     checkVersion: checkBundleVersion,
     approvalNotices: { enqueue: (tx, approval) => enqueueApprovalNotifications(tx, approval, notifyConfig), wake: () => notifier.wake() },

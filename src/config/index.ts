@@ -60,6 +60,8 @@ export interface Config {
     healthCheckTimeoutMs: number;
     /** Timeout of one Kubernetes API request, ms. */
     requestTimeoutMs: number;
+    /** Largest answer read from a cluster's API server, bytes (KUBE_MAX_RESPONSE_BYTES, default 64 MiB). */
+    maxResponseBytes: number;
     /** How often Helm repositories are read again for new chart versions, ms (0 = never). */
     versionsRefreshIntervalMs: number;
     /** Path of a helm binary used to render charts (HELM_BIN). */
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
       healthCheckIntervalMs: durationVar(env, ['HEALTH_CHECK_INTERVAL', 'KubernetesManager__HealthCheckInterval'], 'PT60S'),
       healthCheckTimeoutMs: durationVar(env, ['HEALTH_CHECK_TIMEOUT'], 'PT10S'),
       requestTimeoutMs: durationVar(env, ['KUBE_REQUEST_TIMEOUT', 'KubernetesManager__RequestTimeout'], 'PT30S'),
+      maxResponseBytes: intVar(env, ['KUBE_MAX_RESPONSE_BYTES'], 64 * 1024 * 1024, { min: 1024 * 1024 }),
       versionsRefreshIntervalMs: durationVar(env, ['OPERATOR_VERSIONS_REFRESH_INTERVAL'], 'PT15M'),
       helmBin: pick(env, ['HELM_BIN'])?.value,
     },

@@ -22,9 +22,14 @@ export interface TransportOptions {
   requestTimeoutMs?: number;
   /** Connections kept open to the API server. Default 16. */
   maxSockets?: number;
+  /**
+   * Largest answer read, bytes; a larger one is cut off and fails as PROTOCOL. Default 64 MiB
+   * (the largest answers are lists of big CRDs, read in pages).
+   */
+  maxResponseBytes?: number;
 }
 
-export const DEFAULT_TRANSPORT_OPTIONS: Required<TransportOptions> = { requestTimeoutMs: 30_000, maxSockets: 16 };
+export const DEFAULT_TRANSPORT_OPTIONS: Required<TransportOptions> = { requestTimeoutMs: 30_000, maxSockets: 16, maxResponseBytes: 64 * 1024 * 1024 };
 
 export interface RawRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -144,9 +149,21 @@ export class ClusterTransport {
       };
       const onResponse = (res: http.IncomingMessage) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        const limit = this.options.maxResponseBytes;
+        const tooLarge = () => {
+          finish(new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation, httpStatus: res.statusCode, detail: `the answer is larger than ${limit} bytes` }));
+          request?.destroy();
+        };
+        if (Number(res.headers['content-length']) > limit) return tooLarge();
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > limit) tooLarge();
+          else chunks.push(c);
+        });
         res.on('error', (err) => finish(fromSocketError(err, this.clusterName, operation)));
         res.on('end', () => {
+          if (settled) return;
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) return finish(undefined, { status, text, bytesSent: body?.length ?? 0 });

@@ -15,6 +15,9 @@ export interface KubeClientOptions extends TransportOptions {
   discovery?: DiscoveryOptions;
 }
 
+/** Pages one list may take (500 objects each by default: 5 million objects). */
+const MAX_LIST_PAGES = 10_000;
+
 export interface CallOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout for this call. Default: the client's requestTimeoutMs. */
@@ -81,7 +84,12 @@ export class KubeClient {
   ) {
     this.discovery = new Discovery(async (apiVersion, signal) => {
       try {
-        return (await this.getJson(groupVersionPath(apiVersion), signal ? { signal } : {})) as never;
+        const doc = (await this.getJson(groupVersionPath(apiVersion), signal ? { signal } : {})) as { resources?: unknown };
+        const fine = (r: unknown) => typeof r === 'object' && r !== null && typeof (r as { name?: unknown }).name === 'string' && typeof (r as { kind?: unknown }).kind === 'string';
+        if (typeof doc !== 'object' || doc === null || (doc.resources !== undefined && (!Array.isArray(doc.resources) || !doc.resources.every(fine)))) {
+          throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation: `GET ${groupVersionPath(apiVersion)}`, detail: 'the discovery answer is not an APIResourceList (resources must be a list of {name, kind})' });
+        }
+        return doc as never;
       } catch (err) {
         if (err instanceof KubeError && err.kind === 'NOT_FOUND') return undefined;
         throw err;
@@ -132,7 +140,13 @@ export class KubeClient {
 
   /** `/version` of the API server. */
   async version(options: CallOptions = {}): Promise<{ gitVersion?: string; major?: string; minor?: string; platform?: string }> {
-    return (await this.getJson('/version', options)) as never;
+    const v = await this.getJson('/version', options);
+    const field = (name: string) => (v as Record<string, unknown>)[name];
+    const fine = (name: string) => field(name) === undefined || (typeof field(name) === 'string' && (field(name) as string).length <= 100);
+    if (typeof v !== 'object' || v === null || !['gitVersion', 'major', 'minor', 'platform'].every(fine) || (field('gitVersion') === undefined && field('major') === undefined)) {
+      throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation: 'GET /version', detail: 'the version answer is not a Kubernetes version (gitVersion, major, minor)' });
+    }
+    return v as never;
   }
 
   /** The resource serving a kind; a KubeError NOT_FOUND when the cluster does not serve it. */
@@ -178,10 +192,18 @@ export class KubeClient {
     if (options.limit) query.set('limit', String(options.limit));
     if (options.continueToken) query.set('continue', options.continueToken);
     const qs = query.size > 0 ? `?${query}` : '';
-    const list = (await this.getJson(`${await this.collectionPath(ref, options.namespace, options)}${qs}`, options)) as {
+    const path = await this.collectionPath(ref, options.namespace, options);
+    const list = (await this.getJson(`${path}${qs}`, options)) as {
       items?: KubeObject[];
       metadata?: { continue?: string; resourceVersion?: string };
     };
+    const badItem = (o: unknown) => typeof o !== 'object' || o === null || Array.isArray(o) || typeof (o as KubeObject).metadata !== 'object';
+    if (typeof list !== 'object' || list === null || (list.items !== undefined && (!Array.isArray(list.items) || list.items.some(badItem)))) {
+      throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation: `GET ${path}`, detail: 'the answer is not a list of objects (items must be a list of objects with metadata)' });
+    }
+    if (list.metadata?.continue !== undefined && typeof list.metadata.continue !== 'string') {
+      throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation: `GET ${path}`, detail: 'the list answer has a continue token that is not a string' });
+    }
     const items = (list.items ?? []).map((o) => ({ ...o, apiVersion: o.apiVersion ?? ref.apiVersion, kind: o.kind ?? ref.kind }));
     return {
       items,
@@ -193,10 +215,16 @@ export class KubeClient {
   /** Every page of a list, `limit` objects at a time (default 500), following continue tokens. */
   async *listPages(ref: { apiVersion: string; kind: string }, options: ListOptions = {}): AsyncGenerator<KubeObject[]> {
     let continueToken = options.continueToken;
+    const seen = new Set<string>();
     do {
       const page = await this.list(ref, { ...options, limit: options.limit ?? 500, ...(continueToken ? { continueToken } : {}) });
       if (page.items.length > 0) yield page.items;
       continueToken = page.continueToken;
+      // A server that hands out the same token again would page forever.
+      if (continueToken && (seen.has(continueToken) || seen.size >= MAX_LIST_PAGES)) {
+        throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation: `LIST ${ref.kind}`, detail: seen.has(continueToken) ? 'the server repeated a continue token' : `the list has more than ${MAX_LIST_PAGES} pages` });
+      }
+      if (continueToken) seen.add(continueToken);
     } while (continueToken);
   }
 

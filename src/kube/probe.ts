@@ -25,10 +25,12 @@ export interface ProbeOptions {
   requestTimeoutMs?: number;
   /** Default 2 attempts: one retry for a blip, no long backoff while a user waits. */
   retry?: RetryPolicy;
+  /** Largest answer read (registration's short-lived client). Default: the transport's (64 MiB). */
+  maxResponseBytes?: number;
   signal?: AbortSignal;
 }
 
-const DEFAULT_PROBE: Required<Omit<ProbeOptions, 'signal'>> = { requestTimeoutMs: 10_000, retry: { attempts: 2, baseDelayMs: 200 } };
+const DEFAULT_PROBE: Required<Omit<ProbeOptions, 'signal' | 'maxResponseBytes'>> = { requestTimeoutMs: 10_000, retry: { attempts: 2, baseDelayMs: 200 } };
 
 interface NodeReadiness {
   name: string;
@@ -80,6 +82,8 @@ export function describeConnectionProblem(err: KubeError, serverUrl: string): st
       return `cluster at ${serverUrl} refused the credentials (401 Unauthorized): check the kubeconfig's token or client certificate`;
     case 'FORBIDDEN':
       return `cluster at ${serverUrl} accepted the credentials but refused access (403 Forbidden)${err.detail ? `: ${err.detail}` : ''}`;
+    case 'PROTOCOL':
+      return `the server at ${serverUrl} does not answer like a Kubernetes API server (${err.operation ?? 'its answer'}: ${err.detail ?? 'unreadable'}); check the kubeconfig's server URL`;
     default:
       return undefined;
   }
@@ -95,7 +99,7 @@ export function createClusterProber(options: ProbeOptions = {}) {
   return async (kubeconfig: CheckedKubeconfig, clusterName: string): Promise<ClusterProbeResult> => {
     let client: KubeClient;
     try {
-      client = await KubeClient.fromKubeconfig(clusterName, kubeconfig.yaml, { retry: { attempts: 1 } });
+      client = await KubeClient.fromKubeconfig(clusterName, kubeconfig.yaml, { retry: { attempts: 1 }, ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) });
     } catch (err) {
       throw new ValidationError((err as Error).message, ['input.kubeconfig']);
     }

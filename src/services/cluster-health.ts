@@ -88,7 +88,7 @@ export class ClusterHealthService {
     const deadline = new Promise<ClusterHealthResult>((resolve) => {
       timer = setTimeout(() => {
         abort.abort();
-        resolve({ healthStatus: 'UNHEALTHY', healthMessage: `no answer within ${timeoutMs / 1000} s` });
+        resolve({ healthStatus: 'UNHEALTHY', healthMessage: `cluster ${name} gave no complete answer within ${timeoutMs / 1000} s (HEALTH_CHECK_TIMEOUT)` });
       }, timeoutMs);
     });
     try {
