@@ -1,6 +1,7 @@
 // Typed configuration from the environment. Every setting has a default that runs with
 // zero setup; invalid values stop start-up with a message naming the variable.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseDuration } from '../domain/duration.ts';
 import { boolVar, ConfigError, intVar, pick, postgresUrl, type Env } from './env.ts';
 
@@ -70,6 +71,24 @@ export interface Config {
     /** Largest accepted number of fields in one operation (GRAPHQL_MAX_FIELDS, default 1000). */
     maxFields: number;
   };
+  /** Where operator manifests, Helm repository indexes and webhooks may be read from or sent to (src/sources/fence.ts). */
+  sources: {
+    /**
+     * Directories that file:// URLs may read under (SOURCE_FILE_ROOTS, comma-separated
+     * absolute paths; default: the product's own demo/operators directory and nothing else).
+     */
+    fileRoots: string[];
+    /**
+     * When not empty, every http(s) URL must start with one of these (SOURCE_ALLOWED_URL_PREFIXES,
+     * comma-separated http(s) URL prefixes, normalised as URLs; default: none, any URL).
+     */
+    allowedUrlPrefixes: string[];
+    /**
+     * Loopback and private-network addresses may be reached (SOURCE_ALLOW_PRIVATE_NETWORKS;
+     * default true unless NODE_ENV=production).
+     */
+    allowPrivateNetworks: boolean;
+  };
   logLevel: string;
 }
 
@@ -79,6 +98,39 @@ function durationVar(env: Env, names: readonly string[], fallback: string): numb
   const ms = parseDuration(text);
   if (ms === undefined) throw new ConfigError(found?.name ?? names[0]!, `must be an ISO-8601 duration such as PT5M (got "${text}")`);
   return ms;
+}
+
+/** demo/operators beside src/, found from this file's location (not from the working directory). */
+const DEMO_OPERATORS_DIR = fileURLToPath(new URL('../../demo/operators', import.meta.url));
+
+function listVar(env: Env, name: string): string[] {
+  return (pick(env, [name])?.value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function sourcesSection(env: Env, nodeEnv: string): Config['sources'] {
+  const roots = listVar(env, 'SOURCE_FILE_ROOTS');
+  for (const root of roots) {
+    if (!path.isAbsolute(root)) throw new ConfigError('SOURCE_FILE_ROOTS', `must hold absolute directories (got "${root}")`);
+  }
+  const allowedUrlPrefixes = listVar(env, 'SOURCE_ALLOWED_URL_PREFIXES').map((prefix) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(prefix);
+    } catch {
+      // reported below
+    }
+    if (url && (url.username || url.password)) throw new ConfigError('SOURCE_ALLOWED_URL_PREFIXES', 'must not carry credentials (user:password@)');
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+      const shown = prefix.replace(/\/\/[^/]*@/, '//***@').slice(0, 100);
+      throw new ConfigError('SOURCE_ALLOWED_URL_PREFIXES', `must hold http(s) URL prefixes such as https://charts.example.com/ (got "${shown}")`);
+    }
+    return url.href;
+  });
+  return {
+    fileRoots: roots.length > 0 ? roots.map((root) => path.resolve(root)) : [DEMO_OPERATORS_DIR],
+    allowedUrlPrefixes,
+    allowPrivateNetworks: boolVar(env, ['SOURCE_ALLOW_PRIVATE_NETWORKS'], nodeEnv !== 'production'),
+  };
 }
 
 /** `memory://` keeps the embedded database in memory (tests); anything else is a directory. */
@@ -132,6 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxDepth: intVar(env, ['GRAPHQL_MAX_DEPTH'], 12, { min: 2, max: 100 }),
       maxFields: intVar(env, ['GRAPHQL_MAX_FIELDS'], 1000, { min: 10 }),
     },
+    sources: sourcesSection(env, nodeEnv),
     logLevel,
   };
 }
