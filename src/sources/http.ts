@@ -56,7 +56,7 @@ function once(fence: RequestFence, url: URL, options: FencedRequestOptions): Pro
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
         method: options.method ?? 'GET',
-        headers: { 'user-agent': 'operator-manager', ...options.headers },
+        headers: { accept: '*/*', 'user-agent': 'operator-manager', ...options.headers },
         signal: options.signal,
         agent: false,
         lookup: fence.lookup,
