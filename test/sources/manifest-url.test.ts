@@ -103,6 +103,15 @@ describe('fetching bundles', () => {
     );
   });
 
+  it('cancels a read in flight, retries included', async () => {
+    const controller = new AbortController();
+    const before = server.hits.get('/hang.yaml') ?? 0;
+    const reading = readUrl(`${server.url}/hang.yaml?token=secret`, { ...fast, timeoutMs: 60_000, signal: controller.signal });
+    while ((server.hits.get('/hang.yaml') ?? 0) === before) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    await expect(reading).rejects.toThrow(new RegExp(`^${server.url}/hang.yaml: cancelled$`));
+  });
+
   it('enforces the size limit, declared or streamed', async () => {
     await expect(readUrl(`${server.url}/big-declared.yaml`, { ...fast, maxBytes: 1000 })).rejects.toThrow(/5000 bytes exceed the limit of 1000/);
     await expect(readUrl(`${server.url}/big-chunked.yaml`, { ...fast, maxBytes: 1000 })).rejects.toThrow(/body exceeds the limit of 1000 bytes/);
