@@ -251,7 +251,8 @@ async function childFleet(n: number): Promise<BenchFleet> {
 async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: App; url: string; token: string }> {
   const fleet = await (args['in-process'] ? inProcessFleet(n) : childFleet(n));
   // No cluster health monitor (PT0S): the sandbox then counts the rollout's requests only.
-  const env = { NODE_ENV: 'development', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ENGINE_POLL_INTERVAL: 'PT0.5S' };
+  // The operator is read from the corpus in place: it is the source fence's one file root here.
+  const env = { NODE_ENV: 'development', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ENGINE_POLL_INTERVAL: 'PT0.5S', SOURCE_FILE_ROOTS: CORPUS };
   const config = loadConfig(env);
   const app = await createApp(config, { env });
   const port = await app.start();

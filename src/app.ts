@@ -15,11 +15,12 @@ import { openDatabase, type Database } from './persistence/database.ts';
 import { createSecretBox } from './persistence/secret-box.ts';
 import { defaultReplicaId, RolloutEngine } from './rollout/engine.ts';
 import { Renderer } from './rollout/render.ts';
+import { SourceFence } from './sources/fence.ts';
 import { CrdGate } from './services/crd-gate.ts';
 import { createEventBus } from './services/events.ts';
 import { startReplicaBridge, type ReplicaBridge } from './services/replica-bridge.ts';
 import { createServices, type Services } from './services/index.ts';
-import { checkBundleVersion, listRepositoryVersions } from './services/sources.ts';
+import { bundleVersionChecker, repositoryVersionLister } from './services/sources.ts';
 
 export interface App {
   config: Config;
@@ -44,7 +45,9 @@ export interface AppOptions {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger(config.logLevel);
   const secrets = await resolveSecrets(config);
-  const notifyConfig = loadNotificationConfig(options.env ?? process.env);
+  // One fence for everything the server reads or posts to: manifests, chart indexes, webhooks.
+  const fence = new SourceFence(config.sources);
+  const notifyConfig = loadNotificationConfig(options.env ?? process.env, fence);
   const secretBox = createSecretBox(secrets.encryptionKey, config.encryption.keyId, config.encryption.previousKeys);
   const verifyToken = createTokenVerifier({ ...config.jwt, secret: secrets.jwtSecret });
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: config.migrateOnStart });
@@ -57,16 +60,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     requestTimeoutMs: config.kube.requestTimeoutMs,
     maxResponseBytes: config.kube.maxResponseBytes,
   });
-  const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, logger: log.child({ component: 'notifications' }) });
-  const renderer = new Renderer(db.prisma, config.kube.helmBin);
+  const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, fence, logger: log.child({ component: 'notifications' }) });
+  const renderer = new Renderer({ prisma: db.prisma, fence, helmBin: config.kube.helmBin });
   services = createServices({
     prisma: db.prisma,
     secretBox,
     events,
     log,
+    fence,
     probeCluster: createClusterProber({ requestTimeoutMs: config.kube.healthCheckTimeoutMs, maxResponseBytes: config.kube.maxResponseBytes }),
-    listChartVersions: listRepositoryVersions,
-    checkVersion: checkBundleVersion,
+    listChartVersions: repositoryVersionLister(fence),
+    checkVersion: bundleVersionChecker(fence),
     approvalNotices: { enqueue: (tx, approval) => enqueueApprovalNotifications(tx, approval, notifyConfig), wake: () => notifier.wake() },
     onClusterChanged: (name) => kube.invalidate(name),
     readClusterHealth: (name) => checkClusterHealth(kube, name, { requestTimeoutMs: config.kube.healthCheckTimeoutMs }),

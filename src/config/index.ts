@@ -4,10 +4,12 @@ import path from 'node:path';
 import { boolVar, ConfigError, durationVar, intVar, pick, postgresUrl, type Env } from './env.ts';
 import { apiSettings, type ApiSettings } from './api.ts';
 import { rateLimitSettings, type RateLimitSettings } from './rate-limit.ts';
+import { sourceSettings, type SourceSettings } from './sources.ts';
 
 export { ConfigError } from './env.ts';
 export type { ApiSettings, GraphqlLimits, WebSocketLimits } from './api.ts';
 export type { RateLimitSettings, RateLimitBucket } from './rate-limit.ts';
+export type { SourceSettings } from './sources.ts';
 
 export interface Config {
   /** production | development | test (NODE_ENV). */
@@ -69,6 +71,8 @@ export interface Config {
   };
   api: ApiSettings;
   rateLimit: RateLimitSettings;
+  /** Where operator manifests, Helm repository indexes and webhooks may be read from or sent to (src/sources/fence.ts). */
+  sources: SourceSettings;
   logLevel: string;
 }
 
@@ -121,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     api: apiSettings(env, nodeEnv),
     rateLimit: rateLimitSettings(env, nodeEnv),
+    sources: sourceSettings(env, nodeEnv),
     logLevel,
   };
 }

@@ -5,6 +5,7 @@
 // engine that enqueues must never be blocked or failed by a notification.
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { SourceFence } from '../sources/fence.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.ts';
 import type { NotificationConfig } from './config.ts';
 import { DeliveryError } from './delivery-error.ts';
@@ -24,6 +25,8 @@ export interface DispatcherOptions {
   prisma: PrismaClient;
   config: NotificationConfig;
   logger: Logger;
+  /** Where webhooks may be posted: every delivery goes through it (the same fence that checked the configuration). */
+  fence: SourceFence;
   /** Deliveries in flight at once in this process (default 10). */
   concurrency?: number;
   /** Retry delays (default 2 s doubling per attempt, at most 5 min, with jitter). */
@@ -64,7 +67,7 @@ export class NotificationDispatcher {
     this.stopGraceMs = options.stopGraceMs ?? 15_000;
     this.secrets = secretsOf(options.config);
     this.senders = {
-      webhook: options.senders?.webhook ?? ((url, payload, sendOptions) => postWebhook(url, payload, sendOptions)),
+      webhook: options.senders?.webhook ?? ((url, payload, sendOptions) => postWebhook(url, payload, { ...sendOptions, fence: options.fence })),
       email: options.senders?.email ?? ((to, content) => this.smtp().send(to, content)),
     };
   }

@@ -2,7 +2,7 @@
 // rendered_manifests: the render cache and the snapshots releases point at.
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeObject } from '../kube/types.ts';
-import { renderManifests, type CacheEntry, type ManifestCache, type RenderResult } from '../sources/index.ts';
+import { renderManifests, type CacheEntry, type ManifestCache, type RenderResult, type SourceFence } from '../sources/index.ts';
 import { parseManifests } from '../sources/yaml.ts';
 
 export class DatabaseManifestCache implements ManifestCache {
@@ -39,20 +39,31 @@ export function mergeValues(base: unknown, over: unknown): Record<string, unknow
   return out;
 }
 
+export interface RendererOptions {
+  prisma: PrismaClient;
+  /** What manifest URLs and chart repositories may be read (built from Config.sources in app.ts). */
+  fence: SourceFence;
+  /** Path of a helm binary for chart sources (HELM_BIN); without it charts cannot be rendered. */
+  helmBin?: string;
+}
+
 /**
  * Renders for a deployment and makes sure the result is stored (releases reference it).
  * Parsed objects are memoised per digest for the life of the renderer, so the clusters of
  * one rollout share one parse of a multi-megabyte bundle.
  */
 export class Renderer {
+  private readonly prisma: PrismaClient;
+  private readonly fence: SourceFence;
+  private readonly helmBin?: string;
   private readonly cache: DatabaseManifestCache;
   private readonly parsed = new Map<string, Promise<RenderResult>>();
 
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly helmBin?: string,
-  ) {
-    this.cache = new DatabaseManifestCache(prisma);
+  constructor(options: RendererOptions) {
+    this.prisma = options.prisma;
+    this.fence = options.fence;
+    this.helmBin = options.helmBin;
+    this.cache = new DatabaseManifestCache(options.prisma);
   }
 
   render(operator: OperatorRow, version: string, values: Record<string, unknown>): Promise<RenderResult> {
@@ -65,6 +76,7 @@ export class Renderer {
           version,
           values,
           helmBin: this.helmBin,
+          fence: this.fence,
           cache: this.cache,
         });
         // renderManifests writes new renders through the cache; a cache failure is only a

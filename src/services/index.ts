@@ -2,6 +2,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
 import type { Renderer } from '../rollout/render.ts';
+import type { SourceFence } from '../sources/fence.ts';
 import type { SecretBox } from '../persistence/secret-box.ts';
 import type { EventBus } from './events.ts';
 import { ApprovalService } from './approvals.ts';
@@ -17,6 +18,8 @@ export interface ServiceDeps {
   prisma: PrismaClient;
   events: EventBus;
   secretBox: SecretBox;
+  /** Which operator sources may be registered. */
+  fence: SourceFence;
   probeCluster?: ClusterProber;
   listChartVersions?: SourceVersionLister;
   onClusterChanged?: (name: string) => void;
@@ -67,7 +70,7 @@ export function createServices(deps: ServiceDeps): Services {
       probe: deps.probeCluster,
       onClusterChanged: deps.onClusterChanged,
     }),
-    operators: new OperatorService({ prisma: deps.prisma, events: deps.events, listChartVersions: deps.listChartVersions }),
+    operators: new OperatorService({ prisma: deps.prisma, events: deps.events, fence: deps.fence, listChartVersions: deps.listChartVersions }),
     crds: new CrdService({ prisma: deps.prisma, kube: deps.kube, renderer: deps.renderer }),
   };
 }

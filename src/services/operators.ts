@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationErrors } from '../domain/errors
 import { TERMINAL_DEPLOYMENT_STATUSES } from '../domain/model.ts';
 import { dns1123LabelProblem, urlProblem } from '../domain/names.ts';
 import { latestVersion, sortVersionsDescending, versionProblem } from '../domain/version.ts';
+import type { SourceFence } from '../sources/fence.ts';
 import { expandManifestUrl, manifestUrlTemplateProblem } from '../sources/manifest-url.ts';
 import type { Operator, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { recordAudit } from './audit.ts';
@@ -42,14 +43,16 @@ export type SourceVersionLister = (source: Required<Pick<OperatorSource, 'chartR
 export interface OperatorServiceDeps {
   prisma: PrismaClient;
   events: EventBus;
+  /** Which manifest URLs and chart repositories may be registered (the same fence reads them later). */
+  fence: SourceFence;
   /** Reads chart versions at registration; absent = not checked. */
   listChartVersions?: SourceVersionLister;
 }
 
 const MAX_VERSIONS = 500;
 
-/** Checks the source fields as they will be after the change; exactly one kind of source. */
-function checkSource(errors: ValidationErrors, s: OperatorSource): void {
+/** Checks the source fields as they will be after the change; exactly one kind of source, one the fence lets through. */
+function checkSource(errors: ValidationErrors, s: OperatorSource, fence: SourceFence): void {
   const helm = !!(s.chartRepository || s.chartName);
   const manifest = !!s.manifestUrlTemplate;
   if (helm && manifest) {
@@ -63,7 +66,7 @@ function checkSource(errors: ValidationErrors, s: OperatorSource): void {
   if (helm) {
     if (!s.chartRepository) errors.add('input.chartRepository', 'is required with chartName');
     else {
-      errors.check('input.chartRepository', urlProblem(s.chartRepository, { allowFile: true }));
+      errors.check('input.chartRepository', urlProblem(s.chartRepository, { allowFile: true }) ?? fence.checkUrl(s.chartRepository));
       checkText(errors, 'input.chartRepository', s.chartRepository, LIMITS.url);
     }
     if (!s.chartName) errors.add('input.chartName', 'is required with chartRepository');
@@ -73,8 +76,14 @@ function checkSource(errors: ValidationErrors, s: OperatorSource): void {
   } else {
     const t = s.manifestUrlTemplate!;
     checkText(errors, 'input.manifestUrlTemplate', t, LIMITS.url);
+    const templateProblem = manifestUrlTemplateProblem(t);
     if (!/\{(version|bareVersion|vVersion)\}/.test(t)) errors.add('input.manifestUrlTemplate', 'must contain the placeholder {version} (or {bareVersion} / {vVersion})');
-    else errors.check('input.manifestUrlTemplate', manifestUrlTemplateProblem(t) ?? urlProblem(expandManifestUrl(t, '0.0.0')));
+    else if (templateProblem) errors.add('input.manifestUrlTemplate', templateProblem);
+    else {
+      // Expanded with a sample version: scheme, host and path are what the fence judges.
+      const sample = expandManifestUrl(t, '0.0.0');
+      errors.check('input.manifestUrlTemplate', urlProblem(sample) ?? fence.checkUrl(sample));
+    }
   }
 }
 
@@ -107,7 +116,7 @@ export class OperatorService {
     errors.check('input.name', dns1123LabelProblem(input.name));
     errors.check('input.namespace', dns1123LabelProblem(input.namespace));
     checkText(errors, 'input.description', input.description, LIMITS.description);
-    checkSource(errors, input);
+    checkSource(errors, input, this.deps.fence);
     if (input.currentVersion != null) errors.check('input.currentVersion', versionProblem(input.currentVersion));
     const declared = checkVersions(errors, 'input.versions', input.versions);
     const labels = checkLabels(errors, 'input.labels', input.labels);
@@ -159,7 +168,7 @@ export class OperatorService {
       chartName: input.chartName !== undefined ? input.chartName : existing.chartName,
       manifestUrlTemplate: input.manifestUrlTemplate !== undefined ? input.manifestUrlTemplate : existing.manifestUrlTemplate,
     };
-    if (sourceChanged) checkSource(errors, source);
+    if (sourceChanged) checkSource(errors, source, this.deps.fence);
     const declared = checkVersions(errors, 'input.versions', input.versions);
     const labels = checkLabels(errors, 'input.labels', input.labels);
     const defaultValues = checkValues(errors, 'input.defaultValues', input.defaultValues);

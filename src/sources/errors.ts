@@ -33,6 +33,12 @@ export class FetchError extends SourceError {
   }
 }
 
+/**
+ * A URL, redirect or address the source fence (fence.ts) refuses. The message names the
+ * rule (and never a query string or credentials); retrying cannot help.
+ */
+export class FenceError extends SourceError {}
+
 /** A Helm repository or chart problem: missing chart, bad index, `helm template` failure. */
 export class HelmError extends SourceError {
   constructor(

@@ -1,5 +1,7 @@
-// Helm chart repositories: versions from `<repository>/index.yaml`, and rendering with
-// `helm template` when a helm binary is configured (HELM_BIN).
+// Helm chart repositories: versions from `<repository>/index.yaml` (read through the source
+// fence, fence.ts), and rendering with `helm template` when a helm binary is configured
+// (HELM_BIN). helm downloads the chart itself: the fence can only check the repository URL
+// before helm runs (render.ts), not where helm connects.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -66,11 +68,11 @@ export function chartVersionsFromIndex(index: unknown, chartName: string, reposi
   return versions.sort((a, b) => compareVersions(b.version, a.version));
 }
 
-/** Reads `<repository>/index.yaml` and returns the chart's versions, newest first. */
+/** Reads `<repository>/index.yaml` through `options.fence` and returns the chart's versions, newest first. */
 export async function listChartVersions(
   repositoryUrl: string,
   chartName: string,
-  options: ListChartVersionsOptions = {},
+  options: ListChartVersionsOptions,
 ): Promise<ChartVersion[]> {
   if (repositoryUrl.startsWith('oci://')) {
     throw new HelmError(`${displayUrl(repositoryUrl)}: OCI registries have no index.yaml; chart versions cannot be listed from it`);

@@ -1,8 +1,10 @@
 // Manifests for (operator, version, values): manifest URL bundles, Helm repositories,
-// robust multi-document YAML, and a digest cache.
+// robust multi-document YAML, a digest cache, and the fence that says what may be read.
 
-export { displayUrl, FetchError, HelmError, ManifestParseError, SourceError } from './errors.ts';
-export { DEFAULT_FETCH_OPTIONS, readUrl, type FetchOptions } from './fetch.ts';
+export { displayUrl, FenceError, FetchError, HelmError, ManifestParseError, SourceError } from './errors.ts';
+export { DEFAULT_FETCH_OPTIONS, readUrl, type FetchOptions, type FetchTuning } from './fetch.ts';
+export { SourceFence, type CheckUrlOptions, type HostLookup, type ResolvedAddress, type SourceFenceOptions, type SourceFenceSettings } from './fence.ts';
+export { DEFAULT_MAX_REDIRECTS, type FencedRequestOptions, type FencedResponse } from './http.ts';
 export { expandManifestUrl, fetchManifestBundle, manifestUrlTemplateProblem } from './manifest-url.ts';
 export {
   chartVersionsFromIndex,

@@ -49,11 +49,11 @@ export function expandManifestUrl(template: string, version: string): string {
   return expandPlaceholders(template, version);
 }
 
-/** Reads the bundle of one version; returns the expanded URL with the text. */
+/** Reads the bundle of one version through `options.fence`; returns the expanded URL with the text. */
 export async function fetchManifestBundle(
   template: string,
   version: string,
-  options: FetchOptions = {},
+  options: FetchOptions,
 ): Promise<{ url: string; text: string }> {
   const url = expandManifestUrl(template, version);
   const body = await readUrl(url, options);

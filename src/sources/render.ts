@@ -1,14 +1,16 @@
-// Manifests for (operator, version, values) — DESIGN §5 step 1. The source is the
-// operator's Helm chart when a helm binary is configured, else its manifest URL template.
+// Manifests for (operator, version, values). The source is the operator's Helm chart when
+// a helm binary is configured, else its manifest URL template; either way the source fence
+// (fence.ts) decides first whether it may be read.
 // Results are cached by a digest of (source identity, version, values), so re-running a
 // step (after a crash, on rollback) renders nothing twice.
 
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/types.ts';
-import { SourceError } from './errors.ts';
-import type { FetchOptions } from './fetch.ts';
+import { displayUrl, SourceError } from './errors.ts';
+import type { SourceFence } from './fence.ts';
+import type { FetchTuning } from './fetch.ts';
 import { helmTemplate } from './helm-repo.ts';
-import { fetchManifestBundle } from './manifest-url.ts';
+import { expandManifestUrl, fetchManifestBundle } from './manifest-url.ts';
 import { canonicalJson, parseManifests, toYaml, type ManifestLimits } from './yaml.ts';
 
 /** The fields of an operator that say where its manifests come from. */
@@ -62,8 +64,10 @@ export interface RenderOptions {
   helmBin?: string;
   /** Where rendered manifests are kept by digest. Default: no cache. */
   cache?: ManifestCache;
+  /** What may be read: the manifest URL (every fetch, redirect and address), or the chart repository URL before helm runs. */
+  fence: SourceFence;
   /** How URLs are read (timeouts, size, retries). */
-  fetch?: FetchOptions;
+  fetch?: FetchTuning;
   /** Size limits of the manifests. */
   limits?: ManifestLimits;
   /** Kill `helm template` after this long. Default 120 s. */
@@ -113,6 +117,14 @@ export async function renderManifests(options: RenderOptions): Promise<RenderRes
     warnings.push('values are ignored: the operator is installed from a manifest URL, not a Helm chart');
   }
   const limits = { ...options.limits, source: `${operator.name} ${version}` };
+  // Checked before the cache too: manifests cached before the fence was configured as it is
+  // now are not used when their source would be refused today.
+  const sourceUrl = identity.type === 'helm' ? identity.repository : expandManifestUrl(identity.template, version);
+  const refused = options.fence.checkUrl(sourceUrl);
+  if (refused) {
+    const what = identity.type === 'helm' ? `chart repository ${displayUrl(sourceUrl)}` : `manifest URL ${displayUrl(sourceUrl)}`;
+    throw new SourceError(`${operator.name} ${version}: ${what} refused: ${refused}`);
+  }
 
   if (cache) {
     try {
@@ -127,6 +139,7 @@ export async function renderManifests(options: RenderOptions): Promise<RenderRes
 
   let raw: string;
   if (identity.type === 'helm') {
+    // helm fetches the chart itself: only the repository URL (checked above) is fenced.
     raw = await helmTemplate({
       helmBin: options.helmBin!,
       releaseName: identity.release,
@@ -138,7 +151,7 @@ export async function renderManifests(options: RenderOptions): Promise<RenderRes
       ...(options.helmTimeoutMs ? { timeoutMs: options.helmTimeoutMs } : {}),
     });
   } else {
-    raw = (await fetchManifestBundle(identity.template, version, options.fetch)).text;
+    raw = (await fetchManifestBundle(identity.template, version, { ...options.fetch, fence: options.fence })).text;
   }
   const objects = parseManifests(raw, limits);
   if (objects.length === 0) throw new SourceError(`${operator.name} ${version}: the rendered manifests contain no objects`);

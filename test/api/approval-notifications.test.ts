@@ -2,6 +2,8 @@
 // approval shows what was sent.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateDeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -24,7 +26,7 @@ describe('approval notifications', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     t = await startTestApp('pglite', { ENGINE_ENABLED: 'false', NOTIFY_WEBHOOK_URLS: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, NOTIFY_POLL_INTERVAL: 'PT15S' });
     await t.ok(RegisterClusterDocument, { input: { name: 'prod-1', environment: 'PRODUCTION', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } });
-    await t.ok(RegisterOperatorDocument, { input: { name: 'demo', namespace: 'demo', manifestUrlTemplate: 'file:///x/{version}.yaml', versions: ['v1.0.0'] } });
+    await t.ok(RegisterOperatorDocument, { input: { name: 'demo', namespace: 'demo', manifestUrlTemplate: `${pathToFileURL(path.resolve('test/fixtures/operators/demo')).href}/{version}.yaml`, versions: ['v1.0.0'] } });
   });
   afterAll(async () => {
     await t?.stop();

@@ -1,6 +1,8 @@
 // Deployment intent through the API, with the engine off (ENGINE_ENABLED=false): creation
 // and its validation, approvals, cancellation before start, event replay. The engine's
 // own behaviour is tested in test/rollout/.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApprovalsDocument,
@@ -18,6 +20,9 @@ import { startTestApp, subscribe, type TestApp } from '../helpers/app.ts';
 import { DATABASE_KINDS } from '../helpers/databases.ts';
 import { kubeconfigYaml } from '../helpers/kubeconfigs.ts';
 
+/** Under test/fixtures (a SOURCE_FILE_ROOTS entry of the test app); never read: the engine is off. */
+const FIXTURE_BUNDLES = pathToFileURL(path.resolve('test/fixtures/operators')).href;
+
 describe.each(DATABASE_KINDS)('deployments API (%s)', (kind) => {
   let t: TestApp;
   let operatorToken: string;
@@ -34,7 +39,7 @@ describe.each(DATABASE_KINDS)('deployments API (%s)', (kind) => {
     }
     for (const name of ['alpha', 'beta', 'gamma', 'delta']) {
       await t.ok(RegisterOperatorDocument, {
-        input: { name, namespace: name, manifestUrlTemplate: `file:///bundles/${name}/{version}.yaml`, versions: ['v1.0.0', 'v1.1.0'], currentVersion: 'v1.0.0' },
+        input: { name, namespace: name, manifestUrlTemplate: `${FIXTURE_BUNDLES}/${name}/{version}.yaml`, versions: ['v1.0.0', 'v1.1.0'], currentVersion: 'v1.0.0' },
       });
     }
   });

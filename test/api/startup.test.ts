@@ -7,6 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/fleet.ts';
@@ -57,7 +58,11 @@ describe('starting the product', () => {
     const register = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: 'mutation { registerOperator(input: {name: "kept", namespace: "kept", manifestUrlTemplate: "file:///x/{version}.yaml", versions: ["v1.0.0"]}) { name } }' }),
+      // The default SOURCE_FILE_ROOTS is the product's demo/operators directory.
+      body: JSON.stringify({
+        query: 'mutation($t: String!) { registerOperator(input: {name: "kept", namespace: "kept", manifestUrlTemplate: $t, versions: ["v1.0.0"]}) { name } }',
+        variables: { t: `${pathToFileURL(path.resolve('demo/operators/demo-operator')).href}/{version}.yaml` },
+      }),
     });
     expect(((await register.json()) as { data?: unknown }).data).toEqual({ registerOperator: { name: 'kept' } });
 

@@ -23,7 +23,7 @@ import {
   RegisterOperatorDocument,
   RollbackDeploymentDocument,
 } from '../generated/graphql.ts';
-import { TEST_JWT_SECRET } from '../helpers/app.ts';
+import { TEST_JWT_SECRET, TEST_SOURCE_ENV } from '../helpers/app.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 import { eventually, FAST_ENGINE_ENV, startFleet, type Fleet } from '../helpers/fleet.ts';
 
@@ -241,6 +241,7 @@ describe.each(DATABASE_KINDS)('Blue-Green retirement across a restart (%s)', (ki
       JWT_SECRET: TEST_JWT_SECRET,
       ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       HEALTH_CHECK_INTERVAL: 'PT0S',
+      ...TEST_SOURCE_ENV,
       ...FAST_ENGINE_ENV,
       ...(dataDir ? { DATA_DIR: dataDir } : db.env),
     };

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { CreateDeploymentDocument, DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
+import { TEST_SOURCE_ENV } from '../helpers/app.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 import { DEMO_TEMPLATE, DEMO_VERSIONS, eventually, workloadImage } from '../helpers/fleet.ts';
 
@@ -71,6 +72,7 @@ describe.each(DATABASE_KINDS)('crash during a rollout (%s)', (kind) => {
       ENGINE_LEASE_TTL: 'PT3S',
       ENGINE_REPLICA_ID: 'crash-test',
       HEALTH_CHECK_INTERVAL: 'PT0S',
+      ...TEST_SOURCE_ENV,
       ...(kind === 'pglite' ? { DATA_DIR: await mkdtemp(path.join(tmpdir(), 'om-crash-')) } : db.env),
     };
     token = await mintToken(SECRET, { sub: 'admin', roles: ['ADMIN'], ttlSeconds: 600 });

@@ -1,5 +1,7 @@
 // Starts the real app on a free port for API tests, with a known JWT secret, and gives a
 // small client: typed GraphQL over HTTP, tokens of any role, a graphql-ws client.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -12,6 +14,11 @@ import type { Environment, Role } from '../../src/domain/model.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-for-operator-manager-0123456789';
+
+/** Operators in tests come from test/fixtures and the corpus: the file roots of the source fence. */
+export const TEST_SOURCE_ENV = {
+  SOURCE_FILE_ROOTS: [fileURLToPath(new URL('../fixtures', import.meta.url)), process.env.CORPUS_DIR ?? path.resolve('../shared/corpus')].join(','),
+};
 
 export interface GqlError {
   message: string;
@@ -46,7 +53,7 @@ export interface TestApp {
 export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   // The cluster health monitor is off unless a test turns it on (HEALTH_CHECK_INTERVAL).
-  const fullEnv = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...db.env, ...env };
+  const fullEnv = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...TEST_SOURCE_ENV, ...db.env, ...env };
   const config = loadConfig(fullEnv);
   const app = await createApp(config, { env: fullEnv, ...(options.logger ? { logger: options.logger } : {}) });
   const port = await app.start();

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/env.ts';
 import { loadNotificationConfig } from '../../src/notifications/config.ts';
+import { testFence } from '../sources/test-fence.ts';
+
+const fence = testFence();
 
 const email = { SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'om@example.com', NOTIFY_EMAIL_TO: 'ops@example.com' };
 
 describe('loadNotificationConfig', () => {
   it('is off, with defaults, when nothing is configured', () => {
-    expect(loadNotificationConfig({})).toEqual({
+    expect(loadNotificationConfig({}, fence)).toEqual({
       enabled: false,
       webhookUrls: [],
       email: undefined,
@@ -25,7 +28,7 @@ describe('loadNotificationConfig', () => {
       NOTIFY_PUBLIC_URL: 'https://om.example.com/',
       NOTIFY_MAX_ATTEMPTS: '3',
       NOTIFY_POLL_INTERVAL: 'PT0.5S',
-    });
+    }, fence);
     expect(config).toEqual({
       enabled: true,
       webhookUrls: ['https://hooks.slack.com/services/T1/B2/abc', 'http://10.0.0.5:8080/hook'],
@@ -50,7 +53,7 @@ describe('loadNotificationConfig', () => {
   });
 
   it('defaults smtp:// to the submission port without credentials', () => {
-    expect(loadNotificationConfig(email).email?.smtp).toMatchObject({ host: 'mail.example.com', port: 587, secure: false, user: undefined, password: undefined });
+    expect(loadNotificationConfig(email, fence).email?.smtp).toMatchObject({ host: 'mail.example.com', port: 587, secure: false, user: undefined, password: undefined });
   });
 
   it.each([
@@ -75,7 +78,7 @@ describe('loadNotificationConfig', () => {
   ])('rejects a bad %s: %o', (variable, env) => {
     let thrown: unknown;
     try {
-      loadNotificationConfig(env);
+      loadNotificationConfig(env, fence);
     } catch (err) {
       thrown = err;
     }
@@ -90,6 +93,6 @@ describe('loadNotificationConfig', () => {
       { ...email, SMTP_URL: 'smtp://user:tok3n-secret@mail.example.com?bogus=1' },
       { ...email, SMTP_URL: 'smtp://user:tok3n-secret@mail.example.com', NOTIFY_EMAIL_TO: 'nobody' },
     ];
-    for (const env of attempts) expect(() => loadNotificationConfig(env)).toThrow(/^(?!.*tok3n-secret)/s);
+    for (const env of attempts) expect(() => loadNotificationConfig(env, fence)).toThrow(/^(?!.*tok3n-secret)/s);
   });
 });

@@ -19,6 +19,9 @@ import {
   type NotificationTestDatabase,
   type WebhookReceiver,
 } from './helpers.ts';
+import { testFence } from '../sources/test-fence.ts';
+
+const fence = testFence();
 
 describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
   let db: NotificationTestDatabase;
@@ -47,10 +50,10 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
       NOTIFY_EMAIL_FROM: 'Operator Manager <om@example.com>',
       NOTIFY_EMAIL_TO: 'ops@example.com',
       ...env,
-    });
+    }, fence);
 
   function startDispatcher(config: NotificationConfig, options: Partial<DispatcherOptions> = {}) {
-    const dispatcher = new NotificationDispatcher({ prisma: db.prisma, config, logger: createLogger('silent'), ...options });
+    const dispatcher = new NotificationDispatcher({ prisma: db.prisma, config, fence, logger: createLogger('silent'), ...options });
     running.push(dispatcher);
     dispatcher.start();
     return dispatcher;
@@ -70,7 +73,7 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
     // A planning step that runs again does not notify twice.
     expect(await enqueueApprovalNotifications(db.prisma, approval, config)).toBe(0);
     // Off, or an approval that does not wait: nothing.
-    expect(await enqueueApprovalNotifications(db.prisma, approval, loadNotificationConfig({}))).toBe(0);
+    expect(await enqueueApprovalNotifications(db.prisma, approval, loadNotificationConfig({}, fence))).toBe(0);
     expect(await enqueueApprovalNotifications(db.prisma, { ...approval, status: 'NOT_REQUIRED' }, configWith({ NOTIFY_EMAIL_TO: 'x@example.com' }))).toBe(0);
   });
 
@@ -212,7 +215,7 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
     const first = capturingLogger();
     const second = capturingLogger();
     startDispatcher(config, { concurrency: 3, logger: first.logger });
-    const other = new NotificationDispatcher({ prisma: replica.prisma, config, logger: second.logger, concurrency: 3 });
+    const other = new NotificationDispatcher({ prisma: replica.prisma, config, fence, logger: second.logger, concurrency: 3 });
     running.push(other);
     other.start();
     const approvals = [];

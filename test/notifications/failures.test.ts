@@ -16,6 +16,9 @@ import {
   unreachableUrl,
   type NotificationTestDatabase,
 } from './helpers.ts';
+import { testFence } from '../sources/test-fence.ts';
+
+const fence = testFence();
 
 const FAST_RETRIES = { baseMs: 20, capMs: 100 };
 const SMTP_USER = 'notify-user';
@@ -42,7 +45,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   });
 
   function startDispatcher(config: NotificationConfig, logger: Logger = createLogger('silent'), options: Partial<DispatcherOptions> = {}) {
-    const dispatcher = new NotificationDispatcher({ prisma: db.prisma, config, logger, backoff: FAST_RETRIES, ...options });
+    const dispatcher = new NotificationDispatcher({ prisma: db.prisma, config, fence, logger, backoff: FAST_RETRIES, ...options });
     cleanups.push(() => dispatcher.stop());
     dispatcher.start();
     return dispatcher;
@@ -58,7 +61,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   it('retries a webhook that answers 500 twice, then records it SENT after 3 attempts', async () => {
     const webhook = await startWebhookReceiver((n) => (n <= 2 ? { status: 500, body: `temporary failure ${n}` } : { status: 200, body: 'ok' }));
     cleanups.push(webhook.close);
-    const config = loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_POLL_INTERVAL: 'PT0.05S' });
+    const config = loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     startDispatcher(config).wake();
     const [record] = await settled(approval.id);
@@ -80,7 +83,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
       NOTIFY_EMAIL_TO: 'ops@example.com',
       NOTIFY_MAX_ATTEMPTS: '4',
       NOTIFY_POLL_INTERVAL: 'PT0.05S',
-    });
+    }, fence);
     const { logger, lines } = capturingLogger();
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     const dispatcher = startDispatcher(config, logger);
@@ -112,7 +115,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
       NOTIFY_EMAIL_FROM: 'om@example.com',
       NOTIFY_EMAIL_TO: 'ops@example.com',
       NOTIFY_MAX_ATTEMPTS: '2',
-    });
+    }, fence);
     const { logger, lines } = capturingLogger();
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     startDispatcher(config, logger).wake();
@@ -133,7 +136,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
       SMTP_URL: `smtp://${SMTP_USER}:${encodeURIComponent(SMTP_PASSWORD)}@127.0.0.1:${mail.port}`,
       NOTIFY_EMAIL_FROM: 'om@example.com',
       NOTIFY_EMAIL_TO: 'ops@example.com',
-    });
+    }, fence);
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     startDispatcher(config).wake();
     expect(await settled(approval.id)).toMatchObject([{ status: 'SENT', attempts: 1 }]);
@@ -150,7 +153,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
     const config = loadNotificationConfig({
       NOTIFY_WEBHOOK_URLS: `${webhook.url}/services/T0001/B0001/${token},${echo.url}/services/T0001/B0001/${token}`,
       NOTIFY_MAX_ATTEMPTS: '1',
-    });
+    }, fence);
     const { logger, lines } = capturingLogger();
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     startDispatcher(config, logger).wake();
@@ -163,7 +166,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   it('retries a notification whose claim expired while SENDING (a replica died mid-send)', async () => {
     const webhook = await startWebhookReceiver();
     cleanups.push(webhook.close);
-    const config = loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_POLL_INTERVAL: 'PT0.05S' });
+    const config = loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
     const expired = await enqueueWaitingApproval(db.prisma, config);
     const claimed = await enqueueWaitingApproval(db.prisma, config);
     const exhausted = await enqueueWaitingApproval(db.prisma, config);
@@ -185,7 +188,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   it('keeps polling after the database fails a pass, without throwing', async () => {
     const webhook = await startWebhookReceiver();
     cleanups.push(webhook.close);
-    const config = loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_POLL_INTERVAL: 'PT0.05S' });
+    const config = loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
     let failures = 3;
     // A client whose raw queries fail a few times, as during a database restart.
     const flaky = new Proxy(db.prisma, {
@@ -200,7 +203,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
       },
     });
     const { logger, lines } = capturingLogger();
-    const dispatcher = new NotificationDispatcher({ prisma: flaky, config, logger });
+    const dispatcher = new NotificationDispatcher({ prisma: flaky, config, fence, logger });
     cleanups.push(() => dispatcher.stop());
     dispatcher.start();
     const { approval } = await enqueueWaitingApproval(db.prisma, config);

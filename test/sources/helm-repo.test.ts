@@ -7,10 +7,12 @@ import { helmTemplate, helmTemplateArgs, indexUrlOf, listChartVersions } from '.
 import { parseManifests } from '../../src/sources/yaml.ts';
 import { createHelmStandIn, type HelmStandIn } from './helm-stand-in.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
+import { testFence } from './test-fence.ts';
 
 const INDEX = fileURLToPath(new URL('../fixtures/sources/index.yaml', import.meta.url));
 let server: LocalServer;
 let helm: HelmStandIn;
+const fence = testFence();
 
 beforeAll(async () => {
   server = await startLocalServer({
@@ -35,7 +37,7 @@ describe('Helm repository index', () => {
   });
 
   it('lists a chart\'s versions newest first, dropping entries that are not semver', async () => {
-    const versions = await listChartVersions(`${server.url}/charts`, 'widget-operator');
+    const versions = await listChartVersions(`${server.url}/charts`, 'widget-operator', { fence });
     expect(versions.map((v) => v.version)).toEqual(['2.2.0-rc.1', '2.1.0', '2.0.0', '1.10.0', '1.9.3']);
     expect(versions[1]).toEqual({
       version: '2.1.0',
@@ -46,17 +48,17 @@ describe('Helm repository index', () => {
     });
     expect(versions.find((v) => v.version === '2.0.0')?.deprecated).toBe(true);
     expect(latestVersion(versions.map((v) => v.version))).toBe('2.1.0');
-    const stable = await listChartVersions(`${server.url}/charts/`, 'widget-operator', { includePrerelease: false });
+    const stable = await listChartVersions(`${server.url}/charts/`, 'widget-operator', { fence, includePrerelease: false });
     expect(stable[0]?.version).toBe('2.1.0');
   });
 
   it('reads a file:// repository too', async () => {
     const repo = pathToFileURL(fileURLToPath(new URL('../fixtures/sources/', import.meta.url))).href;
-    expect((await listChartVersions(repo, 'gadget-exporter')).map((v) => v.version)).toEqual(['0.4.1']);
+    expect((await listChartVersions(repo, 'gadget-exporter', { fence })).map((v) => v.version)).toEqual(['0.4.1']);
   });
 
   it('names the charts a repository does have when one is missing', async () => {
-    await expect(listChartVersions(`${server.url}/charts`, 'cert-manager')).rejects.toThrow(
+    await expect(listChartVersions(`${server.url}/charts`, 'cert-manager', { fence })).rejects.toThrow(
       `chart "cert-manager" not found in Helm repository ${server.url}/charts (it has: gadget-exporter, widget-operator)`,
     );
   });
@@ -66,19 +68,19 @@ describe('Helm repository index', () => {
     ['/broken', /index.yaml: unexpected end of the stream/],
     ['/nowhere', /cannot read Helm repository index: .*\/nowhere\/index.yaml: HTTP 404 Not Found/],
   ])('explains a bad repository at %s', async (path, message) => {
-    await expect(listChartVersions(`${server.url}${path}`, 'x', { retryDelayMs: 5 })).rejects.toThrow(message);
+    await expect(listChartVersions(`${server.url}${path}`, 'x', { fence, retryDelayMs: 5 })).rejects.toThrow(message);
   });
 
   it('reports an unreachable repository', async () => {
     const closed = await startLocalServer({});
     await closed.close();
-    const attempt = listChartVersions(closed.url, 'x', { retries: 1, retryDelayMs: 5 });
+    const attempt = listChartVersions(closed.url, 'x', { fence, retries: 1, retryDelayMs: 5 });
     await expect(attempt).rejects.toThrow(HelmError);
     await expect(attempt).rejects.toThrow(/cannot read Helm repository index: http:\/\/127.0.0.1:\d+\/index.yaml: ECONNREFUSED/);
   });
 
   it('does not pretend to list an OCI registry', async () => {
-    await expect(listChartVersions('oci://registry.example.com/charts', 'x')).rejects.toThrow(/OCI registries have no index.yaml/);
+    await expect(listChartVersions('oci://registry.example.com/charts', 'x', { fence })).rejects.toThrow(/OCI registries have no index.yaml/);
   });
 });
 

@@ -7,9 +7,11 @@ import { expandManifestUrl, fetchManifestBundle, manifestUrlTemplateProblem } fr
 import { parseManifests } from '../../src/sources/yaml.ts';
 import { CORPUS_DIR, corpusPath } from './corpus.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
+import { FIXTURES_DIR, testFence } from './test-fence.ts';
 
 let server: LocalServer;
-const fast = { retryDelayMs: 5, timeoutMs: 2000 };
+const fence = testFence();
+const fast = { fence, retryDelayMs: 5, timeoutMs: 2000 };
 
 beforeAll(async () => {
   server = await startLocalServer({
@@ -70,7 +72,7 @@ describe('fetching bundles', () => {
 
   it('reads the corpus through a file:// template', async () => {
     const template = `${pathToFileURL(CORPUS_DIR).href}prometheus-operator/{vVersion}/bundle.yaml`;
-    const { text } = await fetchManifestBundle(template, '0.80.0');
+    const { text } = await fetchManifestBundle(template, '0.80.0', { fence });
     expect(parseManifests(text).find((o) => o.kind === 'Deployment')?.spec.template.spec.containers[0].image).toBe(
       'quay.io/prometheus-operator/prometheus-operator:v0.80.0',
     );
@@ -96,15 +98,24 @@ describe('fetching bundles', () => {
   });
 
   it('times out each attempt', async () => {
-    await expect(readUrl(`${server.url}/hang.yaml`, { timeoutMs: 100, retries: 1, retryDelayMs: 5 })).rejects.toThrow(
+    await expect(readUrl(`${server.url}/hang.yaml`, { fence, timeoutMs: 100, retries: 1, retryDelayMs: 5 })).rejects.toThrow(
       /hang.yaml: no complete answer within 100 ms \(after 2 attempts\)/,
     );
+  });
+
+  it('cancels a read in flight, retries included', async () => {
+    const controller = new AbortController();
+    const before = server.hits.get('/hang.yaml') ?? 0;
+    const reading = readUrl(`${server.url}/hang.yaml?token=secret`, { ...fast, timeoutMs: 60_000, signal: controller.signal });
+    while ((server.hits.get('/hang.yaml') ?? 0) === before) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    await expect(reading).rejects.toThrow(new RegExp(`^${server.url}/hang.yaml: cancelled$`));
   });
 
   it('enforces the size limit, declared or streamed', async () => {
     await expect(readUrl(`${server.url}/big-declared.yaml`, { ...fast, maxBytes: 1000 })).rejects.toThrow(/5000 bytes exceed the limit of 1000/);
     await expect(readUrl(`${server.url}/big-chunked.yaml`, { ...fast, maxBytes: 1000 })).rejects.toThrow(/body exceeds the limit of 1000 bytes/);
-    await expect(readUrl(pathToFileURL(corpusPath('prometheus-operator/v0.75.0/bundle.yaml')), { maxBytes: 1000 })).rejects.toThrow(
+    await expect(readUrl(pathToFileURL(corpusPath('prometheus-operator/v0.75.0/bundle.yaml')), { fence, maxBytes: 1000 })).rejects.toThrow(
       /3394436 bytes exceed the limit of 1000/,
     );
   });
@@ -113,8 +124,9 @@ describe('fetching bundles', () => {
     const closed = await startLocalServer({});
     await closed.close();
     await expect(readUrl(`${closed.url}/x.yaml`, { ...fast, retries: 1 })).rejects.toThrow(/x.yaml: ECONNREFUSED \(after 2 attempts\)/);
-    await expect(readUrl('file:///nonexistent/bundle.yaml')).rejects.toThrow('file:///nonexistent/bundle.yaml: file not found');
-    await expect(readUrl('ftp://example.com/x.yaml')).rejects.toThrow(FetchError);
+    const missing = pathToFileURL(`${FIXTURES_DIR}nonexistent/bundle.yaml`).href;
+    await expect(readUrl(missing, { fence })).rejects.toThrow(`${missing}: file not found`);
+    await expect(readUrl('ftp://example.com/x.yaml', { fence })).rejects.toThrow(FetchError);
     await expect(readUrl('https://user:pw@127.0.0.1:1/x.yaml', { ...fast, retries: 0 })).rejects.toThrow(/^https:\/\/127.0.0.1:1\/x.yaml: /); // no credentials in messages
   });
 });

@@ -13,9 +13,11 @@ import { canonicalJson, parseManifests } from '../../src/sources/yaml.ts';
 import { CORPUS_DIR, corpusPath } from './corpus.ts';
 import { createHelmStandIn, type HelmStandIn } from './helm-stand-in.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
+import { testFence } from './test-fence.ts';
 
 let server: LocalServer;
 let helm: HelmStandIn;
+const fence = testFence();
 
 beforeAll(async () => {
   const bundle = (tag: string) => (_req: unknown, res: import('node:http').ServerResponse) => {
@@ -35,7 +37,7 @@ describe('renderManifests from a manifest URL', () => {
   it('renders the bundle over HTTP, normalised, and serves the second call from the cache', async () => {
     const cache = new MemoryManifestCache();
     const operator = prometheus(`${server.url}/{version}/bundle.yaml`);
-    const first = await renderManifests({ operator, version: 'v0.75.0', cache });
+    const first = await renderManifests({ fence, operator, version: 'v0.75.0', cache });
     expect(first).toMatchObject({ source: 'url', fromCache: false, warnings: [] });
     expect(first.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(first.objects).toHaveLength(15);
@@ -43,19 +45,19 @@ describe('renderManifests from a manifest URL', () => {
     expect(canonicalJson(parseManifests(first.manifests))).toBe(canonicalJson(first.objects));
     expect(cache.entries.get(first.digest)).toMatchObject({ operatorName: 'prometheus-operator', version: 'v0.75.0' });
 
-    const second = await renderManifests({ operator, version: 'v0.75.0', cache });
+    const second = await renderManifests({ fence, operator, version: 'v0.75.0', cache });
     expect(second).toMatchObject({ fromCache: true, digest: first.digest, manifests: first.manifests });
     expect(canonicalJson(second.objects)).toBe(canonicalJson(first.objects));
     expect(server.hits.get('/v0.75.0/bundle.yaml')).toBe(1);
 
-    const other = await renderManifests({ operator, version: 'v0.80.0', cache });
+    const other = await renderManifests({ fence, operator, version: 'v0.80.0', cache });
     expect(other.digest).not.toBe(first.digest);
     expect(other.objects.find((o) => o.kind === 'Deployment')?.metadata.labels?.['app.kubernetes.io/version']).toBe('0.80.0');
   });
 
   it('renders from a file:// template, warning that values do not apply', async () => {
     const operator = prometheus(`${pathToFileURL(CORPUS_DIR).href}prometheus-operator/{version}/bundle.yaml`);
-    const result = await renderManifests({ operator, version: 'v0.80.0', values: { replicas: 2 } });
+    const result = await renderManifests({ fence, operator, version: 'v0.80.0', values: { replicas: 2 } });
     expect(result.objects.filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(10);
     expect(result.warnings).toEqual(['values are ignored: the operator is installed from a manifest URL, not a Helm chart']);
   });
@@ -69,7 +71,7 @@ describe('renderManifests from a manifest URL', () => {
         throw new Error('database unreachable');
       },
     };
-    const result = await renderManifests({ operator: prometheus(`${server.url}/{version}/bundle.yaml`), version: 'v0.80.0', cache: broken });
+    const result = await renderManifests({ fence, operator: prometheus(`${server.url}/{version}/bundle.yaml`), version: 'v0.80.0', cache: broken });
     expect(result.objects).toHaveLength(15);
     expect(result.warnings).toEqual([
       'rendered-manifest cache not used (database unreachable)',
@@ -80,7 +82,7 @@ describe('renderManifests from a manifest URL', () => {
   it('names the document when the bundle is bad', async () => {
     const bad = await startLocalServer({ '/1.0.0/bundle.yaml': (_q, res) => res.end('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: Secret\n') });
     try {
-      await expect(renderManifests({ operator: prometheus(`${bad.url}/{version}/bundle.yaml`), version: '1.0.0' })).rejects.toThrow(
+      await expect(renderManifests({ fence, operator: prometheus(`${bad.url}/{version}/bundle.yaml`), version: '1.0.0' })).rejects.toThrow(
         'prometheus-operator 1.0.0: document 2 (line 4) [Secret/?]: apiVersion is missing or not a string',
       );
     } finally {
@@ -92,15 +94,15 @@ describe('renderManifests from a manifest URL', () => {
 describe('renderManifests from a Helm chart', () => {
   it('runs helm template with the values and caches by (chart, version, values)', async () => {
     const cache = new MemoryManifestCache();
-    const result = await renderManifests({ operator: widget, version: '2.1.0', values: { replicaCount: 3 }, helmBin: helm.bin, cache });
+    const result = await renderManifests({ fence, operator: widget, version: '2.1.0', values: { replicaCount: 3 }, helmBin: helm.bin, cache });
     expect(result.source).toBe('helm');
     expect(result.objects.map((o) => o.kind)).toEqual(['CustomResourceDefinition', 'ConfigMap', 'Deployment']);
     expect(result.objects[2]?.spec.replicas).toBe(3);
     expect(result.manifests).not.toContain('# Source:');
     const calls = (await helm.calls()).length;
-    await renderManifests({ operator: widget, version: '2.1.0', values: { replicaCount: 3 }, helmBin: helm.bin, cache });
+    await renderManifests({ fence, operator: widget, version: '2.1.0', values: { replicaCount: 3 }, helmBin: helm.bin, cache });
     expect((await helm.calls()).length).toBe(calls); // from the cache
-    const changed = await renderManifests({ operator: widget, version: '2.1.0', values: { replicaCount: 4 }, helmBin: helm.bin, cache });
+    const changed = await renderManifests({ fence, operator: widget, version: '2.1.0', values: { replicaCount: 4 }, helmBin: helm.bin, cache });
     expect(changed.digest).not.toBe(result.digest);
     expect((await helm.calls()).length).toBe(calls + 1);
   });
