@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateDeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { DATABASE_KINDS } from '../helpers/databases.ts';
+import { DEMO_TEMPLATE } from '../helpers/fleet.ts';
 import { kubeconfigYaml } from '../helpers/kubeconfigs.ts';
 import { capturingLogger } from '../helpers/logs.ts';
 
@@ -15,7 +16,7 @@ describe.each(DATABASE_KINDS)('after-commit hooks (%s)', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind, { ENGINE_ENABLED: 'false' }, { logger });
     await t.ok(RegisterClusterDocument, { input: { name: 'dev-1', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } });
-    await t.ok(RegisterOperatorDocument, { input: { name: 'alpha', namespace: 'alpha', manifestUrlTemplate: 'file:///bundles/alpha/{version}.yaml', versions: ['v1.0.0'] } });
+    await t.ok(RegisterOperatorDocument, { input: { name: 'alpha', namespace: 'alpha', manifestUrlTemplate: DEMO_TEMPLATE, versions: ['v1.0.0'] } });
   });
   afterAll(() => t?.stop());
 
