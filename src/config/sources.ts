@@ -2,7 +2,7 @@
 // that enforces them is src/sources/fence.ts; docs/sources.md describes them.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { boolVar, ConfigError, pick, type Env } from './env.ts';
+import { boolVar, ConfigError, durationVar, intVar, pick, type Env } from './env.ts';
 
 export interface SourceSettings {
   /**
@@ -20,6 +20,10 @@ export interface SourceSettings {
    * default true unless NODE_ENV=production).
    */
   allowPrivateNetworks: boolean;
+  /** Time one read of a manifest, index or webhook may take (SOURCE_FETCH_TIMEOUT, default PT30S). */
+  fetchTimeoutMs: number;
+  /** Largest manifest bundle or repository index read, bytes (SOURCE_MAX_BYTES, default 32 MiB). */
+  maxBytes: number;
 }
 
 /** demo/operators beside src/, found from this file's location (not from the working directory). */
@@ -52,5 +56,7 @@ export function sourceSettings(env: Env, nodeEnv: string): SourceSettings {
     fileRoots: roots.length > 0 ? roots.map((root) => path.resolve(root)) : [DEMO_OPERATORS_DIR],
     allowedUrlPrefixes,
     allowPrivateNetworks: boolVar(env, ['SOURCE_ALLOW_PRIVATE_NETWORKS'], nodeEnv !== 'production'),
+    fetchTimeoutMs: durationVar(env, ['SOURCE_FETCH_TIMEOUT'], 'PT30S', { min: 100, max: 600_000 }),
+    maxBytes: intVar(env, ['SOURCE_MAX_BYTES'], 32 * 1024 * 1024, { min: 64 * 1024, max: 512 * 1024 * 1024 }),
   };
 }

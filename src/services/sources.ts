@@ -10,7 +10,7 @@ import type { SourceVersionLister } from './operators.ts';
 export function repositoryVersionLister(fence: SourceFence): SourceVersionLister {
   return async ({ chartRepository, chartName }) => {
     try {
-      return (await listChartVersions(chartRepository!, chartName!, { fence, timeoutMs: 15_000, retries: 1 })).map((v) => v.version);
+      return (await listChartVersions(chartRepository!, chartName!, { fence, retries: 1 })).map((v) => v.version);
     } catch (err) {
       throw new ValidationError(`chart ${chartName} could not be read from ${chartRepository}: ${(err as Error).message}`, ['input.chartRepository', 'input.chartName']);
     }
@@ -24,7 +24,7 @@ export function bundleVersionChecker(fence: SourceFence): VersionChecker {
       throw new ValidationError(`version ${version} is not in chart ${operator.chartName}'s repository index (known: ${operator.versions.slice(0, 10).join(', ') || 'none'})`, ['input.targetVersion']);
     }
     try {
-      await fetchManifestBundle(operator.manifestUrlTemplate, version, { fence, timeoutMs: 30_000, retries: 1 });
+      await fetchManifestBundle(operator.manifestUrlTemplate, version, { fence, retries: 1 });
     } catch (err) {
       throw new ValidationError(`version ${version} of ${operator.name} is not available: ${(err as Error).message}`, ['input.targetVersion']);
     }

@@ -28,6 +28,10 @@ export interface SourceFenceSettings {
   allowedUrlPrefixes: readonly string[];
   /** Loopback and private-network addresses may be reached (SOURCE_ALLOW_PRIVATE_NETWORKS). */
   allowPrivateNetworks: boolean;
+  /** Default time one read may take, redirects and body included (SOURCE_FETCH_TIMEOUT). */
+  fetchTimeoutMs?: number;
+  /** Default largest body read (SOURCE_MAX_BYTES). */
+  maxBytes?: number;
 }
 
 export interface ResolvedAddress {
@@ -95,6 +99,8 @@ export class SourceFence {
       fileRoots: Object.freeze(options.fileRoots.map((root) => path.resolve(root))),
       allowedUrlPrefixes: Object.freeze(prefixes),
       allowPrivateNetworks: options.allowPrivateNetworks,
+      ...(options.fetchTimeoutMs ? { fetchTimeoutMs: options.fetchTimeoutMs } : {}),
+      ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
     });
     this.namedHosts = new Set(prefixes.map((prefix) => bareAddress(new URL(prefix).hostname).toLowerCase()));
     this.resolveHost = options.lookup ?? systemLookup;

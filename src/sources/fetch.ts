@@ -11,9 +11,9 @@ import { TooManyRedirectsError, type FencedResponse } from './http.ts';
 export interface FetchOptions {
   /** What may be read: every URL, redirect hop and connected address is checked. Required. */
   fence: SourceFence;
-  /** Timeout of one attempt, redirects, headers and body included. Default 30 s. */
+  /** Timeout of one attempt, redirects, headers and body included. Default: the fence's fetchTimeoutMs, else 30 s. */
   timeoutMs?: number;
-  /** Largest accepted body in bytes. Default 32 MiB. */
+  /** Largest accepted body in bytes. Default: the fence's maxBytes, else 32 MiB. */
   maxBytes?: number;
   /** Further attempts after a 5xx, 429, timeout or network error. Default 3. */
   retries?: number;
@@ -117,7 +117,8 @@ async function readHttpUrl(url: URL, opts: Options): Promise<Buffer> {
  * FetchError with the URL (without credentials or query) and, for a refusal, the rule.
  */
 export async function readUrl(url: string | URL, options: FetchOptions): Promise<Buffer> {
-  const opts: Options = { ...DEFAULT_FETCH_OPTIONS, ...options };
+  const { fetchTimeoutMs, maxBytes } = options.fence.settings;
+  const opts: Options = { ...DEFAULT_FETCH_OPTIONS, ...(fetchTimeoutMs ? { timeoutMs: fetchTimeoutMs } : {}), ...(maxBytes ? { maxBytes } : {}), ...options };
   let parsed: URL;
   try {
     parsed = new URL(String(url));

@@ -80,12 +80,13 @@ export async function listChartVersions(
   const url = indexUrlOf(repositoryUrl);
   let text: string;
   try {
-    text = (await readUrl(url, { maxBytes: 64 * 1024 * 1024, ...options })).toString('utf8');
+    text = (await readUrl(url, options)).toString('utf8');
   } catch (err) {
     if (err instanceof FetchError) throw new HelmError(`cannot read Helm repository index: ${err.message}`);
     throw err;
   }
-  const index = parseYamlDocument(text, { source: displayUrl(url), maxTotalBytes: 64 * 1024 * 1024 });
+  // Already bounded by the read; aliases may expand it to twice its size at most.
+  const index = parseYamlDocument(text, { source: displayUrl(url), maxTotalBytes: 2 * Buffer.byteLength(text) + 1024 });
   return chartVersionsFromIndex(index, chartName, repositoryUrl, options.includePrerelease ?? true);
 }
 
