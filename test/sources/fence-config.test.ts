@@ -17,7 +17,7 @@ describe('Config.sources', () => {
     ['development', true],
     ['test', true],
   ])('defaults with NODE_ENV=%s: demo/operators only, no prefixes, private networks %s', (nodeEnv, allowPrivateNetworks) => {
-    expect(loadConfig({ NODE_ENV: nodeEnv }).sources).toEqual({ fileRoots: [DEMO_OPERATORS], allowedUrlPrefixes: [], allowPrivateNetworks });
+    expect(loadConfig({ NODE_ENV: nodeEnv }).sources).toEqual({ fileRoots: [DEMO_OPERATORS], allowedUrlPrefixes: [], allowPrivateNetworks, fetchTimeoutMs: 30_000, maxBytes: 32 * 1024 * 1024 });
   });
 
   it('finds demo/operators from the code, whatever the working directory', async () => {
@@ -32,11 +32,15 @@ describe('Config.sources', () => {
       SOURCE_FILE_ROOTS: ' /srv/operators/ , /opt/bundles/../charts ,',
       SOURCE_ALLOWED_URL_PREFIXES: 'https://charts.example.com,https://github.com/acme/',
       SOURCE_ALLOW_PRIVATE_NETWORKS: 'true',
+      SOURCE_FETCH_TIMEOUT: 'PT5S',
+      SOURCE_MAX_BYTES: '1048576',
     });
     expect(sources).toEqual({
       fileRoots: ['/srv/operators', '/opt/charts'],
       allowedUrlPrefixes: ['https://charts.example.com/', 'https://github.com/acme/'],
       allowPrivateNetworks: true,
+      fetchTimeoutMs: 5000,
+      maxBytes: 1024 * 1024,
     });
     expect(loadConfig({ SOURCE_ALLOW_PRIVATE_NETWORKS: 'false' }).sources.allowPrivateNetworks).toBe(false);
   });
@@ -48,6 +52,8 @@ describe('Config.sources', () => {
     [{ SOURCE_ALLOWED_URL_PREFIXES: 'https://ok.example.com/,file:///etc/' }, 'SOURCE_ALLOWED_URL_PREFIXES', 'must hold http(s) URL prefixes'],
     [{ SOURCE_ALLOWED_URL_PREFIXES: 'https://u:tok3n@charts.example.com/' }, 'SOURCE_ALLOWED_URL_PREFIXES', 'must not carry credentials'],
     [{ SOURCE_ALLOW_PRIVATE_NETWORKS: 'sometimes' }, 'SOURCE_ALLOW_PRIVATE_NETWORKS', 'must be true or false'],
+    [{ SOURCE_FETCH_TIMEOUT: '30 seconds' }, 'SOURCE_FETCH_TIMEOUT', 'must be an ISO-8601 duration'],
+    [{ SOURCE_MAX_BYTES: '10' }, 'SOURCE_MAX_BYTES', 'must be between 65536'],
   ])('refuses %j naming %s', (env, variable, message) => {
     let thrown: unknown;
     try {
