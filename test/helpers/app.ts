@@ -8,6 +8,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { mintToken } from '../../src/auth/tokens.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { Environment, Role } from '../../src/domain/model.ts';
+import type { Logger } from '../../src/observability/logger.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-for-operator-manager-0123456789';
@@ -42,12 +43,12 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   // The cluster health monitor is off unless a test turns it on (HEALTH_CHECK_INTERVAL).
   const fullEnv = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...db.env, ...env };
   const config = loadConfig(fullEnv);
-  const app = await createApp(config, { env: fullEnv });
+  const app = await createApp(config, { env: fullEnv, ...(options.logger ? { logger: options.logger } : {}) });
   const port = await app.start();
   const url = `http://127.0.0.1:${port}/graphql`;
   const token: TestApp['token'] = (sub, roles, o = {}) =>
