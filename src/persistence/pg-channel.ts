@@ -1,6 +1,10 @@
 // A PostgreSQL LISTEN/NOTIFY channel: how replicas sharing one database tell each other
 // that something was committed. One dedicated connection listens (reconnecting with
 // backoff); notifications are sent through the same connection.
+//
+// A connection counts as lost on whichever comes first of its 'error' and 'end' events or
+// a failed connect/LISTEN, and only once: every loss starts exactly one reconnect, so a
+// connection lost while it was being opened never leaves a second listener behind.
 import pg from 'pg';
 import type { Logger } from '../observability/logger.ts';
 
@@ -17,30 +21,58 @@ export async function openPgChannel(url: string, channel: string, onMessage: (pa
   let client: pg.Client | undefined;
   let closed = false;
   let retryMs = 200;
+  let retryTimer: NodeJS.Timeout | undefined;
 
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
+    // keepAlive: a connection whose peer vanished without a word is noticed by the OS.
+    const c = new pg.Client({ connectionString: url, keepAlive: true });
+    let lost = false;
+    const onLost = (err?: unknown) => {
+      if (lost) return;
+      lost = true;
+      if (client === c) client = undefined;
+      c.end().catch(() => {});
+      if (closed) return;
+      log.warn({ ...(err ? { err } : {}), retryInMs: retryMs }, 'notification connection lost; reconnecting');
+      scheduleReconnect();
+    };
     c.on('notification', (msg) => {
       if (msg.channel === channel && msg.payload) onMessage(msg.payload);
     });
-    c.on('error', (err) => {
-      log.warn({ err }, 'notification connection failed; reconnecting');
-      if (client === c) client = undefined;
-      c.end().catch(() => {});
-      scheduleReconnect();
-    });
-    await c.connect();
-    await c.query(`LISTEN ${channel}`);
+    c.on('error', onLost);
+    c.on('end', () => onLost());
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+    } catch (err) {
+      onLost(err);
+      throw err;
+    }
+    if (lost) return;
+    if (closed) {
+      await c.end().catch(() => {});
+      return;
+    }
     client = c;
     retryMs = 200;
   };
   const scheduleReconnect = () => {
-    if (closed) return;
-    const t = setTimeout(() => connect().catch(() => scheduleReconnect()), retryMs);
-    t.unref();
+    if (closed || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      connect().catch(() => {}); // a failure has scheduled the next attempt
+    }, retryMs);
+    retryTimer.unref();
     retryMs = Math.min(retryMs * 2, 10_000);
   };
-  await connect();
+  try {
+    await connect();
+  } catch (err) {
+    // Opening fails as a whole: nothing keeps trying behind the caller's back.
+    closed = true;
+    clearTimeout(retryTimer);
+    throw err;
+  }
 
   return {
     async send(payload) {
@@ -49,6 +81,7 @@ export async function openPgChannel(url: string, channel: string, onMessage: (pa
     },
     async close() {
       closed = true;
+      clearTimeout(retryTimer);
       const c = client;
       client = undefined;
       await c?.end().catch(() => {});
