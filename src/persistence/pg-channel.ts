@@ -1,6 +1,7 @@
 // A PostgreSQL LISTEN/NOTIFY channel: how replicas sharing one database tell each other
 // that something was committed. One dedicated connection listens (reconnecting with
-// backoff); notifications are sent through the same connection.
+// backoff); notifications are sent through the same connection, one at a time (pg's
+// queue of concurrent queries on one client is deprecated and goes away in pg 9).
 //
 // A connection counts as lost on whichever comes first of its 'error' and 'end' events or
 // a failed connect/LISTEN, and only once: every loss starts exactly one reconnect, so a
@@ -22,6 +23,8 @@ export async function openPgChannel(url: string, channel: string, onMessage: (pa
   let closed = false;
   let retryMs = 200;
   let retryTimer: NodeJS.Timeout | undefined;
+  /** The last send: the next one starts when it has settled. */
+  let sending: Promise<unknown> = Promise.resolve();
 
   const connect = async (): Promise<void> => {
     // keepAlive: a connection whose peer vanished without a word is noticed by the OS.
@@ -75,9 +78,13 @@ export async function openPgChannel(url: string, channel: string, onMessage: (pa
   }
 
   return {
-    async send(payload) {
-      if (!client) throw new Error('notification connection is down');
-      await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    send(payload) {
+      const sent = sending.then(async () => {
+        if (!client) throw new Error('notification connection is down');
+        await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      });
+      sending = sent.catch(() => {});
+      return sent;
     },
     async close() {
       closed = true;

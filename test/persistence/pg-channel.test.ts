@@ -68,6 +68,30 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL notification channel
     await eventually(async () => (await listeners()) === 0, 5000, 'no listener after close');
   });
 
+  it('sends notifications given at once one after the other, in order, without queueing queries in pg', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    const receiver = new pg.Client({ connectionString: db.url });
+    await receiver.connect();
+    const received: string[] = [];
+    receiver.on('notification', (m) => received.push(m.payload!));
+    await receiver.query(`LISTEN ${CHANNEL}`);
+    const channel = await openPgChannel(db.url!, CHANNEL, () => {}, log);
+    try {
+      const payloads = Array.from({ length: 40 }, (_v, i) => `n${i}`);
+      await Promise.all(payloads.map((p) => channel.send(p)));
+      await eventually(async () => received.length >= payloads.length, 5000, 'every notification');
+      expect(received).toEqual(payloads);
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      expect(warnings.filter((w) => /already executing a query/.test(w))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await channel.close();
+      await receiver.end();
+    }
+  });
+
   it('listens again when the network drops the connection (closed or reset, not by the server)', async () => {
     const target = new URL(db.url!);
     const sockets = new Set<net.Socket>();
