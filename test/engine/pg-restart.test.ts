@@ -130,7 +130,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !process.env.PG_BIN)('PostgreS
     const clusterChanges = replicas.map((r) => subscribe<{ clusterUpdated: { name: string } }>(r.ws, 'subscription { clusterUpdated { name } }'));
     await rolloutThrough('demo', () => server.restart());
 
-    // Both replicas listen again: a notification sent now reaches both.
+    // Both replicas lost their listening connection, and listen again: a notification sent now reaches both.
+    for (const r of replicas) expect(r.logs.some((l) => l.msg === 'notification connection lost; reconnecting')).toBe(true);
     const notifier = new pg.Client({ connectionString: server.url });
     await notifier.connect();
     try {
