@@ -81,9 +81,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Planning checks CRD compatibility before any cluster is touched; a CRD_CHANGE approval notifies at once.
   const crdGate = new CrdGate({ prisma: db.prisma, kube, store: services.store, notifications: notifyConfig, notificationsEnqueued: () => notifier.wake() });
   const replicaId = config.engine.replicaId ?? (db.kind === 'pglite' ? 'embedded' : defaultReplicaId());
+  const metrics = createMetrics();
   // Replicas sharing PostgreSQL hear of each other's commits through LISTEN/NOTIFY.
   const bridge: ReplicaBridge | undefined = db.url
-    ? await startReplicaBridge({ url: db.url, replicaId, prisma: db.prisma, store: services.store, events, log: log.child({ component: 'replicas' }) })
+    ? await startReplicaBridge({ url: db.url, replicaId, prisma: db.prisma, store: services.store, events, log: log.child({ component: 'replicas' }), metrics })
     : undefined;
   const engine = config.engine.enabled
     ? new RolloutEngine({
@@ -105,7 +106,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       })
     : undefined;
 
-  const metrics = createMetrics();
   // Rate limits hold for the whole service: counted in PostgreSQL when replicas share it.
   const rateLimitPool = db.url && config.rateLimit.profile !== 'off' ? new pg.Pool({ connectionString: db.url, max: 4 }) : undefined;
   rateLimitPool?.on('error', (err) => log.warn({ err }, 'rate-limit database connection failed'));

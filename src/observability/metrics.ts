@@ -30,6 +30,16 @@ export function createMetrics() {
       help: 'Open graphql-ws connections.',
       registers: [registry],
     }),
+    replicaNotificationsIgnored: new Counter({
+      name: 'operator_manager_replica_notifications_ignored_total',
+      help: 'Notifications on the replica channel ignored because they were malformed or of an unknown type.',
+      registers: [registry],
+    }),
+    replicaLoopRestarts: new Counter({
+      name: 'operator_manager_replica_loop_restarts_total',
+      help: 'Replica bridge loops restarted after a failure.',
+      registers: [registry],
+    }),
   };
 }
 

@@ -211,6 +211,8 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
       health = await waitUntilHealthy(client, inventory, { namespace: operator.namespace, timeoutMs: deps.settings.healthTimeoutMs, signal: ctx.signal, patient: true });
     }
     await deps.prisma.$transaction(async (tx) => {
+      // Only this deployment's own release was rolled back; whatever else was current (the
+      // previous release, when this one never got recorded) is merely superseded.
       if (own) await tx.release.update({ where: { id: own.id }, data: { status: 'ROLLED_BACK' } });
       if (previous) {
         await recordRelease(
@@ -231,7 +233,6 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
             health: health?.status,
             healthMessage: health?.message,
           },
-          'ROLLED_BACK',
         );
       }
       await refreshOperatorVersion(tx, operator.id);

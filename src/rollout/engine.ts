@@ -120,8 +120,9 @@ export class RolloutEngine {
         if (abort.signal.aborted) log.info('driver interrupted; the deployment resumes from its last committed step');
         else log.error({ err }, 'driver failed; the deployment will be picked up again');
       } finally {
-        this.running.delete(id);
+        // Counted as driven until the lease is given up: a claim in between would take it back.
         await this.leases.release(id).catch((err) => log.warn({ err }, 'could not release lease'));
+        this.running.delete(id);
         if (this.started) setTimeout(() => this.tick(), abort.signal.aborted ? 0 : 1000).unref();
       }
     })();

@@ -32,17 +32,21 @@ export class Leases {
 
   /**
    * Claims deployments that need driving and that nobody else holds, oldest first, up to
-   * the global limit. Returns the ids newly claimed (leases this replica already held are
-   * renewed and not returned).
+   * the global limit, and returns their ids. A lease in this replica's name that it is not
+   * driving (`alreadyHeld` lists what it drives) is taken back at once rather than waited
+   * out: its release failed (the database was down when the driver stopped), or this
+   * replica was restarted under the same name.
    */
   async claim(alreadyHeld: ReadonlySet<string>): Promise<string[]> {
     const { owner, ttlMs, maxConcurrent } = this.options;
     const statuses = [...DRIVABLE_STATUSES];
+    const held = [...alreadyHeld];
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_KEY})`;
       const [counted] = await tx.$queryRaw<Array<{ running: number }>>`
         SELECT count(*)::int AS running FROM deployments
-        WHERE lease_owner IS NOT NULL AND lease_expires_at > now() AND status = ANY(${statuses}::text[])`;
+        WHERE lease_owner IS NOT NULL AND lease_expires_at > now() AND status = ANY(${statuses}::text[])
+          AND NOT (lease_owner = ${owner} AND NOT deployment_id = ANY(${held}::text[]))`;
       const room = maxConcurrent - (counted?.running ?? 0);
       if (room <= 0) return [];
       const rows = await tx.$queryRaw<Array<{ deployment_id: string }>>`
@@ -50,12 +54,13 @@ export class Leases {
         WHERE deployment_id IN (
           SELECT deployment_id FROM deployments
           WHERE status = ANY(${statuses}::text[])
-            AND (lease_owner IS NULL OR lease_expires_at <= now())
+            AND (lease_owner IS NULL OR lease_expires_at <= now() OR lease_owner = ${owner})
+            AND NOT deployment_id = ANY(${held}::text[])
           ORDER BY created_at
           LIMIT ${room}
           FOR UPDATE SKIP LOCKED)
         RETURNING deployment_id`;
-      return rows.map((r) => r.deployment_id).filter((id) => !alreadyHeld.has(id));
+      return rows.map((r) => r.deployment_id);
     });
   }
 

@@ -2,14 +2,14 @@
 // while a cluster's own API server is down (which is why it is a separate port).
 //   GET  /clusters                      → [{ name, environment, url, faults, stats }]
 //   GET  /clusters/<name>/faults        → current faults
-//   POST /clusters/<name>/faults        ← {"latencyMs":50,"errorRate":0.1,"unreachable":true,"downForMs":5000}
+//   POST /clusters/<name>/faults        ← {"latencyMs":50,"errorRate":0.1,"timeoutRate":0.05,"spikeRate":0.05,"spikeMs":2000,"unreachable":true,"downForMs":5000,"seed":7}
 //   GET  /clusters/<name>/stats         → request counters
 // Every request needs `Authorization: Bearer <token of that cluster>` (for /clusters:
 // the token of any cluster of the fleet).
 import http from 'node:http';
 import type { SandboxCluster } from './cluster.ts';
 import { badRequest, pageNotFound, unauthorized } from './errors.ts';
-import { checkFaults } from './faults.ts';
+import { checkFaults, type FaultUpdate } from './faults.ts';
 import { readBody } from './http/body.ts';
 import { send, sendError } from './http/handler.ts';
 
@@ -35,15 +35,13 @@ export async function startAdminServer(clusters: SandboxCluster[], host: string,
       if (parts[2] === 'stats') return send(res, 200, JSON.stringify(cluster.stats));
       if (parts[2] !== 'faults') throw pageNotFound();
       if (req.method === 'GET') return send(res, 200, JSON.stringify(cluster.faults));
-      let update: ReturnType<typeof checkFaults>;
+      let update: FaultUpdate;
       try {
         update = checkFaults(JSON.parse((await readBody(req)).toString('utf8') || '{}'));
       } catch (err) {
         throw badRequest((err as Error).message);
       }
-      const { downForMs, ...faults } = update;
-      if (downForMs !== undefined) await cluster.downFor(downForMs);
-      await cluster.setFaults(faults);
+      await cluster.update(update);
       send(res, 200, JSON.stringify(cluster.faults));
     })().catch((err) => sendError(res, err));
   });

@@ -4,14 +4,15 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Environment } from './cluster.ts';
-import { parseDuration, parseFaults } from './faults.ts';
+import { formatFaults, parseDuration, parseFaults } from './faults.ts';
 import { startSandbox, type SandboxClusterOptions } from './index.ts';
 
 const USAGE = `Usage: npm run sandbox -- --clusters <spec> [options]
 
   --clusters <spec>     comma-separated name[:ENVIRONMENT][:faults], e.g.
                         dev-1:DEVELOPMENT,staging-1:STAGING,prod-1:PRODUCTION:latency=50ms,errorRate=0.05
-                        (faults: latency=<duration>, errorRate=<0..1>, unreachable)
+                        (faults: latency=<duration>, errorRate=<0..1>, timeoutRate=<0..1>,
+                        hold=<duration>, spikeRate=<0..1>, spike=<duration>, unreachable)
   --out <dir>           where <name>.kubeconfig files are written (default .sandbox)
   --port <base>         cluster i listens on base+i (default: free ports)
   --admin-port <port>   port of the fleet admin server (default: a free port)
@@ -19,6 +20,7 @@ const USAGE = `Usage: npm run sandbox -- --clusters <spec> [options]
   --nodes <n>           simulated nodes per cluster (default 3)
   --kubernetes-version  version the clusters report (default v1.30.2)
   --pod-ready-delay     time from pod creation to Ready (default 300ms)
+  --seed <n>            seed of the fault draws (the same seed replays the same draws)
 `;
 
 const ENVIRONMENTS = new Set<Environment>(['DEVELOPMENT', 'STAGING', 'PRODUCTION']);
@@ -41,19 +43,12 @@ export function parseClusterSpec(spec: string, defaults: Partial<SandboxClusterO
       rest.shift();
     }
     if (rest.length > 0) {
-      const { downForMs: _ignored, ...faults } = parseFaults(rest.join(':'));
+      const { downForMs: _ignored, seed, ...faults } = parseFaults(rest.join(':'));
       cluster.faults = faults;
+      if (seed !== undefined) cluster.seed = seed;
     }
     return cluster;
   });
-}
-
-function describeFaults(f: { latencyMs: number; errorRate: number; unreachable: boolean }): string {
-  const parts = [];
-  if (f.latencyMs) parts.push(`latency=${f.latencyMs}ms`);
-  if (f.errorRate) parts.push(`errorRate=${f.errorRate}`);
-  if (f.unreachable) parts.push('unreachable');
-  return parts.length ? parts.join(',') : 'none';
 }
 
 async function main(): Promise<void> {
@@ -67,6 +62,7 @@ async function main(): Promise<void> {
       nodes: { type: 'string' },
       'kubernetes-version': { type: 'string' },
       'pod-ready-delay': { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -85,13 +81,14 @@ async function main(): Promise<void> {
     adminPort: values['admin-port'] ? Number(values['admin-port']) : 0,
     ...(values.port ? { portBase: Number(values.port) } : {}),
     ...(values['pod-ready-delay'] ? { podReadyDelayMs: parseDuration(values['pod-ready-delay']) } : {}),
+    ...(values.seed ? { seed: parseFaults(`seed=${values.seed}`).seed! } : {}),
   });
   await writeFile(
     join(outDir, 'fleet.json'),
     JSON.stringify({ adminUrl: fleet.adminUrl, clusters: fleet.clusters.map((c) => ({ name: c.name, environment: c.environment, url: c.url, kubeconfig: c.kubeconfigPath })) }, null, 2),
   );
   for (const c of fleet.clusters) {
-    console.log(`ready  ${c.name.padEnd(14)} ${c.environment.padEnd(12)} ${c.url.padEnd(26)} kubeconfig=${c.kubeconfigPath}  faults=${describeFaults(c.faults)}`);
+    console.log(`ready  ${c.name.padEnd(14)} ${c.environment.padEnd(12)} ${c.url.padEnd(26)} kubeconfig=${c.kubeconfigPath}  faults=${formatFaults(c.faults)}`);
   }
   console.log(`admin  ${fleet.adminUrl}  (POST /clusters/<name>/faults with the cluster's token; see src/sandbox/README.md)`);
   console.log(`try    kubectl --kubeconfig ${fleet.clusters[0]!.kubeconfigPath} get nodes`);

@@ -12,7 +12,7 @@ import { startControllers } from './controllers/index.ts';
 import { ControllerRuntime, type ControllerTiming } from './controllers/runtime.ts';
 import { Discovery, versionInfo, type VersionInfo } from './discovery.ts';
 import { badRequest, pageNotFound, unauthorized } from './errors.ts';
-import { checkFaults, type Faults } from './faults.ts';
+import { checkFaults, drawFault, seededRandom, type FaultDraw, type Faults, type FaultUpdate } from './faults.ts';
 import { createHandler, send, sendError, type RequestStats, type ServedCluster } from './http/handler.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { ResourceRegistry, type ResourceType } from './resources.ts';
@@ -27,13 +27,15 @@ export interface ClusterConfig {
   nodes: number;
   kubernetesVersion: string;
   faults: Faults;
+  /** seed of the random source deciding which requests get a fault; absent: Math.random */
+  seed?: number;
   port: number;
   host: string;
   tls?: FleetTls;
   timing: ControllerTiming;
 }
 
-const emptyStats = (): RequestStats => ({ requests: 0, bytesReceived: 0, bytesSent: 0, byVerb: {} });
+const emptyStats = (): RequestStats => ({ requests: 0, bytesReceived: 0, bytesSent: 0, byVerb: {}, injected: { errors: 0, timeouts: 0, spikes: 0 } });
 
 /** Direct access to a cluster's objects, without HTTP (for tests). Writes go through the API's validation. */
 export interface ObjectAccess {
@@ -64,6 +66,7 @@ export class SandboxCluster implements ServedCluster {
   readonly objects: ObjectAccess;
 
   private currentFaults: Faults;
+  private random: () => number;
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
   private readonly runtime: ControllerRuntime;
@@ -77,6 +80,7 @@ export class SandboxCluster implements ServedCluster {
     this.kubernetesVersion = config.kubernetesVersion;
     this.version = versionInfo(config.kubernetesVersion);
     this.currentFaults = { ...config.faults };
+    this.random = config.seed !== undefined ? seededRandom(config.seed) : Math.random;
     this.port = config.port;
     this.discovery = new Discovery(this.registry, () => `${config.host}:${this.port}`);
     this.runtime = new ControllerRuntime(this.api, this.store, this.registry, config.timing, config.name);
@@ -99,8 +103,17 @@ export class SandboxCluster implements ServedCluster {
     return { ...this.currentFaults };
   }
 
-  /** Changes faults; resolves once the listening socket matches `unreachable`. */
-  setFaults(partial: Partial<Faults>): Promise<void> {
+  drawFault(): FaultDraw {
+    return drawFault(this.currentFaults, this.random);
+  }
+
+  /**
+   * Changes faults (a `seed` restarts the random source that decides which requests get
+   * one); resolves once the listening socket matches `unreachable`.
+   */
+  setFaults(update: Partial<Faults> & { seed?: number }): Promise<void> {
+    const { seed, ...partial } = update;
+    if (seed !== undefined) this.random = seededRandom(seed);
     this.currentFaults = { ...this.currentFaults, ...partial };
     if (partial.unreachable === false && this.downTimer) {
       clearTimeout(this.downTimer);
@@ -117,6 +130,13 @@ export class SandboxCluster implements ServedCluster {
       void this.setFaults({ unreachable: false });
     }, ms);
     return down;
+  }
+
+  /** An update as the admin endpoints take it: faults and seed first, then `downForMs`. */
+  async update(update: FaultUpdate): Promise<void> {
+    const { downForMs, ...faults } = update;
+    await this.setFaults(faults);
+    if (downForMs !== undefined) await this.downFor(downForMs);
   }
 
   resetStats(): void {
@@ -180,17 +200,17 @@ export class SandboxCluster implements ServedCluster {
       if (path === '/sandbox/stats') return send(res, 200, JSON.stringify(this.stats));
       if (path !== '/sandbox/faults') throw pageNotFound();
       if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') {
-        let update: ReturnType<typeof checkFaults>;
+        let update: FaultUpdate;
         try {
           update = checkFaults(JSON.parse(body.toString('utf8') || '{}'));
         } catch (err) {
           throw badRequest((err as Error).message);
         }
-        const { downForMs, ...faults } = update;
-        const next = { ...this.currentFaults, ...faults };
+        const { downForMs, seed: _seed, ...faults } = update;
+        const next = { ...this.currentFaults, ...faults, ...(downForMs !== undefined ? { unreachable: true } : {}) };
         send(res, 200, JSON.stringify(next));
         // Answer first: becoming unreachable closes this very connection.
-        setImmediate(() => void (downForMs !== undefined ? this.downFor(downForMs) : this.setFaults(faults)));
+        setImmediate(() => void this.update(update));
         return;
       }
       send(res, 200, JSON.stringify(this.currentFaults));

@@ -4,12 +4,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SandboxCluster, type Environment } from './cluster.ts';
-import { NO_FAULTS, type Faults } from './faults.ts';
+import { clusterSeed, NO_FAULTS, type Faults } from './faults.ts';
 import { createFleetTls, type FleetTls } from './tls.ts';
 import { startAdminServer, type AdminServer } from './admin.ts';
 
 export { SandboxCluster, type Environment, type ObjectAccess } from './cluster.ts';
-export type { Faults } from './faults.ts';
+export type { Faults, FaultUpdate } from './faults.ts';
 export type { RequestStats } from './http/handler.ts';
 export { BEHAVIOR_ANNOTATION } from './controllers/pods.ts';
 
@@ -20,8 +20,10 @@ export interface SandboxClusterOptions {
   name: string;
   /** default DEVELOPMENT */
   environment?: Environment;
-  /** faults from the start (latency, error rate, unreachable) */
+  /** faults from the start (latency, error rate, timeouts, latency spikes, unreachable) */
   faults?: Partial<Faults>;
+  /** seed of this cluster's fault draws (default: derived from the fleet's `seed`, if any) */
+  seed?: number;
   /** simulated Nodes (default 3) */
   nodes?: number;
   /** reported by /version and on Nodes (default v1.30.2) */
@@ -46,6 +48,13 @@ export interface SandboxOptions {
   adminPort?: number;
   /** listen address (default 127.0.0.1) */
   host?: string;
+  /**
+   * Seed of the random sources that decide which requests get a fault (one per cluster,
+   * derived from this and the cluster's name); absent: Math.random. The same seed gives
+   * each cluster the same sequence of draws; which request meets which draw still depends
+   * on the order requests arrive in.
+   */
+  seed?: number;
 }
 
 export interface Sandbox {
@@ -84,6 +93,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         nodes: c.nodes ?? 3,
         kubernetesVersion: c.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
         faults: { ...NO_FAULTS, ...c.faults },
+        ...(c.seed !== undefined ? { seed: c.seed } : options.seed !== undefined ? { seed: clusterSeed(options.seed, c.name) } : {}),
         port: options.portBase !== undefined ? options.portBase + i : 0,
         host,
         ...(tls ? { tls } : {}),

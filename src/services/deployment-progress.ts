@@ -2,7 +2,9 @@
 // `afterSequence` first, then live ones, with no gap and no duplicate across the switch,
 // ending when the deployment has ended. Live events only wake the reader; the table is the
 // truth, so an event missed in transit (another replica, a dropped notification) is read
-// from the database — the poll interval bounds how late it can be.
+// from the database — the poll interval bounds how late it can be. A database that is
+// briefly unreachable (a restart, a failover) does not end the stream: reads are tried
+// again until it is back, for up to `outageMs`.
 import { NotFoundError } from '../domain/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { isTerminal } from './deployments.ts';
@@ -14,15 +16,33 @@ export interface ProgressOptions {
   pollMs?: number;
   /** Page size of reads [200]. */
   pageSize?: number;
+  /** How long reads are tried again while the database does not answer, before the stream fails (ms) [60000]. */
+  outageMs?: number;
 }
+
+/** Prisma's "record not found" (the deployment was deleted): an answer, not an outage. */
+const isNotFound = (err: unknown) => (err as { code?: string } | null)?.code === 'P2025';
 
 export async function* deploymentProgress(
   deps: { prisma: PrismaClient; store: DeploymentStore; events: EventBus },
   deploymentId: string,
   afterSequence = 0,
-  { pollMs = 2000, pageSize = 200 }: ProgressOptions = {},
+  { pollMs = 2000, pageSize = 200, outageMs = 60_000 }: ProgressOptions = {},
 ): AsyncGenerator<DeploymentEventPayload> {
-  const exists = await deps.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { id: true } });
+  /** A read, tried again with backoff while the database fails, until it has failed for `outageMs`. */
+  const read = async <T>(query: () => Promise<T>): Promise<T> => {
+    let failingSince: number | undefined;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await query();
+      } catch (err) {
+        failingSince ??= Date.now();
+        if (isNotFound(err) || Date.now() - failingSince >= outageMs) throw err;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+  const exists = await read(() => deps.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { id: true } }));
   if (!exists) throw new NotFoundError('deployment', deploymentId);
 
   const stop = new AbortController();
@@ -56,17 +76,17 @@ export async function* deploymentProgress(
         }
         last = e.sequence;
         yield e;
-        if (await ended(deps.prisma, deploymentId, e)) return;
+        if (await read(() => ended(deps.prisma, deploymentId, e))) return;
       }
       if (gap || live.length === 0) {
-        const rows = await deps.store.eventsAfter(deploymentId, last, pageSize);
+        const rows = await read(() => deps.store.eventsAfter(deploymentId, last, pageSize));
         for (const e of rows) {
           last = e.sequence;
           yield e;
-          if (await ended(deps.prisma, deploymentId, e)) return;
+          if (await read(() => ended(deps.prisma, deploymentId, e))) return;
         }
         if (rows.length === pageSize) continue;
-        const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { status: true, lastSequence: true } });
+        const d = await read(() => deps.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { status: true, lastSequence: true } }));
         if (isTerminal(d.status) && d.lastSequence <= last) return;
       }
       if (live.length === 0) {

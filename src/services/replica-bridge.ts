@@ -1,10 +1,12 @@
-// Carries what one replica commits to the others (DESIGN §2 multi-replica): deployment
-// events and status changes, and engine wake-ups. A notification names what changed; the
-// receiving replica reads the events from the table and republishes them on its own bus,
-// so payloads stay small and nothing depends on a notification arriving (subscribers also
-// read the table).
+// Carries what one replica commits to the others (replicas sharing one PostgreSQL):
+// deployment events and status changes, and engine wake-ups. A notification names what
+// changed; the receiving replica reads the events from the table and republishes them on
+// its own bus, so payloads stay small and nothing depends on a notification arriving
+// (subscribers also read the table). Nothing here fails silently: a payload that is not
+// ours is logged and counted, and a loop that fails is logged and restarted.
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { openPgChannel, type PgChannel } from '../persistence/pg-channel.ts';
 import type { DeploymentStore } from './deployment-store.ts';
 import type { EventBus } from './events.ts';
@@ -17,18 +19,103 @@ type Message =
   | { origin: string; type: 'cluster'; name: string };
 
 export interface ReplicaBridge {
+  /** Notifications ignored (malformed or of an unknown type), and loops restarted after a failure. */
+  readonly stats: { ignored: number; restarts: number };
   close(): Promise<void>;
 }
 
-export async function startReplicaBridge(o: { url: string; replicaId: string; prisma: PrismaClient; store: DeploymentStore; events: EventBus; log: Logger }): Promise<ReplicaBridge> {
-  const stop = new AbortController();
-  const receive = async (raw: string) => {
-    let m: Message;
+/** Longest part of an ignored payload quoted in the warning (a payload may be up to 8000 bytes). */
+const QUOTED_PAYLOAD_CHARS = 200;
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isSequence = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The message a payload carries, or why it is not one. */
+export function parseMessage(raw: string): { message: Message } | { problem: string } {
+  let m: Record<string, unknown>;
+  try {
+    m = JSON.parse(raw);
+  } catch {
+    return { problem: 'not JSON' };
+  }
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return { problem: 'not a JSON object' };
+  if (!isText(m.origin)) return { problem: 'no origin' };
+  switch (m.type) {
+    case 'deployment':
+      if (isText(m.id) && isText(m.operatorName) && isText(m.status) && isSequence(m.from) && isSequence(m.to)) return { message: m as Message };
+      return { problem: 'deployment message without id, operatorName, status, from and to' };
+    case 'wake':
+      if (m.id === undefined || isText(m.id)) return { message: m as Message };
+      return { problem: 'wake message with an id that is not a string' };
+    case 'cluster':
+      if (isText(m.name)) return { message: m as Message };
+      return { problem: 'cluster message without name' };
+    default:
+      return { problem: `unknown type ${JSON.stringify(m.type)?.slice(0, 40)}` };
+  }
+}
+
+const quote = (raw: string) => (raw.length > QUOTED_PAYLOAD_CHARS ? `${raw.slice(0, QUOTED_PAYLOAD_CHARS)}… (${raw.length} characters)` : raw);
+
+/**
+ * Runs `loop` until `signal` aborts. A loop that fails, or ends while it should still run,
+ * is logged as an error and started again after a backoff (doubling up to `maxDelayMs`,
+ * back to `minDelayMs` once a run lasted a minute) — never silently ended.
+ */
+export async function superviseLoop(
+  name: string,
+  loop: () => Promise<void>,
+  o: { signal: AbortSignal; log: Logger; onRestart?: () => void; minDelayMs?: number; maxDelayMs?: number },
+): Promise<void> {
+  const min = o.minDelayMs ?? 200;
+  const max = o.maxDelayMs ?? 30_000;
+  let delay = min;
+  while (!o.signal.aborted) {
+    const started = Date.now();
     try {
-      m = JSON.parse(raw) as Message;
-    } catch {
+      await loop();
+      if (o.signal.aborted) return;
+      throw new Error('the loop ended while the bridge is open');
+    } catch (err) {
+      if (o.signal.aborted) return;
+      if (Date.now() - started > 60_000) delay = min;
+      o.log.error({ err, loop: name, retryInMs: delay }, 'replica bridge loop failed; restarting it');
+      o.onRestart?.();
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, delay);
+      function done() {
+        clearTimeout(timer);
+        o.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      o.signal.addEventListener('abort', done, { once: true });
+    });
+    delay = Math.min(delay * 2, max);
+  }
+}
+
+export async function startReplicaBridge(o: {
+  url: string;
+  replicaId: string;
+  prisma: PrismaClient;
+  store: DeploymentStore;
+  events: EventBus;
+  log: Logger;
+  metrics?: Pick<Metrics, 'replicaNotificationsIgnored' | 'replicaLoopRestarts'>;
+}): Promise<ReplicaBridge> {
+  const stop = new AbortController();
+  const stats = { ignored: 0, restarts: 0 };
+  const receive = async (raw: string) => {
+    const parsed = parseMessage(raw);
+    if ('problem' in parsed) {
+      // Someone else on the channel, or a replica of another version: say so, never silently.
+      stats.ignored++;
+      o.metrics?.replicaNotificationsIgnored.inc();
+      o.log.warn({ channel: CHANNEL, problem: parsed.problem, payload: quote(raw) }, 'replica notification ignored');
       return;
     }
+    const m = parsed.message;
     if (m.origin === o.replicaId) return;
     if (m.type === 'wake') o.events.publish('engineWake', { deploymentId: m.id, remote: true });
     else if (m.type === 'cluster') o.events.publish('clusterUpdated', { name: m.name, remote: true });
@@ -53,16 +140,29 @@ export async function startReplicaBridge(o: { url: string; replicaId: string; pr
     await send({ origin: o.replicaId, type: 'deployment', id: deploymentId, operatorName, status, from: seqs.length ? Math.min(...seqs) : 1, to: seqs.length ? Math.max(...seqs) : 0 });
   });
   // Local wake-ups and cluster changes travel too (a deployment created on one replica, driven by another).
-  void (async () => {
-    for await (const w of o.events.subscribe('engineWake', stop.signal)) if (!w.remote) await send({ origin: o.replicaId, type: 'wake', id: w.deploymentId });
-  })().catch(() => {});
-  void (async () => {
-    for await (const c of o.events.subscribe('clusterUpdated', stop.signal)) if (!c.remote) await send({ origin: o.replicaId, type: 'cluster', name: c.name });
-  })().catch(() => {});
+  const supervision = { signal: stop.signal, log: o.log, onRestart: () => (stats.restarts++, o.metrics?.replicaLoopRestarts.inc()) };
+  const loops = [
+    superviseLoop(
+      'engineWake',
+      async () => {
+        for await (const w of o.events.subscribe('engineWake', stop.signal)) if (!w.remote) await send({ origin: o.replicaId, type: 'wake', id: w.deploymentId });
+      },
+      supervision,
+    ),
+    superviseLoop(
+      'clusterUpdated',
+      async () => {
+        for await (const c of o.events.subscribe('clusterUpdated', stop.signal)) if (!c.remote) await send({ origin: o.replicaId, type: 'cluster', name: c.name });
+      },
+      supervision,
+    ),
+  ];
 
   return {
+    stats,
     async close() {
       stop.abort();
+      await Promise.all(loops);
       await channel.close();
     },
   };

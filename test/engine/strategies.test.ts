@@ -60,6 +60,13 @@ describe('rollout engine', () => {
     const rolledBack = d.events.find((e) => e.clusterName === 'dev-1' && e.status === 'ROLLED_BACK');
     expect(rolledBack?.message).toMatch(/rolled back to v1\.0\.0/);
     expect(rolledBack?.message).not.toMatch(/after rollback/);
+    // v1.2.0 never became a release on dev-1: v1.0.0 is recorded again, and the v1.0.0 it
+    // replaces is superseded, not "rolled back" (nothing of it was).
+    const releases = await f.app.db.prisma.release.findMany({ where: { operatorName: 'demo', clusterName: 'dev-1' }, orderBy: { revision: 'asc' } });
+    expect(releases.map((r) => [r.revision, r.version, r.status])).toEqual([
+      [1, 'v1.0.0', 'SUPERSEDED'],
+      [2, 'v1.0.0', 'DEPLOYED'],
+    ]);
   });
 
   it('upgrades with Canary stage by stage, sampling health between stages', async () => {

@@ -24,6 +24,8 @@ export interface FleetOptions {
   kind?: DatabaseKind;
   /** The app's logger (default: one at LOG_LEVEL). */
   logger?: Logger;
+  /** Seed of the sandbox's fault draws (see src/sandbox/faults.ts). */
+  seed?: number;
 }
 
 /** Fast engine settings for tests: short polls, short health timeout. */
@@ -35,7 +37,7 @@ export const FAST_ENGINE_ENV = {
 };
 
 export async function startFleet(o: FleetOptions): Promise<Fleet> {
-  const sandbox = await startSandbox({ clusters: o.clusters, podReadyDelayMs: 100, crashLoopIntervalMs: 150, jobPodDurationMs: 100 });
+  const sandbox = await startSandbox({ clusters: o.clusters, podReadyDelayMs: 100, crashLoopIntervalMs: 150, jobPodDurationMs: 100, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
   const t = await startTestApp(o.kind ?? 'pglite', { ...FAST_ENGINE_ENV, ...o.env }, o.logger ? { logger: o.logger } : {});
   for (const c of sandbox.clusters) {
     await t.ok(RegisterClusterDocument, { input: { name: c.name, environment: c.environment, kubeconfig: c.kubeconfig } });

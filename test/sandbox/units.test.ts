@@ -18,6 +18,10 @@ describe('sandbox building blocks', () => {
       { name: 'edge', faults: { unreachable: true } },
       { name: 'plain' },
     ]);
+    expect(parseClusterSpec('flaky:STAGING:latency=50ms,errorRate=0.1,timeoutRate=0.05,spikeRate=0.05,spike=2s,seed=7,calm')).toEqual([
+      { name: 'flaky', environment: 'STAGING', faults: { latencyMs: 50, errorRate: 0.1, timeoutRate: 0.05, spikeRate: 0.05, spikeMs: 2000 }, seed: 7 },
+      { name: 'calm' },
+    ]);
   });
 
   it('orders versions by Kubernetes priority', () => {

@@ -7,7 +7,7 @@ import type { DeleteOptions, KubeApi, PatchType, WriteOptions } from '../api.ts'
 import { crdVersionFor } from '../crd.ts';
 import type { Discovery, VersionInfo } from '../discovery.ts';
 import * as errors from '../errors.ts';
-import type { Faults } from '../faults.ts';
+import type { FaultDraw, Faults } from '../faults.ts';
 import { listObjects, objectFilter } from '../list.ts';
 import type { ResourceRegistry } from '../resources.ts';
 import { patchScale, scaleOf, writeScale } from '../scale.ts';
@@ -26,6 +26,8 @@ export interface RequestStats {
   bytesSent: number;
   /** requests per Kubernetes verb (get, list, watch, create, update, patch, delete, …) */
   byVerb: Record<string, number>;
+  /** faults injected: 5xx answers, requests left unanswered, latency spikes */
+  injected: { errors: number; timeouts: number; spikes: number };
 }
 
 export interface ServedCluster {
@@ -39,6 +41,8 @@ export interface ServedCluster {
   readonly viewerToken: string;
   readonly faults: Faults;
   readonly stats: RequestStats;
+  /** The fate of the next API request under the current faults (from the cluster's random source). */
+  drawFault(): FaultDraw;
   /** /sandbox/... admin endpoints (faults, stats) */
   handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void>;
 }
@@ -97,18 +101,47 @@ export function createHandler(c: ServedCluster) {
   };
 }
 
+/**
+ * Leaves a request unanswered: its connection is dropped when the client gives up, or
+ * after `holdMs`. With `actOnIt` the request is still served, but its answer goes nowhere
+ * (a real server that committed a write and then lost the connection).
+ */
+function leaveUnanswered(res: ServerResponse, holdMs: number, actOnIt: boolean): boolean {
+  const timer = setTimeout(() => res.socket?.destroy(), holdMs);
+  timer.unref();
+  res.once('close', () => clearTimeout(timer));
+  if (!actOnIt) return false;
+  res.writeHead = (() => res) as never;
+  res.flushHeaders = () => {};
+  res.write = (() => true) as never;
+  res.end = (() => res) as never;
+  return true;
+}
+
 async function handle(c: ServedCluster, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const path = url.pathname;
+  let clientGone = false;
+  res.once('close', () => (clientGone = true));
   c.stats.requests++;
   c.stats.bytesReceived += requestBytes(req);
   const body = await readBody(req);
   c.stats.bytesReceived += body.length;
 
   if (path.startsWith('/sandbox/')) return c.handleAdmin(req, res, path, body);
-  if (c.faults.latencyMs > 0) await sleep(c.faults.latencyMs);
-  if (c.faults.errorRate > 0 && Math.random() < c.faults.errorRate) {
-    throw Math.random() < 0.5 ? errors.internalError('injected fault') : errors.serviceUnavailable('the server is currently unable to handle the request (injected fault)');
+  const fault = c.drawFault();
+  if (fault.spike) c.stats.injected.spikes++;
+  if (fault.delayMs > 0) {
+    await sleep(fault.delayMs);
+    // A real API server cancels a request whose client went away before it was served.
+    if (clientGone) return;
+  }
+  if (fault.outcome === 'timeout') {
+    c.stats.injected.timeouts++;
+    if (!leaveUnanswered(res, c.faults.holdMs, fault.variant)) return;
+  } else if (fault.outcome === 'error') {
+    c.stats.injected.errors++;
+    throw fault.variant ? errors.serviceUnavailable('the server is currently unable to handle the request (injected fault)') : errors.internalError('injected fault');
   }
 
   if (path === '/version' || path === '/version/') return send(res, 200, JSON.stringify(c.version), c.stats);
