@@ -32,24 +32,21 @@ export function isIpLiteral(host: string): boolean {
   return isIP(bareAddress(host)) !== 0;
 }
 
+/** What each range of ipaddr.js (IPv4 and IPv6 names) means for the fence; any other range is non-public. */
+const RANGES: Record<string, AddressVerdict> = {
+  unicast: { class: 'public', description: 'a public address' },
+  linkLocal: { class: 'metadata', description: 'a link-local/cloud-metadata address' },
+  unspecified: { class: 'unspecified', description: 'an unspecified address' },
+  loopback: { class: 'private', description: 'a loopback address' },
+  private: { class: 'private', description: 'a private-network address' },
+  carrierGradeNat: { class: 'private', description: 'a carrier-grade NAT (100.64.0.0/10) address' },
+  uniqueLocal: { class: 'private', description: 'a unique-local (private) address' },
+};
+
+const verdictOfRange = (range: string): AddressVerdict => RANGES[range] ?? { class: 'private', description: `a non-public (${range}) address` };
+
 function describeV4(ip: ipaddr.IPv4): AddressVerdict {
-  const range = ip.range();
-  switch (range) {
-    case 'unicast':
-      return { class: 'public', description: 'a public address' };
-    case 'linkLocal':
-      return { class: 'metadata', description: 'a link-local/cloud-metadata address' };
-    case 'unspecified':
-      return { class: 'unspecified', description: 'an unspecified address' };
-    case 'loopback':
-      return { class: 'private', description: 'a loopback address' };
-    case 'private':
-      return { class: 'private', description: 'a private-network address' };
-    case 'carrierGradeNat':
-      return { class: 'private', description: 'a carrier-grade NAT (100.64.0.0/10) address' };
-    default:
-      return { class: 'private', description: `a non-public (${range}) address` };
-  }
+  return verdictOfRange(ip.range());
 }
 
 /** The IPv4 address an IPv6 address stands for, when it is one of the forms that embed one. */
@@ -66,30 +63,14 @@ function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | undefined {
 }
 
 function describeV6(ip: ipaddr.IPv6): AddressVerdict {
-  if (ip.toNormalizedString() === AWS_METADATA_V6.toNormalizedString()) {
-    return { class: 'metadata', description: 'a link-local/cloud-metadata address' };
-  }
+  if (ip.toNormalizedString() === AWS_METADATA_V6.toNormalizedString()) return RANGES.linkLocal!;
   const v4 = embeddedIPv4(ip);
   if (v4) {
     const inner = describeV4(v4);
     const form = ip.range() === 'ipv4Mapped' ? 'an IPv4-mapped form' : 'an IPv6 form';
     return { class: inner.class, description: `${form} of ${v4.toString()}, ${inner.description}` };
   }
-  const range = ip.range() as string;
-  switch (range) {
-    case 'unicast':
-      return { class: 'public', description: 'a public address' };
-    case 'linkLocal':
-      return { class: 'metadata', description: 'a link-local/cloud-metadata address' };
-    case 'unspecified':
-      return { class: 'unspecified', description: 'an unspecified address' };
-    case 'loopback':
-      return { class: 'private', description: 'a loopback address' };
-    case 'uniqueLocal':
-      return { class: 'private', description: 'a unique-local (private) address' };
-    default:
-      return { class: 'private', description: `a non-public (${range}) address` };
-  }
+  return verdictOfRange(ip.range());
 }
 
 /** The class of an IP literal, or undefined when `text` is not one. */
