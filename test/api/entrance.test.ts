@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CreateDeploymentDocument, ViewerDocument } from '../generated/graphql.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { eventually } from '../helpers/fleet.ts';
 import { capturingLogger } from '../helpers/logs.ts';
 
 /** `query { viewer { ...F0 } }` where each of `levels` fragments spreads the next one twice: 2^levels paths. */
@@ -29,13 +30,8 @@ function rawSocket(url: string) {
   return { ws, messages, closed, opened, send: (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)) };
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Waits until a condition on what a socket received holds. */
+const until = (check: () => boolean, what: string) => eventually(async () => check(), 5000, what);
 
 describe('authentication comes before any work on the document', () => {
   let t: TestApp;
