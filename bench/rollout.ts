@@ -254,7 +254,7 @@ async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: Ap
   // The operator is read from the corpus in place: it is the source fence's one file root here.
   const env = { NODE_ENV: 'development', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ENGINE_POLL_INTERVAL: 'PT0.5S', SOURCE_FILE_ROOTS: CORPUS };
   const config = loadConfig(env);
-  const app = await createApp(config, { env });
+  const app = await createApp(config);
   const port = await app.start();
   const url = `http://127.0.0.1:${port}/graphql`;
   const token = await mintToken(JWT_SECRET, { sub: 'bench', roles: ['ADMIN'], ttlSeconds: 3600 });

@@ -8,7 +8,7 @@ import { createApiServer, type ApiServer } from './api/server.ts';
 import type { Config } from './config/index.ts';
 import { KubeClients } from './kube/client-registry.ts';
 import { checkClusterHealth, createClusterProber } from './kube/probe.ts';
-import { enqueueApprovalNotifications, loadNotificationConfig, NotificationDispatcher } from './notifications/index.ts';
+import { checkWebhookUrls, enqueueApprovalNotifications, NotificationDispatcher } from './notifications/index.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { openDatabase, type Database } from './persistence/database.ts';
@@ -38,8 +38,6 @@ export interface App {
 
 export interface AppOptions {
   logger?: Logger;
-  /** Environment for settings read outside Config (notifications). Default process.env. */
-  env?: Record<string, string | undefined>;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -47,7 +45,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const secrets = await resolveSecrets(config);
   // One fence for everything the server reads or posts to: manifests, chart indexes, webhooks.
   const fence = new SourceFence(config.sources);
-  const notifyConfig = loadNotificationConfig(options.env ?? process.env, fence);
+  const notifyConfig = checkWebhookUrls(config.notifications, fence);
   const secretBox = createSecretBox(secrets.encryptionKey, config.encryption.keyId, config.encryption.previousKeys);
   const verifyToken = createTokenVerifier({ ...config.jwt, secret: secrets.jwtSecret });
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: config.migrateOnStart });
@@ -61,20 +59,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     maxResponseBytes: config.kube.maxResponseBytes,
   });
   const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, fence, logger: log.child({ component: 'notifications' }) });
-  const renderer = new Renderer({ prisma: db.prisma, fence, helmBin: config.kube.helmBin });
+  const renderer = new Renderer({ prisma: db.prisma, fence, helmBin: config.sources.helmBin });
   services = createServices({
     prisma: db.prisma,
     secretBox,
     events,
     log,
     fence,
-    probeCluster: createClusterProber({ requestTimeoutMs: config.kube.healthCheckTimeoutMs, maxResponseBytes: config.kube.maxResponseBytes }),
+    probeCluster: createClusterProber({ requestTimeoutMs: config.clusterHealth.timeoutMs, maxResponseBytes: config.kube.maxResponseBytes }),
     listChartVersions: repositoryVersionLister(fence),
     checkVersion: bundleVersionChecker(fence),
     approvalNotices: { enqueue: (tx, approval) => enqueueApprovalNotifications(tx, approval, notifyConfig), wake: () => notifier.wake() },
     onClusterChanged: (name) => kube.invalidate(name),
-    readClusterHealth: (name) => checkClusterHealth(kube, name, { requestTimeoutMs: config.kube.healthCheckTimeoutMs }),
-    healthCheckTimeoutMs: config.kube.healthCheckTimeoutMs,
+    readClusterHealth: (name) => checkClusterHealth(kube, name, { requestTimeoutMs: config.clusterHealth.timeoutMs }),
+    healthCheckTimeoutMs: config.clusterHealth.timeoutMs,
     kube,
     renderer,
   });
@@ -99,9 +97,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           replicaId,
           leaseTtlMs: config.engine.leaseTtlMs,
           pollIntervalMs: config.engine.pollIntervalMs,
-          maxConcurrentDeployments: config.kube.maxConcurrentDeployments,
-          healthTimeoutMs: config.kube.defaultTimeoutMs,
-          helmBin: config.kube.helmBin,
+          maxConcurrentDeployments: config.engine.maxConcurrentDeployments,
+          healthTimeoutMs: config.engine.healthTimeoutMs,
         },
       })
     : undefined;
@@ -137,14 +134,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const port = await api.listen(config.port, config.host);
       engine?.start();
       notifier.start();
-      if (config.kube.healthCheckIntervalMs > 0) services.clusterHealth.start(config.kube.healthCheckIntervalMs);
-      if (config.kube.versionsRefreshIntervalMs > 0) {
+      if (config.clusterHealth.intervalMs > 0) services.clusterHealth.start(config.clusterHealth.intervalMs);
+      if (config.sources.versionsRefreshIntervalMs > 0) {
         versionsTimer = setInterval(() => {
           services.operators.refreshVersions().then(
             (results) => results.filter((r) => r.error).forEach((r) => log.warn({ operator: r.operator, error: r.error }, 'chart versions not refreshed')),
             (err) => log.warn({ err }, 'chart versions not refreshed'),
           );
-        }, config.kube.versionsRefreshIntervalMs);
+        }, config.sources.versionsRefreshIntervalMs);
         versionsTimer.unref();
       }
       log.info({ port, database: db.kind, engine: engine ? engine.replicaId : 'disabled' }, 'Operator Manager listening');

@@ -172,7 +172,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     };
     const config = loadConfig(appEnv);
     progress('starting the API on an in-memory database');
-    app = await createApp(config, { env: appEnv });
+    app = await createApp(config);
     const port = await app.start();
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/graphql`;

@@ -6,7 +6,7 @@ import { startTracing } from './observability/tracing.ts';
 
 async function main() {
   const config = loadConfig();
-  const tracing = startTracing(process.env);
+  const tracing = startTracing(config.tracing);
   const app = await createApp(config);
   const port = await app.start();
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;

@@ -24,7 +24,7 @@ describe('deployment files', () => {
     const config = loadConfig(env);
     expect(config.nodeEnv).toBe('production');
     expect(config.databaseUrl).toBe('postgresql://operator_user:pw@postgres:5432/operator_manager');
-    expect(config.kube.healthCheckIntervalMs).toBe(60_000);
+    expect(config.clusterHealth.intervalMs).toBe(60_000);
   });
 
   it('the Kubernetes manifests parse and their environment is accepted by the server', async () => {
@@ -43,7 +43,7 @@ describe('deployment files', () => {
     }
     const config = loadConfig(env);
     expect(config.databaseUrl).toBe('postgresql://operator_user:pw@postgres:5432/operator_manager');
-    expect(config.kube.maxConcurrentDeployments).toBe(10);
+    expect(config.engine.maxConcurrentDeployments).toBe(10);
     expect(container.readinessProbe.httpGet.path).toBe('/health');
     expect(container.ports[0].containerPort).toBe(config.port);
   });

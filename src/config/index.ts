@@ -4,12 +4,16 @@ import path from 'node:path';
 import { boolVar, ConfigError, durationVar, intVar, pick, postgresUrl, type Env } from './env.ts';
 import { apiSettings, type ApiSettings } from './api.ts';
 import { rateLimitSettings, type RateLimitSettings } from './rate-limit.ts';
+import { notificationSettings, type NotificationSettings } from './notifications.ts';
 import { sourceSettings, type SourceSettings } from './sources.ts';
+import { tracingSettings, type TracingSettings } from './tracing.ts';
 
 export { ConfigError } from './env.ts';
 export type { ApiSettings, GraphqlLimits, WebSocketLimits } from './api.ts';
 export type { RateLimitSettings, RateLimitBucket } from './rate-limit.ts';
 export type { SourceSettings } from './sources.ts';
+export type { NotificationSettings } from './notifications.ts';
+export type { TracingSettings } from './tracing.ts';
 
 export interface Config {
   /** production | development | test (NODE_ENV). */
@@ -51,28 +55,29 @@ export interface Config {
     leaseTtlMs: number;
     /** How often the engine looks for work without being woken, ms (ENGINE_POLL_INTERVAL, default PT2S). */
     pollIntervalMs: number;
+    /** Deployments driven at once by this replica (MAX_CONCURRENT_DEPLOYMENTS, default 10). */
+    maxConcurrentDeployments: number;
+    /** How long a cluster step waits for the operator to become healthy, ms (DEFAULT_TIMEOUT, default PT5M). */
+    healthTimeoutMs: number;
   };
   kube: {
-    maxConcurrentDeployments: number;
-    /** Wait-healthy timeout of a cluster step, ms. */
-    defaultTimeoutMs: number;
-    /** Cluster health monitor period, ms (0 = no monitor). */
-    healthCheckIntervalMs: number;
-    /** How long one cluster's health check may take before it counts as UNHEALTHY, ms. */
-    healthCheckTimeoutMs: number;
-    /** Timeout of one Kubernetes API request, ms. */
+    /** Timeout of one Kubernetes API request, ms (KUBE_REQUEST_TIMEOUT, default PT30S). */
     requestTimeoutMs: number;
     /** Largest answer read from a cluster's API server, bytes (KUBE_MAX_RESPONSE_BYTES, default 64 MiB). */
     maxResponseBytes: number;
-    /** How often Helm repositories are read again for new chart versions, ms (0 = never). */
-    versionsRefreshIntervalMs: number;
-    /** Path of a helm binary used to render charts (HELM_BIN). */
-    helmBin?: string;
+  };
+  clusterHealth: {
+    /** Period of the cluster health monitor, ms; 0 = no monitor (HEALTH_CHECK_INTERVAL, default PT60S). */
+    intervalMs: number;
+    /** How long one cluster's health check (and the registration probe) may take, ms (HEALTH_CHECK_TIMEOUT, default PT10S). */
+    timeoutMs: number;
   };
   api: ApiSettings;
   rateLimit: RateLimitSettings;
   /** Where operator manifests, Helm repository indexes and webhooks may be read from or sent to (src/sources/fence.ts). */
   sources: SourceSettings;
+  notifications: NotificationSettings;
+  tracing: TracingSettings;
   logLevel: string;
 }
 
@@ -112,20 +117,22 @@ export function loadConfig(env: Env = process.env): Config {
       replicaId: pick(env, ['ENGINE_REPLICA_ID'])?.value,
       leaseTtlMs: durationVar(env, ['ENGINE_LEASE_TTL'], 'PT30S'),
       pollIntervalMs: durationVar(env, ['ENGINE_POLL_INTERVAL'], 'PT2S'),
+      maxConcurrentDeployments: intVar(env, ['MAX_CONCURRENT_DEPLOYMENTS', 'KubernetesManager__MaxConcurrentDeployments'], 10, { min: 1, max: 1000 }),
+      healthTimeoutMs: durationVar(env, ['DEFAULT_TIMEOUT', 'KubernetesManager__DefaultTimeout'], 'PT5M'),
     },
     kube: {
-      maxConcurrentDeployments: intVar(env, ['MAX_CONCURRENT_DEPLOYMENTS', 'KubernetesManager__MaxConcurrentDeployments'], 10, { min: 1, max: 1000 }),
-      defaultTimeoutMs: durationVar(env, ['DEFAULT_TIMEOUT', 'KubernetesManager__DefaultTimeout'], 'PT5M'),
-      healthCheckIntervalMs: durationVar(env, ['HEALTH_CHECK_INTERVAL', 'KubernetesManager__HealthCheckInterval'], 'PT60S'),
-      healthCheckTimeoutMs: durationVar(env, ['HEALTH_CHECK_TIMEOUT'], 'PT10S'),
       requestTimeoutMs: durationVar(env, ['KUBE_REQUEST_TIMEOUT', 'KubernetesManager__RequestTimeout'], 'PT30S'),
       maxResponseBytes: intVar(env, ['KUBE_MAX_RESPONSE_BYTES'], 64 * 1024 * 1024, { min: 1024 * 1024 }),
-      versionsRefreshIntervalMs: durationVar(env, ['OPERATOR_VERSIONS_REFRESH_INTERVAL'], 'PT15M'),
-      helmBin: pick(env, ['HELM_BIN'])?.value,
+    },
+    clusterHealth: {
+      intervalMs: durationVar(env, ['HEALTH_CHECK_INTERVAL', 'KubernetesManager__HealthCheckInterval'], 'PT60S'),
+      timeoutMs: durationVar(env, ['HEALTH_CHECK_TIMEOUT'], 'PT10S'),
     },
     api: apiSettings(env, nodeEnv),
     rateLimit: rateLimitSettings(env, nodeEnv),
     sources: sourceSettings(env, nodeEnv),
+    notifications: notificationSettings(env),
+    tracing: tracingSettings(env),
     logLevel,
   };
 }

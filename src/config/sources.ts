@@ -24,6 +24,10 @@ export interface SourceSettings {
   fetchTimeoutMs: number;
   /** Largest manifest bundle or repository index read, bytes (SOURCE_MAX_BYTES, default 32 MiB). */
   maxBytes: number;
+  /** Path of a helm binary that renders Helm-chart operators (HELM_BIN; none: charts need a manifestUrlTemplate). */
+  helmBin?: string;
+  /** How often Helm repositories are read again for new chart versions, ms; 0 = never (OPERATOR_VERSIONS_REFRESH_INTERVAL, default PT15M). */
+  versionsRefreshIntervalMs: number;
 }
 
 /** demo/operators beside src/, found from this file's location (not from the working directory). */
@@ -58,5 +62,7 @@ export function sourceSettings(env: Env, nodeEnv: string): SourceSettings {
     allowPrivateNetworks: boolVar(env, ['SOURCE_ALLOW_PRIVATE_NETWORKS'], nodeEnv !== 'production'),
     fetchTimeoutMs: durationVar(env, ['SOURCE_FETCH_TIMEOUT'], 'PT30S', { min: 100, max: 600_000 }),
     maxBytes: intVar(env, ['SOURCE_MAX_BYTES'], 32 * 1024 * 1024, { min: 64 * 1024, max: 512 * 1024 * 1024 }),
+    helmBin: pick(env, ['HELM_BIN'])?.value,
+    versionsRefreshIntervalMs: durationVar(env, ['OPERATOR_VERSIONS_REFRESH_INTERVAL'], 'PT15M'),
   };
 }

@@ -7,7 +7,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SourceFence } from '../sources/fence.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.ts';
-import type { NotificationConfig } from './config.ts';
+import type { NotificationSettings } from '../config/notifications.ts';
 import { DeliveryError } from './delivery-error.ts';
 import { createEmailSender, type EmailContent, type EmailSender } from './email.ts';
 import { approvalMessage, type ApprovalFacts, type WebhookPayload } from './message.ts';
@@ -23,7 +23,7 @@ export interface Senders {
 
 export interface DispatcherOptions {
   prisma: PrismaClient;
-  config: NotificationConfig;
+  config: NotificationSettings;
   logger: Logger;
   /** Where webhooks may be posted: every delivery goes through it (the same fence that checked the configuration). */
   fence: SourceFence;
@@ -40,7 +40,7 @@ export interface DispatcherOptions {
 
 export class NotificationDispatcher {
   private readonly prisma: PrismaClient;
-  private readonly config: NotificationConfig;
+  private readonly config: NotificationSettings;
   private readonly log: Logger;
   private readonly concurrency: number;
   private readonly backoff: BackoffPolicy;

@@ -1,7 +1,7 @@
 // Email delivery over SMTP (nodemailer). One message per recipient, so that each recipient
 // has its own delivery record and a bad address does not hold back the others.
 import { createTransport } from 'nodemailer';
-import type { EmailSettings } from './config.ts';
+import type { EmailSettings } from '../config/notifications.ts';
 import { DeliveryError } from './delivery-error.ts';
 
 export interface EmailContent {

@@ -1,8 +1,8 @@
 // Notifications about approvals that wait: configuration, the outbox write (inside the
 // caller's transaction), the dispatcher that delivers by webhook and email, and the query
 // of what was sent.
-export { loadNotificationConfig, parseSmtpUrl, DEFAULT_MAX_ATTEMPTS, DEFAULT_POLL_INTERVAL } from './config.ts';
-export type { NotificationConfig, EmailSettings, SmtpSettings } from './config.ts';
+export { checkWebhookUrls } from './webhook-fence.ts';
+export type { NotificationSettings, EmailSettings, SmtpSettings } from '../config/notifications.ts';
 export { enqueueApprovalNotifications, targetsOf, NOTIFICATION_CHANNELS } from './outbox.ts';
 export type { ApprovalToAnnounce, NotificationChannel, NotificationStatus, OutboxWriter } from './outbox.ts';
 export { NotificationDispatcher } from './dispatcher.ts';

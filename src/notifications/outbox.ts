@@ -2,7 +2,7 @@
 // approval they announce, so an approval never exists without its notifications (and a
 // rolled-back approval never notifies). The dispatcher delivers them afterwards.
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { NotificationConfig } from './config.ts';
+import type { NotificationSettings } from '../config/notifications.ts';
 
 export const NOTIFICATION_CHANNELS = ['WEBHOOK', 'EMAIL'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
@@ -28,7 +28,7 @@ export interface NotificationTarget {
 }
 
 /** One target per webhook URL and per email recipient. */
-export function targetsOf(config: NotificationConfig): NotificationTarget[] {
+export function targetsOf(config: NotificationSettings): NotificationTarget[] {
   return [
     ...config.webhookUrls.map((target) => ({ channel: 'WEBHOOK' as const, target })),
     ...(config.email?.to ?? []).map((target) => ({ channel: 'EMAIL' as const, target })),
@@ -40,7 +40,7 @@ export function targetsOf(config: NotificationConfig): NotificationTarget[] {
  * Idempotent (a re-run planning step does not notify twice) and a no-op when notifications
  * are off. Returns how many rows it created. Call `dispatcher.wake()` after the commit.
  */
-export async function enqueueApprovalNotifications(tx: OutboxWriter, approval: ApprovalToAnnounce, config: NotificationConfig): Promise<number> {
+export async function enqueueApprovalNotifications(tx: OutboxWriter, approval: ApprovalToAnnounce, config: NotificationSettings): Promise<number> {
   if (!config.enabled || approval.status !== 'PENDING') return 0;
   const existing = await tx.notification.findMany({ where: { approvalId: approval.id }, select: { channel: true, target: true } });
   const known = new Set(existing.map((n) => `${n.channel} ${n.target}`));

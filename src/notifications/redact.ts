@@ -2,7 +2,7 @@
 // as a whole (a Slack incoming-webhook URL carries its token in the path), SMTP URLs carry
 // a user and password: neither may reach lastError, the API or a log line.
 import { createHash } from 'node:crypto';
-import type { NotificationConfig } from './config.ts';
+import type { NotificationSettings } from '../config/notifications.ts';
 
 /** Secrets shorter than this are not scrubbed from text: replacing "ab" everywhere would garble messages and hide nothing. */
 const MIN_SECRET_LENGTH = 4;
@@ -29,7 +29,7 @@ function fingerprint(text: string): string {
 }
 
 /** Every credential the configuration holds, as strings that must never appear in stored or logged text. */
-export function secretsOf(config: NotificationConfig): string[] {
+export function secretsOf(config: NotificationSettings): string[] {
   const secrets: string[] = [];
   for (const raw of config.webhookUrls) {
     secrets.push(raw);

@@ -1,12 +1,12 @@
 // OpenTelemetry traces: one span per GraphQL operation and per rollout step (own spans
-// through @opentelemetry/api), exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or
-// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set. Without an endpoint the API's no-op tracer is
-// used and tracing costs nothing.
+// through @opentelemetry/api), exported over OTLP/HTTP when the settings name a URL
+// (src/config/tracing.ts). Without one the API's no-op tracer is used and tracing costs nothing.
 import { context, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor, type SpanExporter, type SpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { TracingSettings } from '../config/tracing.ts';
 
 const TRACER = 'operator-manager';
 
@@ -19,12 +19,11 @@ export interface Tracing {
 let provider: NodeTracerProvider | undefined;
 
 /** Starts exporting spans; `exporter` replaces OTLP (tests pass an in-memory exporter). */
-export function startTracing(env: Record<string, string | undefined>, exporter?: SpanExporter): Tracing {
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (provider || (!exporter && !endpoint)) return { shutdown: async () => {}, flush: async () => {} };
-  const processor: SpanProcessor = exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(new OTLPTraceExporter());
+export function startTracing(settings: TracingSettings, exporter?: SpanExporter): Tracing {
+  if (provider || (!exporter && !settings.tracesUrl)) return { shutdown: async () => {}, flush: async () => {} };
+  const processor: SpanProcessor = exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.tracesUrl }));
   provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? 'operator-manager' }),
+    resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
     spanProcessors: [processor],
   });
   provider.register();

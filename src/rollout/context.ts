@@ -16,8 +16,6 @@ export interface EngineSettings {
   maxConcurrentDeployments: number;
   /** How long a cluster step waits for the operator to become healthy. */
   healthTimeoutMs: number;
-  /** Path of a helm binary for chart sources. */
-  helmBin?: string;
 }
 
 export interface EngineDeps {

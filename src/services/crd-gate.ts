@@ -10,7 +10,7 @@ import { isCrd } from '../crd/structural/crd-schema.ts';
 import type { Deployment, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
 import type { KubeObject } from '../kube/types.ts';
-import { enqueueApprovalNotifications, type NotificationConfig } from '../notifications/index.ts';
+import { enqueueApprovalNotifications, type NotificationSettings } from '../notifications/index.ts';
 import { checkCrdCompatibility, type CrdReport } from './crd-check.ts';
 import { recordCrds } from './crd-registry.ts';
 import { blockingClusters, coveredBy, summaryOf, warningsOf } from './crd-verdicts.ts';
@@ -37,7 +37,7 @@ export interface CrdGateDeps {
   prisma: PrismaClient;
   kube: KubeClients;
   store: DeploymentStore;
-  notifications: NotificationConfig;
+  notifications: NotificationSettings;
   /** Called after an approval and its notifications were committed (the dispatcher's wake()). */
   notificationsEnqueued(): void;
 }

@@ -110,7 +110,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('limits shared by replicas throu
     const env = { RATE_LIMIT_PROFILE: 'production', RATE_LIMITS: 'operations=6/min' };
     const a = await startTestApp('postgres', env);
     const bEnv = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...TEST_SOURCE_ENV, ENGINE_ENABLED: 'false', ...a.db.env, ...env };
-    const b = await createApp(loadConfig(bEnv), { env: bEnv });
+    const b = await createApp(loadConfig(bEnv));
     const bUrl = `http://127.0.0.1:${await b.start()}/graphql`;
     try {
       const token = await a.token('frank', ['VIEWER']);

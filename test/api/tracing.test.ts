@@ -9,7 +9,7 @@ describe('traces', () => {
   let tracing: Tracing;
   let t: TestApp;
   beforeAll(async () => {
-    tracing = startTracing({}, exporter);
+    tracing = startTracing({ serviceName: 'operator-manager' }, exporter);
     t = await startTestApp('pglite');
   });
   afterAll(async () => {

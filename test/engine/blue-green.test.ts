@@ -245,7 +245,7 @@ describe.each(DATABASE_KINDS)('Blue-Green retirement across a restart (%s)', (ki
       ...FAST_ENGINE_ENV,
       ...(dataDir ? { DATA_DIR: dataDir } : db.env),
     };
-    app = await createApp(loadConfig(env), { env });
+    app = await createApp(loadConfig(env));
     url = `http://127.0.0.1:${await app.start()}/graphql`;
   }
   async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V): Promise<R> {

@@ -41,7 +41,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !process.env.PG_BIN)('PostgreS
     const logger = createLogger('warn', { write: (line: string) => void logs.push(JSON.parse(line)) });
     // Leases far longer than the test: a deployment must resume without waiting one out.
     const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...TEST_SOURCE_ENV, ...FAST_ENGINE_ENV, ENGINE_LEASE_TTL: 'PT90S', DATABASE_URL: server.url, ENGINE_REPLICA_ID: id };
-    const app = await createApp(loadConfig(env), { env, logger });
+    const app = await createApp(loadConfig(env), { logger });
     const url = `http://127.0.0.1:${await app.start()}/graphql`;
     const ws = createClient({ url: url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
     return { app, url, ws, logs };

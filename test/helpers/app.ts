@@ -55,7 +55,7 @@ export async function startTestApp(kind: DatabaseKind, env: Record<string, strin
   // The cluster health monitor is off unless a test turns it on (HEALTH_CHECK_INTERVAL).
   const fullEnv = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...TEST_SOURCE_ENV, ...db.env, ...env };
   const config = loadConfig(fullEnv);
-  const app = await createApp(config, { env: fullEnv, ...(options.logger ? { logger: options.logger } : {}) });
+  const app = await createApp(config, options.logger ? { logger: options.logger } : {});
   const port = await app.start();
   const url = `http://127.0.0.1:${port}/graphql`;
   const token: TestApp['token'] = (sub, roles, o = {}) =>

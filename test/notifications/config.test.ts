@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/env.ts';
-import { loadNotificationConfig } from '../../src/notifications/config.ts';
+import { notificationsFrom } from './helpers.ts';
 import { testFence } from '../sources/test-fence.ts';
 
 const fence = testFence();
 
 const email = { SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'om@example.com', NOTIFY_EMAIL_TO: 'ops@example.com' };
 
-describe('loadNotificationConfig', () => {
+describe('notification settings', () => {
   it('is off, with defaults, when nothing is configured', () => {
-    expect(loadNotificationConfig({}, fence)).toEqual({
+    expect(notificationsFrom({}, fence)).toEqual({
       enabled: false,
       webhookUrls: [],
       email: undefined,
@@ -20,7 +20,7 @@ describe('loadNotificationConfig', () => {
   });
 
   it('reads webhooks, SMTP with credentials and options, recipients, public URL, attempts and poll interval', () => {
-    const config = loadNotificationConfig({
+    const config = notificationsFrom({
       NOTIFY_WEBHOOK_URLS: ' https://hooks.slack.com/services/T1/B2/abc , http://10.0.0.5:8080/hook ,',
       SMTP_URL: 'smtps://notify%40example.com:p%3Ass@smtp.example.com?rejectUnauthorized=false',
       NOTIFY_EMAIL_FROM: 'Operator Manager <om@example.com>',
@@ -53,7 +53,7 @@ describe('loadNotificationConfig', () => {
   });
 
   it('defaults smtp:// to the submission port without credentials', () => {
-    expect(loadNotificationConfig(email, fence).email?.smtp).toMatchObject({ host: 'mail.example.com', port: 587, secure: false, user: undefined, password: undefined });
+    expect(notificationsFrom(email, fence).email?.smtp).toMatchObject({ host: 'mail.example.com', port: 587, secure: false, user: undefined, password: undefined });
   });
 
   it.each([
@@ -78,7 +78,7 @@ describe('loadNotificationConfig', () => {
   ])('rejects a bad %s: %o', (variable, env) => {
     let thrown: unknown;
     try {
-      loadNotificationConfig(env, fence);
+      notificationsFrom(env, fence);
     } catch (err) {
       thrown = err;
     }
@@ -93,6 +93,6 @@ describe('loadNotificationConfig', () => {
       { ...email, SMTP_URL: 'smtp://user:tok3n-secret@mail.example.com?bogus=1' },
       { ...email, SMTP_URL: 'smtp://user:tok3n-secret@mail.example.com', NOTIFY_EMAIL_TO: 'nobody' },
     ];
-    for (const env of attempts) expect(() => loadNotificationConfig(env, fence)).toThrow(/^(?!.*tok3n-secret)/s);
+    for (const env of attempts) expect(() => notificationsFrom(env, fence)).toThrow(/^(?!.*tok3n-secret)/s);
   });
 });

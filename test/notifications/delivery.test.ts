@@ -1,7 +1,7 @@
 // Delivery against a real HTTP receiver and a real SMTP server: what is written with an
 // approval, how fast it arrives, what arrives, and the dispatcher's life cycle.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadNotificationConfig, type NotificationConfig } from '../../src/notifications/config.ts';
+import type { NotificationSettings } from '../../src/config/notifications.ts';
 import { NotificationDispatcher, type DispatcherOptions } from '../../src/notifications/dispatcher.ts';
 import { enqueueApprovalNotifications } from '../../src/notifications/outbox.ts';
 import { notificationsOf } from '../../src/notifications/query.ts';
@@ -18,6 +18,7 @@ import {
   type MailReceiver,
   type NotificationTestDatabase,
   type WebhookReceiver,
+  notificationsFrom,
 } from './helpers.ts';
 import { testFence } from '../sources/test-fence.ts';
 
@@ -43,8 +44,8 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
     await Promise.all([webhook.close(), mail.close()]);
   });
 
-  const configWith = (env: Record<string, string> = {}): NotificationConfig =>
-    loadNotificationConfig({
+  const configWith = (env: Record<string, string> = {}): NotificationSettings =>
+    notificationsFrom({
       NOTIFY_WEBHOOK_URLS: `${webhook.url}/hooks/approvals`,
       SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
       NOTIFY_EMAIL_FROM: 'Operator Manager <om@example.com>',
@@ -52,7 +53,7 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
       ...env,
     }, fence);
 
-  function startDispatcher(config: NotificationConfig, options: Partial<DispatcherOptions> = {}) {
+  function startDispatcher(config: NotificationSettings, options: Partial<DispatcherOptions> = {}) {
     const dispatcher = new NotificationDispatcher({ prisma: db.prisma, config, fence, logger: createLogger('silent'), ...options });
     running.push(dispatcher);
     dispatcher.start();
@@ -73,7 +74,7 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
     // A planning step that runs again does not notify twice.
     expect(await enqueueApprovalNotifications(db.prisma, approval, config)).toBe(0);
     // Off, or an approval that does not wait: nothing.
-    expect(await enqueueApprovalNotifications(db.prisma, approval, loadNotificationConfig({}, fence))).toBe(0);
+    expect(await enqueueApprovalNotifications(db.prisma, approval, notificationsFrom({}, fence))).toBe(0);
     expect(await enqueueApprovalNotifications(db.prisma, { ...approval, status: 'NOT_REQUIRED' }, configWith({ NOTIFY_EMAIL_TO: 'x@example.com' }))).toBe(0);
   });
 

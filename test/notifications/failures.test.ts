@@ -1,7 +1,7 @@
 // Failure handling against real receivers: retries with backoff, giving up after the last
 // attempt, a stuck claim taken over, and credentials kept out of everything recorded or logged.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadNotificationConfig, type NotificationConfig } from '../../src/notifications/config.ts';
+import type { NotificationSettings } from '../../src/config/notifications.ts';
 import { NotificationDispatcher, type DispatcherOptions } from '../../src/notifications/dispatcher.ts';
 import { notificationsOf, type NotificationRecord } from '../../src/notifications/query.ts';
 import { createLogger, type Logger } from '../../src/observability/logger.ts';
@@ -15,6 +15,7 @@ import {
   startWebhookReceiver,
   unreachableUrl,
   type NotificationTestDatabase,
+  notificationsFrom,
 } from './helpers.ts';
 import { testFence } from '../sources/test-fence.ts';
 
@@ -44,7 +45,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
     expect(unhandled).toEqual([]);
   });
 
-  function startDispatcher(config: NotificationConfig, logger: Logger = createLogger('silent'), options: Partial<DispatcherOptions> = {}) {
+  function startDispatcher(config: NotificationSettings, logger: Logger = createLogger('silent'), options: Partial<DispatcherOptions> = {}) {
     const dispatcher = new NotificationDispatcher({ prisma: db.prisma, config, fence, logger, backoff: FAST_RETRIES, ...options });
     cleanups.push(() => dispatcher.stop());
     dispatcher.start();
@@ -61,7 +62,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   it('retries a webhook that answers 500 twice, then records it SENT after 3 attempts', async () => {
     const webhook = await startWebhookReceiver((n) => (n <= 2 ? { status: 500, body: `temporary failure ${n}` } : { status: 200, body: 'ok' }));
     cleanups.push(webhook.close);
-    const config = loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
+    const config = notificationsFrom({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     startDispatcher(config).wake();
     const [record] = await settled(approval.id);
@@ -76,7 +77,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
     const mail = await startMailReceiver();
     cleanups.push(webhook.close, mail.close);
     const deadUrl = await unreachableUrl('/dead');
-    const config = loadNotificationConfig({
+    const config = notificationsFrom({
       NOTIFY_WEBHOOK_URLS: `${deadUrl},${webhook.url}/alive`,
       SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
       NOTIFY_EMAIL_FROM: 'om@example.com',
@@ -110,7 +111,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   it('keeps SMTP credentials out of lastError, logs and the query output, even when the server echoes them', async () => {
     const mail = await startMailReceiver({ credentials: { user: SMTP_USER, password: 'the-real-password' } });
     cleanups.push(mail.close);
-    const config = loadNotificationConfig({
+    const config = notificationsFrom({
       SMTP_URL: `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${mail.port}`,
       NOTIFY_EMAIL_FROM: 'om@example.com',
       NOTIFY_EMAIL_TO: 'ops@example.com',
@@ -132,7 +133,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   it('logs in with the SMTP credentials when they are right', async () => {
     const mail = await startMailReceiver({ credentials: { user: SMTP_USER, password: SMTP_PASSWORD } });
     cleanups.push(mail.close);
-    const config = loadNotificationConfig({
+    const config = notificationsFrom({
       SMTP_URL: `smtp://${SMTP_USER}:${encodeURIComponent(SMTP_PASSWORD)}@127.0.0.1:${mail.port}`,
       NOTIFY_EMAIL_FROM: 'om@example.com',
       NOTIFY_EMAIL_TO: 'ops@example.com',
@@ -150,7 +151,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
     // This receiver echoes the path it was called on.
     const echo = await startWebhookReceiver(() => ({ status: 404, body: `no hook at /services/T0001/B0001/${token}` }));
     cleanups.push(echo.close);
-    const config = loadNotificationConfig({
+    const config = notificationsFrom({
       NOTIFY_WEBHOOK_URLS: `${webhook.url}/services/T0001/B0001/${token},${echo.url}/services/T0001/B0001/${token}`,
       NOTIFY_MAX_ATTEMPTS: '1',
     }, fence);
@@ -166,7 +167,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   it('retries a notification whose claim expired while SENDING (a replica died mid-send)', async () => {
     const webhook = await startWebhookReceiver();
     cleanups.push(webhook.close);
-    const config = loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
+    const config = notificationsFrom({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
     const expired = await enqueueWaitingApproval(db.prisma, config);
     const claimed = await enqueueWaitingApproval(db.prisma, config);
     const exhausted = await enqueueWaitingApproval(db.prisma, config);
@@ -188,7 +189,7 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   it('keeps polling after the database fails a pass, without throwing', async () => {
     const webhook = await startWebhookReceiver();
     cleanups.push(webhook.close);
-    const config = loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
+    const config = notificationsFrom({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/hook`, NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
     let failures = 3;
     // A client whose raw queries fail a few times, as during a database restart.
     const flaky = new Proxy(db.prisma, {

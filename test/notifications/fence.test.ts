@@ -6,13 +6,12 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/config/env.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import { loadNotificationConfig } from '../../src/notifications/config.ts';
 import { NotificationDispatcher } from '../../src/notifications/dispatcher.ts';
 import { notificationsOf } from '../../src/notifications/query.ts';
 import { postWebhook } from '../../src/notifications/webhook.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { SourceFence, type HostLookup } from '../../src/sources/fence.ts';
-import { enqueueWaitingApproval, eventually, openNotificationDatabase, startWebhookReceiver, type NotificationTestDatabase, type WebhookReceiver } from './helpers.ts';
+import { enqueueWaitingApproval, eventually, openNotificationDatabase, startWebhookReceiver, type NotificationTestDatabase, type WebhookReceiver, notificationsFrom } from './helpers.ts';
 
 const TOKEN = 'T0001/B0001/XoXb0123456789abcdefSECRET';
 const PRIVATE_REFUSAL = 'refused (loopback and private networks need SOURCE_ALLOW_PRIVATE_NETWORKS=true; it defaults to false when NODE_ENV=production)';
@@ -30,7 +29,7 @@ const testing = fenceFor({ NODE_ENV: 'test' });
 
 function configError(env: Record<string, string>, fence: SourceFence): ConfigError {
   try {
-    loadNotificationConfig(env, fence);
+    notificationsFrom(env, fence);
   } catch (err) {
     if (err instanceof ConfigError) return err;
     throw err;
@@ -58,7 +57,7 @@ describe('webhook URLs at configuration load', () => {
 
   it('accepts a loopback webhook in production with SOURCE_ALLOW_PRIVATE_NETWORKS=true', () => {
     const allowed = fenceFor({ NODE_ENV: 'production', SOURCE_ALLOW_PRIVATE_NETWORKS: 'true' });
-    expect(loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: 'http://127.0.0.1:9000/hook' }, allowed).webhookUrls).toEqual(['http://127.0.0.1:9000/hook']);
+    expect(notificationsFrom({ NOTIFY_WEBHOOK_URLS: 'http://127.0.0.1:9000/hook' }, allowed).webhookUrls).toEqual(['http://127.0.0.1:9000/hook']);
   });
 });
 
@@ -86,7 +85,7 @@ describe('webhooks at delivery', () => {
   it('refuses, before connecting, a host that resolves to a forbidden address at send time', async () => {
     const requests = receiver.requests;
     // The URL names a host, so it passes at configuration load; its address decides at send.
-    expect(loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `http://hook.example:${port}/hook` }, production).webhookUrls).toHaveLength(1);
+    expect(notificationsFrom({ NOTIFY_WEBHOOK_URLS: `http://hook.example:${port}/hook` }, production).webhookUrls).toHaveLength(1);
     await expect(postWebhook(`http://hook.example:${port}/hook`, PAYLOAD, { fence: production })).rejects.toThrow(
       `not sent: hook.example resolves to 127.0.0.1, a loopback address, ${PRIVATE_REFUSAL}`,
     );
@@ -115,7 +114,7 @@ describe('webhooks at delivery', () => {
     /** Delivers one approval's webhook to hook.example (→ 127.0.0.1) through `fence`; the record and the requests the receiver saw. */
     async function deliver(fence: SourceFence) {
       const requests = receiver.requests;
-      const config = loadNotificationConfig({ NOTIFY_WEBHOOK_URLS: `http://hook.example:${port}/${TOKEN}`, NOTIFY_MAX_ATTEMPTS: '1', NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
+      const config = notificationsFrom({ NOTIFY_WEBHOOK_URLS: `http://hook.example:${port}/${TOKEN}`, NOTIFY_MAX_ATTEMPTS: '1', NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
       const { approval } = await enqueueWaitingApproval(db.prisma, config);
       const dispatcher = new NotificationDispatcher({ prisma: db.prisma, config, fence, logger: createLogger('silent') });
       dispatcher.start();

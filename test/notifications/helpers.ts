@@ -5,7 +5,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
-import type { NotificationConfig } from '../../src/notifications/config.ts';
+import { notificationSettings, type NotificationSettings } from '../../src/config/notifications.ts';
+import type { Env } from '../../src/config/env.ts';
+import { checkWebhookUrls } from '../../src/notifications/webhook-fence.ts';
+import type { SourceFence } from '../../src/sources/fence.ts';
 import { enqueueApprovalNotifications } from '../../src/notifications/outbox.ts';
 import { openDatabase, type Database } from '../../src/persistence/database.ts';
 import { createTestDatabase, type DatabaseKind } from '../helpers/databases.ts';
@@ -223,7 +226,7 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_
 }
 
 /** A waiting approval and its notifications, written in one transaction as the approval service does. */
-export async function enqueueWaitingApproval(prisma: PrismaClient, config: NotificationConfig, input: WaitingApprovalInput = {}) {
+export async function enqueueWaitingApproval(prisma: PrismaClient, config: NotificationSettings, input: WaitingApprovalInput = {}) {
   return prisma.$transaction(async (tx) => {
     const approval = await createWaitingApproval(tx, input);
     const created = await enqueueApprovalNotifications(tx, approval, config);
@@ -255,3 +258,6 @@ export async function openNotificationDatabase(kind: DatabaseKind): Promise<Noti
 }
 
 export { capturingLogger } from '../helpers/logs.ts';
+
+/** Notification settings as the service builds them: read from `env`, webhook URLs checked by `fence`. */
+export const notificationsFrom = (env: Env, fence: SourceFence): NotificationSettings => checkWebhookUrls(notificationSettings(env), fence);

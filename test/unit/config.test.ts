@@ -6,7 +6,10 @@ describe('configuration', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 4000, databaseUrl: undefined, migrateOnStart: true });
     expect(c.dataDir).toMatch(/\/\.data$/);
-    expect(c.kube).toMatchObject({ maxConcurrentDeployments: 10, defaultTimeoutMs: 300_000, healthCheckIntervalMs: 60_000 });
+    expect(c.engine).toMatchObject({ maxConcurrentDeployments: 10, healthTimeoutMs: 300_000 });
+    expect(c.clusterHealth).toEqual({ intervalMs: 60_000, timeoutMs: 10_000 });
+    expect(c.notifications.enabled).toBe(false);
+    expect(c.tracing).toEqual({ serviceName: 'operator-manager' });
   });
 
   it('accepts the variable names of the deployment guide', () => {
@@ -22,7 +25,8 @@ describe('configuration', () => {
     });
     expect(c.databaseUrl).toBe('postgresql://operator_user:p%40ss@postgres:5432/operator_manager');
     expect(c.jwt).toMatchObject({ secret: 'guide-secret-guide-secret', issuer: 'https://operator-manager.example.com', audience: 'operator-manager-api', expirationMinutes: 90 });
-    expect(c.kube).toMatchObject({ maxConcurrentDeployments: 4, defaultTimeoutMs: 120_000, healthCheckIntervalMs: 30_000 });
+    expect(c.engine).toMatchObject({ maxConcurrentDeployments: 4, healthTimeoutMs: 120_000 });
+    expect(c.clusterHealth.intervalMs).toBe(30_000);
   });
 
   it('has safe entrance limits and picks the rate-limit profile and suggestions from NODE_ENV', () => {
@@ -34,6 +38,14 @@ describe('configuration', () => {
     expect(prod.api.graphql.blockFieldSuggestions).toBe(true);
     expect(prod.rateLimit).toMatchObject({ profile: 'production', trustProxyHops: 0, limits: { createDeployment: { points: 10 }, registerCluster: { points: 5 }, lists: { points: 60 } } });
     expect(loadConfig({ CORS_ALLOWED_ORIGINS: 'https://dash.example.com/, http://localhost:3000' }).api.corsAllowedOrigins).toEqual(['https://dash.example.com', 'http://localhost:3000']);
+  });
+
+  it('reads every setting in one place: notifications and tracing too', () => {
+    const c = loadConfig({ NOTIFY_WEBHOOK_URLS: 'https://hooks.example.com/T0/B0/x', NOTIFY_MAX_ATTEMPTS: '3', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/', OTEL_SERVICE_NAME: 'om-eu' });
+    expect(c.notifications).toMatchObject({ enabled: true, webhookUrls: ['https://hooks.example.com/T0/B0/x'], maxAttempts: 3 });
+    expect(c.tracing).toEqual({ tracesUrl: 'http://jaeger:4318/v1/traces', serviceName: 'om-eu' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otel.example.com/v1/traces', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318' }).tracing.tracesUrl).toBe('https://otel.example.com/v1/traces');
+    expect(loadConfig({ HELM_BIN: '/usr/local/bin/helm', OPERATOR_VERSIONS_REFRESH_INTERVAL: 'PT0S' }).sources).toMatchObject({ helmBin: '/usr/local/bin/helm', versionsRefreshIntervalMs: 0 });
   });
 
   it('prefers the product names over the aliases', () => {
@@ -59,6 +71,8 @@ describe('configuration', () => {
     [{ CORS_ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path' }, 'CORS_ALLOWED_ORIGINS must hold origins'],
     [{ RATE_LIMITS: 'lists=lots' }, 'RATE_LIMITS has "lists=lots"'],
     [{ TRUST_PROXY_HOPS: '-1' }, 'TRUST_PROXY_HOPS must be between 0 and 10'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL'],
+    [{ NOTIFY_MAX_ATTEMPTS: '0' }, 'NOTIFY_MAX_ATTEMPTS must be between 1 and 100'],
   ])('stops on %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

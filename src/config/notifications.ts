@@ -1,10 +1,10 @@
-// Configuration of approval notifications (webhooks and email). Nothing configured means
+// Settings of approval notifications (webhooks and email). Nothing configured means
 // notifications are off; a value that is set but wrong stops start-up with a ConfigError
-// naming the variable, and never echoes a credential back. Webhook URLs must pass the
-// source fence (src/sources/fence.ts), which checks them again at every delivery.
+// naming the variable, and never echoes a credential back. Webhook URLs must also pass the
+// source fence, which the composition root checks at start-up (src/notifications/webhook-fence.ts)
+// and again at every delivery.
 import { parseDuration } from '../domain/duration.ts';
-import { ConfigError, intVar, pick, type Env } from '../config/env.ts';
-import type { SourceFence } from '../sources/fence.ts';
+import { ConfigError, intVar, pick, type Env } from './env.ts';
 
 export interface SmtpSettings {
   host: string;
@@ -29,7 +29,7 @@ export interface EmailSettings {
   to: string[];
 }
 
-export interface NotificationConfig {
+export interface NotificationSettings {
   /** False when no webhook and no email is configured. */
   enabled: boolean;
   /** NOTIFY_WEBHOOK_URLS: http(s) URLs that receive a JSON POST (Slack incoming webhooks work as is), each let through by the source fence. */
@@ -53,9 +53,8 @@ const MIN_POLL_INTERVAL_MS = 50;
 const ADDRESS = /^[^\s@<>()[\],;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 const NAMED_ADDRESS = /^([^<>]*)<([^<>]+)>$/;
 
-/** Reads the notification settings; `fence` judges the webhook URLs (the one that delivers to them later). */
-export function loadNotificationConfig(env: Env, fence: SourceFence): NotificationConfig {
-  const webhookUrls = listOf(env, 'NOTIFY_WEBHOOK_URLS').map((url) => webhookUrl(url, fence));
+export function notificationSettings(env: Env): NotificationSettings {
+  const webhookUrls = listOf(env, 'NOTIFY_WEBHOOK_URLS').map((url) => webhookUrl(url));
   const email = emailSettings(env);
   const publicUrl = pick(env, ['NOTIFY_PUBLIC_URL'])?.value;
   if (publicUrl !== undefined) httpUrl('NOTIFY_PUBLIC_URL', publicUrl);
@@ -74,11 +73,8 @@ function listOf(env: Env, variable: string): string[] {
   return value ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : [];
 }
 
-function webhookUrl(value: string, fence: SourceFence): string {
+function webhookUrl(value: string): string {
   httpUrl('NOTIFY_WEBHOOK_URLS', value);
-  // The fence names the rule and at most the scheme and host: the path may be the secret.
-  const refused = fence.checkUrl(value);
-  if (refused) throw new ConfigError('NOTIFY_WEBHOOK_URLS', `holds a URL the source fence refuses: ${refused}`);
   return value;
 }
 
