@@ -53,14 +53,28 @@ async function startService(env: Record<string, string>): Promise<Service> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory://', JWT_SECRET: SECRET, LOG_LEVEL: 'warn', HEALTH_CHECK_INTERVAL: 'PT0S', OPERATOR_VERSIONS_REFRESH_INTERVAL: 'PT0S', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: 'memory://',
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      HEALTH_CHECK_INTERVAL: 'PT0S',
+      OPERATOR_VERSIONS_REFRESH_INTERVAL: 'PT0S',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
-    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error('the service did not become healthy within 60 s');
     await new Promise((r) => setTimeout(r, 100));
@@ -79,7 +93,9 @@ async function startService(env: Record<string, string>): Promise<Service> {
 const token = (sub: string) => mintToken(SECRET, { sub, roles: ['VIEWER'], ttlSeconds: 3600 });
 
 function fragmentBomb(levels: number): string {
-  const fragments = Array.from({ length: levels }, (_, i) => (i === levels - 1 ? `fragment F${i} on Viewer { sub }` : `fragment F${i} on Viewer { ...F${i + 1} ...F${i + 1} }`));
+  const fragments = Array.from({ length: levels }, (_, i) =>
+    i === levels - 1 ? `fragment F${i} on Viewer { sub }` : `fragment F${i} on Viewer { ...F${i + 1} ...F${i + 1} }`,
+  );
   return `query { viewer { ...F0 } } ${fragments.join(' ')}`;
 }
 const aliasFlood = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: viewer { sub }`).join(' ')} }`;
@@ -103,7 +119,8 @@ const median = (xs: number[]) => percentile(xs, 50);
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 /** Which limit refused a request, from its error message. */
-const refusedBy = (text: string) => /\((GRAPHQL_[A-Z_]+|MAX_REQUEST_BYTES)\)/.exec(text)?.[1] ?? (/UNAUTHENTICATED/.test(text) ? 'no token (401)' : 'not refused');
+const refusedBy = (text: string) =>
+  /\((GRAPHQL_[A-Z_]+|MAX_REQUEST_BYTES)\)/.exec(text)?.[1] ?? (/UNAUTHENTICATED/.test(text) ? 'no token (401)' : 'not refused');
 
 async function rejectionTimes(s: Service): Promise<Array<{ name: string; ms: number; p99: number; by: string }>> {
   const t = await token('attacker');
@@ -131,14 +148,19 @@ async function rejectionTimes(s: Service): Promise<Array<{ name: string; ms: num
 
 /** Runs this file as a load generator against the service; resolves with what it printed (JSON). */
 function runLoad(kind: 'bombs' | 'burst', base: string, onStarted: () => void): Promise<Record<string, number>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/abuse.ts', '--load', kind, '--base', base, '--seconds', String(seconds)], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/abuse.ts', '--load', kind, '--base', base, '--seconds', String(seconds)], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('started\n')) onStarted();
     });
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.split('\n').filter(Boolean).pop()!)) : reject(new Error(`load generator exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.split('\n').filter(Boolean).pop()!)) : reject(new Error(`load generator exited with ${code}`)),
+    );
   });
 }
 
@@ -176,7 +198,14 @@ async function burst(s: Service): Promise<{ accepted: number; refused: number; p
   await running;
   const otherTimes = await sampleUntil(load, () => post(s.base, '{ viewer { sub } }', other));
   const r = await load;
-  return { accepted: r.accepted!, refused: r.refused!, perSecond: r.perSecond!, acceptedP50: r.acceptedP50!, refusedP50: r.refusedP50!, otherP99: percentile(otherTimes, 99) };
+  return {
+    accepted: r.accepted!,
+    refused: r.refused!,
+    perSecond: r.perSecond!,
+    acceptedP50: r.acceptedP50!,
+    refusedP50: r.refusedP50!,
+    otherP99: percentile(otherTimes, 99),
+  };
 }
 
 /** The load generator (child process): 20 bombs in flight for --seconds, or a burst of 3,000 queries from one token. */
@@ -187,12 +216,14 @@ async function generateLoad(kind: string, base: string): Promise<void> {
     process.stdout.write('started\n');
     const end = performance.now() + seconds * 1000;
     let bombs = 0;
-    await Promise.all(tokens.map(async (t) => {
-      while (performance.now() < end) {
-        await post(base, bomb, t);
-        bombs++;
-      }
-    }));
+    await Promise.all(
+      tokens.map(async (t) => {
+        while (performance.now() < end) {
+          await post(base, bomb, t);
+          bombs++;
+        }
+      }),
+    );
     process.stdout.write(`${JSON.stringify({ bombs })}\n`);
     return;
   }
@@ -203,15 +234,19 @@ async function generateLoad(kind: string, base: string): Promise<void> {
   const refused: number[] = [];
   process.stdout.write('started\n');
   const started = performance.now();
-  await Promise.all(Array.from({ length: 50 }, async () => {
-    while (next < total) {
-      next++;
-      const r = await post(base, '{ viewer { sub } }', t);
-      (r.status === 200 ? accepted : refused).push(r.ms);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < total) {
+        next++;
+        const r = await post(base, '{ viewer { sub } }', t);
+        (r.status === 200 ? accepted : refused).push(r.ms);
+      }
+    }),
+  );
   const wall = performance.now() - started;
-  process.stdout.write(`${JSON.stringify({ accepted: accepted.length, refused: refused.length, perSecond: (total / wall) * 1000, acceptedP50: median(accepted), refusedP50: median(refused) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ accepted: accepted.length, refused: refused.length, perSecond: (total / wall) * 1000, acceptedP50: median(accepted), refusedP50: median(refused) })}\n`,
+  );
 }
 
 async function main() {
@@ -255,7 +290,14 @@ async function main() {
   console.log(`| /health p50 under attack | ${fmt(h.p50)} ms | — | — |`);
   console.log(`| /health p99 under attack | ${fmt(h.p99)} ms | 50 ms | ${(h.p99 / 50).toFixed(2)} |`);
 
-  const b = { accepted: m(bursts, (r) => r.accepted), refused: m(bursts, (r) => r.refused), perSecond: m(bursts, (r) => r.perSecond), a50: m(bursts, (r) => r.acceptedP50), r50: m(bursts, (r) => r.refusedP50), other: m(bursts, (r) => r.otherP99) };
+  const b = {
+    accepted: m(bursts, (r) => r.accepted),
+    refused: m(bursts, (r) => r.refused),
+    perSecond: m(bursts, (r) => r.perSecond),
+    a50: m(bursts, (r) => r.acceptedP50),
+    r50: m(bursts, (r) => r.refusedP50),
+    other: m(bursts, (r) => r.otherP99),
+  };
   console.log('\n3. Burst of 3,000 ordinary queries from one token, 50 at a time (another process), production rate limits (600 operations a minute)');
   console.log('| measure | value | ideal | ratio |\n|---|---|---|---|');
   console.log(`| answered per second (accepted + refused) | ${b.perSecond.toFixed(0)} /s | — | — |`);
@@ -263,7 +305,9 @@ async function main() {
   console.log(`| refused with 429 | ${b.refused} | ${3000 - 600} | ${(b.refused / 2400).toFixed(2)} |`);
   console.log(`| latency p50, accepted / refused | ${fmt(b.a50)} ms / ${fmt(b.r50)} ms | — | — |`);
   console.log(`| another caller's p99 during the burst | ${fmt(b.other)} ms | 50 ms | ${(b.other / 50).toFixed(2)} |`);
-  console.log(`\n${JSON.stringify({ rejections: rejections[0]!.map((row, i) => ({ name: row.name, medianMs: m(rejections, (r) => r[i]!.ms), by: row.by })), health: h, burst: b })}`);
+  console.log(
+    `\n${JSON.stringify({ rejections: rejections[0]!.map((row, i) => ({ name: row.name, medianMs: m(rejections, (r) => r[i]!.ms), by: row.by })), health: h, burst: b })}`,
+  );
 }
 
 (args.load ? generateLoad(args.load, args.base!) : main()).catch((err) => {

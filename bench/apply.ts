@@ -86,7 +86,11 @@ const clusterNames = (n: number) => Array.from({ length: n }, (_, i) => `bench-$
  * loop does all servers' work (parsing, validating and merging 2 MB per cluster).
  */
 async function childFleet(n: number, latency: number): Promise<BenchFleet> {
-  const fleet = await startSandboxProcess(clusterNames(n).map((name) => (latency > 0 ? `${name}:latency=${latency}ms` : name)).join(','));
+  const fleet = await startSandboxProcess(
+    clusterNames(n)
+      .map((name) => (latency > 0 ? `${name}:latency=${latency}ms` : name))
+      .join(','),
+  );
   return {
     clusters: fleet.clusters,
     async stats() {
@@ -143,7 +147,9 @@ async function run(n: number, latency = latencyMs): Promise<RunResult> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-console.log(`prometheus-operator v0.80.0: ${objects.length} objects, ${mb(Buffer.byteLength(JSON.stringify(objects)))} as JSON; latency ${latencyMs} ms; concurrency ${concurrency}`);
+console.log(
+  `prometheus-operator v0.80.0: ${objects.length} objects, ${mb(Buffer.byteLength(JSON.stringify(objects)))} as JSON; latency ${latencyMs} ms; concurrency ${concurrency}`,
+);
 const header = ['clusters', 'runs', 'wall (median)', 'ideal', 'ratio', 'floor @0 ms', 'CPU', 'requests/cluster', 'retries', 'bytes sent', 'peak RSS'];
 const rows: string[][] = [];
 for (const n of fleetSizes) {

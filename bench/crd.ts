@@ -57,28 +57,48 @@ const teams = ['payments', 'search', 'checkout', 'identity', 'data', 'platform',
 function serviceMonitor(i: number): KubeObject {
   const ns = teams[i % teams.length]!;
   // One in 200 is a placeholder without endpoints, which v0.80.0 rejects (endpoints became required).
-  const endpoints = i % 200 === 7 ? undefined : [
-    { port: 'metrics', interval: `${15 + (i % 4) * 15}s`, path: '/metrics', honorLabels: i % 3 === 0,
-      relabelings: [{ action: 'replace', sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' }],
-      metricRelabelings: [{ action: 'drop', sourceLabels: ['__name__'], regex: `go_gc_.*|process_${i % 7}_.*` }] },
-    ...(i % 5 === 0 ? [{ port: 'admin', scheme: 'https', tlsConfig: { insecureSkipVerify: true }, interval: '60s' }] : []),
-  ];
+  const endpoints =
+    i % 200 === 7
+      ? undefined
+      : [
+          {
+            port: 'metrics',
+            interval: `${15 + (i % 4) * 15}s`,
+            path: '/metrics',
+            honorLabels: i % 3 === 0,
+            relabelings: [{ action: 'replace', sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' }],
+            metricRelabelings: [{ action: 'drop', sourceLabels: ['__name__'], regex: `go_gc_.*|process_${i % 7}_.*` }],
+          },
+          ...(i % 5 === 0 ? [{ port: 'admin', scheme: 'https', tlsConfig: { insecureSkipVerify: true }, interval: '60s' }] : []),
+        ];
   return {
-    apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
     metadata: { name: `svc-${i}`, namespace: ns, labels: { team: ns, release: 'kube-prometheus' }, resourceVersion: String(1000 + i), uid: `uid-sm-${i}` },
-    spec: { selector: { matchLabels: { app: `svc-${i}` } }, namespaceSelector: { matchNames: [ns] }, jobLabel: 'app',
-      ...(endpoints ? { endpoints } : {}), targetLabels: ['team'], sampleLimit: 10_000 + i },
+    spec: {
+      selector: { matchLabels: { app: `svc-${i}` } },
+      namespaceSelector: { matchNames: [ns] },
+      jobLabel: 'app',
+      ...(endpoints ? { endpoints } : {}),
+      targetLabels: ['team'],
+      sampleLimit: 10_000 + i,
+    },
   };
 }
 
 function podMonitor(i: number): KubeObject {
   const ns = teams[(i + 3) % teams.length]!;
   return {
-    apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor',
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PodMonitor',
     metadata: { name: `pods-${i}`, namespace: ns, labels: { team: ns }, resourceVersion: String(2000 + i), uid: `uid-pm-${i}` },
-    spec: { selector: { matchExpressions: [{ key: 'app', operator: 'In', values: [`worker-${i}`, `worker-${i}-canary`] }] },
-      podMetricsEndpoints: [{ port: 'metrics', interval: '30s', relabelings: [{ action: 'keep', sourceLabels: ['__meta_kubernetes_pod_phase'], regex: 'Running' }] }],
-      podTargetLabels: ['queue'] },
+    spec: {
+      selector: { matchExpressions: [{ key: 'app', operator: 'In', values: [`worker-${i}`, `worker-${i}-canary`] }] },
+      podMetricsEndpoints: [
+        { port: 'metrics', interval: '30s', relabelings: [{ action: 'keep', sourceLabels: ['__meta_kubernetes_pod_phase'], regex: 'Running' }] },
+      ],
+      podTargetLabels: ['queue'],
+    },
   };
 }
 
@@ -86,11 +106,18 @@ function prometheusRule(i: number): KubeObject {
   const ns = teams[(i + 5) % teams.length]!;
   const rules = Array.from({ length: 4 + (i % 6) }, (_, r) =>
     r % 2 === 0
-      ? { alert: `HighErrorRate${r}`, expr: `sum(rate(http_requests_total{job="svc-${i}",code=~"5.."}[5m])) > ${r + 1}`, for: '10m',
-          labels: { severity: r % 4 === 0 ? 'critical' : 'warning' }, annotations: { summary: `Errors on svc-${i}`, runbook_url: `https://runbooks.example.com/${i}` } }
-      : { record: `job:svc_${i}_requests:rate5m_${r}`, expr: `sum by (job) (rate(http_requests_total{job="svc-${i}"}[5m]))` });
+      ? {
+          alert: `HighErrorRate${r}`,
+          expr: `sum(rate(http_requests_total{job="svc-${i}",code=~"5.."}[5m])) > ${r + 1}`,
+          for: '10m',
+          labels: { severity: r % 4 === 0 ? 'critical' : 'warning' },
+          annotations: { summary: `Errors on svc-${i}`, runbook_url: `https://runbooks.example.com/${i}` },
+        }
+      : { record: `job:svc_${i}_requests:rate5m_${r}`, expr: `sum by (job) (rate(http_requests_total{job="svc-${i}"}[5m]))` },
+  );
   return {
-    apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule',
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
     metadata: { name: `rules-${i}`, namespace: ns, labels: { prometheus: 'k8s', role: 'alert-rules' }, resourceVersion: String(3000 + i), uid: `uid-pr-${i}` },
     spec: { groups: [{ name: `svc-${i}.rules`, interval: '1m', rules }] },
   };
@@ -180,7 +207,10 @@ async function onceThroughCluster(kubeconfig: string) {
   const timer = setInterval(sampleRss, 5);
   const started = performance.now();
   // prisma is not touched: no cluster has a recorded release to fall back on.
-  const report = await checkCrdCompatibility({ prisma: undefined as never, kube }, { operatorName: 'prometheus-operator', targetVersion: 'v0.80.0', targetCrds: target, clusters: [{ name: 'bench' }], pageSize });
+  const report = await checkCrdCompatibility(
+    { prisma: undefined as never, kube },
+    { operatorName: 'prometheus-operator', targetVersion: 'v0.80.0', targetCrds: target, clusters: [{ name: 'bench' }], pageSize },
+  );
   const ms = performance.now() - started;
   clearInterval(timer);
   sampleRss();
@@ -220,24 +250,32 @@ async function main(): Promise<void> {
   sandbox?.child.send({ stop: true });
   const ms = median(results);
   const verdict = last!.clusters[0]!;
-  console.log(JSON.stringify({
-    benchmark: 'crd-compat prometheus-operator v0.75.0 → v0.80.0',
-    source: args.source === 'sandbox' ? 'sandbox cluster over HTTPS (kube layer, paged list calls)' : 'in-memory generator',
-    objects: verdict.objectsScanned,
-    pageSize,
-    runs,
-    wallTimeMs: Math.round(ms),
-    objectsPerSecond: Math.round(verdict.objectsScanned / (ms / 1000)),
-    peakRssMiB: Math.round(peakRss / 2 ** 20),
-    rssBeforeChecksMiB: Math.round(rssBefore / 2 ** 20),
-    ratioToBudget: Number((ms / BUDGET_MS).toFixed(3)),
-    budgetMs: BUDGET_MS,
-    ...(stats ? { listCallsPerRun: Math.round((stats.byVerb.list ?? 0) / runs), mibServedPerRun: Number((stats.bytesSent / runs / 2 ** 20).toFixed(1)) } : {}),
-    objectsBroken: verdict.objectsBroken,
-    complete: verdict.complete,
-    findings: last!.findings.length,
-    compatible: last!.compatible,
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'crd-compat prometheus-operator v0.75.0 → v0.80.0',
+        source: args.source === 'sandbox' ? 'sandbox cluster over HTTPS (kube layer, paged list calls)' : 'in-memory generator',
+        objects: verdict.objectsScanned,
+        pageSize,
+        runs,
+        wallTimeMs: Math.round(ms),
+        objectsPerSecond: Math.round(verdict.objectsScanned / (ms / 1000)),
+        peakRssMiB: Math.round(peakRss / 2 ** 20),
+        rssBeforeChecksMiB: Math.round(rssBefore / 2 ** 20),
+        ratioToBudget: Number((ms / BUDGET_MS).toFixed(3)),
+        budgetMs: BUDGET_MS,
+        ...(stats
+          ? { listCallsPerRun: Math.round((stats.byVerb.list ?? 0) / runs), mibServedPerRun: Number((stats.bytesSent / runs / 2 ** 20).toFixed(1)) }
+          : {}),
+        objectsBroken: verdict.objectsBroken,
+        complete: verdict.complete,
+        findings: last!.findings.length,
+        compatible: last!.compatible,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 if (args.serve) await serve();

@@ -69,7 +69,11 @@ const JWT_SECRET = 'bench-rollout-secret-0123456789abcdef';
 
 /** A GraphQL call over HTTP that throws with the server's messages on any error. */
 async function graphql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
   if (body.errors?.length || !body.data) throw new Error(`GraphQL: ${body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`}`);
   return body.data;
@@ -149,7 +153,10 @@ function summarizeDeliveries(perSubscriber: Receipt[][]): DeliveryStats {
   const all = perSubscriber.flat();
   const times = all.map((r) => r.receivedAt);
   const spanMs = Math.max(1, Math.max(...times) - Math.min(...times));
-  const live = all.filter((r) => !r.replay).map((r) => r.latencyMs).sort((a, b) => a - b);
+  const live = all
+    .filter((r) => !r.replay)
+    .map((r) => r.latencyMs)
+    .sort((a, b) => a - b);
   const sequences = perSubscriber.map((rs) => rs.map((r) => r.sequence));
   // Every subscriber must have seen 1..n exactly once, or the figures mean nothing.
   for (const seq of sequences) {
@@ -252,7 +259,17 @@ async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: Ap
   const fleet = await (args['in-process'] ? inProcessFleet(n) : childFleet(n));
   // No cluster health monitor (PT0S): the sandbox then counts the rollout's requests only.
   // The operator is read from the corpus in place: it is the source fence's one file root here.
-  const env = { NODE_ENV: 'development', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ENGINE_POLL_INTERVAL: 'PT0.5S', SOURCE_FILE_ROOTS: CORPUS };
+  const env = {
+    NODE_ENV: 'development',
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET,
+    HEALTH_CHECK_INTERVAL: 'PT0S',
+    ENGINE_POLL_INTERVAL: 'PT0.5S',
+    SOURCE_FILE_ROOTS: CORPUS,
+  };
   const config = loadConfig(env);
   const app = await createApp(config);
   const port = await app.start();
@@ -261,7 +278,9 @@ async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: Ap
   // Registered (each one probed by the API) before the latency is switched on: set-up is not what is measured.
   for (let i = 0; i < n; i += 25) {
     const register = (c: { name: string; kubeconfig: string }) =>
-      graphql(url, token, 'mutation($input: RegisterClusterInput!) { registerCluster(input: $input) { name } }', { input: { name: c.name, environment: 'DEVELOPMENT', kubeconfig: c.kubeconfig } });
+      graphql(url, token, 'mutation($input: RegisterClusterInput!) { registerCluster(input: $input) { name } }', {
+        input: { name: c.name, environment: 'DEVELOPMENT', kubeconfig: c.kubeconfig },
+      });
     await Promise.all(fleet.clusters.slice(i, i + 25).map(register));
   }
   await graphql(url, token, 'mutation($input: RegisterOperatorInput!) { registerOperator(input: $input) { name } }', {
@@ -280,16 +299,32 @@ async function run(s: Scenario): Promise<RunResult> {
     const childBefore = fleet.childUsage();
     const cpuBefore = process.cpuUsage();
     const eluBefore = performance.eventLoopUtilization();
-    const { createDeployment } = await graphql<{ createDeployment: { id: string } }>(url, token, 'mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { id } }', {
-      input: { operatorName: OPERATOR, targetVersion: VERSION, strategy: s.strategy, targetClusters: fleet.clusters.map((c) => c.name), strategyConfig: s.strategyConfig },
-    });
+    const { createDeployment } = await graphql<{ createDeployment: { id: string } }>(
+      url,
+      token,
+      'mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { id } }',
+      {
+        input: {
+          operatorName: OPERATOR,
+          targetVersion: VERSION,
+          strategy: s.strategy,
+          targetClusters: fleet.clusters.map((c) => c.name),
+          strategyConfig: s.strategyConfig,
+        },
+      },
+    );
     const id = createDeployment.id;
     const received = await subscribers.follow(id, 10 * 60_000);
     const cpu = process.cpuUsage(cpuBefore);
     const elu = performance.eventLoopUtilization(eluBefore);
     const childAfter = fleet.childUsage();
     type Outcome = { status: string; createdAt: string; completedAt: string; errorMessage: string | null };
-    const { deployment } = await graphql<{ deployment: Outcome }>(url, token, 'query($id: ID!) { deployment(id: $id) { status createdAt completedAt errorMessage } }', { id });
+    const { deployment } = await graphql<{ deployment: Outcome }>(
+      url,
+      token,
+      'query($id: ID!) { deployment(id: $id) { status createdAt completedAt errorMessage } }',
+      { id },
+    );
     if (deployment.status !== 'COMPLETED') console.log(`  ${s.label}: ${deployment.status}: ${deployment.errorMessage}`);
     return {
       wallMs: Date.parse(deployment.completedAt) - Date.parse(deployment.createdAt),
@@ -317,14 +352,17 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function scenarios(): Array<Scenario & { runs: number }> {
   const { trips } = roundTripsPerCluster();
   const n = Number(args.clusters);
-  const direct = args.parallel.split(',').map(Number).map((p) => ({
-    label: `Direct ${n} clusters, parallelClusters ${p}`,
-    clusters: n,
-    strategy: 'DIRECT' as const,
-    strategyConfig: { direct: { parallelClusters: p } },
-    idealMs: Math.ceil(n / p) * trips * latencyMs,
-    runs: Number(args['direct-runs']),
-  }));
+  const direct = args.parallel
+    .split(',')
+    .map(Number)
+    .map((p) => ({
+      label: `Direct ${n} clusters, parallelClusters ${p}`,
+      clusters: n,
+      strategy: 'DIRECT' as const,
+      strategyConfig: { direct: { parallelClusters: p } },
+      idealMs: Math.ceil(n / p) * trips * latencyMs,
+      runs: Number(args['direct-runs']),
+    }));
   const c = Number(args['canary-clusters']);
   if (c === 0) return direct;
   const stages = canaryStages(c, CANARY.initialPercentage, CANARY.incrementPercentage);
@@ -344,7 +382,8 @@ const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 /** One line saying what the wall time went to, from the medians of a scenario. */
 function verdict(s: Scenario, wallMs: number, cpuMs: number, loopBusy: number): string {
   const waits = s.strategy === 'CANARY' ? ` (of which ${secs(s.idealMs)} ideal, mostly evaluation periods)` : '';
-  if (loopBusy >= 0.8) return `${s.label}: CPU-bound — the product's event loop was busy ${Math.round(loopBusy * 100)} % of ${secs(wallMs)}${waits}; ${Math.round(cpuMs / s.clusters)} ms of CPU per cluster.`;
+  if (loopBusy >= 0.8)
+    return `${s.label}: CPU-bound — the product's event loop was busy ${Math.round(loopBusy * 100)} % of ${secs(wallMs)}${waits}; ${Math.round(cpuMs / s.clusters)} ms of CPU per cluster.`;
   return `${s.label}: not CPU-bound (event loop busy ${Math.round(loopBusy * 100)} %) — waits dominate: latency, polling intervals and configured periods${waits}.`;
 }
 
@@ -353,7 +392,23 @@ async function main(): Promise<void> {
   const where = args['in-process'] ? 'sandbox in this process' : 'sandbox in a child process';
   console.log(`${OPERATOR} ${VERSION}: ${objects.length} objects; latency ${latencyMs} ms; ${subscriberCount} subscribers to deploymentProgress; ${where}`);
   console.log(`ideal round trips per cluster: ${cluster.trips} (${cluster.detail}); canary: ${JSON.stringify(CANARY)}`);
-  const header = ['scenario', 'runs', 'wall', 'ideal', 'ratio', 'CPU', 'loop busy', 'sandbox CPU', 'req/cluster', 'events', 'deliveries/s', 'p50', 'p99', 'peak RSS (at start)', 'sandbox RSS'];
+  const header = [
+    'scenario',
+    'runs',
+    'wall',
+    'ideal',
+    'ratio',
+    'CPU',
+    'loop busy',
+    'sandbox CPU',
+    'req/cluster',
+    'events',
+    'deliveries/s',
+    'p50',
+    'p99',
+    'peak RSS (at start)',
+    'sandbox RSS',
+  ];
   const rows: string[][] = [];
   const verdicts: string[] = [];
   for (const s of scenarios()) {
@@ -366,7 +421,14 @@ async function main(): Promise<void> {
     const wall = m((r) => r.wallMs);
     const loopBusy = m((r) => r.eventLoopUtilization);
     const sandboxKnown = results.every((r) => r.sandboxCpuMs !== undefined);
-    verdicts.push(verdict(s, wall, m((r) => r.cpuMs), loopBusy));
+    verdicts.push(
+      verdict(
+        s,
+        wall,
+        m((r) => r.cpuMs),
+        loopBusy,
+      ),
+    );
     rows.push([
       s.label,
       String(s.runs),

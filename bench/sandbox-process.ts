@@ -19,10 +19,14 @@ export interface SandboxProcess {
 /** Starts `npm run sandbox -- --clusters <spec>` with one node per cluster and fast pods. */
 export async function startSandboxProcess(spec: string): Promise<SandboxProcess> {
   const out = mkdtempSync(path.join(tmpdir(), 'bench-sandbox-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/cli.ts', '--clusters', spec, '--out', out, '--nodes', '1', '--pod-ready-delay', '50ms'], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/sandbox/cli.ts', '--clusters', spec, '--out', out, '--nodes', '1', '--pod-ready-delay', '50ms'],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -38,7 +42,11 @@ export async function startSandboxProcess(spec: string): Promise<SandboxProcess>
     child,
     clusters,
     admin: (route, kubeconfig, body) =>
-      fetch(`${fleet.adminUrl}${route}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${tokenOf(kubeconfig)}` }, ...(body ? { body: JSON.stringify(body) } : {}) }),
+      fetch(`${fleet.adminUrl}${route}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${tokenOf(kubeconfig)}` },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

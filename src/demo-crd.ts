@@ -98,7 +98,12 @@ export async function startInbox(print: (line: string) => void): Promise<Inbox> 
   };
 }
 
-export function renderCrdStory(o: { operations: CrdOperations; operatorHeader: string; adminHeader: string; indent: (text: string, by?: string) => string }): string {
+export function renderCrdStory(o: {
+  operations: CrdOperations;
+  operatorHeader: string;
+  adminHeader: string;
+  indent: (text: string, by?: string) => string;
+}): string {
   const { operations: op, indent } = o;
   return `5. See a breaking CRD upgrade stopped before it touches a cluster:
    ${CRD_BREAKING_VERSION} renames Widget's spec.size and makes spec.color required; the fleet holds

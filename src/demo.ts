@@ -190,12 +190,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     seedWidgets(sandbox);
     const operations = demoOperations();
     const crd = crdOperations(DEMO_OPERATOR, namesIn('DEVELOPMENT', 'STAGING'));
-    const text = renderInstructions({ url, tokens, operations, kubeconfigDir }) + renderCrdStory({
-      operations: crd,
-      operatorHeader: `{"Authorization": "Bearer ${tokens.operator}"}`,
-      adminHeader: "admin's",
-      indent,
-    }) + '\nCtrl-C stops the API, then the sandbox fleet.\n';
+    const text =
+      renderInstructions({ url, tokens, operations, kubeconfigDir }) +
+      renderCrdStory({
+        operations: crd,
+        operatorHeader: `{"Authorization": "Bearer ${tokens.operator}"}`,
+        adminHeader: "admin's",
+        indent,
+      }) +
+      '\nCtrl-C stops the API, then the sandbox fleet.\n';
     const started = app;
     let stopping: Promise<void> | undefined;
     return {
@@ -255,19 +258,37 @@ async function prepareFleet(url: string, sandbox: Sandbox, tokens: { setup: stri
     url,
     tokens.setup,
     'mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { id } }',
-    { input: { operatorName: DEMO_OPERATOR, targetVersion: DEMO_VERSIONS.baseline, strategy: 'DIRECT', targetClusters: DEMO_FLEET.map((c) => c.name), strategyConfig: { direct: { parallelClusters: 5 } } } },
+    {
+      input: {
+        operatorName: DEMO_OPERATOR,
+        targetVersion: DEMO_VERSIONS.baseline,
+        strategy: 'DIRECT',
+        targetClusters: DEMO_FLEET.map((c) => c.name),
+        strategyConfig: { direct: { parallelClusters: 5 } },
+      },
+    },
   );
   const id = created.createDeployment.id;
   progress(`installing ${DEMO_OPERATOR} ${DEMO_VERSIONS.baseline} on every cluster (production approved by erin)`);
-  const { approvals } = await graphql<{ approvals: Array<{ id: string; deploymentId: string | null }> }>(url, tokens.owner, 'query { approvals(status: PENDING) { id deploymentId } }');
+  const { approvals } = await graphql<{ approvals: Array<{ id: string; deploymentId: string | null }> }>(
+    url,
+    tokens.owner,
+    'query { approvals(status: PENDING) { id deploymentId } }',
+  );
   const approval = approvals.find((a) => a.deploymentId === id);
   if (!approval) throw new Error(`the baseline deployment ${id} has no pending approval`);
   await graphql(url, tokens.owner, 'mutation($id: ID!) { approve(id: $id, comment: "baseline installed by npm run demo") { id } }', { id: approval.id });
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const { deployment } = await graphql<{ deployment: { status: string; errorMessage: string | null } }>(url, tokens.setup, 'query($id: ID!) { deployment(id: $id) { status errorMessage } }', { id });
+    const { deployment } = await graphql<{ deployment: { status: string; errorMessage: string | null } }>(
+      url,
+      tokens.setup,
+      'query($id: ID!) { deployment(id: $id) { status errorMessage } }',
+      { id },
+    );
     if (deployment.status === 'COMPLETED') return;
-    if (['FAILED', 'ROLLED_BACK', 'CANCELLED'].includes(deployment.status)) throw new Error(`installing the baseline failed (${deployment.status}): ${deployment.errorMessage}`);
+    if (['FAILED', 'ROLLED_BACK', 'CANCELLED'].includes(deployment.status))
+      throw new Error(`installing the baseline failed (${deployment.status}): ${deployment.errorMessage}`);
     if (Date.now() > deadline) throw new Error(`installing the baseline did not finish within 2 minutes (status ${deployment.status})`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -362,7 +383,8 @@ const runAsScript = process.argv[1] !== undefined && import.meta.url === pathToF
 if (runAsScript) {
   main().catch((err) => {
     if (err instanceof ConfigError) console.error(err.message);
-    else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`${(err as Error).message}: another process uses that port; try PORT=4001 npm run demo`);
+    else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      console.error(`${(err as Error).message}: another process uses that port; try PORT=4001 npm run demo`);
     else console.error('The demo failed to start:', err instanceof Error ? err.message : err);
     process.exit(1);
   });

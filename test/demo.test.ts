@@ -27,8 +27,11 @@ const connectError = (port: number) =>
   });
 
 const imageOn = (demo: Demo, cluster: string) =>
-  (demo.sandbox.cluster(cluster).objects.get('apps/v1', 'Deployment', DEMO_NAMESPACE, DEMO_OPERATOR) as { spec: { template: { spec: { containers: Array<{ image: string }> } } } } | undefined)
-    ?.spec.template.spec.containers[0]?.image;
+  (
+    demo.sandbox.cluster(cluster).objects.get('apps/v1', 'Deployment', DEMO_NAMESPACE, DEMO_OPERATOR) as
+      | { spec: { template: { spec: { containers: Array<{ image: string }> } } } }
+      | undefined
+  )?.spec.template.spec.containers[0]?.image;
 
 describe('npm run demo', () => {
   let demo: Demo;
@@ -48,14 +51,17 @@ describe('npm run demo', () => {
       demo.tokens.admin,
       '{ clusters(first: 10) { edges { node { name environment } } } }',
     );
-    expect(clusters.edges.map((e) => e.node).sort((a, b) => a.name.localeCompare(b.name))).toEqual([...DEMO_FLEET].sort((a, b) => a.name.localeCompare(b.name)));
+    expect(clusters.edges.map((e) => e.node).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      [...DEMO_FLEET].sort((a, b) => a.name.localeCompare(b.name)),
+    );
     for (const { name } of DEMO_FLEET) expect(imageOn(demo, name), name).toBe('registry.example.com/demo-operator:1.0.0');
     expect(demo.sandbox.clusters.every((c) => c.kubeconfigPath?.startsWith(kubeconfigDir))).toBe(true);
   });
 
   it('prints a GraphiQL URL and two working tokens: ADMIN, and ENVIRONMENT_OWNER of PRODUCTION', async () => {
     expect(demo.text).toContain(demo.url);
-    const viewer = (token: string) => graphql<{ viewer: { sub: string; roles: string[]; environments: string[] } }>(demo.url, token, '{ viewer { sub roles environments } }');
+    const viewer = (token: string) =>
+      graphql<{ viewer: { sub: string; roles: string[]; environments: string[] } }>(demo.url, token, '{ viewer { sub roles environments } }');
     expect((await viewer(demo.tokens.admin)).viewer).toMatchObject({ sub: 'admin', roles: ['ADMIN'] });
     expect((await viewer(demo.tokens.owner)).viewer).toEqual({ sub: 'erin', roles: ['ENVIRONMENT_OWNER'], environments: ['PRODUCTION'] });
   });
@@ -82,19 +88,36 @@ describe('npm run demo', () => {
   });
 
   it('runs the printed canary: the printed subscription sees it reach dev-1 alone first, and the printed curl line streams it too', async () => {
-    const { createDeployment } = await graphql<{ createDeployment: { id: string; status: string; previousVersion: string } }>(demo.url, demo.tokens.admin, demo.operations.canary);
+    const { createDeployment } = await graphql<{ createDeployment: { id: string; status: string; previousVersion: string } }>(
+      demo.url,
+      demo.tokens.admin,
+      demo.operations.canary,
+    );
     expect(createDeployment).toMatchObject({ status: 'PLANNING', previousVersion: 'v1.0.0' });
     // GraphiQL sends its Headers pane as the connection parameters.
-    const client = createClient({ url: demo.url.replace('http://', 'ws://'), webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${demo.tokens.admin}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: demo.url.replace('http://', 'ws://'),
+      webSocketImpl: WebSocket,
+      connectionParams: { Authorization: `Bearer ${demo.tokens.admin}` },
+      retryAttempts: 0,
+    });
     try {
       const progress = subscribe<ProgressEvent>(client, demo.operations.progress, { id: createDeployment.id });
       const events = () => progress.events.map((e) => e.data?.deploymentProgress);
       await progress.until(() => events().some((e) => e?.clusterName === 'dev-1' && e.status === 'COMPLETED') || progress.completed, 30_000);
       expect(progress.error).toBeUndefined();
       expect(events()[0]).toMatchObject({ sequence: 1 });
-      expect(events().find((e) => /rollout started/.test(e?.message ?? ''))?.message).toMatch(/stage 1 of 3: .*: dev-1; stage 2 of 3: .*: dev-2; stage 3 of 3: .*: staging-1/);
+      expect(events().find((e) => /rollout started/.test(e?.message ?? ''))?.message).toMatch(
+        /stage 1 of 3: .*: dev-1; stage 2 of 3: .*: dev-2; stage 3 of 3: .*: staging-1/,
+      );
       // Cluster by cluster: only dev-1 has been touched so far.
-      expect(new Set(events().map((e) => e?.clusterName).filter(Boolean))).toEqual(new Set(['dev-1']));
+      expect(
+        new Set(
+          events()
+            .map((e) => e?.clusterName)
+            .filter(Boolean),
+        ),
+      ).toEqual(new Set(['dev-1']));
       expect(imageOn(demo, 'dev-1')).toBe('registry.example.com/demo-operator:1.1.0');
       expect(imageOn(demo, 'dev-2')).toBe('registry.example.com/demo-operator:1.0.0');
       progress.unsubscribe();
@@ -130,22 +153,30 @@ describe('npm run demo', () => {
     expect([...broken].sort()).toEqual(['dev-1/checkout', 'dev-1/search', 'dev-2/payments', 'staging-1/checkout']);
     // Started by the OPERATOR (another deployment may still be running: wait for it to end first).
     const active = async () =>
-      (await graphql<{ deployments: { edges: Array<{ node: { status: string } }> } }>(demo.url, demo.tokens.admin, '{ deployments(first: 5) { edges { node { status } } } }')).deployments.edges.some((e) =>
-        ['PLANNING', 'DEPLOYING', 'VALIDATING', 'ROLLING_BACK', 'PENDING_APPROVAL'].includes(e.node.status),
-      );
+      (
+        await graphql<{ deployments: { edges: Array<{ node: { status: string } }> } }>(
+          demo.url,
+          demo.tokens.admin,
+          '{ deployments(first: 5) { edges { node { status } } } }',
+        )
+      ).deployments.edges.some((e) => ['PLANNING', 'DEPLOYING', 'VALIDATING', 'ROLLING_BACK', 'PENDING_APPROVAL'].includes(e.node.status));
     for (let i = 0; i < 600 && (await active()); i++) await new Promise((r) => setTimeout(r, 250));
     const { createDeployment } = await graphql<{ createDeployment: { id: string } }>(demo.url, demo.tokens.operator, demo.crdOperations.upgrade);
     type Pending = { approvals: Array<{ id: string; kind: string; deployment: { id: string; status: string; crdReport: unknown } }> };
     let approval: Pending['approvals'][number] | undefined;
     for (let i = 0; i < 240 && !approval; i++) {
       await new Promise((r) => setTimeout(r, 250));
-      approval = (await graphql<Pending>(demo.url, demo.tokens.admin, demo.crdOperations.pending)).approvals.find((a) => a.deployment.id === createDeployment.id && a.kind === 'CRD_CHANGE');
+      approval = (await graphql<Pending>(demo.url, demo.tokens.admin, demo.crdOperations.pending)).approvals.find(
+        (a) => a.deployment.id === createDeployment.id && a.kind === 'CRD_CHANGE',
+      );
     }
     expect(approval?.deployment.status).toBe('PENDING_APPROVAL');
     expect(approval?.deployment.crdReport).toBeTruthy();
     for (let i = 0; i < 120 && demo.inbox.received.length === 0; i++) await new Promise((r) => setTimeout(r, 250));
     expect(demo.inbox.received.at(-1)?.text).toMatch(/Approval needed/);
-    const { reject } = await graphql<{ reject: { status: string; deployment: { status: string } } }>(demo.url, demo.tokens.admin, demo.crdOperations.reject, { id: approval!.id });
+    const { reject } = await graphql<{ reject: { status: string; deployment: { status: string } } }>(demo.url, demo.tokens.admin, demo.crdOperations.reject, {
+      id: approval!.id,
+    });
     expect(reject).toMatchObject({ status: 'REJECTED', deployment: { status: 'CANCELLED' } });
     for (const w of ['dev-1', 'dev-2', 'staging-1']) expect(imageOn(demo, w)).not.toMatch(/2\.0\.0$/);
   });

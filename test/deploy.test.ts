@@ -29,10 +29,20 @@ describe('deployment files', () => {
 
   it('the Kubernetes manifests parse and their environment is accepted by the server', async () => {
     const objects = (
-      await Promise.all(['namespace', 'secret.example', 'postgres', 'operator-manager'].map(async (f) => parseManifests(await readFile(`deploy/kubernetes/${f}.yaml`, 'utf8'), { source: f })))
+      await Promise.all(
+        ['namespace', 'secret.example', 'postgres', 'operator-manager'].map(async (f) =>
+          parseManifests(await readFile(`deploy/kubernetes/${f}.yaml`, 'utf8'), { source: f }),
+        ),
+      )
     ).flat();
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
-      expect.arrayContaining(['Namespace/operator-manager', 'StatefulSet/postgres', 'Deployment/operator-manager-api', 'Service/operator-manager-api', 'ConfigMap/operator-manager-config']),
+      expect.arrayContaining([
+        'Namespace/operator-manager',
+        'StatefulSet/postgres',
+        'Deployment/operator-manager-api',
+        'Service/operator-manager-api',
+        'ConfigMap/operator-manager-config',
+      ]),
     );
     const configMap = objects.find((o) => o.kind === 'ConfigMap')!;
     const deployment = objects.find((o) => o.kind === 'Deployment')!;

@@ -64,9 +64,14 @@ export function createMaskError(log: Logger) {
     // the GraphQLError of a scalar or enum) carry no path: they are about the request.
     if (gqlError && !gqlError.path && (!original || original instanceof GraphQLError)) {
       if (!INPUT_PROBLEM.test(gqlError.message)) {
-        return gqlError.extensions?.code ? gqlError : new GraphQLError(gqlError.message, { nodes: gqlError.nodes, extensions: { ...gqlError.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } });
+        return gqlError.extensions?.code
+          ? gqlError
+          : new GraphQLError(gqlError.message, { nodes: gqlError.nodes, extensions: { ...gqlError.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } });
       }
-      return new GraphQLError(gqlError.message, { nodes: gqlError.nodes, extensions: { ...gqlError.extensions, code: 'BAD_USER_INPUT', fields: inputFieldsOf(gqlError.message) } });
+      return new GraphQLError(gqlError.message, {
+        nodes: gqlError.nodes,
+        extensions: { ...gqlError.extensions, code: 'BAD_USER_INPUT', fields: inputFieldsOf(gqlError.message) },
+      });
     }
     if (gqlError?.extensions?.code) return gqlError;
     if (original instanceof GraphQLError && original.extensions?.code) return original;

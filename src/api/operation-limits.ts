@@ -46,9 +46,20 @@ export function operationLimitPlugins(limits: GraphqlLimits): Plugin[] {
           },
         ],
       },
-      maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...report((found) => `the operation is ${found} levels deep; the limit is ${limits.maxDepth} (GRAPHQL_MAX_DEPTH)`) },
-      maxAliases: { n: limits.maxAliases, ...report((found) => `the operation uses ${found} aliases; the limit is ${limits.maxAliases} (GRAPHQL_MAX_ALIASES)`) },
-      maxDirectives: { n: limits.maxDirectives, ...report((found) => `the operation uses ${found} directives; the limit is ${limits.maxDirectives} (GRAPHQL_MAX_DIRECTIVES)`) },
+      maxDepth: {
+        n: limits.maxDepth,
+        ignoreIntrospection: true,
+        flattenFragments: true,
+        ...report((found) => `the operation is ${found} levels deep; the limit is ${limits.maxDepth} (GRAPHQL_MAX_DEPTH)`),
+      },
+      maxAliases: {
+        n: limits.maxAliases,
+        ...report((found) => `the operation uses ${found} aliases; the limit is ${limits.maxAliases} (GRAPHQL_MAX_ALIASES)`),
+      },
+      maxDirectives: {
+        n: limits.maxDirectives,
+        ...report((found) => `the operation uses ${found} directives; the limit is ${limits.maxDirectives} (GRAPHQL_MAX_DIRECTIVES)`),
+      },
       costLimit: {
         maxCost: limits.maxCost,
         objectCost: 2,

@@ -35,7 +35,14 @@ export function createRateLimiter(settings: RateLimitSettings, store?: { pool: p
     const options = { keyPrefix: bucket, points: limit.points, duration: Math.ceil(limit.windowMs / 1000) };
     const memory = new RateLimiterMemory(options);
     const limiter = store
-      ? new RateLimiterPostgres({ ...options, storeClient: store.pool, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, insuranceLimiter: memory })
+      ? new RateLimiterPostgres({
+          ...options,
+          storeClient: store.pool,
+          storeType: 'pool',
+          tableName: 'rate_limits',
+          tableCreated: true,
+          insuranceLimiter: memory,
+        })
       : memory;
     limiters.set(bucket, { limiter, ...limit });
   }
@@ -75,7 +82,11 @@ const MUTATION_BUCKETS: Partial<Record<string, RateLimitBucket>> = { createDeplo
  * field and per limited mutation, aliases and root fragments included (each fragment
  * counted once, so the walk stays linear in the document).
  */
-export function operationCosts(document: DocumentNode, operationName: string | null | undefined, listFields: Set<string>): Partial<Record<RateLimitBucket, number>> {
+export function operationCosts(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  listFields: Set<string>,
+): Partial<Record<RateLimitBucket, number>> {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation || operation.operation === 'subscription') return {};

@@ -93,7 +93,9 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       if (body === 'too-large') {
         metrics.apiRefusals.inc({ reason: 'too_large' });
         res.setHeader('connection', 'close');
-        sendJson(res, 413, { errors: [{ message: `request body is larger than ${settings.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`, extensions: { code: 'BAD_USER_INPUT' } }] });
+        sendJson(res, 413, {
+          errors: [{ message: `request body is larger than ${settings.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`, extensions: { code: 'BAD_USER_INPUT' } }],
+        });
         return;
       }
       const parsed = parseRequestBody(body);
@@ -112,7 +114,9 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
     const http = httpOf(err) ?? { status: 400, headers: {} };
     if (req.headers['content-length'] || req.headers['transfer-encoding']) res.setHeader('connection', 'close');
     for (const [name, value] of Object.entries(http.headers)) res.setHeader(name, value);
-    sendJson(res, http.status, { errors: [{ message: err.message, extensions: { code: err.code, ...('retryAfterSeconds' in err ? { retryAfterSeconds: err.retryAfterSeconds } : {}) } }] });
+    sendJson(res, http.status, {
+      errors: [{ message: err.message, extensions: { code: err.code, ...('retryAfterSeconds' in err ? { retryAfterSeconds: err.retryAfterSeconds } : {}) } }],
+    });
   }
 
   async function sendHealth(res: ServerResponse) {
@@ -129,14 +133,15 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(settings.requestTimeoutMs / 4))),
     },
     (req, res) => {
-    inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
-    handle(req, res).catch((err) => {
-      log.error({ err }, 'unhandled error in HTTP handler');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL' } }] });
-      else res.destroy();
-    });
-  });
+      inFlight.add(res);
+      res.on('close', () => inFlight.delete(res));
+      handle(req, res).catch((err) => {
+        log.error({ err }, 'unhandled error in HTTP handler');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL' } }] });
+        else res.destroy();
+      });
+    },
+  );
   // requestTimeout bounds receiving a request (slow clients get 408); answers such as SSE
   // streams may last as long as they need.
 

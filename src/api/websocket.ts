@@ -25,7 +25,11 @@ type ConnectionContext = Context<Record<string, unknown>, ConnectionExtra>;
 const CLOSE_CODE: Record<string, number> = { UNAUTHENTICATED: 4401, RATE_LIMITED: 4429 };
 
 /** A close reason fits in 123 bytes. */
-const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toString('utf8').replace(/\uFFFD$/, '');
+const closeReason = (text: string) =>
+  Buffer.from(text)
+    .subarray(0, 123)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
 
 export interface WebSocketOptions {
   server: Server;
@@ -46,7 +50,9 @@ export function attachWebSocket(o: WebSocketOptions): WebSocketServer {
     (request as typeof request & { clientAddress?: string }).clientAddress = o.addressOf(request);
     socket.on('error', (err) => o.log.debug({ err }, 'WebSocket error'));
   });
-  const refuse = (err: unknown): GraphQLError[] => [err instanceof DomainError ? domainToGraphQLError(err) : (maskError(err, 'Unexpected error.') as GraphQLError)];
+  const refuse = (err: unknown): GraphQLError[] => [
+    err instanceof DomainError ? domainToGraphQLError(err) : (maskError(err, 'Unexpected error.') as GraphQLError),
+  ];
 
   useServer<Record<string, unknown>, ConnectionExtra>(
     {
@@ -76,7 +82,11 @@ export function attachWebSocket(o: WebSocketOptions): WebSocketServer {
         // ctx.subscriptions already holds this one.
         if (Object.keys(ctx.subscriptions).length > o.limits.maxSubscriptionsPerConnection) {
           o.metrics.apiRefusals.inc({ reason: 'too_many_subscriptions' });
-          return [new GraphQLError(`this connection already runs ${o.limits.maxSubscriptionsPerConnection} subscriptions, the limit (WS_MAX_SUBSCRIPTIONS)`, { extensions: { code: 'BAD_USER_INPUT' } })];
+          return [
+            new GraphQLError(`this connection already runs ${o.limits.maxSubscriptionsPerConnection} subscriptions, the limit (WS_MAX_SUBSCRIPTIONS)`, {
+              extensions: { code: 'BAD_USER_INPUT' },
+            }),
+          ];
         }
         try {
           await o.gate.count(principal);
@@ -90,7 +100,11 @@ export function attachWebSocket(o: WebSocketOptions): WebSocketServer {
           try {
             document = enveloped.parse(params.query);
           } catch (err) {
-            return [err instanceof GraphQLError ? (maskError(err, err.message) as GraphQLError) : new GraphQLError('could not parse the operation', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+            return [
+              err instanceof GraphQLError
+                ? (maskError(err, err.message) as GraphQLError)
+                : new GraphQLError('could not parse the operation', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+            ];
           }
           const errors = enveloped.validate(enveloped.schema, document);
           if (errors.length > 0) return errors.map((e: GraphQLError) => maskError(e, e.message) as GraphQLError);

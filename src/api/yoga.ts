@@ -63,7 +63,9 @@ function observePlugin(metrics: Metrics): Plugin<GraphQLContext> {
   return {
     onExecute: ({ args }) => {
       const started = performance.now();
-      const op = args.document.definitions.find((d: { kind: string }) => d.kind === 'OperationDefinition') as { operation?: string; name?: { value: string } } | undefined;
+      const op = args.document.definitions.find((d: { kind: string }) => d.kind === 'OperationDefinition') as
+        | { operation?: string; name?: { value: string } }
+        | undefined;
       const type = op?.operation ?? 'query';
       const ctx = args.contextValue as GraphQLContext;
       const span = startSpan(`graphql.${type}${op?.name ? ` ${op.name.value}` : ''}`, {
@@ -77,7 +79,14 @@ function observePlugin(metrics: Metrics): Plugin<GraphQLContext> {
           const errors = 'errors' in result ? result.errors : undefined;
           const outcome = errors?.length ? 'error' : 'ok';
           metrics.graphqlOperations.observe({ type, outcome }, (performance.now() - started) / 1000);
-          if (errors?.length) span.setStatus({ code: SpanStatusCode.ERROR, message: errors.map((e) => e.message).join('; ').slice(0, 500) });
+          if (errors?.length)
+            span.setStatus({
+              code: SpanStatusCode.ERROR,
+              message: errors
+                .map((e) => e.message)
+                .join('; ')
+                .slice(0, 500),
+            });
           span.end();
         },
       };
@@ -97,7 +106,12 @@ export function createYogaApp(o: YogaOptions) {
     landingPage: false,
     graphiql: false, // served by ./graphiql/ from local assets, never from a CDN
     cors: settings.corsAllowedOrigins.length
-      ? { origin: settings.corsAllowedOrigins, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-graphql-yoga-csrf'] }
+      ? {
+          origin: settings.corsAllowedOrigins,
+          credentials: false,
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-graphql-yoga-csrf'],
+        }
       : false,
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
     logging: {

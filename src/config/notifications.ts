@@ -70,7 +70,12 @@ export function notificationSettings(env: Env): NotificationSettings {
 
 function listOf(env: Env, variable: string): string[] {
   const value = pick(env, [variable])?.value;
-  return value ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : [];
+  return value
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '')
+    : [];
 }
 
 function webhookUrl(value: string): string {

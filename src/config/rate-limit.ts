@@ -56,13 +56,20 @@ function overrides(env: Env): Partial<Record<RateLimitBucket, RateLimit>> {
   const found = pick(env, ['RATE_LIMITS']);
   if (!found) return {};
   const out: Partial<Record<RateLimitBucket, RateLimit>> = {};
-  for (const part of found.value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of found.value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, value] = part.split('=').map((p) => p.trim());
     if (!(RATE_LIMIT_BUCKETS as readonly string[]).includes(name ?? '')) {
       throw new ConfigError(found.name, `names an unknown bucket "${(name ?? '').slice(0, 40)}" (known: ${RATE_LIMIT_BUCKETS.join(', ')})`);
     }
     const limit = value ? parseRateLimit(value) : undefined;
-    if (!limit) throw new ConfigError(found.name, `has "${part.slice(0, 60)}"; write bucket=N/unit such as createDeployment=10/min (units s, min, h or an ISO-8601 duration of at least PT1S)`);
+    if (!limit)
+      throw new ConfigError(
+        found.name,
+        `has "${part.slice(0, 60)}"; write bucket=N/unit such as createDeployment=10/min (units s, min, h or an ISO-8601 duration of at least PT1S)`,
+      );
     out[name as RateLimitBucket] = limit;
   }
   return out;

@@ -34,7 +34,10 @@ export interface SourceSettings {
 const DEMO_OPERATORS_DIR = fileURLToPath(new URL('../../demo/operators', import.meta.url));
 
 function listVar(env: Env, name: string): string[] {
-  return (pick(env, [name])?.value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return (pick(env, [name])?.value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 export function sourceSettings(env: Env, nodeEnv: string): SourceSettings {

@@ -40,16 +40,7 @@ export const DEPLOYMENT_STATUSES = [
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<DeploymentStatus> = new Set(['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED']);
 
-export const CLUSTER_DEPLOYMENT_STATUSES = [
-  'PENDING',
-  'DEPLOYING',
-  'VALIDATING',
-  'COMPLETED',
-  'FAILED',
-  'ROLLING_BACK',
-  'ROLLED_BACK',
-  'SKIPPED',
-] as const;
+export const CLUSTER_DEPLOYMENT_STATUSES = ['PENDING', 'DEPLOYING', 'VALIDATING', 'COMPLETED', 'FAILED', 'ROLLING_BACK', 'ROLLED_BACK', 'SKIPPED'] as const;
 export type ClusterDeploymentStatus = (typeof CLUSTER_DEPLOYMENT_STATUSES)[number];
 
 export const APPROVAL_STATUSES = ['NOT_REQUIRED', 'PENDING', 'APPROVED', 'REJECTED'] as const;

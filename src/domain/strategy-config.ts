@@ -290,7 +290,8 @@ function sectionOf(strategy: DeploymentStrategy, input: unknown, prefix: string,
     return {};
   }
   for (const key of Object.keys(section)) {
-    if (!SECTION_FIELDS[wanted].includes(key)) errors.add(`${prefix}.${wanted}.${key}`, `is not a field of ${wanted} (known: ${SECTION_FIELDS[wanted].join(', ')})`);
+    if (!SECTION_FIELDS[wanted].includes(key))
+      errors.add(`${prefix}.${wanted}.${key}`, `is not a field of ${wanted} (known: ${SECTION_FIELDS[wanted].join(', ')})`);
   }
   return section;
 }
@@ -387,4 +388,3 @@ export function resolveStrategyConfig(
   errors.throwIfAny();
   return resolved;
 }
-

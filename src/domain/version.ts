@@ -108,10 +108,7 @@ export function sortVersionsDescending(versions: readonly string[]): string[] {
 }
 
 /** The newest version, ignoring pre-releases unless `includePrerelease` or nothing else exists. */
-export function latestVersion(
-  versions: readonly string[],
-  { includePrerelease = false }: { includePrerelease?: boolean } = {},
-): string | undefined {
+export function latestVersion(versions: readonly string[], { includePrerelease = false }: { includePrerelease?: boolean } = {}): string | undefined {
   const sorted = sortVersionsDescending(versions);
   return (includePrerelease ? sorted[0] : sorted.find((v) => !isPrerelease(v))) ?? sorted[0];
 }

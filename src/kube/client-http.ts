@@ -109,7 +109,7 @@ export class ClusterTransport {
           // One parsed CA/certificate/key for every connection, instead of one per connection.
           ...(tls.context ? { secureContext: tls.context } : {}),
           ...(tlsOptions.servername ? { servername: tlsOptions.servername } : {}),
-          rejectUnauthorized: cluster.skipTLSVerify ? false : tlsOptions.rejectUnauthorized ?? true,
+          rejectUnauthorized: cluster.skipTLSVerify ? false : (tlsOptions.rejectUnauthorized ?? true),
         });
     return new ClusterTransport(clusterName, kubeConfig, agent, headers, opts, tls.problem);
   }
@@ -151,7 +151,15 @@ export class ClusterTransport {
         const chunks: Buffer[] = [];
         const limit = this.options.maxResponseBytes;
         const tooLarge = () => {
-          finish(new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation, httpStatus: res.statusCode, detail: `the answer is larger than ${limit} bytes` }));
+          finish(
+            new KubeError({
+              kind: 'PROTOCOL',
+              clusterName: this.clusterName,
+              operation,
+              httpStatus: res.statusCode,
+              detail: `the answer is larger than ${limit} bytes`,
+            }),
+          );
           request?.destroy();
         };
         if (Number(res.headers['content-length']) > limit) return tooLarge();

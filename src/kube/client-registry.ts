@@ -37,7 +37,10 @@ export class KubeClients {
     if (!client) return;
     this.clients.delete(clusterName);
     // In-flight calls keep their connections until they finish; idle ones are closed now.
-    client.then((c) => c.close({ graceful: true }), () => undefined);
+    client.then(
+      (c) => c.close({ graceful: true }),
+      () => undefined,
+    );
   }
 
   /** Names of the clusters with a cached client. */

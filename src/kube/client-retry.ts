@@ -56,12 +56,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * Runs `attempt` until it succeeds, fails with a non-retryable error, or the attempts are
  * used up; the error thrown carries the number of attempts made.
  */
-export async function withRetry<T>(
-  attempt: () => Promise<T>,
-  policy: RetryPolicy = {},
-  signal?: AbortSignal,
-  onRetry?: RetryObserver,
-): Promise<T> {
+export async function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy = {}, signal?: AbortSignal, onRetry?: RetryObserver): Promise<T> {
   const p = { ...DEFAULT_RETRY_POLICY, ...policy };
   for (let n = 1; ; n++) {
     try {
@@ -76,7 +71,14 @@ export async function withRetry<T>(
       try {
         await sleep(delayMs, signal);
       } catch {
-        throw new KubeError({ kind: 'ABORTED', clusterName: err.clusterName, ...(err.operation ? { operation: err.operation } : {}), detail: 'cancelled while waiting to retry', attempts: n, cause: err });
+        throw new KubeError({
+          kind: 'ABORTED',
+          clusterName: err.clusterName,
+          ...(err.operation ? { operation: err.operation } : {}),
+          detail: 'cancelled while waiting to retry',
+          attempts: n,
+          cause: err,
+        });
       }
     }
   }

@@ -85,9 +85,15 @@ export class KubeClient {
     this.discovery = new Discovery(async (apiVersion, signal) => {
       try {
         const doc = (await this.getJson(groupVersionPath(apiVersion), signal ? { signal } : {})) as { resources?: unknown };
-        const fine = (r: unknown) => typeof r === 'object' && r !== null && typeof (r as { name?: unknown }).name === 'string' && typeof (r as { kind?: unknown }).kind === 'string';
+        const fine = (r: unknown) =>
+          typeof r === 'object' && r !== null && typeof (r as { name?: unknown }).name === 'string' && typeof (r as { kind?: unknown }).kind === 'string';
         if (typeof doc !== 'object' || doc === null || (doc.resources !== undefined && (!Array.isArray(doc.resources) || !doc.resources.every(fine)))) {
-          throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation: `GET ${groupVersionPath(apiVersion)}`, detail: 'the discovery answer is not an APIResourceList (resources must be a list of {name, kind})' });
+          throw new KubeError({
+            kind: 'PROTOCOL',
+            clusterName: this.clusterName,
+            operation: `GET ${groupVersionPath(apiVersion)}`,
+            detail: 'the discovery answer is not an APIResourceList (resources must be a list of {name, kind})',
+          });
         }
         return doc as never;
       } catch (err) {
@@ -119,7 +125,11 @@ export class KubeClient {
 
   /** One call with retries; resolves with the answer's text and HTTP status. */
   async send(req: RawRequest, options: CallOptions = {}): Promise<{ status: number; text: string }> {
-    const merged: RawRequest = { ...req, ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
+    const merged: RawRequest = {
+      ...req,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    };
     return withRetry(
       async () => {
         this.stats.requests++;
@@ -143,8 +153,18 @@ export class KubeClient {
     const v = await this.getJson('/version', options);
     const field = (name: string) => (v as Record<string, unknown>)[name];
     const fine = (name: string) => field(name) === undefined || (typeof field(name) === 'string' && (field(name) as string).length <= 100);
-    if (typeof v !== 'object' || v === null || !['gitVersion', 'major', 'minor', 'platform'].every(fine) || (field('gitVersion') === undefined && field('major') === undefined)) {
-      throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation: 'GET /version', detail: 'the version answer is not a Kubernetes version (gitVersion, major, minor)' });
+    if (
+      typeof v !== 'object' ||
+      v === null ||
+      !['gitVersion', 'major', 'minor', 'platform'].every(fine) ||
+      (field('gitVersion') === undefined && field('major') === undefined)
+    ) {
+      throw new KubeError({
+        kind: 'PROTOCOL',
+        clusterName: this.clusterName,
+        operation: 'GET /version',
+        detail: 'the version answer is not a Kubernetes version (gitVersion, major, minor)',
+      });
     }
     return v as never;
   }
@@ -153,7 +173,12 @@ export class KubeClient {
   async resource(ref: { apiVersion: string; kind: string }, options: CallOptions = {}): Promise<ResourceInfo> {
     const info = await this.discovery.resourceFor(ref.apiVersion, ref.kind, options.signal);
     if (!info) {
-      throw new KubeError({ kind: 'NOT_FOUND', clusterName: this.clusterName, reason: 'NotFound', detail: `the server does not serve kind ${ref.kind} in ${ref.apiVersion}` });
+      throw new KubeError({
+        kind: 'NOT_FOUND',
+        clusterName: this.clusterName,
+        reason: 'NotFound',
+        detail: `the server does not serve kind ${ref.kind} in ${ref.apiVersion}`,
+      });
     }
     return info;
   }
@@ -199,10 +224,20 @@ export class KubeClient {
     };
     const badItem = (o: unknown) => typeof o !== 'object' || o === null || Array.isArray(o) || typeof (o as KubeObject).metadata !== 'object';
     if (typeof list !== 'object' || list === null || (list.items !== undefined && (!Array.isArray(list.items) || list.items.some(badItem)))) {
-      throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation: `GET ${path}`, detail: 'the answer is not a list of objects (items must be a list of objects with metadata)' });
+      throw new KubeError({
+        kind: 'PROTOCOL',
+        clusterName: this.clusterName,
+        operation: `GET ${path}`,
+        detail: 'the answer is not a list of objects (items must be a list of objects with metadata)',
+      });
     }
     if (list.metadata?.continue !== undefined && typeof list.metadata.continue !== 'string') {
-      throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation: `GET ${path}`, detail: 'the list answer has a continue token that is not a string' });
+      throw new KubeError({
+        kind: 'PROTOCOL',
+        clusterName: this.clusterName,
+        operation: `GET ${path}`,
+        detail: 'the list answer has a continue token that is not a string',
+      });
     }
     const items = (list.items ?? []).map((o) => ({ ...o, apiVersion: o.apiVersion ?? ref.apiVersion, kind: o.kind ?? ref.kind }));
     return {
@@ -222,7 +257,12 @@ export class KubeClient {
       continueToken = page.continueToken;
       // A server that hands out the same token again would page forever.
       if (continueToken && (seen.has(continueToken) || seen.size >= MAX_LIST_PAGES)) {
-        throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation: `LIST ${ref.kind}`, detail: seen.has(continueToken) ? 'the server repeated a continue token' : `the list has more than ${MAX_LIST_PAGES} pages` });
+        throw new KubeError({
+          kind: 'PROTOCOL',
+          clusterName: this.clusterName,
+          operation: `LIST ${ref.kind}`,
+          detail: seen.has(continueToken) ? 'the server repeated a continue token' : `the list has more than ${MAX_LIST_PAGES} pages`,
+        });
       }
       if (continueToken) seen.add(continueToken);
     } while (continueToken);
@@ -237,7 +277,12 @@ export class KubeClient {
 
   /** Server-side apply of a whole object (its namespace must be set for namespaced kinds). */
   async apply(obj: KubeObject, options: ApplyOptions): Promise<ApplyResponse> {
-    const ref: ObjectRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name ?? '', ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) };
+    const ref: ObjectRef = {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      name: obj.metadata.name ?? '',
+      ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+    };
     const query = new URLSearchParams({ fieldManager: options.fieldManager });
     if (options.force) query.set('force', 'true');
     if (options.dryRun) query.set('dryRun', 'All');

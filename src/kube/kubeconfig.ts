@@ -110,8 +110,12 @@ export function checkKubeconfig(input: string): CheckedKubeconfig {
 }
 
 function credentialKindOf(user: Record<string, unknown>, userName: string): CheckedKubeconfig['credentialKind'] {
-  if (user.exec !== undefined) throw new KubeconfigError(`kubeconfig user "${userName}" uses an exec credential plugin, which the server will not run; use a token or a client certificate`);
-  if (user['auth-provider'] !== undefined) throw new KubeconfigError(`kubeconfig user "${userName}" uses an auth-provider; use a token or a client certificate`);
+  if (user.exec !== undefined)
+    throw new KubeconfigError(
+      `kubeconfig user "${userName}" uses an exec credential plugin, which the server will not run; use a token or a client certificate`,
+    );
+  if (user['auth-provider'] !== undefined)
+    throw new KubeconfigError(`kubeconfig user "${userName}" uses an auth-provider; use a token or a client certificate`);
   if (user.tokenFile !== undefined || user['client-certificate'] !== undefined || user['client-key'] !== undefined) {
     throw new KubeconfigError(`kubeconfig user "${userName}" refers to files on disk; embed them (token, client-certificate-data, client-key-data)`);
   }
@@ -119,7 +123,8 @@ function credentialKindOf(user: Record<string, unknown>, userName: string): Chec
   const cert = user['client-certificate-data'];
   const key = user['client-key-data'];
   if (typeof cert === 'string' && cert && typeof key === 'string' && key) return 'client-certificate';
-  if ((cert === undefined) !== (key === undefined)) throw new KubeconfigError(`kubeconfig user "${userName}" needs both client-certificate-data and client-key-data`);
+  if ((cert === undefined) !== (key === undefined))
+    throw new KubeconfigError(`kubeconfig user "${userName}" needs both client-certificate-data and client-key-data`);
   if (typeof user.username === 'string' && user.username && typeof user.password === 'string') return 'basic';
   throw new KubeconfigError(`kubeconfig user "${userName}" has no credentials (token, client certificate, or username/password)`);
 }

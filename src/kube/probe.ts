@@ -52,7 +52,10 @@ export function nodeHealth(nodes: readonly KubeObject[]): { status: HealthStatus
   const notReady = all.filter((n) => !n.ready);
   const counts = `${all.length - notReady.length} of ${all.length} nodes ready`;
   if (notReady.length === 0) return { status: 'HEALTHY', message: counts };
-  const shown = notReady.slice(0, 3).map((n) => `${n.name} (${n.why})`).join(', ');
+  const shown = notReady
+    .slice(0, 3)
+    .map((n) => `${n.name} (${n.why})`)
+    .join(', ');
   const more = notReady.length > 3 ? ` and ${notReady.length - 3} more` : '';
   return { status: notReady.length === all.length ? 'UNHEALTHY' : 'DEGRADED', message: `${counts}; not ready: ${shown}${more}` };
 }
@@ -67,7 +70,12 @@ export async function readClusterState(client: KubeClient, options: ProbeOptions
   // /version is often readable anonymously: the node list is what proves the credentials.
   const [version, nodes] = await Promise.all([client.version(call), client.listAll({ apiVersion: 'v1', kind: 'Node' }, call)]);
   const health = nodeHealth(nodes);
-  return { kubernetesVersion: version.gitVersion ?? `v${version.major}.${version.minor}`, nodeCount: nodes.length, healthStatus: health.status, healthMessage: health.message };
+  return {
+    kubernetesVersion: version.gitVersion ?? `v${version.major}.${version.minor}`,
+    nodeCount: nodes.length,
+    healthStatus: health.status,
+    healthMessage: health.message,
+  };
 }
 
 /** Why a cluster cannot be used, in words for the person who registered it. Never quotes credentials. */
@@ -75,7 +83,7 @@ export function describeConnectionProblem(err: KubeError, serverUrl: string): st
   switch (err.kind) {
     case 'UNREACHABLE':
     case 'TIMEOUT':
-      return `cluster is unreachable at ${serverUrl}: ${err.kind === 'TIMEOUT' ? `timeout (${err.detail ?? 'no answer'})` : err.detail ?? 'connection failed'}`;
+      return `cluster is unreachable at ${serverUrl}: ${err.kind === 'TIMEOUT' ? `timeout (${err.detail ?? 'no answer'})` : (err.detail ?? 'connection failed')}`;
     case 'TLS':
       return `cluster is unreachable at ${serverUrl}: TLS failure (${err.detail ?? 'handshake failed'}); check certificate-authority-data or the server name`;
     case 'UNAUTHORIZED':
@@ -99,7 +107,10 @@ export function createClusterProber(options: ProbeOptions = {}) {
   return async (kubeconfig: CheckedKubeconfig, clusterName: string): Promise<ClusterProbeResult> => {
     let client: KubeClient;
     try {
-      client = await KubeClient.fromKubeconfig(clusterName, kubeconfig.yaml, { retry: { attempts: 1 }, ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) });
+      client = await KubeClient.fromKubeconfig(clusterName, kubeconfig.yaml, {
+        retry: { attempts: 1 },
+        ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
+      });
     } catch (err) {
       throw new ValidationError((err as Error).message, ['input.kubeconfig']);
     }

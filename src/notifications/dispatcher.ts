@@ -134,7 +134,10 @@ export class NotificationDispatcher {
     if (free <= 0) return;
     const claimed = await claimDue(this.prisma, { now, limit: free, maxAttempts: this.config.maxAttempts, claimTimeoutMs: this.claimTimeoutMs });
     if (claimed.length === 0) return;
-    const facts = await loadApprovalFacts(this.prisma, claimed.map((row) => row.approvalId));
+    const facts = await loadApprovalFacts(
+      this.prisma,
+      claimed.map((row) => row.approvalId),
+    );
     for (const row of claimed) {
       const delivery = this.deliver(row, facts.get(row.approvalId)).finally(() => {
         this.inFlight.delete(delivery);
@@ -183,7 +186,12 @@ export class NotificationDispatcher {
       case 'WEBHOOK':
         return this.senders.webhook(row.target, message.payload, { signal: this.shutdown.signal, notificationId: row.id });
       case 'EMAIL':
-        return this.senders.email(row.target, { subject: message.subject, text: message.emailText, approvalId: message.payload.approval.id, notificationId: row.id });
+        return this.senders.email(row.target, {
+          subject: message.subject,
+          text: message.emailText,
+          approvalId: message.payload.approval.id,
+          notificationId: row.id,
+        });
       default:
         throw new DeliveryError(`unknown channel ${row.channel}`);
     }

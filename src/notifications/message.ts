@@ -52,7 +52,9 @@ export function approvalMessage(facts: ApprovalFacts, publicUrl?: string): Appro
     `:warning: ${slackEscape(summary)}`,
     link ? `<${link}|Review in Operator Manager>` : undefined,
     `Approve or reject: \`approve(id: "${facts.id}")\` / \`reject(id: "${facts.id}", reason: "…")\``,
-  ].filter((line) => line !== undefined).join('\n');
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n');
   return {
     summary,
     subject: truncate(`[Operator Manager] ${summary}`, 200),
@@ -133,13 +135,20 @@ function crdSummary(details: unknown): CrdSummary | undefined {
     breakingFindings: findings.length,
     affectedObjects: distinct.size,
     affectedObjectsText: `${truncated ? 'at least ' : ''}${plural(distinct.size, 'affected object')}`,
-    findingLines: findings.slice(0, LINES_IN_EMAIL).map((f) =>
-      oneLine([field(f, 'crdName'), field(f, 'version'), field(f, 'fieldPath')].filter(Boolean).join(' ') + `: ${String(field(f, 'message') ?? field(f, 'changeType') ?? '')}`),
-    ),
+    findingLines: findings
+      .slice(0, LINES_IN_EMAIL)
+      .map((f) =>
+        oneLine(
+          [field(f, 'crdName'), field(f, 'version'), field(f, 'fieldPath')].filter(Boolean).join(' ') +
+            `: ${String(field(f, 'message') ?? field(f, 'changeType') ?? '')}`,
+        ),
+      ),
     objectLines: objects.slice(0, LINES_IN_EMAIL).map((o) => {
       const ns = field(o, 'namespace');
       const name = `${ns ? `${String(ns)}/` : ''}${String(field(o, 'name') ?? '?')}`;
-      return oneLine(`${String(field(o, 'clusterName') ?? '?')} ${String(field(o, 'kind') ?? '?')} ${name} ${String(field(o, 'fieldPath') ?? '')}: ${String(field(o, 'reason') ?? '')}`);
+      return oneLine(
+        `${String(field(o, 'clusterName') ?? '?')} ${String(field(o, 'kind') ?? '?')} ${name} ${String(field(o, 'fieldPath') ?? '')}: ${String(field(o, 'reason') ?? '')}`,
+      );
     }),
   };
 }

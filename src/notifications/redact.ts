@@ -69,6 +69,8 @@ export function describeError(err: unknown, secrets: readonly string[], maxLengt
       break;
     }
   }
-  const text = scrub(parts.filter((p) => p !== '').join(': ') || 'unknown error', secrets).replace(/\s+/g, ' ').trim();
+  const text = scrub(parts.filter((p) => p !== '').join(': ') || 'unknown error', secrets)
+    .replace(/\s+/g, ' ')
+    .trim();
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }

@@ -29,7 +29,10 @@ export async function readSchema(prismaDir = defaultPrismaDir): Promise<SchemaFi
 export async function readMigrations(prismaDir = defaultPrismaDir): Promise<MigrationsList> {
   const baseDir = path.join(prismaDir, 'migrations');
   const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     dirs.map(async (dir) => ({
       path: dir,
@@ -81,11 +84,7 @@ export async function migrationDrift(factory: SqlMigrationAwareDriverAdapterFact
 }
 
 /** Writes a new migration directory holding the drift SQL; returns its path, or undefined when there is no drift. */
-export async function createMigration(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  name: string,
-  prismaDir = defaultPrismaDir,
-): Promise<string | undefined> {
+export async function createMigration(factory: SqlMigrationAwareDriverAdapterFactory, name: string, prismaDir = defaultPrismaDir): Promise<string | undefined> {
   const sql = await migrationDrift(factory, prismaDir);
   if (!sql.trim()) return undefined;
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);

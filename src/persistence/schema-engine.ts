@@ -18,7 +18,9 @@ function loadBindings(): Promise<WasmBindings> {
     const glue: WasmBindings = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const bytes = await readFile(path.join(dir, 'schema_engine_bg.wasm'));
     // WebAssembly is a Node global; the ES lib typings used here do not declare it.
-    const wasmApi = (globalThis as unknown as { WebAssembly: { instantiate(b: Uint8Array, i: object): Promise<{ instance: { exports: Record<string, unknown> } }> } }).WebAssembly;
+    const wasmApi = (
+      globalThis as unknown as { WebAssembly: { instantiate(b: Uint8Array, i: object): Promise<{ instance: { exports: Record<string, unknown> } }> } }
+    ).WebAssembly;
     const { instance } = await wasmApi.instantiate(bytes, { './schema_engine_bg.js': glue });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
@@ -38,9 +40,5 @@ export async function openSchemaEngine(
   log: (message: string) => void = () => {},
 ): Promise<SchemaEngine> {
   const glue = await loadBindings();
-  return glue.SchemaEngine.new(
-    { datamodels: [[schema.path, schema.content]] },
-    (line: string) => log(line),
-    bindMigrationAwareSqlAdapterFactory(factory),
-  );
+  return glue.SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, (line: string) => log(line), bindMigrationAwareSqlAdapterFactory(factory));
 }

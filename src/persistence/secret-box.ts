@@ -29,7 +29,10 @@ export function createSecretBox(currentKey: string, keyId?: string, previousKeys
   const currentId = keyId ?? keyIdOf(current);
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(currentId)) throw new ConfigError('ENCRYPTION_KEY_ID', 'must be 1-64 letters, digits, ".", "_" or "-"');
   const keys = new Map<string, Buffer>([[currentId, current]]);
-  for (const entry of previousKeys.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of previousKeys
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const colon = entry.indexOf(':');
     if (colon <= 0) throw new ConfigError('ENCRYPTION_PREVIOUS_KEYS', 'must be "keyId:key" pairs separated by commas');
     keys.set(entry.slice(0, colon), parseKey('ENCRYPTION_PREVIOUS_KEYS', entry.slice(colon + 1)));

@@ -26,7 +26,16 @@ import { waitUntilHealthy, type HealthSample } from './health.ts';
 import { nextRevision, recordRelease, refreshOperatorVersion, releaseAt, inventoryOfRelease } from './releases.ts';
 import { describeError, sampleCluster } from './cluster-step.ts';
 import { keepOldColor, scheduleRetirement } from './blue-green-retirement.ts';
-import { clusterEvent, colorInventory, colorsOf, retirementSubject, saveColors, servingVariant, targetVariant, type ClusterColors } from './blue-green-state.ts';
+import {
+  clusterEvent,
+  colorInventory,
+  colorsOf,
+  retirementSubject,
+  saveColors,
+  servingVariant,
+  targetVariant,
+  type ClusterColors,
+} from './blue-green-state.ts';
 import type { ColorVariant } from './strategies/blue-green-manifests.ts';
 import { planSwitch, retirementRefs, workloadsOf, type MergePatch } from './strategies/blue-green-switch.ts';
 import type { BlueGreenWave } from './strategies/types.ts';
@@ -56,7 +65,14 @@ async function patchAll(client: KubeClient, patches: readonly MergePatch[], sign
 }
 
 /** Moves service from `outgoing` to `incoming` (steps 1–3 above); throws with a sentence on failure. */
-async function moveTraffic(ctx: RolloutContext, client: KubeClient, incoming: ColorVariant, outgoing: ColorVariant | undefined, revision: number, replicas?: Record<string, number>): Promise<string> {
+async function moveTraffic(
+  ctx: RolloutContext,
+  client: KubeClient,
+  incoming: ColorVariant,
+  outgoing: ColorVariant | undefined,
+  revision: number,
+  replicas?: Record<string, number>,
+): Promise<string> {
   const plan = planSwitch({ to: incoming, from: outgoing ?? { namespace: incoming.namespace, install: [] }, ...(replicas ? { replicas } : {}) });
   await patchAll(client, plan.scaleUp, ctx.signal);
   const workloads = inventoryOf(workloadsOf(incoming.install));
@@ -68,7 +84,9 @@ async function moveTraffic(ctx: RolloutContext, client: KubeClient, incoming: Co
   }
   await patchAll(client, plan.conversion, ctx.signal);
   await patchAll(client, plan.scaleDown, ctx.signal, { missingOk: true });
-  const scaled = plan.scaleUp.map((p) => `${p.subject}${typeof (p.patch.spec as { replicas?: number })?.replicas === 'number' ? `=${(p.patch.spec as { replicas: number }).replicas}` : ''}`);
+  const scaled = plan.scaleUp.map(
+    (p) => `${p.subject}${typeof (p.patch.spec as { replicas?: number })?.replicas === 'number' ? `=${(p.patch.spec as { replicas: number }).replicas}` : ''}`,
+  );
   return [
     `${scaled.length} ${incoming.color} workload(s) up (${scaled.join(', ') || 'none'})`,
     plan.route.length ? `${plan.route.length} webhook configuration(s)/APIService(s) point at ${incoming.namespace}` : 'no webhook configurations to re-point',
@@ -92,15 +110,23 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
     const incoming = await targetVariant(ctx, client, wave, colors);
     const outgoing = from ? await servingVariant(ctx, client, wave, from) : undefined;
     // Saved once, before anything is scaled down: a re-run after a crash must not read the zeros.
-    if (outgoing && !colors.savedReplicas) colors = await saveColors(deps.prisma, deployment.id, clusterName, { savedReplicas: await readReplicas(client, outgoing, ctx.signal) });
-    await clusterEvent(ctx, clusterName, 'DEPLOYING', `${clusterName}: switching from ${from ? `${from.color} (${from.version})` : 'nothing'} to ${to.color} (${deployment.targetVersion})`);
+    if (outgoing && !colors.savedReplicas)
+      colors = await saveColors(deps.prisma, deployment.id, clusterName, { savedReplicas: await readReplicas(client, outgoing, ctx.signal) });
+    await clusterEvent(
+      ctx,
+      clusterName,
+      'DEPLOYING',
+      `${clusterName}: switching from ${from ? `${from.color} (${from.version})` : 'nothing'} to ${to.color} (${deployment.targetVersion})`,
+    );
     const summary = await moveTraffic(ctx, client, incoming, outgoing, to.revision);
     const inventory = colorInventory(incoming, { routed: true });
     const health = await sampleCluster(ctx, clusterName, { inventory, namespace: to.namespace });
 
     const now = new Date();
     const dueAt = new Date(now.getTime() + Math.max(wave.retentionPeriodMs, wave.monitoringPeriodMs));
-    const saved = Object.entries(colors.savedReplicas ?? {}).map(([s, n]) => `${s}=${n}`).join(', ');
+    const saved = Object.entries(colors.savedReplicas ?? {})
+      .map(([s, n]) => `${s}=${n}`)
+      .join(', ');
     await deps.store.commit(
       deployment.id,
       {
@@ -135,7 +161,16 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
         await refreshOperatorVersion(tx, operator.id);
         await saveColors(tx, deployment.id, clusterName, { switchedAt: now.toISOString() });
         if (from && outgoing) {
-          const payload = { operatorId: operator.id, operatorName: operator.name, clusterId: ctx.clusters.get(clusterName)!.id, clusterName, color: from.color, namespace: from.namespace, version: from.version, refs: retirementRefs(outgoing) };
+          const payload = {
+            operatorId: operator.id,
+            operatorName: operator.name,
+            clusterId: ctx.clusters.get(clusterName)!.id,
+            clusterName,
+            color: from.color,
+            namespace: from.namespace,
+            version: from.version,
+            refs: retirementRefs(outgoing),
+          };
           await scheduleRetirement(tx, { subject: retirementSubject(operator.name, clusterName, from.color), deploymentId: deployment.id, dueAt, payload });
         }
       },
@@ -166,7 +201,10 @@ export async function switchBackCluster(ctx: RolloutContext, clusterName: string
     const client = await deps.kube.get(clusterName);
     const failed = await targetVariant(ctx, client, wave, colors);
     if (!from) return await removeFirstInstallation(ctx, client, clusterName, failed, colors, why);
-    if ((await keepOldColor(deps.prisma, retirementSubject(operator.name, clusterName, from.color), deployment.id, `switching back (${why})`, ctx.signal)) === 'retired') {
+    if (
+      (await keepOldColor(deps.prisma, retirementSubject(operator.name, clusterName, from.color), deployment.id, `switching back (${why})`, ctx.signal)) ===
+      'retired'
+    ) {
       return { cluster: clusterName, ok: false, reason: `${from.color} (${from.version}) was already retired, so it cannot serve again without redeploying` };
     }
     const restored = await servingVariant(ctx, client, wave, from);
@@ -174,7 +212,9 @@ export async function switchBackCluster(ctx: RolloutContext, clusterName: string
     const summary = await moveTraffic(ctx, client, restored, failed, from.revision, colors.savedReplicas);
     // Sampled over what the release recorded below tracks: the old color's inventory, serving again.
     const previous = colors.switchedAt ? await releaseAt(deps.prisma, operator.id, clusterId, from.revision) : null;
-    const health = colors.switchedAt ? await sampleCluster(ctx, clusterName, { inventory: inventoryOfRelease(previous), namespace: from.namespace }) : undefined;
+    const health = colors.switchedAt
+      ? await sampleCluster(ctx, clusterName, { inventory: inventoryOfRelease(previous), namespace: from.namespace })
+      : undefined;
     const now = new Date();
     await deps.store.commit(
       deployment.id,
@@ -192,7 +232,16 @@ export async function switchBackCluster(ctx: RolloutContext, clusterName: string
       async (tx) => {
         if (health) await recordSwitchBack(tx, ctx, clusterName, clusterId, from, previous, health);
         await saveColors(tx, deployment.id, clusterName, { switchedBackAt: now.toISOString() });
-        const payload = { operatorId: operator.id, operatorName: operator.name, clusterId, clusterName, color: to.color, namespace: to.namespace, version: deployment.targetVersion, refs: retirementRefs(failed) };
+        const payload = {
+          operatorId: operator.id,
+          operatorName: operator.name,
+          clusterId,
+          clusterName,
+          color: to.color,
+          namespace: to.namespace,
+          version: deployment.targetVersion,
+          refs: retirementRefs(failed),
+        };
         await scheduleRetirement(tx, { subject: retirementSubject(operator.name, clusterName, to.color), deploymentId: deployment.id, dueAt: now, payload });
       },
     );
@@ -244,7 +293,14 @@ async function recordSwitchBack(
 }
 
 /** Nothing served before this deployment: "switching back" removes what it installed and routed (never CRDs). */
-async function removeFirstInstallation(ctx: RolloutContext, client: KubeClient, clusterName: string, failed: ColorVariant, colors: ClusterColors, why: string): Promise<ClusterStepResult> {
+async function removeFirstInstallation(
+  ctx: RolloutContext,
+  client: KubeClient,
+  clusterName: string,
+  failed: ColorVariant,
+  colors: ClusterColors,
+  why: string,
+): Promise<ClusterStepResult> {
   const { deps, deployment, operator } = ctx;
   const refs = inventoryOf([...retirementRefs(failed), ...failed.routing]);
   const run = await pruneObjects(client, refs, [], { operatorName: operator.name, concurrency: 4, signal: ctx.signal, record: () => {} });
@@ -253,7 +309,14 @@ async function removeFirstInstallation(ctx: RolloutContext, client: KubeClient, 
     deployment.id,
     {
       clusters: { [clusterName]: { status: 'ROLLED_BACK', completedAt: new Date() } },
-      events: [{ clusterName, status: 'ROLLED_BACK', message: `${clusterName}: removed ${colors.to.color} (nothing served before it; CRDs kept): ${why}`, progress: ctx.progress() }],
+      events: [
+        {
+          clusterName,
+          status: 'ROLLED_BACK',
+          message: `${clusterName}: removed ${colors.to.color} (nothing served before it; CRDs kept): ${why}`,
+          progress: ctx.progress(),
+        },
+      ],
     },
     async (tx) => {
       await tx.release.updateMany({ where: { deploymentId: deployment.id, clusterName, status: 'DEPLOYED' }, data: { status: 'ROLLED_BACK' } });

@@ -12,10 +12,20 @@ import { currentRelease, nextRevision } from './releases.ts';
 import { describeError, preflight, type ClusterStepResult, type RolloutContext } from './cluster-step.ts';
 import { waitUntilHealthy } from './health.ts';
 import { takeOverRetirements } from './blue-green-retirement.ts';
-import { clusterEvent, colorInventory, colorOfRelease, colorsOf, colorToInstall, namespaceOfColor, retirementSubject, saveColors, targetVariant, type ClusterColors } from './blue-green-state.ts';
+import {
+  clusterEvent,
+  colorInventory,
+  colorOfRelease,
+  colorsOf,
+  colorToInstall,
+  namespaceOfColor,
+  retirementSubject,
+  saveColors,
+  targetVariant,
+  type ClusterColors,
+} from './blue-green-state.ts';
 import { retirementRefs } from './strategies/blue-green-switch.ts';
 import type { BlueGreenWave } from './strategies/types.ts';
-
 
 function countActions(changes: ReadonlyArray<{ action: string }>): string {
   const counts = new Map<string, number>();
@@ -33,7 +43,15 @@ async function chooseColors(ctx: RolloutContext, clusterName: string, wave: Blue
   const color = colorToInstall(serving);
   const colors: ClusterColors = {
     ...(serving
-      ? { from: { color: colorOfRelease(serving), namespace: serving.namespace, revision: serving.revision, version: serving.version, manifestDigest: serving.manifestDigest } }
+      ? {
+          from: {
+            color: colorOfRelease(serving),
+            namespace: serving.namespace,
+            revision: serving.revision,
+            version: serving.version,
+            manifestDigest: serving.manifestDigest,
+          },
+        }
       : {}),
     to: { color, namespace: namespaceOfColor(color, wave), revision: await nextRevision(prisma, ctx.operator.id, cluster.id) },
   };
@@ -56,14 +74,22 @@ export async function installColor(ctx: RolloutContext, clusterName: string, wav
     const colors = await chooseColors(ctx, clusterName, wave);
     const { to, from } = colors;
     if (from && from.namespace === to.namespace) {
-      return await fail(`${to.color} would be installed into ${to.namespace}, where the serving ${from.color} color lives; give blueNamespace and greenNamespace distinct values`);
+      return await fail(
+        `${to.color} would be installed into ${to.namespace}, where the serving ${from.color} color lives; give blueNamespace and greenNamespace distinct values`,
+      );
     }
-    await clusterEvent(ctx, clusterName, 'DEPLOYING', `${clusterName}: installing ${operator.name} ${deployment.targetVersion} as ${to.color} in ${to.namespace}${from ? ` beside ${from.color} (${from.version}, serving)` : ''}`, {
-      startedAt: row.startedAt ?? new Date(),
-      errorMessage: null,
-      changed: true,
-      ...(from ? { previousRevision: from.revision } : {}),
-    });
+    await clusterEvent(
+      ctx,
+      clusterName,
+      'DEPLOYING',
+      `${clusterName}: installing ${operator.name} ${deployment.targetVersion} as ${to.color} in ${to.namespace}${from ? ` beside ${from.color} (${from.version}, serving)` : ''}`,
+      {
+        startedAt: row.startedAt ?? new Date(),
+        errorMessage: null,
+        changed: true,
+        ...(from ? { previousRevision: from.revision } : {}),
+      },
+    );
 
     const variant = await targetVariant(ctx, client, wave, colors);
     // What an earlier, not yet retired installation of this color left there: replaced now, so pruned
@@ -77,15 +103,33 @@ export async function installColor(ctx: RolloutContext, clusterName: string, wav
       previousInventory: stale.filter((ref) => !from || ref.namespace !== from.namespace),
       signal: ctx.signal,
     });
-    if (applied.error) return await fail(`apply of ${to.color} failed after ${applied.changes.length} object(s) (${countActions(applied.changes)}): ${describeError(applied.error)}`);
+    if (applied.error)
+      return await fail(
+        `apply of ${to.color} failed after ${applied.changes.length} object(s) (${countActions(applied.changes)}): ${describeError(applied.error)}`,
+      );
     const warnings = variant.warnings.length ? `; warnings: ${variant.warnings.join('; ')}` : '';
-    await clusterEvent(ctx, clusterName, 'VALIDATING', `${clusterName}: applied ${to.color} (${countActions(applied.changes)}); waiting until healthy${warnings}`);
+    await clusterEvent(
+      ctx,
+      clusterName,
+      'VALIDATING',
+      `${clusterName}: applied ${to.color} (${countActions(applied.changes)}); waiting until healthy${warnings}`,
+    );
 
-    const health = await waitUntilHealthy(client, colorInventory(variant, { routed: false }), { namespace: to.namespace, timeoutMs: deps.settings.healthTimeoutMs, signal: ctx.signal });
-    if (!health.healthy) return await fail(`${to.color}: ${health.message}`);
-    await clusterEvent(ctx, clusterName, 'VALIDATING', `${clusterName}: ${to.color} (${deployment.targetVersion}) is healthy beside ${from ? `${from.color} (${from.version}), which still serves` : 'nothing (first installation)'}`, {
-      healthCheckResult: { status: health.status, message: health.message },
+    const health = await waitUntilHealthy(client, colorInventory(variant, { routed: false }), {
+      namespace: to.namespace,
+      timeoutMs: deps.settings.healthTimeoutMs,
+      signal: ctx.signal,
     });
+    if (!health.healthy) return await fail(`${to.color}: ${health.message}`);
+    await clusterEvent(
+      ctx,
+      clusterName,
+      'VALIDATING',
+      `${clusterName}: ${to.color} (${deployment.targetVersion}) is healthy beside ${from ? `${from.color} (${from.version}), which still serves` : 'nothing (first installation)'}`,
+      {
+        healthCheckResult: { status: health.status, message: health.message },
+      },
+    );
     return { cluster: clusterName, ok: true };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
@@ -102,7 +146,12 @@ export async function removeUnswitchedColor(ctx: RolloutContext, clusterName: st
   const client = await ctx.deps.kube.get(clusterName);
   const variant = await targetVariant(ctx, client, wave, colors);
   const changes: ChangeEntry[] = [];
-  const run = await pruneObjects(client, retirementRefs(variant), [], { operatorName: ctx.operator.name, concurrency: 4, signal: ctx.signal, record: (e) => changes.push(e) });
+  const run = await pruneObjects(client, retirementRefs(variant), [], {
+    operatorName: ctx.operator.name,
+    concurrency: 4,
+    signal: ctx.signal,
+    record: (e) => changes.push(e),
+  });
   if (run.error) throw run.error;
   return changes;
 }

@@ -82,14 +82,18 @@ function colorSampler(ctx: RolloutContext, wave: BlueGreenWave): (cluster: strin
 async function awaitSwitch(ctx: RolloutContext, work: PhaseWork, control: PhaseControl): Promise<PhaseResult> {
   const { prisma } = ctx.deps;
   await ctx.deps.store.commit(ctx.deployment.id, {
-    events: [{ status: 'DEPLOYING', message: `${work.wave.label}: validated; the switch waits for promoteDeployment (autoSwitch is false)`, progress: ctx.progress() }],
+    events: [
+      { status: 'DEPLOYING', message: `${work.wave.label}: validated; the switch waits for promoteDeployment (autoSwitch is false)`, progress: ctx.progress() },
+    ],
   });
   for (;;) {
     const request = await control.requested();
     if (request) return { outcome: {}, stopped: request };
     const { count } = await prisma.deployment.updateMany({ where: { id: ctx.deployment.id, requestedAction: PROMOTE }, data: { requestedAction: null } });
     if (count > 0) {
-      await ctx.deps.store.commit(ctx.deployment.id, { events: [{ status: 'DEPLOYING', message: `${work.wave.label}: switch allowed; switching ${work.clusters.join(', ')}`, progress: ctx.progress() }] });
+      await ctx.deps.store.commit(ctx.deployment.id, {
+        events: [{ status: 'DEPLOYING', message: `${work.wave.label}: switch allowed; switching ${work.clusters.join(', ')}`, progress: ctx.progress() }],
+      });
       return { outcome: {} };
     }
     await control.sleep(AWAIT_SWITCH_POLL_MS);
@@ -105,10 +109,18 @@ async function abandonUnswitched(ctx: RolloutContext, clusters: readonly string[
     try {
       const changes = await removeUnswitchedColor(ctx, cluster, wave, colors);
       const deleted = changes.filter((c) => c.action === 'pruned').length;
-      await clusterEvent(ctx, cluster, 'ROLLED_BACK', `${cluster}: cancelled before the switch: removed ${colors.to.color} (${deleted} object(s); CRDs kept); ${colors.from ? `${colors.from.color} kept serving` : 'nothing was installed before'}`, { completedAt: new Date() });
+      await clusterEvent(
+        ctx,
+        cluster,
+        'ROLLED_BACK',
+        `${cluster}: cancelled before the switch: removed ${colors.to.color} (${deleted} object(s); CRDs kept); ${colors.from ? `${colors.from.color} kept serving` : 'nothing was installed before'}`,
+        { completedAt: new Date() },
+      );
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      await clusterEvent(ctx, cluster, 'FAILED', `${cluster}: cancelled before the switch, but removing ${colors.to.color} failed: ${describeError(err)}`, { errorMessage: describeError(err) });
+      await clusterEvent(ctx, cluster, 'FAILED', `${cluster}: cancelled before the switch, but removing ${colors.to.color} failed: ${describeError(err)}`, {
+        errorMessage: describeError(err),
+      });
     }
   }
 }
@@ -134,7 +146,9 @@ function blueGreenSettings(ctx: RolloutContext): BlueGreenWave {
  *   re-applies the previous release's manifests.
  */
 export async function rollbackBlueGreenCluster(ctx: RolloutContext, clusterName: string): Promise<ClusterStepResult> {
-  const row = await ctx.deps.prisma.clusterDeployment.findUniqueOrThrow({ where: { deploymentId_clusterName: { deploymentId: ctx.deployment.id, clusterName } } });
+  const row = await ctx.deps.prisma.clusterDeployment.findUniqueOrThrow({
+    where: { deploymentId_clusterName: { deploymentId: ctx.deployment.id, clusterName } },
+  });
   if (row.status === 'ROLLED_BACK' || !row.changed) return { cluster: clusterName, ok: true };
   const colors = await colorsOf(ctx.deps.prisma, ctx.deployment.id, clusterName);
   if (!colors) return rollbackCluster(ctx, clusterName);
@@ -144,7 +158,13 @@ export async function rollbackBlueGreenCluster(ctx: RolloutContext, clusterName:
       const changes = await removeUnswitchedColor(ctx, clusterName, wave, colors);
       const deleted = changes.filter((c) => c.action === 'pruned').length;
       const serving = colors.from ? `${colors.from.color} (${colors.from.version}) kept serving throughout` : 'nothing was installed before';
-      await clusterEvent(ctx, clusterName, 'ROLLED_BACK', `${clusterName}: removed ${colors.to.color} (never switched to): ${deleted} object(s) deleted, CRDs kept; ${serving}`, { completedAt: new Date() });
+      await clusterEvent(
+        ctx,
+        clusterName,
+        'ROLLED_BACK',
+        `${clusterName}: removed ${colors.to.color} (never switched to): ${deleted} object(s) deleted, CRDs kept; ${serving}`,
+        { completedAt: new Date() },
+      );
       return { cluster: clusterName, ok: true };
     } catch (err) {
       if (ctx.signal.aborted) throw err;

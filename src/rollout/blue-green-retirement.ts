@@ -45,7 +45,10 @@ export async function scheduleRetirement(tx: Tx, task: { subject: string; deploy
  */
 export async function takeOverRetirements(prisma: PrismaClient, subject: string, why: string, signal: AbortSignal, waitMs = 120_000): Promise<ObjectRef[]> {
   const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline && (await prisma.scheduledTask.count({ where: { kind: RETIRE_COLOR, subject, doneAt: null, claimedUntil: { gt: new Date() } } })) > 0) {
+  while (
+    Date.now() < deadline &&
+    (await prisma.scheduledTask.count({ where: { kind: RETIRE_COLOR, subject, doneAt: null, claimedUntil: { gt: new Date() } } })) > 0
+  ) {
     await new Promise((r) => setTimeout(r, 250));
     signal.throwIfAborted();
   }
@@ -62,7 +65,14 @@ export async function takeOverRetirements(prisma: PrismaClient, subject: string,
  * started (the objects may be gone, in part or in full) — switching back is no longer safe.
  * A run in progress is waited for, up to `waitMs`.
  */
-export async function keepOldColor(prisma: PrismaClient, subject: string, deploymentId: string, why: string, signal: AbortSignal, waitMs = 120_000): Promise<'kept' | 'retired'> {
+export async function keepOldColor(
+  prisma: PrismaClient,
+  subject: string,
+  deploymentId: string,
+  why: string,
+  signal: AbortSignal,
+  waitMs = 120_000,
+): Promise<'kept' | 'retired'> {
   const { count } = await prisma.scheduledTask.updateMany({
     where: { kind: RETIRE_COLOR, subject, deploymentId, doneAt: null, attempts: 0 },
     data: { doneAt: new Date(), result: `cancelled: ${why}` },
@@ -70,7 +80,10 @@ export async function keepOldColor(prisma: PrismaClient, subject: string, deploy
   if (count > 0) return 'kept';
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const started = await prisma.scheduledTask.findFirst({ where: { kind: RETIRE_COLOR, subject, deploymentId, attempts: { gt: 0 } }, orderBy: { id: 'desc' } });
+    const started = await prisma.scheduledTask.findFirst({
+      where: { kind: RETIRE_COLOR, subject, deploymentId, attempts: { gt: 0 } },
+      orderBy: { id: 'desc' },
+    });
     if (!started) return 'kept';
     const running = !started.doneAt && started.claimedUntil !== null && started.claimedUntil > new Date();
     if (!running || Date.now() > deadline) return 'retired';
@@ -148,10 +161,15 @@ export class ScheduledTaskRunner {
       const retryInMs = Math.min(300_000, 1000 * 2 ** task.attempts);
       await prisma.scheduledTask.update({
         where: { id: task.id },
-        data: last ? { doneAt: new Date(), result: `failed: ${reason}`, lastError: reason, claimedUntil: null } : { lastError: reason, claimedUntil: null, dueAt: new Date(Date.now() + retryInMs) },
+        data: last
+          ? { doneAt: new Date(), result: `failed: ${reason}`, lastError: reason, claimedUntil: null }
+          : { lastError: reason, claimedUntil: null, dueAt: new Date(Date.now() + retryInMs) },
       });
       log.warn({ err, attempts: task.attempts }, last ? 'scheduled task failed for good' : 'scheduled task failed; retrying later');
-      if (last) await this.event(task, `${(task.payload as RetirementPayload).clusterName}: retiring failed after ${task.attempts} attempts: ${reason}`).catch(() => {});
+      if (last)
+        await this.event(task, `${(task.payload as RetirementPayload).clusterName}: retiring failed after ${task.attempts} attempts: ${reason}`).catch(
+          () => {},
+        );
     }
   }
 
@@ -166,7 +184,12 @@ export class ScheduledTaskRunner {
     }
     const client = await kube.get(p.clusterName);
     const changes: ChangeEntry[] = [];
-    const run = await pruneObjects(client, p.refs, [], { operatorName: p.operatorName, concurrency: 4, signal: this.stop$.signal, record: (e) => changes.push(e) });
+    const run = await pruneObjects(client, p.refs, [], {
+      operatorName: p.operatorName,
+      concurrency: 4,
+      signal: this.stop$.signal,
+      record: (e) => changes.push(e),
+    });
     if (run.error) throw run.error;
     const deleted = changes.filter((c) => c.action === 'pruned').length;
     const kept = changes.length - deleted;
@@ -181,7 +204,10 @@ export class ScheduledTaskRunner {
     const p = task.payload as RetirementPayload;
     const exists = await this.deps.prisma.deployment.findUnique({ where: { id: task.deployment_id }, select: { id: true } });
     if (!exists) return;
-    const row = await this.deps.prisma.clusterDeployment.findUnique({ where: { deploymentId_clusterName: { deploymentId: task.deployment_id, clusterName: p.clusterName } }, select: { status: true } });
+    const row = await this.deps.prisma.clusterDeployment.findUnique({
+      where: { deploymentId_clusterName: { deploymentId: task.deployment_id, clusterName: p.clusterName } },
+      select: { status: true },
+    });
     await this.deps.store.commit(task.deployment_id, { events: [{ clusterName: p.clusterName, status: row?.status ?? 'COMPLETED', message }] });
   }
 }

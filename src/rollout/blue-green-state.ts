@@ -71,7 +71,11 @@ export const colorToInstall = (serving: Pick<Release, 'color'> | null): Color =>
 export const namespaceOfColor = (color: Color, wave: BlueGreenWave): string => (color === 'blue' ? wave.blueNamespace : wave.greenNamespace);
 
 /** Scope of kinds neither built in nor defined by a CRD of the set, from API discovery (as apply does). */
-export async function scopesFor(client: KubeClient, objects: readonly KubeObject[], signal?: AbortSignal): Promise<(ref: { apiVersion: string; kind: string }) => boolean | undefined> {
+export async function scopesFor(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  signal?: AbortSignal,
+): Promise<(ref: { apiVersion: string; kind: string }) => boolean | undefined> {
   const scopes = new Map<string, boolean>();
   await Promise.all(
     kindsNeedingDiscovery(objects).map(async (ref) => {
@@ -83,7 +87,12 @@ export async function scopesFor(client: KubeClient, objects: readonly KubeObject
 }
 
 /** The variant this deployment installs on a cluster (CRD conversion stays with the serving color until the switch). */
-export async function targetVariant(ctx: RolloutContext, client: KubeClient, wave: BlueGreenWave, colors: Pick<ClusterColors, 'from' | 'to'>): Promise<ColorVariant> {
+export async function targetVariant(
+  ctx: RolloutContext,
+  client: KubeClient,
+  wave: BlueGreenWave,
+  colors: Pick<ClusterColors, 'from' | 'to'>,
+): Promise<ColorVariant> {
   return colorVariant(ctx.target.objects, {
     color: colors.to.color,
     operatorNamespace: ctx.operator.namespace,
@@ -118,7 +127,13 @@ export function colorInventory(variant: ColorVariant, { routed }: { routed: bool
 export const retirementSubject = (operatorName: string, clusterName: string, color: Color) => `${operatorName}/${clusterName}/${color}`;
 
 /** A cluster event, with the cluster row's status (and any other fields) changed in the same commit. */
-export async function clusterEvent(ctx: RolloutContext, clusterName: string, status: string, message: string, row: Prisma.ClusterDeploymentUpdateInput = {}): Promise<void> {
+export async function clusterEvent(
+  ctx: RolloutContext,
+  clusterName: string,
+  status: string,
+  message: string,
+  row: Prisma.ClusterDeploymentUpdateInput = {},
+): Promise<void> {
   await ctx.deps.store.commit(ctx.deployment.id, {
     clusters: { [clusterName]: { status, ...row } },
     events: [{ clusterName, status, message, progress: ctx.progress() }],

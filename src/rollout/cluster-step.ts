@@ -95,15 +95,26 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
     return { cluster: clusterName, ok: false, reason };
   };
   try {
-    await event(ctx, clusterName, 'DEPLOYING', `${clusterName}: deploying ${operator.name} ${deployment.targetVersion}`, { startedAt: row.startedAt ?? new Date(), errorMessage: null });
+    await event(ctx, clusterName, 'DEPLOYING', `${clusterName}: deploying ${operator.name} ${deployment.targetVersion}`, {
+      startedAt: row.startedAt ?? new Date(),
+      errorMessage: null,
+    });
 
     const checked = await preflight(ctx, clusterName);
     if ('problem' in checked) return await fail(checked.problem);
     const { client } = checked;
 
     // The release this deployment may already have recorded (a re-run after a crash).
-    const own = await deps.prisma.release.findFirst({ where: { deploymentId: deployment.id, clusterId: cluster.id, version: deployment.targetVersion }, orderBy: { revision: 'desc' } });
-    const previous = row.previousRevision != null ? await releaseAt(deps.prisma, operator.id, cluster.id, row.previousRevision) : own ? null : await currentRelease(deps.prisma, operator.id, cluster.id);
+    const own = await deps.prisma.release.findFirst({
+      where: { deploymentId: deployment.id, clusterId: cluster.id, version: deployment.targetVersion },
+      orderBy: { revision: 'desc' },
+    });
+    const previous =
+      row.previousRevision != null
+        ? await releaseAt(deps.prisma, operator.id, cluster.id, row.previousRevision)
+        : own
+          ? null
+          : await currentRelease(deps.prisma, operator.id, cluster.id);
     const revision = own?.revision ?? (await nextRevision(deps.prisma, operator.id, cluster.id));
     // Mark the cluster changed before touching it: automatic rollback covers a half-applied cluster too.
     await deps.prisma.clusterDeployment.update({
@@ -120,7 +131,12 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
     });
     const counts = countActions(applied.changes);
     if (applied.error) return await fail(`apply failed after ${applied.changes.length} object(s) (${counts}): ${describeError(applied.error)}`);
-    await event(ctx, clusterName, skipHealthChecks ? 'DEPLOYING' : 'VALIDATING', `${clusterName}: applied ${applied.inventory.length} object(s) (${counts})${skipHealthChecks ? '' : '; waiting until healthy'}`);
+    await event(
+      ctx,
+      clusterName,
+      skipHealthChecks ? 'DEPLOYING' : 'VALIDATING',
+      `${clusterName}: applied ${applied.inventory.length} object(s) (${counts})${skipHealthChecks ? '' : '; waiting until healthy'}`,
+    );
 
     let health: HealthSample | undefined;
     if (!skipHealthChecks) {
@@ -151,11 +167,17 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
       });
       await refreshOperatorVersion(tx, operator.id);
     });
-    await event(ctx, clusterName, 'COMPLETED', `${clusterName}: ${operator.name} ${deployment.targetVersion} is ${health ? 'healthy' : 'applied (health checks skipped)'} (revision ${revision})`, {
-      completedAt: new Date(),
-      releaseRevision: revision,
-      healthCheckResult: health ? { status: health.status, message: health.message } : { status: 'UNKNOWN', message: 'health checks skipped' },
-    });
+    await event(
+      ctx,
+      clusterName,
+      'COMPLETED',
+      `${clusterName}: ${operator.name} ${deployment.targetVersion} is ${health ? 'healthy' : 'applied (health checks skipped)'} (revision ${revision})`,
+      {
+        completedAt: new Date(),
+        releaseRevision: revision,
+        healthCheckResult: health ? { status: health.status, message: health.message } : { status: 'UNKNOWN', message: 'health checks skipped' },
+      },
+    );
     return { cluster: clusterName, ok: true };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
@@ -182,7 +204,12 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
   if (row.status === 'ROLLED_BACK' || !row.changed) return { cluster: clusterName, ok: true };
   const cluster = clusterOf(ctx, clusterName);
   try {
-    await event(ctx, clusterName, 'ROLLING_BACK', `${clusterName}: rolling back${row.previousRevision != null ? ` to revision ${row.previousRevision}` : ' (nothing was installed before: removing what this deployment added)'}`);
+    await event(
+      ctx,
+      clusterName,
+      'ROLLING_BACK',
+      `${clusterName}: rolling back${row.previousRevision != null ? ` to revision ${row.previousRevision}` : ' (nothing was installed before: removing what this deployment added)'}`,
+    );
     const client = await deps.kube.get(clusterName);
     const previous = row.previousRevision != null ? await releaseAt(deps.prisma, operator.id, cluster.id, row.previousRevision) : null;
     const own = await deps.prisma.release.findFirst({ where: { deploymentId: deployment.id, clusterId: cluster.id }, orderBy: { revision: 'desc' } });
@@ -208,38 +235,46 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
     const inventory = inventoryOf([...applied.inventory, ...keptCrds]);
     let health: HealthSample | undefined;
     if (previous) {
-      health = await waitUntilHealthy(client, inventory, { namespace: operator.namespace, timeoutMs: deps.settings.healthTimeoutMs, signal: ctx.signal, patient: true });
+      health = await waitUntilHealthy(client, inventory, {
+        namespace: operator.namespace,
+        timeoutMs: deps.settings.healthTimeoutMs,
+        signal: ctx.signal,
+        patient: true,
+      });
     }
     await deps.prisma.$transaction(async (tx) => {
       // Only this deployment's own release was rolled back; whatever else was current (the
       // previous release, when this one never got recorded) is merely superseded.
       if (own) await tx.release.update({ where: { id: own.id }, data: { status: 'ROLLED_BACK' } });
       if (previous) {
-        await recordRelease(
-          tx,
-          {
-            operatorId: operator.id,
-            operatorName: operator.name,
-            clusterId: cluster.id,
-            clusterName,
-            version: previous.version,
-            revision,
-            namespace: operator.namespace,
-            inventory,
-            manifestDigest: previous.manifestDigest,
-            values: previous.values as Record<string, unknown>,
-            valuesDigest: previous.valuesDigest,
-            deploymentId: deployment.id,
-            health: health?.status,
-            healthMessage: health?.message,
-          },
-        );
+        await recordRelease(tx, {
+          operatorId: operator.id,
+          operatorName: operator.name,
+          clusterId: cluster.id,
+          clusterName,
+          version: previous.version,
+          revision,
+          namespace: operator.namespace,
+          inventory,
+          manifestDigest: previous.manifestDigest,
+          values: previous.values as Record<string, unknown>,
+          valuesDigest: previous.valuesDigest,
+          deploymentId: deployment.id,
+          health: health?.status,
+          healthMessage: health?.message,
+        });
       }
       await refreshOperatorVersion(tx, operator.id);
     });
     const note = describeCrdRollback(crds, keptCrds.length);
     const healthNote = health && !health.healthy ? `; after rollback: ${health.message}` : '';
-    await event(ctx, clusterName, 'ROLLED_BACK', `${clusterName}: rolled back to ${previous ? `${previous.version} (revision ${revision})` : 'no installation'}${note}${healthNote}`, { completedAt: new Date() });
+    await event(
+      ctx,
+      clusterName,
+      'ROLLED_BACK',
+      `${clusterName}: rolled back to ${previous ? `${previous.version} (revision ${revision})` : 'no installation'}${note}${healthNote}`,
+      { completedAt: new Date() },
+    );
     return { cluster: clusterName, ok: true };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
@@ -254,7 +289,11 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
  * of its current release, or of `subject` when given (Blue-Green samples the color under
  * test, which is not the current release before the switch).
  */
-export async function sampleCluster(ctx: RolloutContext, clusterName: string, subject?: { inventory: readonly ObjectRef[]; namespace: string }): Promise<HealthSample> {
+export async function sampleCluster(
+  ctx: RolloutContext,
+  clusterName: string,
+  subject?: { inventory: readonly ObjectRef[]; namespace: string },
+): Promise<HealthSample> {
   const { deps, operator } = ctx;
   const cluster = clusterOf(ctx, clusterName);
   try {

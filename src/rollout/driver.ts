@@ -54,9 +54,16 @@ export async function driveDeployment(id: string, o: DriverOptions): Promise<voi
     const operator = await deps.prisma.operator.findUniqueOrThrow({ where: { id: d.operatorId } });
     const clusters = new Map((await deps.prisma.cluster.findMany({ where: { name: { in: d.targetClusters } } })).map((c) => [c.name, c]));
     const config = fromStoredStrategyConfig(d.strategyConfig);
-    const plan = planRollout(config, d.targetClusters.filter((n) => clusters.has(n)).map((n) => ({ name: n, environment: clusters.get(n)!.environment })));
+    const plan = planRollout(
+      config,
+      d.targetClusters.filter((n) => clusters.has(n)).map((n) => ({ name: n, environment: clusters.get(n)!.environment })),
+    );
     const at = stateOf(d).cursor ?? (plan.waves.length ? startCursor(plan) : undefined);
-    track = trackProgress(track, { status: d.status, ...(at ? { cursor: { waveIndex: at.waveIndex, phase: at.phase } } : {}), requestedAction: d.requestedAction }, waited);
+    track = trackProgress(
+      track,
+      { status: d.status, ...(at ? { cursor: { waveIndex: at.waveIndex, phase: at.phase } } : {}), requestedAction: d.requestedAction },
+      waited,
+    );
     waited = false;
     if (isStuck(track)) return failStuck(d, track, plan, o);
 
@@ -68,7 +75,10 @@ export async function driveDeployment(id: string, o: DriverOptions): Promise<voi
     if (!ctx) return;
     if (d.status === 'ROLLING_BACK') return rollBack(ctx, d);
     if (d.requestedAction === 'ROLLBACK') {
-      await deps.store.commit(id, { deployment: { status: 'ROLLING_BACK' }, events: [{ status: 'ROLLING_BACK', message: `rolling back: ${d.rollbackReason ?? 'requested'}`, progress: ctx.progress() }] });
+      await deps.store.commit(id, {
+        deployment: { status: 'ROLLING_BACK' },
+        events: [{ status: 'ROLLING_BACK', message: `rolling back: ${d.rollbackReason ?? 'requested'}`, progress: ctx.progress() }],
+      });
       continue;
     }
     if (d.requestedAction === 'CANCEL') return finishCancel(ctx, d);
@@ -88,8 +98,21 @@ export async function driveDeployment(id: string, o: DriverOptions): Promise<voi
     const status = next.kind === 'run' && TIMED_PHASES.has(next.cursor.phase) ? 'VALIDATING' : 'DEPLOYING';
     if (next.kind === 'run') {
       const w = next.work;
-      const what = { deploy: 'deploying', evaluate: 'evaluating health', validate: 'validating', monitor: 'monitoring', pause: 'pausing', 'await-switch': 'waiting for the switch', switch: 'switching', 'switch-back': 'switching back' }[w.phase];
-      events.push({ status, message: `${w.wave.label}: ${what}${w.durationMs ? ` for ${Math.round(w.durationMs / 100) / 10} s` : ''} (${w.clusters.join(', ')})`, progress: progressAt(plan, next.cursor) });
+      const what = {
+        deploy: 'deploying',
+        evaluate: 'evaluating health',
+        validate: 'validating',
+        monitor: 'monitoring',
+        pause: 'pausing',
+        'await-switch': 'waiting for the switch',
+        switch: 'switching',
+        'switch-back': 'switching back',
+      }[w.phase];
+      events.push({
+        status,
+        message: `${w.wave.label}: ${what}${w.durationMs ? ` for ${Math.round(w.durationMs / 100) / 10} s` : ''} (${w.clusters.join(', ')})`,
+        progress: progressAt(plan, next.cursor),
+      });
     }
     // Blue-Green phases persist their per-cluster state while they run: keep what they wrote.
     const { blueGreen } = (await deps.prisma.deployment.findUniqueOrThrow({ where: { id }, select: { engineState: true } })).engineState as EngineState;
@@ -110,7 +133,13 @@ async function failStuck(d: Deployment, track: ProgressTrack, plan: RolloutPlan,
   });
 }
 
-async function contextFor(d: Deployment, operator: Operator, clusters: Map<string, Cluster>, plan: RolloutPlan, o: DriverOptions): Promise<RolloutContext | undefined> {
+async function contextFor(
+  d: Deployment,
+  operator: Operator,
+  clusters: Map<string, Cluster>,
+  plan: RolloutPlan,
+  o: DriverOptions,
+): Promise<RolloutContext | undefined> {
   const values = mergeValues(operator.defaultValues, d.helmValues);
   try {
     const target = await o.renderer.render(operator, d.targetVersion, values);
@@ -128,7 +157,10 @@ async function contextFor(d: Deployment, operator: Operator, clusters: Map<strin
   } catch (err) {
     if (o.signal.aborted) throw err;
     const reason = `could not render ${operator.name} ${d.targetVersion}: ${(err as Error).message}`;
-    await o.deps.store.commit(d.id, { deployment: { status: 'FAILED', errorMessage: reason, completedAt: new Date(), requestedAction: null }, events: [{ status: 'FAILED', message: reason, progress: 0 }] });
+    await o.deps.store.commit(d.id, {
+      deployment: { status: 'FAILED', errorMessage: reason, completedAt: new Date(), requestedAction: null },
+      events: [{ status: 'FAILED', message: reason, progress: 0 }],
+    });
     return undefined;
   }
 }
@@ -136,7 +168,10 @@ async function contextFor(d: Deployment, operator: Operator, clusters: Map<strin
 /** Planning: render the target once (a bad version fails here, before any cluster is touched), then start. */
 async function plan_(d: Deployment, operator: Operator, clusters: Map<string, Cluster>, plan: RolloutPlan, o: DriverOptions): Promise<boolean> {
   if (d.requestedAction === 'CANCEL') {
-    await o.deps.store.commit(d.id, { deployment: { status: 'CANCELLED', completedAt: new Date(), requestedAction: null }, events: [{ status: 'CANCELLED', message: 'cancelled before any cluster was touched', progress: 0 }] });
+    await o.deps.store.commit(d.id, {
+      deployment: { status: 'CANCELLED', completedAt: new Date(), requestedAction: null },
+      events: [{ status: 'CANCELLED', message: 'cancelled before any cluster was touched', progress: 0 }],
+    });
     return false;
   }
   const ctx = await contextFor(d, operator, clusters, plan, o);
@@ -157,7 +192,13 @@ async function plan_(d: Deployment, operator: Operator, clusters: Map<string, Cl
   return true;
 }
 
-async function runPhase(ctx: RolloutContext, work: NonNullable<ReturnType<typeof decisionAt> & { kind: 'run' }>['work'], cursor: Cursor, d: Deployment, o: DriverOptions): Promise<PhaseResult> {
+async function runPhase(
+  ctx: RolloutContext,
+  work: NonNullable<ReturnType<typeof decisionAt> & { kind: 'run' }>['work'],
+  cursor: Cursor,
+  d: Deployment,
+  o: DriverOptions,
+): Promise<PhaseResult> {
   const state = stateOf(d);
   const control: PhaseControl = {
     requested: async () => {
@@ -167,7 +208,10 @@ async function runPhase(ctx: RolloutContext, work: NonNullable<ReturnType<typeof
     },
     sleep: (ms) => o.waitForWake(d.id, ms, o.signal),
     saveSamples: async (samples) => {
-      await o.deps.prisma.deployment.update({ where: { id: d.id }, data: { engineState: json({ ...state, samples: { waveIndex: cursor.waveIndex, ...samples } }) } });
+      await o.deps.prisma.deployment.update({
+        where: { id: d.id },
+        data: { engineState: json({ ...state, samples: { waveIndex: cursor.waveIndex, ...samples } }) },
+      });
     },
     savedSamples: () => (state.samples?.waveIndex === cursor.waveIndex ? { healthy: state.samples.healthy, total: state.samples.total } : undefined),
   };
@@ -188,7 +232,10 @@ async function runPhase(ctx: RolloutContext, work: NonNullable<ReturnType<typeof
 }
 
 async function pendingToSkipped(ctx: RolloutContext): Promise<Record<string, Prisma.ClusterDeploymentUpdateInput>> {
-  const rows = await ctx.deps.prisma.clusterDeployment.findMany({ where: { deploymentId: ctx.deployment.id, status: 'PENDING' }, select: { clusterName: true } });
+  const rows = await ctx.deps.prisma.clusterDeployment.findMany({
+    where: { deploymentId: ctx.deployment.id, status: 'PENDING' },
+    select: { clusterName: true },
+  });
   return Object.fromEntries(rows.map((r) => [r.clusterName, { status: 'SKIPPED' }]));
 }
 
@@ -205,7 +252,13 @@ async function finishCancel(ctx: RolloutContext, d: Deployment): Promise<void> {
   await ctx.deps.store.commit(d.id, {
     deployment: { status: 'CANCELLED', completedAt: new Date(), requestedAction: null, errorMessage: 'cancelled on request' },
     clusters: skipped,
-    events: [{ status: 'CANCELLED', message: `cancelled: ${done} cluster(s) completed before the stop, ${Object.keys(skipped).length} not started`, progress: ctx.progress() }],
+    events: [
+      {
+        status: 'CANCELLED',
+        message: `cancelled: ${done} cluster(s) completed before the stop, ${Object.keys(skipped).length} not started`,
+        progress: ctx.progress(),
+      },
+    ],
   });
 }
 
@@ -216,20 +269,31 @@ async function fail(ctx: RolloutContext, d: Deployment, failure: RolloutFailure)
     await ctx.deps.store.commit(d.id, {
       deployment: { status: 'ROLLING_BACK', errorMessage: failure.reason, rollbackReason: `automatic: ${failure.reason}` },
       clusters: skipped,
-      events: [{ status: 'ROLLING_BACK', message: `${failure.reason}; rolling back the ${changed} cluster(s) this deployment changed`, progress: ctx.progress() }],
+      events: [
+        { status: 'ROLLING_BACK', message: `${failure.reason}; rolling back the ${changed} cluster(s) this deployment changed`, progress: ctx.progress() },
+      ],
     });
     return;
   }
   await ctx.deps.store.commit(d.id, {
     deployment: { status: 'FAILED', errorMessage: failure.reason, completedAt: new Date(), requestedAction: null },
     clusters: skipped,
-    events: [{ status: 'FAILED', message: `${failure.reason}${d.autoRollbackEnabled ? '' : ' (automatic rollback is off: clusters stay as they are)'}`, progress: ctx.progress() }],
+    events: [
+      {
+        status: 'FAILED',
+        message: `${failure.reason}${d.autoRollbackEnabled ? '' : ' (automatic rollback is off: clusters stay as they are)'}`,
+        progress: ctx.progress(),
+      },
+    ],
   });
 }
 
 /** Rolls back every cluster this deployment changed; ends ROLLED_BACK, or FAILED when a cluster could not be rolled back. */
 async function rollBack(ctx: RolloutContext, d: Deployment): Promise<void> {
-  const rows = await ctx.deps.prisma.clusterDeployment.findMany({ where: { deploymentId: d.id, changed: true }, orderBy: [{ wave: 'desc' }, { position: 'desc' }] });
+  const rows = await ctx.deps.prisma.clusterDeployment.findMany({
+    where: { deploymentId: d.id, changed: true },
+    orderBy: [{ wave: 'desc' }, { position: 'desc' }],
+  });
   const results = [];
   const rollbackOne = d.strategy === 'BLUE_GREEN' ? rollbackBlueGreenCluster : rollbackCluster;
   for (const row of rows) results.push(await rollbackOne(ctx, row.clusterName));
@@ -238,10 +302,14 @@ async function rollBack(ctx: RolloutContext, d: Deployment): Promise<void> {
   const summary = `${results.length - failed.length} of ${results.length} changed cluster(s) rolled back`;
   await ctx.deps.store.commit(d.id, {
     deployment: failed.length
-      ? { status: 'FAILED', completedAt: new Date(), requestedAction: null, errorMessage: `${d.errorMessage ? `${d.errorMessage}; ` : ''}rollback incomplete: ${failed.map((f) => `${f.cluster} (${f.reason})`).join(', ')}` }
+      ? {
+          status: 'FAILED',
+          completedAt: new Date(),
+          requestedAction: null,
+          errorMessage: `${d.errorMessage ? `${d.errorMessage}; ` : ''}rollback incomplete: ${failed.map((f) => `${f.cluster} (${f.reason})`).join(', ')}`,
+        }
       : { status: 'ROLLED_BACK', completedAt: new Date(), rolledBackAt: new Date(), requestedAction: null },
     clusters: skipped,
     events: [{ status: failed.length ? 'FAILED' : 'ROLLED_BACK', message: `${summary}${d.rollbackReason ? ` (${d.rollbackReason})` : ''}`, progress: 1 }],
   });
 }
-

@@ -34,7 +34,12 @@ export async function waitUntilHealthy(
   while (options.patient && r.outcome === 'failed' && Date.now() + intervalMs < deadline) {
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
     options.signal.throwIfAborted();
-    r = await waitForHealthy(client, inventory, { namespace: options.namespace, timeoutMs: Math.max(1, deadline - Date.now()), intervalMs, signal: options.signal });
+    r = await waitForHealthy(client, inventory, {
+      namespace: options.namespace,
+      timeoutMs: Math.max(1, deadline - Date.now()),
+      intervalMs,
+      signal: options.signal,
+    });
   }
   const message =
     r.outcome === 'healthy'

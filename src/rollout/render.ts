@@ -72,7 +72,13 @@ export class Renderer {
     if (!result) {
       result = (async () => {
         const r = await renderManifests({
-          operator: { name: operator.name, namespace: operator.namespace, chartRepository: operator.chartRepository ?? undefined, chartName: operator.chartName ?? undefined, manifestUrlTemplate: operator.manifestUrlTemplate ?? undefined },
+          operator: {
+            name: operator.name,
+            namespace: operator.namespace,
+            chartRepository: operator.chartRepository ?? undefined,
+            chartName: operator.chartName ?? undefined,
+            manifestUrlTemplate: operator.manifestUrlTemplate ?? undefined,
+          },
           version,
           values,
           helmBin: this.helmBin,

@@ -27,7 +27,11 @@ export async function startAdminServer(clusters: SandboxCluster[], host: string,
       if (parts[0] !== 'clusters') throw pageNotFound();
       if (parts.length === 1) {
         if (!clusters.some((c) => c.token === token)) throw unauthorized();
-        return send(res, 200, JSON.stringify(clusters.map((c) => ({ name: c.name, environment: c.environment, url: c.url, faults: c.faults, stats: c.stats }))));
+        return send(
+          res,
+          200,
+          JSON.stringify(clusters.map((c) => ({ name: c.name, environment: c.environment, url: c.url, faults: c.faults, stats: c.stats }))),
+        );
       }
       const cluster = byName.get(parts[1]!);
       if (!cluster) throw pageNotFound();

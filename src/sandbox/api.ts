@@ -102,11 +102,17 @@ export class KubeApi {
     let patched: KubeObject;
     if (type === 'json') patched = jsonPatch(base, patch) as KubeObject;
     else if (type === 'strategic') {
-      if (rt.crd) throw errors.unsupportedMediaType('application/strategic-merge-patch+json', ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+      if (rt.crd)
+        throw errors.unsupportedMediaType('application/strategic-merge-patch+json', [
+          'application/json-patch+json',
+          'application/merge-patch+json',
+          'application/apply-patch+yaml',
+        ]);
       patched = strategicMergePatch(base, patch, builtinListTypes) as KubeObject;
     } else patched = mergePatch(base, patch) as KubeObject;
     if (!patched || typeof patched !== 'object' || typeof patched.metadata !== 'object') throw errors.badRequest('patch produced an invalid object');
-    if (patched.metadata.name !== name) throw errors.badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`);
+    if (patched.metadata.name !== name)
+      throw errors.badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`);
     const rv = patched.metadata.resourceVersion;
     if (rv && rv !== live.metadata.resourceVersion) {
       throw errors.conflict(this.subject(rt, name), 'the object has been modified; please apply your changes to the latest version and try again');
@@ -152,7 +158,11 @@ export class KubeApi {
 
   /** The shared write pipeline. `live` is undefined for creates. */
   private commit(rt: ResourceType, obj: KubeObject, live: KubeObject | undefined, opts: WriteOptions, managedFieldsDone: boolean): KubeObject {
-    const strategy: Strategy | undefined = rt.crd ? undefined : rt.kind === 'CustomResourceDefinition' && rt.group === 'apiextensions.k8s.io' ? crdStrategy : STRATEGIES[rt.kind];
+    const strategy: Strategy | undefined = rt.crd
+      ? undefined
+      : rt.kind === 'CustomResourceDefinition' && rt.group === 'apiextensions.k8s.io'
+        ? crdStrategy
+        : STRATEGIES[rt.kind];
     obj.apiVersion = apiVersionOf(rt);
     obj.kind = rt.kind;
     this.keepServerMetadata(rt, obj, live, opts.subresource);
@@ -177,7 +187,10 @@ export class KubeApi {
         listTypes: this.listTypesOf(rt),
       });
     }
-    if (live && deepEqual({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }, { ...live, metadata: { ...live.metadata, resourceVersion: undefined } })) {
+    if (
+      live &&
+      deepEqual({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }, { ...live, metadata: { ...live.metadata, resourceVersion: undefined } })
+    ) {
       return live;
     }
     if (opts.dryRun) {
@@ -289,7 +302,8 @@ export class KubeApi {
     }
     if (body.apiVersion && body.apiVersion !== apiVersionOf(rt)) {
       const group = body.apiVersion.includes('/') ? body.apiVersion.split('/')[0] : '';
-      if (group !== rt.group) throw errors.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(rt)})`);
+      if (group !== rt.group)
+        throw errors.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(rt)})`);
     }
   }
 

@@ -29,7 +29,10 @@ const FAULT_WORDS = /^(unreachable|down)$/i;
 /** Splits the --clusters spec; fault lists contain commas too, so a part without ':' that is a fault continues the previous cluster. */
 export function parseClusterSpec(spec: string, defaults: Partial<SandboxClusterOptions> = {}): SandboxClusterOptions[] {
   const groups: string[] = [];
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const continuesFaults = !part.includes(':') && (part.includes('=') || FAULT_WORDS.test(part)) && groups.length > 0;
     if (continuesFaults) groups[groups.length - 1] += `,${part}`;
     else groups.push(part);
@@ -85,7 +88,14 @@ async function main(): Promise<void> {
   });
   await writeFile(
     join(outDir, 'fleet.json'),
-    JSON.stringify({ adminUrl: fleet.adminUrl, clusters: fleet.clusters.map((c) => ({ name: c.name, environment: c.environment, url: c.url, kubeconfig: c.kubeconfigPath })) }, null, 2),
+    JSON.stringify(
+      {
+        adminUrl: fleet.adminUrl,
+        clusters: fleet.clusters.map((c) => ({ name: c.name, environment: c.environment, url: c.url, kubeconfig: c.kubeconfigPath })),
+      },
+      null,
+      2,
+    ),
   );
   for (const c of fleet.clusters) {
     console.log(`ready  ${c.name.padEnd(14)} ${c.environment.padEnd(12)} ${c.url.padEnd(26)} kubeconfig=${c.kubeconfigPath}  faults=${formatFaults(c.faults)}`);

@@ -40,16 +40,29 @@ function validateCrd(crd: KubeObject, old: KubeObject | undefined): StatusCause[
   else if (!String(spec.group).includes('.')) causes.push(invalidCause('spec.group', spec.group, 'should be a domain with at least one dot'));
   if (!names.plural) causes.push(requiredCause('spec.names.plural'));
   if (!names.kind) causes.push(requiredCause('spec.names.kind'));
-  if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(spec.scope ?? '')}: supported values: "Cluster", "Namespaced"`, field: 'spec.scope' });
+  if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster')
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: ${JSON.stringify(spec.scope ?? '')}: supported values: "Cluster", "Namespaced"`,
+      field: 'spec.scope',
+    });
   if (names.plural && spec.group && crd.metadata.name !== `${names.plural}.${spec.group}`) {
     causes.push(invalidCause('metadata.name', crd.metadata.name, 'must be spec.names.plural+"."+spec.group'));
   }
   const versions = crdVersionsOf(crd);
   if (versions.length === 0) causes.push(requiredCause('spec.versions', 'Required value: must have exactly one version marked as storage version'));
-  else if (versions.filter((v) => v.storage).length !== 1) causes.push(invalidCause('spec.versions', versions.map((v) => v.name), 'must have exactly one version marked as storage version'));
+  else if (versions.filter((v) => v.storage).length !== 1)
+    causes.push(
+      invalidCause(
+        'spec.versions',
+        versions.map((v) => v.name),
+        'must have exactly one version marked as storage version',
+      ),
+    );
   const seen = new Set<string>();
   versions.forEach((v, i) => {
-    if (seen.has(v.name)) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${JSON.stringify(v.name)}`, field: `spec.versions[${i}].name` });
+    if (seen.has(v.name))
+      causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${JSON.stringify(v.name)}`, field: `spec.versions[${i}].name` });
     seen.add(v.name);
     if (!v.schema?.openAPIV3Schema) causes.push(requiredCause(`spec.versions[${i}].schema.openAPIV3Schema`, 'Required value: schemas are required'));
   });

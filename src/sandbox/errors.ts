@@ -73,19 +73,12 @@ function details(s: Subject, extra?: Partial<StatusDetails>): StatusDetails {
   return { ...d, ...extra };
 }
 
-export const notFound = (s: Subject) =>
-  new StatusError(404, 'NotFound', `${qualifiedResource(s)} "${s.name ?? ''}" not found`, details(s));
+export const notFound = (s: Subject) => new StatusError(404, 'NotFound', `${qualifiedResource(s)} "${s.name ?? ''}" not found`, details(s));
 
-export const alreadyExists = (s: Subject) =>
-  new StatusError(409, 'AlreadyExists', `${qualifiedResource(s)} "${s.name ?? ''}" already exists`, details(s));
+export const alreadyExists = (s: Subject) => new StatusError(409, 'AlreadyExists', `${qualifiedResource(s)} "${s.name ?? ''}" already exists`, details(s));
 
 export const conflict = (s: Subject, why: string) =>
-  new StatusError(
-    409,
-    'Conflict',
-    `Operation cannot be fulfilled on ${qualifiedResource(s)} "${s.name ?? ''}": ${why}`,
-    details(s),
-  );
+  new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(s)} "${s.name ?? ''}": ${why}`, details(s));
 
 /** 422 Invalid: message `Kind.group "name" is invalid: field: reason, …` with one cause per problem. */
 export function invalid(s: Subject, causes: StatusCause[]): StatusError {
@@ -104,8 +97,7 @@ export const badRequest = (message: string) => new StatusError(400, 'BadRequest'
 
 export const unauthorized = () => new StatusError(401, 'Unauthorized', 'Unauthorized');
 
-export const forbidden = (message: string, s?: Subject) =>
-  new StatusError(403, 'Forbidden', message, s ? details(s) : undefined);
+export const forbidden = (message: string, s?: Subject) => new StatusError(403, 'Forbidden', message, s ? details(s) : undefined);
 
 export const methodNotSupported = (s: Subject, verb: string) =>
   new StatusError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualifiedResource(s)}"`, details(s));
@@ -115,16 +107,13 @@ export const unsupportedMediaType = (type: string, accepted: string[]) =>
     causes: [{ reason: 'UnsupportedMediaType', message: `unsupported media type "${type}"` }],
   });
 
-export const entityTooLarge = (limit: number) =>
-  new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`);
+export const entityTooLarge = (limit: number) => new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`);
 
 export const gone = (message: string) => new StatusError(410, 'Expired', message);
 
-export const internalError = (message: string) =>
-  new StatusError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
+export const internalError = (message: string) => new StatusError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
 
-export const serviceUnavailable = (message: string) =>
-  new StatusError(503, 'ServiceUnavailable', message, { retryAfterSeconds: 1 });
+export const serviceUnavailable = (message: string) => new StatusError(503, 'ServiceUnavailable', message, { retryAfterSeconds: 1 });
 
 /** 404 for a URL that names no resource at all (what a real server answers for unknown paths). */
 export const pageNotFound = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource');

@@ -104,11 +104,16 @@ function read(entries: Iterable<[string, unknown]>): FaultUpdate {
 
 /** The textual form, as the CLI takes it: `latency=50ms,errorRate=0.1,unreachable` (a bare name is true). */
 export function parseFaults(text: string): FaultUpdate {
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
-  return read(parts.map((part): [string, unknown] => {
-    const eq = part.indexOf('=');
-    return eq < 0 ? [part, 'true'] : [part.slice(0, eq), part.slice(eq + 1).trim()];
-  }));
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  return read(
+    parts.map((part): [string, unknown] => {
+      const eq = part.indexOf('=');
+      return eq < 0 ? [part, 'true'] : [part.slice(0, eq), part.slice(eq + 1).trim()];
+    }),
+  );
 }
 
 /** Validates a partial update received as JSON (admin endpoints); takes the same names as parseFaults. */

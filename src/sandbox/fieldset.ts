@@ -13,7 +13,18 @@ export const joinPath = (elements: string[]): string => elements.join(SEP);
 export const splitPath = (path: string): string[] => (path === '' ? [] : path.split(SEP));
 
 /** Fields never tracked in managedFields: identity and server-owned metadata. */
-const IGNORED_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink']);
+const IGNORED_METADATA = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+]);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -146,7 +157,9 @@ export function formatPath(path: string): string {
       if (el.startsWith('i:')) return `[${el.slice(2)}]`;
       if (el.startsWith('v:')) return `[=${el.slice(2)}]`;
       const key = JSON.parse(el.slice(2)) as Obj;
-      return `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+      return `[${Object.entries(key)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
     })
     .join('');
 }

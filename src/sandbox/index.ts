@@ -103,18 +103,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let admin: AdminServer | undefined;
   try {
     // An unreachable cluster still needs its port: open it once, then close it.
-    await Promise.all(clusters.map(async (c) => {
-      const wanted = c.faults.unreachable;
-      await c.setFaults({ unreachable: false });
-      if (wanted) await c.setFaults({ unreachable: true });
-    }));
+    await Promise.all(
+      clusters.map(async (c) => {
+        const wanted = c.faults.unreachable;
+        await c.setFaults({ unreachable: false });
+        if (wanted) await c.setFaults({ unreachable: true });
+      }),
+    );
     if (options.outDir) {
       const dir = resolve(options.outDir);
       await mkdir(dir, { recursive: true });
-      await Promise.all(clusters.map(async (c) => {
-        c.kubeconfigPath = join(dir, `${c.name}.kubeconfig`);
-        await writeFile(c.kubeconfigPath, c.kubeconfig, { mode: 0o600 });
-      }));
+      await Promise.all(
+        clusters.map(async (c) => {
+          c.kubeconfigPath = join(dir, `${c.name}.kubeconfig`);
+          await writeFile(c.kubeconfigPath, c.kubeconfig, { mode: 0o600 });
+        }),
+      );
     }
     if (options.adminPort !== undefined) admin = await startAdminServer(clusters, host, options.adminPort);
   } catch (err) {

@@ -38,7 +38,15 @@ export function writeScale(api: KubeApi, rt: ResourceType, ns: string | undefine
   return scaleOf(rt, api.update(rt, ns, name, next, mainOpts));
 }
 
-export function patchScale(api: KubeApi, rt: ResourceType, ns: string | undefined, name: string, type: PatchType, patch: unknown, opts: WriteOptions): KubeObject {
+export function patchScale(
+  api: KubeApi,
+  rt: ResourceType,
+  ns: string | undefined,
+  name: string,
+  type: PatchType,
+  patch: unknown,
+  opts: WriteOptions,
+): KubeObject {
   const current = scaleOf(rt, api.get(rt, ns, name));
   if (type === 'apply') throw unsupportedMediaType('application/apply-patch+yaml', ['application/json-patch+json', 'application/merge-patch+json']);
   const patched = (type === 'json' ? jsonPatch(current, patch) : mergePatch(current, patch)) as KubeObject;

@@ -36,9 +36,7 @@ function compileLabelTerm(term: string): LabelTest {
   if (m) {
     const [, key, op, list] = m as unknown as [string, string, string, string];
     const values = new Set(list.split(',').map((v) => v.trim()));
-    return op === 'in'
-      ? (l) => has(l, key) && values.has(l![key]!)
-      : (l) => !has(l, key) || !values.has(l![key]!);
+    return op === 'in' ? (l) => has(l, key) && values.has(l![key]!) : (l) => !has(l, key) || !values.has(l![key]!);
   }
   m = COMPARE_TERM.exec(term);
   if (m) {
@@ -108,7 +106,19 @@ export function formatLabelSelector(selector: LabelSelector | undefined): string
 /** Fields every kind can be selected by, and the extra ones real servers allow per kind. */
 const FIELDS_BY_KIND: Record<string, string[]> = {
   Pod: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
-  Event: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  Event: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
   Secret: ['type'],
   Node: ['spec.unschedulable'],
   Namespace: ['status.phase'],

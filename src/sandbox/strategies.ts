@@ -181,7 +181,12 @@ export const STRATEGIES: Record<string, Strategy> = {
       spec.completionMode ??= 'NonIndexed';
       spec.suspend ??= false;
       const uid = job.metadata.uid!;
-      const labels = { 'controller-uid': uid, 'batch.kubernetes.io/controller-uid': uid, 'job-name': job.metadata.name!, 'batch.kubernetes.io/job-name': job.metadata.name! };
+      const labels = {
+        'controller-uid': uid,
+        'batch.kubernetes.io/controller-uid': uid,
+        'job-name': job.metadata.name!,
+        'batch.kubernetes.io/job-name': job.metadata.name!,
+      };
       spec.selector ??= { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
       spec.template ??= {};
       spec.template.metadata = { ...spec.template.metadata, labels: { ...labels, ...spec.template.metadata?.labels } };

@@ -102,25 +102,36 @@ const BUILTIN_COLUMNS: Record<string, Column[]> = {
   Namespace: [name, { name: 'Status', type: 'string', cell: (o) => o.status?.phase ?? 'Active' }, age],
   Node: [
     name,
-    { name: 'Status', type: 'string', cell: (o) => ((o.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady') },
+    {
+      name: 'Status',
+      type: 'string',
+      cell: (o) => ((o.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady'),
+    },
     { name: 'Roles', type: 'string', cell: () => '<none>' },
     age,
     { name: 'Version', type: 'string', cell: (o) => o.status?.nodeInfo?.kubeletVersion ?? '' },
   ],
-  ConfigMap: [name, { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length }, age],
-  Secret: [name, { name: 'Type', type: 'string', cell: (o) => o.type ?? 'Opaque' }, { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object) ?? {}).length }, age],
-  Job: [
+  ConfigMap: [
     name,
-    { name: 'Completions', type: 'string', cell: (o) => `${n(o.status?.succeeded)}/${o.spec?.completions ?? 1}` },
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length },
     age,
   ],
+  Secret: [
+    name,
+    { name: 'Type', type: 'string', cell: (o) => o.type ?? 'Opaque' },
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object) ?? {}).length },
+    age,
+  ],
+  Job: [name, { name: 'Completions', type: 'string', cell: (o) => `${n(o.status?.succeeded)}/${o.spec?.completions ?? 1}` }, age],
   Endpoints: [
     name,
     {
       name: 'Endpoints',
       type: 'string',
       cell: (o) =>
-        ((o.subsets as any[]) ?? []).flatMap((s) => (s.addresses ?? []).flatMap((a: any) => (s.ports ?? [{}]).map((p: any) => (p.port ? `${a.ip}:${p.port}` : a.ip)))).join(',') || '<none>',
+        ((o.subsets as any[]) ?? [])
+          .flatMap((s) => (s.addresses ?? []).flatMap((a: any) => (s.ports ?? [{}]).map((p: any) => (p.port ? `${a.ip}:${p.port}` : a.ip))))
+          .join(',') || '<none>',
     },
     age,
   ],

@@ -44,7 +44,10 @@ export async function createFleetTls(fleetName = 'sandbox'): Promise<FleetTls> {
   ca.publicKey = caKeys.publicKey;
   ca.serialNumber = serialNumber();
   validity(ca);
-  const caSubject = [{ name: 'commonName', value: `${fleetName}-ca` }, { name: 'organizationName', value: 'operator-manager sandbox' }];
+  const caSubject = [
+    { name: 'commonName', value: `${fleetName}-ca` },
+    { name: 'organizationName', value: 'operator-manager sandbox' },
+  ];
   ca.setSubject(caSubject);
   ca.setIssuer(caSubject);
   ca.setExtensions([

@@ -35,7 +35,9 @@ export function labelProblems(value: string): string[] {
   const out: string[] = [];
   if (value.length > 63) out.push('must be no more than 63 characters');
   if (!DNS1123_LABEL.test(value)) {
-    out.push("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name')");
+    out.push(
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name')",
+    );
   }
   return out;
 }
@@ -44,7 +46,9 @@ function dns1035Problems(value: string): string[] {
   const out: string[] = [];
   if (value.length > 63) out.push('must be no more than 63 characters');
   if (!DNS1035_LABEL.test(value)) {
-    out.push("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name')");
+    out.push(
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name')",
+    );
   }
   return out;
 }
@@ -98,7 +102,13 @@ export function validateMetadata(rt: ResourceType, obj: KubeObject): StatusCause
     }
     if (v.length > 63) causes.push(invalidValue('metadata.labels', v, 'must be no more than 63 characters'));
     if (!LABEL_VALUE.test(v)) {
-      causes.push(invalidValue('metadata.labels', v, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue')"));
+      causes.push(
+        invalidValue(
+          'metadata.labels',
+          v,
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue')",
+        ),
+      );
     }
   }
 

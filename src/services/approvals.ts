@@ -54,7 +54,12 @@ export class ApprovalService {
         data: { status: decision, decidedBy: actor.sub, decidedAt: new Date(), comment },
       });
       if (changed.count === 0) throw new ConflictError(`approval ${id} was decided meanwhile`);
-      await recordAudit(tx, actor, { action: decision === 'APPROVED' ? 'approve' : 'reject', targetType: 'Approval', targetName: id, details: { deploymentId, comment } });
+      await recordAudit(tx, actor, {
+        action: decision === 'APPROVED' ? 'approve' : 'reject',
+        targetType: 'Approval',
+        targetName: id,
+        details: { deploymentId, comment },
+      });
     };
     if (!deploymentId) {
       await this.deps.prisma.$transaction(guard);
@@ -81,7 +86,10 @@ export class ApprovalService {
         const pending = await tx.approval.count({ where: { deploymentId, status: 'PENDING' } });
         const released = pending === 0 && deployment.status === 'PENDING_APPROVAL';
         return {
-          deployment: pending === 0 ? { status: released ? 'PLANNING' : deployment.status, approvalStatus: 'APPROVED', approvedBy: actor.sub, approvedAt: new Date() } : undefined,
+          deployment:
+            pending === 0
+              ? { status: released ? 'PLANNING' : deployment.status, approvalStatus: 'APPROVED', approvedBy: actor.sub, approvedAt: new Date() }
+              : undefined,
           events: [
             {
               status: released ? 'PLANNING' : deployment.status,

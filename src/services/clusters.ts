@@ -202,7 +202,6 @@ function probeFields(probe: ClusterProbe | undefined) {
   };
 }
 
-
 /** The current release of each operator installed on a cluster (newest DEPLOYED revision). */
 export async function installedReleases(prisma: PrismaClient, where: { clusterId?: string; operatorId?: string }) {
   const rows = await prisma.release.findMany({

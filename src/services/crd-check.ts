@@ -89,7 +89,11 @@ async function checkOneCluster(deps: CrdCheckDeps, req: CrdCheckRequest, cluster
   }
   const live = new Set(source.liveCrds.map((c) => crdName(c)));
   const fallback = [...baseline.values()].filter((c) => names.has(crdName(c)) && !live.has(crdName(c)));
-  const check = await checkCluster(req.targetCrds, { ...source, liveCrds: [...source.liveCrds, ...fallback], listObjects: (crd) => readingAhead(source.listObjects(crd)) });
+  const check = await checkCluster(req.targetCrds, {
+    ...source,
+    liveCrds: [...source.liveCrds, ...fallback],
+    listObjects: (crd) => readingAhead(source.listObjects(crd)),
+  });
   check.findings.push(...removed);
   return { reachable: true, check };
 }

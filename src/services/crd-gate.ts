@@ -79,13 +79,26 @@ export class CrdGate implements CrdPlanningGate {
       .sort((a, b) => environmentRank(b) - environmentRank(a))[0];
     await this.whileStillPlanning(d, async (tx) => {
       const created = await tx.approval.create({
-        data: { kind: 'CRD_CHANGE', status: 'PENDING', deploymentId: d.id, environment: environment ?? null, requestedBy: d.initiatedBy, details: json(report) },
+        data: {
+          kind: 'CRD_CHANGE',
+          status: 'PENDING',
+          deploymentId: d.id,
+          environment: environment ?? null,
+          requestedBy: d.initiatedBy,
+          details: json(report),
+        },
       });
       await enqueueApprovalNotifications(tx, created, this.deps.notifications);
       const where = blocking.map((c) => c.clusterName).join(', ');
       return {
         deployment: { status: 'PENDING_APPROVAL', approvalStatus: 'PENDING', crdReport: json(report), warnings },
-        events: [{ status: 'PENDING_APPROVAL', message: `breaking CRD change in ${where}: ${summaryOf(report)}; no cluster was touched; waiting for an ADMIN to approve (approval ${created.id})`, progress: 0 }],
+        events: [
+          {
+            status: 'PENDING_APPROVAL',
+            message: `breaking CRD change in ${where}: ${summaryOf(report)}; no cluster was touched; waiting for an ADMIN to approve (approval ${created.id})`,
+            progress: 0,
+          },
+        ],
       };
     });
     this.deps.notificationsEnqueued();

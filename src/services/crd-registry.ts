@@ -89,7 +89,12 @@ export async function recordCrds(db: Db, operatorName: string, operatorVersion: 
         operatorVersion,
         ...columns,
         ...(deprecated
-          ? { status: 'DEPRECATED', deprecatedAt: deprecated.deprecatedAt, deprecationReason: deprecated.deprecationReason, migrationGuide: deprecated.migrationGuide }
+          ? {
+              status: 'DEPRECATED',
+              deprecatedAt: deprecated.deprecatedAt,
+              deprecationReason: deprecated.deprecationReason,
+              migrationGuide: deprecated.migrationGuide,
+            }
           : {}),
       },
       update: columns,

@@ -17,13 +17,21 @@ export interface CrdRollbackDecision {
   keep: Array<{ name: string; reason: string }>;
 }
 
-export async function decideCrdRollback(client: KubeClient, olderObjects: readonly KubeObject[], options: { signal?: AbortSignal; pageSize?: number } = {}): Promise<CrdRollbackDecision> {
+export async function decideCrdRollback(
+  client: KubeClient,
+  olderObjects: readonly KubeObject[],
+  options: { signal?: AbortSignal; pageSize?: number } = {},
+): Promise<CrdRollbackDecision> {
   const older = olderObjects.filter(isCrd);
   if (older.length === 0) return { restore: [], keep: [] };
   // Every older CRD is read at once under this signal: many listeners by design.
   const signal = options.signal ? AbortSignal.any([options.signal]) : undefined;
   if (signal) setMaxListeners(0, signal);
-  const source = await crdClusterSource(client, older.map((c) => crdName(c)), { pageSize: options.pageSize ?? 500, ...(signal ? { signal } : {}) });
+  const source = await crdClusterSource(
+    client,
+    older.map((c) => crdName(c)),
+    { pageSize: options.pageSize ?? 500, ...(signal ? { signal } : {}) },
+  );
   const check = await checkCluster(older, source);
   const decision: CrdRollbackDecision = { restore: [], keep: [] };
   for (const crd of older) {
@@ -51,7 +59,11 @@ function whyKeep(name: string, check: Awaited<ReturnType<typeof checkCluster>>):
 
 function describe(broken: readonly AffectedObject[]): string {
   const kinds = new Set(broken.map((o) => o.category));
-  const parts = [kinds.has('DATA_LOSS') ? 'prune data' : '', kinds.has('INVALID') ? 'reject data' : '', kinds.has('UNSERVED_VERSION') ? 'stop serving the version' : ''].filter(Boolean);
+  const parts = [
+    kinds.has('DATA_LOSS') ? 'prune data' : '',
+    kinds.has('INVALID') ? 'reject data' : '',
+    kinds.has('UNSERVED_VERSION') ? 'stop serving the version' : '',
+  ].filter(Boolean);
   return parts.join(' and ') || 'break data';
 }
 

@@ -47,7 +47,8 @@ const MAX_WARNINGS = 200;
 export function warningsOf(report: CrdReport): string[] {
   const lines: string[] = [];
   for (const c of report.clusters) {
-    if (!c.reachable) lines.push(`CRD check: ${c.clusterName} could not be read during planning; its custom resources were not checked (${c.errors.join('; ')})`);
+    if (!c.reachable)
+      lines.push(`CRD check: ${c.clusterName} could not be read during planning; its custom resources were not checked (${c.errors.join('; ')})`);
   }
   for (const f of report.findings) {
     if (f.severity !== 'WARNING') continue;
@@ -55,7 +56,9 @@ export function warningsOf(report: CrdReport): string[] {
     lines.push(`CRD ${where}: ${f.changeType}: ${f.message}`);
   }
   for (const rule of report.notChecked) {
-    lines.push(`CRD ${rule.crdName} ${rule.version} ${rule.schemaPath}: validation rule not evaluated for ${rule.objectCount} object(s) in ${rule.clusterName}: ${rule.rule}`);
+    lines.push(
+      `CRD ${rule.crdName} ${rule.version} ${rule.schemaPath}: validation rule not evaluated for ${rule.objectCount} object(s) in ${rule.clusterName}: ${rule.rule}`,
+    );
   }
   if (lines.length <= MAX_WARNINGS) return lines;
   return [...lines.slice(0, MAX_WARNINGS - 1), `… and ${lines.length - MAX_WARNINGS + 1} more (see crdReport)`];

@@ -66,7 +66,12 @@ export class CrdService {
     return this.setStatus(actor, name, 'reactivateCrd', { status: 'ACTIVE', deprecatedAt: null, deprecationReason: null, migrationGuide: null });
   }
 
-  private async setStatus(actor: Actor, name: string, action: string, data: { status: string; deprecatedAt: Date | null; deprecationReason: string | null; migrationGuide: string | null }): Promise<CrdView> {
+  private async setStatus(
+    actor: Actor,
+    name: string,
+    action: string,
+    data: { status: string; deprecatedAt: Date | null; deprecationReason: string | null; migrationGuide: string | null },
+  ): Promise<CrdView> {
     await this.deps.prisma.$transaction(async (tx) => {
       const { count } = await tx.crd.updateMany({ where: { name }, data });
       if (count === 0) throw new NotFoundError('CRD', name);
@@ -80,7 +85,11 @@ export class CrdService {
    * `clusters` (omitted: every cluster where the operator is installed). Renders the
    * target with the operator's default values.
    */
-  async validateCompatibility(actor: Actor, input: { operatorName: string; targetVersion: string; clusters?: readonly string[] | null }, signal?: AbortSignal): Promise<CrdReport> {
+  async validateCompatibility(
+    actor: Actor,
+    input: { operatorName: string; targetVersion: string; clusters?: readonly string[] | null },
+    signal?: AbortSignal,
+  ): Promise<CrdReport> {
     const { prisma } = this.deps;
     const errors = new ValidationErrors();
     errors.check('targetVersion', versionProblem(input.targetVersion));
@@ -109,7 +118,9 @@ export class CrdService {
       });
     } else {
       const enabled = new Set((await prisma.cluster.findMany({ where: { isEnabled: true }, select: { id: true } })).map((c) => c.id));
-      targets = releases.filter((r) => enabled.has(r.clusterId)).map((r) => ({ name: r.clusterName, release: { version: r.version, manifestDigest: r.manifestDigest } }));
+      targets = releases
+        .filter((r) => enabled.has(r.clusterId))
+        .map((r) => ({ name: r.clusterName, release: { version: r.version, manifestDigest: r.manifestDigest } }));
     }
 
     let objects;
@@ -119,7 +130,12 @@ export class CrdService {
       throw new ValidationError(`targetVersion: could not render ${operator!.name} ${input.targetVersion}: ${(err as Error).message}`, ['targetVersion']);
     }
     await recordCrds(prisma, operator!.name, input.targetVersion, objects);
-    await recordAudit(prisma, actor, { action: 'validateCrdCompatibility', targetType: 'Operator', targetName: operator!.name, details: { targetVersion: input.targetVersion, clusters: targets.map((t) => t.name) } });
+    await recordAudit(prisma, actor, {
+      action: 'validateCrdCompatibility',
+      targetType: 'Operator',
+      targetName: operator!.name,
+      details: { targetVersion: input.targetVersion, clusters: targets.map((t) => t.name) },
+    });
     return checkCrdCompatibility(this.deps, {
       operatorName: operator!.name,
       targetVersion: input.targetVersion,

@@ -24,7 +24,10 @@ export interface CreateDeploymentInput {
 }
 
 /** Checks that a version exists in an operator's source; throws ValidationError when it does not. */
-export type VersionChecker = (operator: { name: string; versions: string[]; manifestUrlTemplate: string | null; chartRepository: string | null; chartName: string | null }, version: string) => Promise<void>;
+export type VersionChecker = (
+  operator: { name: string; versions: string[]; manifestUrlTemplate: string | null; chartRepository: string | null; chartName: string | null },
+  version: string,
+) => Promise<void>;
 
 export interface DeploymentServiceDeps {
   prisma: PrismaClient;
@@ -77,7 +80,10 @@ export class DeploymentService {
 
     if (!operator!.versions.includes(input.targetVersion)) {
       if (!this.deps.checkVersion) {
-        throw new ValidationError(`version ${input.targetVersion} is not one of operator "${operator!.name}"'s versions (${operator!.versions.slice(0, 10).join(', ') || 'none recorded'})`, ['input.targetVersion']);
+        throw new ValidationError(
+          `version ${input.targetVersion} is not one of operator "${operator!.name}"'s versions (${operator!.versions.slice(0, 10).join(', ') || 'none recorded'})`,
+          ['input.targetVersion'],
+        );
       }
       await this.deps.checkVersion(operator!, input.targetVersion);
     }
@@ -92,7 +98,10 @@ export class DeploymentService {
       // "one active deployment per operator" check below cannot race.
       await tx.operator.update({ where: { id: operator!.id }, data: { updatedAt: new Date() } });
       const active = await tx.deployment.findFirst({ where: { operatorId: operator!.id, status: ACTIVE }, select: { id: true, status: true } });
-      if (active) throw new ConflictError(`operator "${operator!.name}" already has an active deployment ${active.id} (${active.status}); cancel it or wait for it to finish`);
+      if (active)
+        throw new ConflictError(
+          `operator "${operator!.name}" already has an active deployment ${active.id} (${active.status}); cancel it or wait for it to finish`,
+        );
       const deployment = await tx.deployment.create({
         data: {
           operatorId: operator!.id,
@@ -182,11 +191,15 @@ export class DeploymentService {
       if (requested && requested !== 'PROMOTE') throw new ConflictError(`deployment ${id} has a pending ${requested} request`);
     };
     check(d.status, d.requestedAction);
-    await this.deps.store.commit(id, { deployment: { requestedAction: 'PROMOTE' }, events: [{ status: d.status, message: `switch allowed by ${actor.sub}` }] }, async (tx) => {
-      const now = await tx.deployment.findUniqueOrThrow({ where: { id }, select: { status: true, requestedAction: true } });
-      check(now.status, now.requestedAction);
-      await recordAudit(tx, actor, { action: 'promoteDeployment', targetType: 'Deployment', targetName: id });
-    });
+    await this.deps.store.commit(
+      id,
+      { deployment: { requestedAction: 'PROMOTE' }, events: [{ status: d.status, message: `switch allowed by ${actor.sub}` }] },
+      async (tx) => {
+        const now = await tx.deployment.findUniqueOrThrow({ where: { id }, select: { status: true, requestedAction: true } });
+        check(now.status, now.requestedAction);
+        await recordAudit(tx, actor, { action: 'promoteDeployment', targetType: 'Deployment', targetName: id });
+      },
+    );
     this.deps.events.publish('engineWake', { deploymentId: id });
     return this.get(id);
   }
@@ -204,7 +217,10 @@ export class DeploymentService {
     await this.deps.store.commit(
       id,
       running
-        ? { deployment: { requestedAction: 'ROLLBACK', rollbackReason: why }, events: [{ status: d.status, message: `rollback requested by ${actor.sub}: ${why}` }] }
+        ? {
+            deployment: { requestedAction: 'ROLLBACK', rollbackReason: why },
+            events: [{ status: d.status, message: `rollback requested by ${actor.sub}: ${why}` }],
+          }
         : {
             deployment: { status: 'ROLLING_BACK', requestedAction: 'ROLLBACK', rollbackReason: why, completedAt: null },
             events: [{ status: 'ROLLING_BACK', message: `rollback of a ${d.status} deployment requested by ${actor.sub}: ${why}` }],

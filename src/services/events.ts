@@ -17,7 +17,7 @@ export interface DeploymentEventPayload {
 
 export interface EventMap {
   /** A cluster's registration, settings or health changed. */
-  clusterUpdated: { name: string; /** Republished from another replica (not sent on again). */ remote?: boolean };
+  clusterUpdated: { name: string /** Republished from another replica (not sent on again). */; remote?: boolean };
   /** An operator's registration or versions changed. */
   operatorUpdated: { name: string };
   /** A deployment event was committed. */

@@ -52,7 +52,13 @@ export function createServices(deps: ServiceDeps): Services {
   return {
     store,
     kube: deps.kube,
-    deployments: new DeploymentService({ prisma: deps.prisma, store, events: deps.events, checkVersion: deps.checkVersion, approvalNotices: deps.approvalNotices }),
+    deployments: new DeploymentService({
+      prisma: deps.prisma,
+      store,
+      events: deps.events,
+      checkVersion: deps.checkVersion,
+      approvalNotices: deps.approvalNotices,
+    }),
     approvals: new ApprovalService({ prisma: deps.prisma, store, events: deps.events }),
     clusterHealth: new ClusterHealthService({
       prisma: deps.prisma,

@@ -27,7 +27,12 @@ export interface OperatorHealthReport {
 
 const RANK: HealthStatus[] = ['HEALTHY', 'UNKNOWN', 'DEGRADED', 'UNHEALTHY'];
 
-export async function operatorHealth(prisma: PrismaClient, kube: KubeClients, operatorName: string, { concurrency = 10, timeoutMs = 15_000 } = {}): Promise<OperatorHealthReport> {
+export async function operatorHealth(
+  prisma: PrismaClient,
+  kube: KubeClients,
+  operatorName: string,
+  { concurrency = 10, timeoutMs = 15_000 } = {},
+): Promise<OperatorHealthReport> {
   const operator = await prisma.operator.findUnique({ where: { name: operatorName } });
   if (!operator) throw new NotFoundError('operator', operatorName);
   const releases = await installedReleases(prisma, { operatorId: operator.id });

@@ -77,7 +77,8 @@ function checkSource(errors: ValidationErrors, s: OperatorSource, fence: SourceF
     const t = s.manifestUrlTemplate!;
     checkText(errors, 'input.manifestUrlTemplate', t, LIMITS.url);
     const templateProblem = manifestUrlTemplateProblem(t);
-    if (!/\{(version|bareVersion|vVersion)\}/.test(t)) errors.add('input.manifestUrlTemplate', 'must contain the placeholder {version} (or {bareVersion} / {vVersion})');
+    if (!/\{(version|bareVersion|vVersion)\}/.test(t))
+      errors.add('input.manifestUrlTemplate', 'must contain the placeholder {version} (or {bareVersion} / {vVersion})');
     else if (templateProblem) errors.add('input.manifestUrlTemplate', templateProblem);
     else {
       // Expanded with a sample version: scheme, host and path are what the fence judges.
@@ -189,7 +190,9 @@ export class OperatorService {
     }
     if (sourceChanged || declared) {
       const versions = (await this.sourceVersions(source, declared ?? existing.versions)) ?? [];
-      const sorted = sortVersionsDescending(existing.currentVersion && !versions.includes(existing.currentVersion) ? [...versions, existing.currentVersion] : versions);
+      const sorted = sortVersionsDescending(
+        existing.currentVersion && !versions.includes(existing.currentVersion) ? [...versions, existing.currentVersion] : versions,
+      );
       data.versions = sorted;
       data.latestVersion = latestVersion(sorted) ?? null;
       data.versionsRefreshedAt = new Date();
@@ -221,7 +224,10 @@ export class OperatorService {
         const listed = await this.deps.listChartVersions({ chartRepository: op.chartRepository!, chartName: op.chartName! });
         const versions = sortVersionsDescending([...new Set([...listed, ...(op.currentVersion ? [op.currentVersion] : [])])]);
         const added = versions.filter((v) => !op.versions.includes(v));
-        await this.deps.prisma.operator.update({ where: { id: op.id }, data: { versions, latestVersion: latestVersion(versions) ?? null, versionsRefreshedAt: new Date() } });
+        await this.deps.prisma.operator.update({
+          where: { id: op.id },
+          data: { versions, latestVersion: latestVersion(versions) ?? null, versionsRefreshedAt: new Date() },
+        });
         if (added.length) this.deps.events.publish('operatorUpdated', { name: op.name });
         results.push({ operator: op.name, added });
       } catch (err) {

@@ -132,12 +132,25 @@ export async function startReplicaBridge(o: {
       o.events.publish('engineWake', { deploymentId: m.id, remote: true });
     }
   };
-  const channel: PgChannel = await openPgChannel(o.url, CHANNEL, (raw) => void receive(raw).catch((err) => o.log.warn({ err }, 'replica notification not handled')), o.log);
+  const channel: PgChannel = await openPgChannel(
+    o.url,
+    CHANNEL,
+    (raw) => void receive(raw).catch((err) => o.log.warn({ err }, 'replica notification not handled')),
+    o.log,
+  );
   const send = (m: Message) => channel.send(JSON.stringify(m)).catch((err) => o.log.debug({ err }, 'notification not sent'));
 
   o.store.onCommit(async ({ deploymentId, operatorName, status, events }) => {
     const seqs = events.map((e) => e.sequence);
-    await send({ origin: o.replicaId, type: 'deployment', id: deploymentId, operatorName, status, from: seqs.length ? Math.min(...seqs) : 1, to: seqs.length ? Math.max(...seqs) : 0 });
+    await send({
+      origin: o.replicaId,
+      type: 'deployment',
+      id: deploymentId,
+      operatorName,
+      status,
+      from: seqs.length ? Math.min(...seqs) : 1,
+      to: seqs.length ? Math.max(...seqs) : 0,
+    });
   });
   // Local wake-ups and cluster changes travel too (a deployment created on one replica, driven by another).
   const supervision = { signal: stop.signal, log: o.log, onRestart: () => (stats.restarts++, o.metrics?.replicaLoopRestarts.inc()) };
@@ -145,14 +158,16 @@ export async function startReplicaBridge(o: {
     superviseLoop(
       'engineWake',
       async () => {
-        for await (const w of o.events.subscribe('engineWake', stop.signal)) if (!w.remote) await send({ origin: o.replicaId, type: 'wake', id: w.deploymentId });
+        for await (const w of o.events.subscribe('engineWake', stop.signal))
+          if (!w.remote) await send({ origin: o.replicaId, type: 'wake', id: w.deploymentId });
       },
       supervision,
     ),
     superviseLoop(
       'clusterUpdated',
       async () => {
-        for await (const c of o.events.subscribe('clusterUpdated', stop.signal)) if (!c.remote) await send({ origin: o.replicaId, type: 'cluster', name: c.name });
+        for await (const c of o.events.subscribe('clusterUpdated', stop.signal))
+          if (!c.remote) await send({ origin: o.replicaId, type: 'cluster', name: c.name });
       },
       supervision,
     ),

@@ -12,7 +12,10 @@ export function repositoryVersionLister(fence: SourceFence): SourceVersionLister
     try {
       return (await listChartVersions(chartRepository!, chartName!, { fence, retries: 1 })).map((v) => v.version);
     } catch (err) {
-      throw new ValidationError(`chart ${chartName} could not be read from ${chartRepository}: ${(err as Error).message}`, ['input.chartRepository', 'input.chartName']);
+      throw new ValidationError(`chart ${chartName} could not be read from ${chartRepository}: ${(err as Error).message}`, [
+        'input.chartRepository',
+        'input.chartName',
+      ]);
     }
   };
 }
@@ -21,7 +24,10 @@ export function repositoryVersionLister(fence: SourceFence): SourceVersionLister
 export function bundleVersionChecker(fence: SourceFence): VersionChecker {
   return async (operator, version) => {
     if (!operator.manifestUrlTemplate) {
-      throw new ValidationError(`version ${version} is not in chart ${operator.chartName}'s repository index (known: ${operator.versions.slice(0, 10).join(', ') || 'none'})`, ['input.targetVersion']);
+      throw new ValidationError(
+        `version ${version} is not in chart ${operator.chartName}'s repository index (known: ${operator.versions.slice(0, 10).join(', ') || 'none'})`,
+        ['input.targetVersion'],
+      );
     }
     try {
       await fetchManifestBundle(operator.manifestUrlTemplate, version, { fence, retries: 1 });

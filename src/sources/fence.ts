@@ -53,8 +53,7 @@ export interface CheckUrlOptions {
   redirect?: boolean;
 }
 
-const systemLookup: HostLookup = async (hostname) =>
-  (await dnsLookup(hostname, { all: true })).map(({ address, family }) => ({ address, family }));
+const systemLookup: HostLookup = async (hostname) => (await dnsLookup(hostname, { all: true })).map(({ address, family }) => ({ address, family }));
 
 /** `child` is `root` or lies below it. */
 function isInside(root: string, child: string): boolean {
@@ -197,7 +196,9 @@ export class SourceFence {
   private fileProblem(url: URL): string | undefined {
     const problems: string[] = [];
     if (url.search || url.hash) {
-      problems.push(`${displayUrl(url)}${url.search ? '?…' : ''}${url.hash ? '#…' : ''} has a query or fragment, which a file:// URL cannot carry (the file would be read without it)`);
+      problems.push(
+        `${displayUrl(url)}${url.search ? '?…' : ''}${url.hash ? '#…' : ''} has a query or fragment, which a file:// URL cannot carry (the file would be read without it)`,
+      );
     }
     let lexical: string;
     try {
@@ -208,7 +209,12 @@ export class SourceFence {
     const real = realpathOfExisting(lexical);
     const roots = this.settings.fileRoots.map(realpathOfExisting);
     if (!roots.some((root) => isInside(root, real))) {
-      problems.push(this.outsideRoots(url, this.settings.fileRoots.some((root) => isInside(root, lexical))));
+      problems.push(
+        this.outsideRoots(
+          url,
+          this.settings.fileRoots.some((root) => isInside(root, lexical)),
+        ),
+      );
     }
     return problems.length > 0 ? problems.join('; ') : undefined;
   }

@@ -49,7 +49,9 @@ export function chartVersionsFromIndex(index: unknown, chartName: string, reposi
   const entries = index.entries[chartName];
   if (!Array.isArray(entries)) {
     const names = Object.keys(index.entries).sort();
-    const known = names.length ? ` (it has: ${names.slice(0, 10).join(', ')}${names.length > 10 ? `, … ${names.length - 10} more` : ''})` : ' (it has no charts)';
+    const known = names.length
+      ? ` (it has: ${names.slice(0, 10).join(', ')}${names.length > 10 ? `, … ${names.length - 10} more` : ''})`
+      : ' (it has no charts)';
     throw new HelmError(`chart "${chartName}" not found in Helm repository ${displayUrl(repository)}${known}`);
   }
   const versions: ChartVersion[] = [];
@@ -69,11 +71,7 @@ export function chartVersionsFromIndex(index: unknown, chartName: string, reposi
 }
 
 /** Reads `<repository>/index.yaml` through `options.fence` and returns the chart's versions, newest first. */
-export async function listChartVersions(
-  repositoryUrl: string,
-  chartName: string,
-  options: ListChartVersionsOptions,
-): Promise<ChartVersion[]> {
+export async function listChartVersions(repositoryUrl: string, chartName: string, options: ListChartVersionsOptions): Promise<ChartVersion[]> {
   if (repositoryUrl.startsWith('oci://')) {
     throw new HelmError(`${displayUrl(repositoryUrl)}: OCI registries have no index.yaml; chart versions cannot be listed from it`);
   }
@@ -157,7 +155,8 @@ export async function helmTemplate(options: HelmTemplateOptions): Promise<string
         const what = `helm template ${options.chartName} ${options.version}`;
         const tail = stderr.trim();
         if (problem) reject(new HelmError(`${what} ${problem}${tail ? `: ${tail}` : ''}`, tail));
-        else if (code !== 0) reject(new HelmError(`${what} failed (${code !== null ? `exit code ${code}` : `signal ${signal}`})${tail ? `: ${tail}` : ''}`, tail));
+        else if (code !== 0)
+          reject(new HelmError(`${what} failed (${code !== null ? `exit code ${code}` : `signal ${signal}`})${tail ? `: ${tail}` : ''}`, tail));
         else resolve(Buffer.concat(out).toString('utf8'));
       });
     });

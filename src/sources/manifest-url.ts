@@ -23,7 +23,9 @@ const SAFE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 export function manifestUrlTemplateProblem(template: string): string | undefined {
   const unknown = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!).filter((name) => !(name in PLACEHOLDERS));
   if (unknown.length > 0) {
-    return `unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')} (known: ${Object.keys(PLACEHOLDERS).map((n) => `{${n}}`).join(', ')})`;
+    return `unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')} (known: ${Object.keys(PLACEHOLDERS)
+      .map((n) => `{${n}}`)
+      .join(', ')})`;
   }
   let url: URL;
   try {
@@ -50,11 +52,7 @@ export function expandManifestUrl(template: string, version: string): string {
 }
 
 /** Reads the bundle of one version through `options.fence`; returns the expanded URL with the text. */
-export async function fetchManifestBundle(
-  template: string,
-  version: string,
-  options: FetchOptions,
-): Promise<{ url: string; text: string }> {
+export async function fetchManifestBundle(template: string, version: string, options: FetchOptions): Promise<{ url: string; text: string }> {
   const url = expandManifestUrl(template, version);
   const body = await readUrl(url, options);
   return { url, text: body.toString('utf8') };

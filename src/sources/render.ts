@@ -23,9 +23,7 @@ export interface OperatorSource {
 }
 
 /** What a rendering depends on besides version and values. */
-export type SourceIdentity =
-  | { type: 'helm'; repository: string; chart: string; release: string; namespace: string }
-  | { type: 'url'; template: string };
+export type SourceIdentity = { type: 'helm'; repository: string; chart: string; release: string; namespace: string } | { type: 'url'; template: string };
 
 export interface CacheEntry {
   digest: string;

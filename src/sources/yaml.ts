@@ -206,11 +206,7 @@ export function parseManifests(input: string | Uint8Array, options: ParseManifes
     const where = (extra = '', line = doc.line) => `${source}: document ${doc.index}${extra} (line ${line})`;
     const docBytes = Buffer.byteLength(doc.text);
     if (docBytes > limits.maxDocumentBytes) {
-      throw new ManifestParseError(
-        `${where()}: ${docBytes} bytes exceed the per-document limit of ${limits.maxDocumentBytes}`,
-        doc.index,
-        doc.line,
-      );
+      throw new ManifestParseError(`${where()}: ${docBytes} bytes exceed the per-document limit of ${limits.maxDocumentBytes}`, doc.index, doc.line);
     }
     let value: unknown;
     try {
@@ -254,9 +250,7 @@ function compareKeys(a: string, b: string): number {
  * something else ("=", "yes", "0644", "2024-01-01") are quoted.
  */
 export function toYaml(objects: readonly KubeObject[]): string {
-  return objects
-    .map((obj) => yaml.dump(obj, { lineWidth: -1, noRefs: true, sortKeys: compareKeys }))
-    .join('---\n');
+  return objects.map((obj) => yaml.dump(obj, { lineWidth: -1, noRefs: true, sortKeys: compareKeys })).join('---\n');
 }
 
 function sortedDeep(value: unknown, compare: (a: string, b: string) => number): unknown {

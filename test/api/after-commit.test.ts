@@ -28,7 +28,9 @@ describe.each(DATABASE_KINDS)('after-commit hooks (%s)', (kind) => {
     t.app.services.store.onCommit(async () => Promise.reject(new Error('second hook rejected')));
     t.app.services.store.onCommit(({ deploymentId }) => void seen.push(deploymentId));
 
-    const { createDeployment } = await t.ok(CreateDeploymentDocument, { input: { operatorName: 'alpha', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['dev-1'] } });
+    const { createDeployment } = await t.ok(CreateDeploymentDocument, {
+      input: { operatorName: 'alpha', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['dev-1'] },
+    });
     expect(seen).toEqual([createDeployment.id]);
     const warnings = lines.filter((l) => l.level === 'warn' && l.deploymentId === createDeployment.id);
     expect(warnings.map((l) => (l.err as { message?: string } | undefined)?.message)).toEqual(['replica bridge is down', 'second hook rejected']);

@@ -24,9 +24,20 @@ describe('approval notifications', () => {
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    t = await startTestApp('pglite', { ENGINE_ENABLED: 'false', NOTIFY_WEBHOOK_URLS: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, NOTIFY_POLL_INTERVAL: 'PT15S' });
+    t = await startTestApp('pglite', {
+      ENGINE_ENABLED: 'false',
+      NOTIFY_WEBHOOK_URLS: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      NOTIFY_POLL_INTERVAL: 'PT15S',
+    });
     await t.ok(RegisterClusterDocument, { input: { name: 'prod-1', environment: 'PRODUCTION', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } });
-    await t.ok(RegisterOperatorDocument, { input: { name: 'demo', namespace: 'demo', manifestUrlTemplate: `${pathToFileURL(path.resolve('test/fixtures/operators/demo')).href}/{version}.yaml`, versions: ['v1.0.0'] } });
+    await t.ok(RegisterOperatorDocument, {
+      input: {
+        name: 'demo',
+        namespace: 'demo',
+        manifestUrlTemplate: `${pathToFileURL(path.resolve('test/fixtures/operators/demo')).href}/{version}.yaml`,
+        versions: ['v1.0.0'],
+      },
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -35,7 +46,11 @@ describe('approval notifications', () => {
 
   it('sends a webhook as soon as a production deployment waits, and records it on the approval', async () => {
     const started = Date.now();
-    const { createDeployment } = await t.ok(CreateDeploymentDocument, { input: { operatorName: 'demo', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['prod-1'] } }, await t.token('olga', ['OPERATOR']));
+    const { createDeployment } = await t.ok(
+      CreateDeploymentDocument,
+      { input: { operatorName: 'demo', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['prod-1'] } },
+      await t.token('olga', ['OPERATOR']),
+    );
     expect(createDeployment.status).toBe('PENDING_APPROVAL');
     // The poll interval is 15 s: arriving well before it means the commit woke the dispatcher.
     await eventually(async () => received.length > 0, 10_000, 'the webhook');

@@ -53,7 +53,11 @@ describe('authentication and roles', () => {
 
   it.each(unauthenticated)('refuses %s with UNAUTHENTICATED (HTTP 401) and changes nothing', async (_case, makeToken, message) => {
     const token = await makeToken();
-    const r = await t.gql(RegisterClusterDocument, { input: { name: 'sneaky', environment: 'PRODUCTION', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } }, token);
+    const r = await t.gql(
+      RegisterClusterDocument,
+      { input: { name: 'sneaky', environment: 'PRODUCTION', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } },
+      token,
+    );
     expect(r.status).toBe(401);
     expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(r.errors?.[0]?.message).toMatch(message);
@@ -66,7 +70,11 @@ describe('authentication and roles', () => {
   });
 
   it('refuses a wrong role with FORBIDDEN naming the role required', async () => {
-    const r = await t.gql(RegisterClusterDocument, { input: { name: 'x', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } }, await t.token('vic', ['VIEWER']));
+    const r = await t.gql(
+      RegisterClusterDocument,
+      { input: { name: 'x', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } },
+      await t.token('vic', ['VIEWER']),
+    );
     expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(r.errors?.[0]?.message).toBe('Mutation.registerCluster requires role ADMIN');
   });
@@ -82,10 +90,16 @@ describe('authentication and roles', () => {
     expect(anonymous.error).toMatchObject({ code: 4401, reason: 'UNAUTHENTICATED: missing Authorization: Bearer token' });
     // Register clusters until the subscription (set up asynchronously) has seen one.
     let n = 0;
-    await eventually(async () => {
-      await t.ok(RegisterClusterDocument, { input: { name: `ws-seen-${n++}`, description: 'via ws', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } });
-      return authed.events.length > 0;
-    }, 10_000, 'an event on the authenticated subscription');
+    await eventually(
+      async () => {
+        await t.ok(RegisterClusterDocument, {
+          input: { name: `ws-seen-${n++}`, description: 'via ws', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true },
+        });
+        return authed.events.length > 0;
+      },
+      10_000,
+      'an event on the authenticated subscription',
+    );
     expect(authed.events[0]?.data?.clusterUpdated).toMatchObject({ name: expect.stringMatching(/^ws-seen-/), cluster: { description: 'via ws' } });
     authed.unsubscribe();
   });
@@ -100,7 +114,11 @@ describe('authentication and roles', () => {
     });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
-    setTimeout(() => t.ok(RegisterClusterDocument, { input: { name: 'sse-seen', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } }), 200);
+    setTimeout(
+      () =>
+        t.ok(RegisterClusterDocument, { input: { name: 'sse-seen', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } }),
+      200,
+    );
     let text = '';
     while (!text.includes('sse-seen')) {
       const { value, done } = await reader.read();

@@ -76,11 +76,15 @@ describe('clusters against live API servers', () => {
     await register('slow-1', 'PRODUCTION', sandbox.cluster('slow-1').kubeconfig, true);
     const since = Date.now();
     const state = async (name: string) => (await t.ok(ClusterHealthDocument, { name })).cluster!;
-    await eventually(async () => {
-      const [ok, down, slow] = await Promise.all([state('ok-1'), state('down-1'), state('slow-1')]);
-      const fresh = (c: { lastHealthCheckAt: string | null }) => c.lastHealthCheckAt && Date.parse(c.lastHealthCheckAt) > since;
-      return fresh(ok) && fresh(down) && fresh(slow);
-    }, 15_000, 'a monitor pass over every cluster');
+    await eventually(
+      async () => {
+        const [ok, down, slow] = await Promise.all([state('ok-1'), state('down-1'), state('slow-1')]);
+        const fresh = (c: { lastHealthCheckAt: string | null }) => c.lastHealthCheckAt && Date.parse(c.lastHealthCheckAt) > since;
+        return fresh(ok) && fresh(down) && fresh(slow);
+      },
+      15_000,
+      'a monitor pass over every cluster',
+    );
     const ok = await state('ok-1');
     expect(ok.healthStatus).toBe('HEALTHY');
     expect((await state('down-1')).healthStatus).toBe('UNHEALTHY');
@@ -103,7 +107,9 @@ describe('clusters against live API servers', () => {
 
   it('reports an operator’s health per cluster, naming what is wrong', async () => {
     await t.ok(RegisterOperatorDocument, { input: { name: 'demo', namespace: 'demo-system', manifestUrlTemplate: DEMO_TEMPLATE, versions: DEMO_VERSIONS } });
-    const { createDeployment } = await t.ok(CreateDeploymentDocument, { input: { operatorName: 'demo', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['ok-1', 'down-1'] } });
+    const { createDeployment } = await t.ok(CreateDeploymentDocument, {
+      input: { operatorName: 'demo', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['ok-1', 'down-1'] },
+    });
     await eventually(async () => (await t.ok(DeploymentDocument, { id: createDeployment.id })).deployment!.status === 'COMPLETED', 60_000, 'install');
     const healthy = (await t.ok(OperatorHealthDocument, { operatorName: 'demo' })).operatorHealth;
     expect(healthy.status).toBe('HEALTHY');
@@ -114,10 +120,14 @@ describe('clusters against live API servers', () => {
     const pod = structuredClone(sandbox.cluster('ok-1').objects.list('v1', 'Pod', 'demo-system')[0]!);
     pod.metadata.annotations = { ...pod.metadata.annotations, 'sandbox.operator-manager.io/behavior': 'crashloop' };
     sandbox.cluster('ok-1').objects.put(pod);
-    const broken = await eventually(async () => {
-      const h = (await t.ok(OperatorHealthDocument, { operatorName: 'demo' })).operatorHealth;
-      return h.status === 'UNHEALTHY' ? h : undefined;
-    }, 15_000, 'crash loop seen');
+    const broken = await eventually(
+      async () => {
+        const h = (await t.ok(OperatorHealthDocument, { operatorName: 'demo' })).operatorHealth;
+        return h.status === 'UNHEALTHY' ? h : undefined;
+      },
+      15_000,
+      'crash loop seen',
+    );
     const ok1 = broken.clusters.find((c) => c.clusterName === 'ok-1')!;
     expect(ok1.message).toMatch(/Deployment\/demo-system\/demo-operator.*crash-looping/);
     expect(broken.clusters.find((c) => c.clusterName === 'down-1')!.status).toBe('HEALTHY');

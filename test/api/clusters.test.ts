@@ -78,23 +78,26 @@ describe.each(DATABASE_KINDS)('clusters API (%s)', (kind) => {
     expect(await clusterCount()).toBe(before);
   });
 
-  it.each(['extra key', 'user', 'preferences'] as const)('refuses a kubeconfig carrying a YAML alias bomb (under %s), registering nothing and changing nothing', async (where) => {
-    const kubeconfig = aliasBombKubeconfig(where);
-    for (const input of [kubeconfig, Buffer.from(kubeconfig).toString('base64')]) {
-      const r = await register('alias-bomb', { kubeconfig: input });
-      expect(r.errors).toHaveLength(1);
-      expect(r.errors?.[0]).toMatchObject({
-        message: expect.stringContaining('kubeconfig expands to more than 256 KiB through YAML aliases'),
-        extensions: { code: 'BAD_USER_INPUT', fields: ['input.kubeconfig'] },
-      });
-      expect(r.errors?.[0]?.message).not.toMatch(/lol|super-secret/);
-      expect((await t.ok(ClusterDocument, { name: 'alias-bomb' })).cluster).toBeNull();
-    }
-    const before = await t.app.db.prisma.cluster.findUniqueOrThrow({ where: { name: 'dev-1' } });
-    const u = await t.gql(UpdateClusterDocument, { name: 'dev-1', input: { kubeconfig, skipConnectivityCheck: true } });
-    expect(u.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', fields: ['input.kubeconfig'] } });
-    expect((await t.app.db.prisma.cluster.findUniqueOrThrow({ where: { name: 'dev-1' } })).kubeconfigEncrypted).toBe(before.kubeconfigEncrypted);
-  });
+  it.each(['extra key', 'user', 'preferences'] as const)(
+    'refuses a kubeconfig carrying a YAML alias bomb (under %s), registering nothing and changing nothing',
+    async (where) => {
+      const kubeconfig = aliasBombKubeconfig(where);
+      for (const input of [kubeconfig, Buffer.from(kubeconfig).toString('base64')]) {
+        const r = await register('alias-bomb', { kubeconfig: input });
+        expect(r.errors).toHaveLength(1);
+        expect(r.errors?.[0]).toMatchObject({
+          message: expect.stringContaining('kubeconfig expands to more than 256 KiB through YAML aliases'),
+          extensions: { code: 'BAD_USER_INPUT', fields: ['input.kubeconfig'] },
+        });
+        expect(r.errors?.[0]?.message).not.toMatch(/lol|super-secret/);
+        expect((await t.ok(ClusterDocument, { name: 'alias-bomb' })).cluster).toBeNull();
+      }
+      const before = await t.app.db.prisma.cluster.findUniqueOrThrow({ where: { name: 'dev-1' } });
+      const u = await t.gql(UpdateClusterDocument, { name: 'dev-1', input: { kubeconfig, skipConnectivityCheck: true } });
+      expect(u.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', fields: ['input.kubeconfig'] } });
+      expect((await t.app.db.prisma.cluster.findUniqueOrThrow({ where: { name: 'dev-1' } })).kubeconfigEncrypted).toBe(before.kubeconfigEncrypted);
+    },
+  );
 
   it.each([
     ['Upper_Case', /DNS-1123/],
@@ -137,7 +140,13 @@ describe.each(DATABASE_KINDS)('clusters API (%s)', (kind) => {
   it('updates description, labels, enabled flag and kubeconfig, and audits it', async () => {
     const r = await t.gql(UpdateClusterDocument, {
       name: 'stage-1',
-      input: { description: 'staging', labels: { tier: 'b' }, isEnabled: false, kubeconfig: kubeconfigYaml({ server: 'https://10.9.9.9:6443' }), skipConnectivityCheck: true },
+      input: {
+        description: 'staging',
+        labels: { tier: 'b' },
+        isEnabled: false,
+        kubeconfig: kubeconfigYaml({ server: 'https://10.9.9.9:6443' }),
+        skipConnectivityCheck: true,
+      },
     });
     expect(r.errors).toBeUndefined();
     expect(r.data?.updateCluster).toMatchObject({ description: 'staging', labels: { tier: 'b' }, isEnabled: false, apiServerUrl: 'https://10.9.9.9:6443' });

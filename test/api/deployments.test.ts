@@ -39,27 +39,47 @@ describe.each(DATABASE_KINDS)('deployments API (%s)', (kind) => {
     }
     for (const name of ['alpha', 'beta', 'gamma', 'delta']) {
       await t.ok(RegisterOperatorDocument, {
-        input: { name, namespace: name, manifestUrlTemplate: `${FIXTURE_BUNDLES}/${name}/{version}.yaml`, versions: ['v1.0.0', 'v1.1.0'], currentVersion: 'v1.0.0' },
+        input: {
+          name,
+          namespace: name,
+          manifestUrlTemplate: `${FIXTURE_BUNDLES}/${name}/{version}.yaml`,
+          versions: ['v1.0.0', 'v1.1.0'],
+          currentVersion: 'v1.0.0',
+        },
       });
     }
   });
   afterAll(() => t?.stop());
 
   const create = (input: Record<string, unknown>, token = operatorToken) =>
-    t.gql(CreateDeploymentDocument, { input: { operatorName: 'alpha', targetVersion: 'v1.1.0', strategy: 'CANARY', targetClusters: ['stage-1', 'dev-2', 'dev-1'], ...input } as never }, token);
+    t.gql(
+      CreateDeploymentDocument,
+      { input: { operatorName: 'alpha', targetVersion: 'v1.1.0', strategy: 'CANARY', targetClusters: ['stage-1', 'dev-2', 'dev-1'], ...input } as never },
+      token,
+    );
 
   it('creates a deployment in PLANNING with its plan, resolved config and first event', async () => {
     const r = await create({ strategyConfig: { canary: { initialPercentage: 34, evaluationPeriod: 'PT1M' } } });
     expect(r.errors).toBeUndefined();
     const d = r.data!.createDeployment;
-    expect(d).toMatchObject({ operatorName: 'alpha', targetVersion: 'v1.1.0', previousVersion: 'v1.0.0', status: 'PLANNING', approvalStatus: 'NOT_REQUIRED', initiatedBy: 'olga' });
+    expect(d).toMatchObject({
+      operatorName: 'alpha',
+      targetVersion: 'v1.1.0',
+      previousVersion: 'v1.0.0',
+      status: 'PLANNING',
+      approvalStatus: 'NOT_REQUIRED',
+      initiatedBy: 'olga',
+    });
     expect(d.targetClusters).toEqual(['dev-1', 'dev-2', 'stage-1']);
     expect(d.clusters.map((c) => [c.clusterName, c.status, c.wave])).toEqual([
       ['dev-1', 'PENDING', 0],
       ['dev-2', 'PENDING', 0], // 34 % of 3 clusters rounds up to 2
       ['stage-1', 'PENDING', 1],
     ]);
-    expect(d.strategyConfig).toMatchObject({ strategy: 'CANARY', canary: { initialPercentage: 34, incrementPercentage: 20, evaluationPeriod: 'PT1M', successThreshold: 0.95 } });
+    expect(d.strategyConfig).toMatchObject({
+      strategy: 'CANARY',
+      canary: { initialPercentage: 34, incrementPercentage: 20, evaluationPeriod: 'PT1M', successThreshold: 0.95 },
+    });
     const full = await t.ok(DeploymentDocument, { id: d.id });
     expect(full.deployment?.events).toEqual([expect.objectContaining({ sequence: 1, status: 'PLANNING', clusterName: null })]);
   });
@@ -83,9 +103,17 @@ describe.each(DATABASE_KINDS)('deployments API (%s)', (kind) => {
     ['no clusters', { operatorName: 'beta', targetClusters: [] }, ['input.targetClusters']],
     ['an unknown cluster', { operatorName: 'beta', targetClusters: ['dev-1', 'mars-1'] }, ['input.targetClusters']],
     ['a cluster twice', { operatorName: 'beta', targetClusters: ['dev-1', 'dev-1'] }, ['input.targetClusters']],
-    ['config of another strategy', { operatorName: 'beta', strategy: 'ROLLING', strategyConfig: { canary: { initialPercentage: 10 } } }, ['input.strategyConfig.canary']],
+    [
+      'config of another strategy',
+      { operatorName: 'beta', strategy: 'ROLLING', strategyConfig: { canary: { initialPercentage: 10 } } },
+      ['input.strategyConfig.canary'],
+    ],
     ['a threshold above 1', { operatorName: 'beta', strategyConfig: { canary: { successThreshold: 1.5 } } }, ['input.strategyConfig.canary.successThreshold']],
-    ['a bad duration', { operatorName: 'beta', strategy: 'ROLLING', strategyConfig: { rolling: { validationPeriod: '5 minutes' } } }, ['input.strategyConfig.rolling.validationPeriod']],
+    [
+      'a bad duration',
+      { operatorName: 'beta', strategy: 'ROLLING', strategyConfig: { rolling: { validationPeriod: '5 minutes' } } },
+      ['input.strategyConfig.rolling.validationPeriod'],
+    ],
     ['values that are not an object', { operatorName: 'beta', helmValues: 'x' }, ['input.helmValues']],
   ])('rejects %s naming the field, creating nothing', async (_case, input, fields) => {
     const before = await t.app.db.prisma.deployment.count();
@@ -159,13 +187,21 @@ describe.each(DATABASE_KINDS)('deployments API (%s)', (kind) => {
     expect(r.data?.cancelDeployment).toMatchObject({ status: 'CANCELLED' });
     expect((await t.gql(CancelDeploymentDocument, { id })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect((await t.gql(RollbackDeploymentDocument, { id })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    const sub = subscribe<{ deploymentProgress: { sequence: number; status: string } }>(t.wsClient(), 'subscription($id: ID!) { deploymentProgress(deploymentId: $id) { sequence status } }', { id });
+    const sub = subscribe<{ deploymentProgress: { sequence: number; status: string } }>(
+      t.wsClient(),
+      'subscription($id: ID!) { deploymentProgress(deploymentId: $id) { sequence status } }',
+      { id },
+    );
     await sub.until(() => sub.completed);
     expect(sub.events.map((e) => e.data?.deploymentProgress)).toEqual([
       { sequence: 1, status: 'PLANNING' },
       { sequence: 2, status: 'CANCELLED' },
     ]);
-    const after = subscribe<{ deploymentProgress: { sequence: number } }>(t.wsClient(), 'subscription($id: ID!) { deploymentProgress(deploymentId: $id, afterSequence: 1) { sequence } }', { id });
+    const after = subscribe<{ deploymentProgress: { sequence: number } }>(
+      t.wsClient(),
+      'subscription($id: ID!) { deploymentProgress(deploymentId: $id, afterSequence: 1) { sequence } }',
+      { id },
+    );
     await after.until(() => after.completed);
     expect(after.events.map((e) => e.data?.deploymentProgress.sequence)).toEqual([2]);
   });

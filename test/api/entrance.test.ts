@@ -10,7 +10,9 @@ import { capturingLogger } from '../helpers/logs.ts';
 
 /** `query { viewer { ...F0 } }` where each of `levels` fragments spreads the next one twice: 2^levels paths. */
 export function fragmentBomb(levels: number): string {
-  const fragments = Array.from({ length: levels }, (_, i) => (i === levels - 1 ? `fragment F${i} on Viewer { sub }` : `fragment F${i} on Viewer { ...F${i + 1} ...F${i + 1} }`));
+  const fragments = Array.from({ length: levels }, (_, i) =>
+    i === levels - 1 ? `fragment F${i} on Viewer { sub }` : `fragment F${i} on Viewer { ...F${i + 1} ...F${i + 1} }`,
+  );
   return `query { viewer { ...F0 } } ${fragments.join(' ')}`;
 }
 
@@ -41,7 +43,11 @@ describe('authentication comes before any work on the document', () => {
   afterAll(() => t?.stop());
 
   it('answers a request without a token 401 without parsing it: a syntax error, a bomb and an oversized body all get UNAUTHENTICATED', async () => {
-    for (const body of [{ query: '{ this is not GraphQL' }, { query: fragmentBomb(28) }, { query: '{ viewer { sub } }', variables: { pad: 'x'.repeat(100_000) } }]) {
+    for (const body of [
+      { query: '{ this is not GraphQL' },
+      { query: fragmentBomb(28) },
+      { query: '{ viewer { sub } }', variables: { pad: 'x'.repeat(100_000) } },
+    ]) {
       const r = await t.raw(body, null);
       expect(r.status).toBe(401);
       expect(r.errors).toEqual([{ message: 'missing Authorization: Bearer token', extensions: { code: 'UNAUTHENTICATED' } }]);
@@ -93,9 +99,21 @@ describe('document limits (graphql-armor)', () => {
 
   const refused: Array<[string, string, RegExp]> = [
     ['too deep', '{ clusters { edges { node { operators { operatorName } } } } }', /^the operation is 5 levels deep; the limit is 4 \(GRAPHQL_MAX_DEPTH\)$/],
-    ['too many aliases', `{ ${Array.from({ length: 6 }, (_, i) => `v${i}: viewer { sub }`).join(' ')} }`, /^the operation uses 6 aliases; the limit is 5 \(GRAPHQL_MAX_ALIASES\)$/],
-    ['too many directives', '{ viewer { sub @include(if: true) roles @include(if: true) environments @skip(if: false) } v: viewer @skip(if: false) { sub } }', /^the operation uses 4 directives; the limit is 3 \(GRAPHQL_MAX_DIRECTIVES\)$/],
-    ['too costly', '{ a: clusters { edges { node { name environment labels } } } b: operators { edges { node { name namespace versions } } } c: deployments { edges { node { id status } } } }', /^the operation costs \d+; the limit is 40 \(GRAPHQL_MAX_COST\)$/],
+    [
+      'too many aliases',
+      `{ ${Array.from({ length: 6 }, (_, i) => `v${i}: viewer { sub }`).join(' ')} }`,
+      /^the operation uses 6 aliases; the limit is 5 \(GRAPHQL_MAX_ALIASES\)$/,
+    ],
+    [
+      'too many directives',
+      '{ viewer { sub @include(if: true) roles @include(if: true) environments @skip(if: false) } v: viewer @skip(if: false) { sub } }',
+      /^the operation uses 4 directives; the limit is 3 \(GRAPHQL_MAX_DIRECTIVES\)$/,
+    ],
+    [
+      'too costly',
+      '{ a: clusters { edges { node { name environment labels } } } b: operators { edges { node { name namespace versions } } } c: deployments { edges { node { id status } } } }',
+      /^the operation costs \d+; the limit is 40 \(GRAPHQL_MAX_COST\)$/,
+    ],
     ['too many tokens', `{ viewer { ${'sub '.repeat(400)} } }`, /^the operation has more than 400 tokens \(GRAPHQL_MAX_TOKENS\)$/],
     ['too long', `{ viewer { sub } } # ${'x'.repeat(3000)}`, /^the operation is \d+ characters long; the limit is 3000 \(GRAPHQL_MAX_CHARACTERS\)$/],
   ];
@@ -161,7 +179,14 @@ describe('field suggestions', () => {
 describe('size and time limits', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp('pglite', { MAX_REQUEST_BYTES: '65536', MAX_HEADER_BYTES: '4096', REQUEST_TIMEOUT: 'PT1S', WS_MAX_MESSAGE_BYTES: '4096', WS_CONNECTION_INIT_TIMEOUT: 'PT0.3S', WS_MAX_SUBSCRIPTIONS: '2' });
+    t = await startTestApp('pglite', {
+      MAX_REQUEST_BYTES: '65536',
+      MAX_HEADER_BYTES: '4096',
+      REQUEST_TIMEOUT: 'PT1S',
+      WS_MAX_MESSAGE_BYTES: '4096',
+      WS_CONNECTION_INIT_TIMEOUT: 'PT0.3S',
+      WS_MAX_SUBSCRIPTIONS: '2',
+    });
   });
   afterAll(() => t?.stop());
   const port = () => Number(new URL(t.url).port);
@@ -173,7 +198,11 @@ describe('size and time limits', () => {
   });
 
   it('answers headers over MAX_HEADER_BYTES with 431', async () => {
-    const res = await fetch(t.url, { method: 'POST', headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json', 'x-padding': 'p'.repeat(5000) }, body: '{"query":"{ viewer { sub } }"}' });
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json', 'x-padding': 'p'.repeat(5000) },
+      body: '{"query":"{ viewer { sub } }"}',
+    });
     expect(res.status).toBe(431);
   });
 
@@ -182,7 +211,9 @@ describe('size and time limits', () => {
     let answer = '';
     socket.on('data', (d) => (answer += d.toString()));
     const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-    socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${t.adminToken}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"query":`);
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${t.adminToken}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"query":`,
+    );
     const started = Date.now();
     await ended;
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
@@ -230,7 +261,11 @@ describe('browsers', () => {
     const url = `${t.url}?query=${encodeURIComponent('{ viewer { sub } }')}`;
     expect((await fetch(url, { headers: auth() })).status).toBe(403);
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const form = await fetch(t.url, { method: 'POST', headers: { ...auth(), 'content-type': type, 'x-graphql-yoga-csrf': '1' }, body: '{"query":"{ viewer { sub } }"}' });
+      const form = await fetch(t.url, {
+        method: 'POST',
+        headers: { ...auth(), 'content-type': type, 'x-graphql-yoga-csrf': '1' },
+        body: '{"query":"{ viewer { sub } }"}',
+      });
       expect(form.status).toBe(415);
       expect((await form.json()).errors[0].message).toBe('send GraphQL requests as Content-Type: application/json');
     }
@@ -240,7 +275,11 @@ describe('browsers', () => {
   });
 
   it('allows cross-origin calls only from CORS_ALLOWED_ORIGINS', async () => {
-    const preflight = (origin: string) => fetch(t.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    const preflight = (origin: string) =>
+      fetch(t.url, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
     expect((await preflight('https://dashboard.example.com')).headers.get('access-control-allow-origin')).toBe('https://dashboard.example.com');
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
     const r = await t.gql(ViewerDocument, {}, undefined, { origin: 'https://evil.example' });

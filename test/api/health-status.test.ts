@@ -53,13 +53,19 @@ describe.each(DATABASE_KINDS)('health statuses at the API (%s)', (kind) => {
   afterAll(() => t?.stop());
 
   it('answers DEGRADED for an installed operator whose recorded health is PROGRESSING, keeping the message', async () => {
-    const r = await t.raw({ query: 'query($name: String!) { cluster(name: $name) { name operators { operatorName health healthMessage } } }', variables: { name: 'dev-1' } });
+    const r = await t.raw({
+      query: 'query($name: String!) { cluster(name: $name) { name operators { operatorName health healthMessage } } }',
+      variables: { name: 'dev-1' },
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data.cluster.operators).toEqual([{ operatorName: 'demo', health: 'DEGRADED', healthMessage: IN_PROGRESS }]);
   });
 
   it('answers DEGRADED for a cluster deployment whose health check result is PROGRESSING', async () => {
-    const r = await t.raw({ query: 'query($id: ID!) { deployment(id: $id) { clusters { clusterName health healthMessage } } }', variables: { id: deploymentId } });
+    const r = await t.raw({
+      query: 'query($id: ID!) { deployment(id: $id) { clusters { clusterName health healthMessage } } }',
+      variables: { id: deploymentId },
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data.deployment.clusters).toEqual([{ clusterName: 'dev-1', health: 'DEGRADED', healthMessage: IN_PROGRESS }]);
   });

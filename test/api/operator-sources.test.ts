@@ -49,7 +49,10 @@ describe('operator sources behind the fence (test mode: loopback allowed)', () =
   const exists = async (name: string) => (await t.ok(OperatorDocument, { name })).operator !== null;
 
   it.each([
-    ['file:///etc/passwd?v={version}', [/file:\/\/\/etc\/passwd\?… has a query or fragment/, /file:\/\/\/etc\/passwd is outside SOURCE_FILE_ROOTS \(.*test\/fixtures/]],
+    [
+      'file:///etc/passwd?v={version}',
+      [/file:\/\/\/etc\/passwd\?… has a query or fragment/, /file:\/\/\/etc\/passwd is outside SOURCE_FILE_ROOTS \(.*test\/fixtures/],
+    ],
     ['file:///var/lib/operator-manager/jwt-secret#{version}', [/has a query or fragment/, /jwt-secret is outside SOURCE_FILE_ROOTS/]],
     ['file:///etc/{version}/shadow', [/file:\/\/\/etc\/0\.0\.0\/shadow is outside SOURCE_FILE_ROOTS/]],
     ['http://169.254.169.254/latest/{version}/x.yaml', [/^input\.manifestUrlTemplate: 169\.254\.169\.254 is a link-local\/cloud-metadata address, refused$/]],
@@ -72,7 +75,9 @@ describe('operator sources behind the fence (test mode: loopback allowed)', () =
   it('refuses a Helm repository whose index redirects to the metadata address', async () => {
     const r = await register('redirected', { chartRepository: `${origin.url}/redirect/charts`, chartName: 'x', versions: undefined });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: ['input.chartRepository', 'input.chartName'] });
-    expect(r.errors?.[0]?.message).toContain('redirect to http://169.254.169.254/latest/meta-data/ refused: 169.254.169.254 is a link-local/cloud-metadata address, refused');
+    expect(r.errors?.[0]?.message).toContain(
+      'redirect to http://169.254.169.254/latest/meta-data/ refused: 169.254.169.254 is a link-local/cloud-metadata address, refused',
+    );
     expect(await exists('redirected')).toBe(false);
   });
 
@@ -111,7 +116,13 @@ describe('operator sources behind the fence (production)', () => {
     await origin?.close();
   });
   const production = async (env: Record<string, string> = {}) => {
-    const app = await startTestApp('pglite', { NODE_ENV: 'production', LOG_LEVEL: 'silent', ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), ENGINE_ENABLED: 'false', ...env });
+    const app = await startTestApp('pglite', {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      ENGINE_ENABLED: 'false',
+      ...env,
+    });
     apps.push(app);
     return app;
   };

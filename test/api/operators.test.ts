@@ -35,7 +35,11 @@ describe.each(DATABASE_KINDS)('operators API (%s)', (kind) => {
   const count = () => t.app.db.prisma.operator.count();
 
   it('registers an operator from a manifest URL template, with its versions newest first', async () => {
-    const r = await register('prometheus-operator', { currentVersion: 'v0.75.0', versions: ['v0.75.0', 'v0.80.0', 'v0.78.1'], defaultValues: { replicas: 2 } }, await t.token('olga', ['OPERATOR']));
+    const r = await register(
+      'prometheus-operator',
+      { currentVersion: 'v0.75.0', versions: ['v0.75.0', 'v0.80.0', 'v0.78.1'], defaultValues: { replicas: 2 } },
+      await t.token('olga', ['OPERATOR']),
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data?.registerOperator).toMatchObject({
       name: 'prometheus-operator',
@@ -48,7 +52,12 @@ describe.each(DATABASE_KINDS)('operators API (%s)', (kind) => {
   });
 
   it('registers an operator from a Helm repository, with the versions of its index', async () => {
-    const r = await register('cert-manager', { manifestUrlTemplate: undefined, chartRepository: repoUrl, chartName: 'cert-manager', namespace: 'cert-manager' });
+    const r = await register('cert-manager', {
+      manifestUrlTemplate: undefined,
+      chartRepository: repoUrl,
+      chartName: 'cert-manager',
+      namespace: 'cert-manager',
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data?.registerOperator).toMatchObject({
       chartRepository: repoUrl,

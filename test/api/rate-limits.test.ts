@@ -30,7 +30,9 @@ describe('the production profile', () => {
     expect(over.status).toBe(429);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
-    expect(over.errors?.[0]?.message).toMatch(/^rate limit exceeded: at most 10 createDeployment calls per minute \(RATE_LIMITS createDeployment\); retry in \d+ s$/);
+    expect(over.errors?.[0]?.message).toMatch(
+      /^rate limit exceeded: at most 10 createDeployment calls per minute \(RATE_LIMITS createDeployment\); retry in \d+ s$/,
+    );
     expect(await t.app.db.prisma.deployment.count()).toBe(0);
     // Another caller has a bucket of their own.
     const bob = await t.gql(CreateDeploymentDocument, { input: deployment }, await t.token('bob', ['OPERATOR']));
@@ -91,8 +93,20 @@ describe('rate-limit rules', () => {
 
   it('counts list fields and limited mutations once per use, through root fragments, each fragment once', () => {
     const lists = new Set(['clusters', 'operators']);
-    expect(operationCosts(parse('{ a: clusters { totalCount } b: clusters { totalCount } viewer { sub } ...F } fragment F on Query { operators { totalCount } ...F }'), undefined, lists)).toEqual({ lists: 3 });
-    expect(operationCosts(parse('mutation { a: createDeployment(input: {}) { id } b: registerCluster(input: {}) { name } c: createDeployment(input: {}) { id } }'), undefined, lists)).toEqual({ createDeployment: 2, registerCluster: 1 });
+    expect(
+      operationCosts(
+        parse('{ a: clusters { totalCount } b: clusters { totalCount } viewer { sub } ...F } fragment F on Query { operators { totalCount } ...F }'),
+        undefined,
+        lists,
+      ),
+    ).toEqual({ lists: 3 });
+    expect(
+      operationCosts(
+        parse('mutation { a: createDeployment(input: {}) { id } b: registerCluster(input: {}) { name } c: createDeployment(input: {}) { id } }'),
+        undefined,
+        lists,
+      ),
+    ).toEqual({ createDeployment: 2, registerCluster: 1 });
     expect(operationCosts(parse('query A { clusters { totalCount } } query B { viewer { sub } }'), 'B', lists)).toEqual({});
     expect(operationCosts(parse('subscription { clusterUpdated { name } }'), undefined, lists)).toEqual({});
   });
@@ -109,13 +123,27 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('limits shared by replicas throu
   it('counts the operations of one caller on two replicas together', async () => {
     const env = { RATE_LIMIT_PROFILE: 'production', RATE_LIMITS: 'operations=6/min' };
     const a = await startTestApp('postgres', env);
-    const bEnv = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...TEST_SOURCE_ENV, ENGINE_ENABLED: 'false', ...a.db.env, ...env };
+    const bEnv = {
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET: TEST_JWT_SECRET,
+      HEALTH_CHECK_INTERVAL: 'PT0S',
+      ...TEST_SOURCE_ENV,
+      ENGINE_ENABLED: 'false',
+      ...a.db.env,
+      ...env,
+    };
     const b = await createApp(loadConfig(bEnv));
     const bUrl = `http://127.0.0.1:${await b.start()}/graphql`;
     try {
       const token = await a.token('frank', ['VIEWER']);
       const onB = () =>
-        fetch(bUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ viewer { sub } }' }) }).then((r) => r.status);
+        fetch(bUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: '{ viewer { sub } }' }),
+        }).then((r) => r.status);
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await a.gql(ViewerDocument, {}, token)).status, await onB());
       expect(statuses.filter((s) => s === 200)).toHaveLength(6);

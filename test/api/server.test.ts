@@ -67,7 +67,13 @@ describe('graceful shutdown', () => {
     const body = JSON.stringify({ query: '{ viewer { sub } }' });
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${t.adminToken}` } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/graphql',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${t.adminToken}` },
+        },
         (res) => {
           let text = '';
           res.on('data', (c) => (text += c));

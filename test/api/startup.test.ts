@@ -31,7 +31,10 @@ describe('starting the product', () => {
 
   async function start(env: Record<string, string>): Promise<{ out: () => string; exited: Promise<number | null> }> {
     const { JWT_SECRET: _s, DATABASE_URL: _d, ...base } = process.env;
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...base, NODE_ENV: 'development', HEALTH_CHECK_INTERVAL: 'PT0S', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...base, NODE_ENV: 'development', HEALTH_CHECK_INTERVAL: 'PT0S', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -67,7 +70,9 @@ describe('starting the product', () => {
     expect(((await register.json()) as { data?: unknown }).data).toEqual({ registerOperator: { name: 'kept' } });
 
     // `npm run token` signs with the same development secret.
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/auth/token-cli.ts', '--sub', 'olga', '--role', 'OPERATOR', '--ttl', 'PT5M'], { env: { ...process.env, JWT_SECRET: '', DATA_DIR: dataDir } });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/auth/token-cli.ts', '--sub', 'olga', '--role', 'OPERATOR', '--ttl', 'PT5M'], {
+      env: { ...process.env, JWT_SECRET: '', DATA_DIR: dataDir },
+    });
     expect((await viewer(port, stdout.trim())).data?.viewer).toEqual({ sub: 'olga', roles: ['OPERATOR'] });
 
     child!.kill('SIGTERM');

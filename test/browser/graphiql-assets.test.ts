@@ -40,7 +40,12 @@ describe('GraphiQL page and assets over HTTP', () => {
     expect(page.headers.get('cache-control')).toBe('no-store');
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(page.headers.get(name), name).toBe(value);
     const csp = page.headers.get('content-security-policy')!;
-    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name!, sources]));
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...sources]) => [name!, sources]),
+    );
     expect(directives.get('default-src')).toEqual(["'self'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('connect-src')).toEqual(["'self'"]);
@@ -111,7 +116,9 @@ describe('GraphiQL page and assets over HTTP', () => {
     const reload = await fetch(`${t.url}?query=${encodeURIComponent('{ viewer { sub } }')}`, { headers: { accept: 'text/html' } });
     expect(reload.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await reload.text()).toContain('graphiql-config');
-    const api = await fetch(`${t.url}?query=${encodeURIComponent('{ viewer { sub } }')}`, { headers: { accept: 'application/json', authorization: `Bearer ${t.adminToken}`, 'x-graphql-yoga-csrf': '1' } });
+    const api = await fetch(`${t.url}?query=${encodeURIComponent('{ viewer { sub } }')}`, {
+      headers: { accept: 'application/json', authorization: `Bearer ${t.adminToken}`, 'x-graphql-yoga-csrf': '1' },
+    });
     expect(await api.json()).toEqual({ data: { viewer: { sub: 'admin' } } });
   });
 

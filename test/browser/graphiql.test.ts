@@ -11,9 +11,7 @@ import { kubeconfigYaml } from '../helpers/kubeconfigs.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-const suiteName = hasChromium
-  ? 'GraphiQL in a real browser'
-  : `GraphiQL in a real browser (skipped: ${CHROMIUM} not installed; apt-get install chromium)`;
+const suiteName = hasChromium ? 'GraphiQL in a real browser' : `GraphiQL in a real browser (skipped: ${CHROMIUM} not installed; apt-get install chromium)`;
 
 interface Frames {
   ws: WebSocket;
@@ -53,7 +51,10 @@ describe.skipIf(!hasChromium)(suiteName, () => {
     for (let i = 1; i <= 10; i++) {
       const name = `${prefix}-${i}`;
       await t.ok(RegisterClusterDocument, { input: { name, environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } });
-      const shown = await resultShows(`"name": "${name}"`, 3_000).then(() => true, () => false);
+      const shown = await resultShows(`"name": "${name}"`, 3_000).then(
+        () => true,
+        () => false,
+      );
       if (shown) return name;
     }
     const seen = `result pane: ${await resultPane().innerText()}\nWebSocket frames: ${JSON.stringify(sockets.map((f) => [f.ws.url(), f.sent, f.received]))}\nproblems: ${problems.join('; ')}`;
@@ -94,7 +95,9 @@ describe.skipIf(!hasChromium)(suiteName, () => {
     await page.exposeFunction('reportViolation', (v: string) => problems.push(`CSP violation: ${v}`));
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
-        (window as unknown as { reportViolation(v: string): void }).reportViolation(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+        (window as unknown as { reportViolation(v: string): void }).reportViolation(
+          `${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`,
+        );
       });
     });
   });
@@ -111,11 +114,23 @@ describe.skipIf(!hasChromium)(suiteName, () => {
     // On load GraphiQL introspects; without a token the page says what to do.
     await resultShows('No token yet');
     // Monaco's three workers started from their same-origin URLs.
-    const workers = () => page.workers().map((w) => new URL(w.url()).pathname.replace(/\.[0-9a-f]{16}\.js$/, '')).sort();
-    await expect.poll(workers, { timeout: 20_000 }).toEqual(['/graphiql/assets/editor.worker', '/graphiql/assets/graphql.worker', '/graphiql/assets/json.worker']);
+    const workers = () =>
+      page
+        .workers()
+        .map((w) => new URL(w.url()).pathname.replace(/\.[0-9a-f]{16}\.js$/, ''))
+        .sort();
+    await expect
+      .poll(workers, { timeout: 20_000 })
+      .toEqual(['/graphiql/assets/editor.worker', '/graphiql/assets/graphql.worker', '/graphiql/assets/json.worker']);
     // The page and the files it names, each with 200 (hash stripped from the name).
     const loaded = responses.map((r) => `${r.status} ${new URL(r.url).pathname.replace(/\.[0-9a-f]{16}\./, '.')}`);
-    for (const file of ['/graphql', '/graphiql/assets/graphiql.css', '/graphiql/assets/graphql-ws.js', '/graphiql/assets/init.js', '/graphiql/assets/graphiql.js']) {
+    for (const file of [
+      '/graphql',
+      '/graphiql/assets/graphiql.css',
+      '/graphiql/assets/graphql-ws.js',
+      '/graphiql/assets/init.js',
+      '/graphiql/assets/graphiql.js',
+    ]) {
       expect(loaded).toContain(`200 ${file}`);
     }
     expect(responses.filter((r) => r.status >= 400)).toEqual([]);

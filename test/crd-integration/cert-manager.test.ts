@@ -3,7 +3,15 @@
 // stop being served, one of them still in status.storedVersions), v1.13.0 → v1.14.0 is not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/types.ts';
-import { CrdDocument, CrdsDocument, CrdVersionSchemaDocument, DeprecateCrdDocument, ReactivateCrdDocument, RegisterOperatorDocument, ValidateCrdCompatibilityDocument } from '../generated/graphql.ts';
+import {
+  CrdDocument,
+  CrdsDocument,
+  CrdVersionSchemaDocument,
+  DeprecateCrdDocument,
+  ReactivateCrdDocument,
+  RegisterOperatorDocument,
+  ValidateCrdCompatibilityDocument,
+} from '../generated/graphql.ts';
 import { startFleet, type Fleet } from '../helpers/fleet.ts';
 import { clone, corpusCrds, corpusTemplate, fixtureObjects, putAll } from './helpers.ts';
 
@@ -22,17 +30,36 @@ const storedAsV1alpha2 = (crd: KubeObject): KubeObject => {
 describe('cert-manager CRD upgrades, checked against live clusters', () => {
   let f: Fleet;
   beforeAll(async () => {
-    f = await startFleet({ clusters: [{ name: 'legacy-1', environment: 'STAGING' }, { name: 'modern-1', environment: 'PRODUCTION' }], demo: false });
-    await f.ok(RegisterOperatorDocument, { input: { name: 'cert-manager', namespace: 'cert-manager', manifestUrlTemplate: corpusTemplate('cert-manager', 'rendered.yaml'), versions: VERSIONS } });
+    f = await startFleet({
+      clusters: [
+        { name: 'legacy-1', environment: 'STAGING' },
+        { name: 'modern-1', environment: 'PRODUCTION' },
+      ],
+      demo: false,
+    });
+    await f.ok(RegisterOperatorDocument, {
+      input: { name: 'cert-manager', namespace: 'cert-manager', manifestUrlTemplate: corpusTemplate('cert-manager', 'rendered.yaml'), versions: VERSIONS },
+    });
 
     // legacy-1 was upgraded from cert-manager 0.x: Certificates and Issuers were written while
     // v1alpha2 was the storage version, so it stays in their status.storedVersions.
     const legacy = f.sandbox.cluster('legacy-1');
     const v150 = corpusCrds('cert-manager/v1.5.0/rendered.yaml');
-    for (const crd of v150.filter((c) => ['certificates.cert-manager.io', 'issuers.cert-manager.io'].includes(c.metadata.name!))) legacy.objects.put(storedAsV1alpha2(crd));
+    for (const crd of v150.filter((c) => ['certificates.cert-manager.io', 'issuers.cert-manager.io'].includes(c.metadata.name!)))
+      legacy.objects.put(storedAsV1alpha2(crd));
     putAll(legacy, [
-      { apiVersion: 'cert-manager.io/v1alpha2', kind: 'Issuer', metadata: { name: 'old-ca', namespace: 'tools' }, spec: { ca: { secretName: 'old-ca-key-pair' } } },
-      { apiVersion: 'cert-manager.io/v1alpha2', kind: 'Certificate', metadata: { name: 'old-dashboard', namespace: 'tools' }, spec: { secretName: 'old-dashboard-tls', dnsNames: ['dashboard.example.com'], issuerRef: { name: 'old-ca' } } },
+      {
+        apiVersion: 'cert-manager.io/v1alpha2',
+        kind: 'Issuer',
+        metadata: { name: 'old-ca', namespace: 'tools' },
+        spec: { ca: { secretName: 'old-ca-key-pair' } },
+      },
+      {
+        apiVersion: 'cert-manager.io/v1alpha2',
+        kind: 'Certificate',
+        metadata: { name: 'old-dashboard', namespace: 'tools' },
+        spec: { secretName: 'old-dashboard-tls', dnsNames: ['dashboard.example.com'], issuerRef: { name: 'old-ca' } },
+      },
     ]);
     for (const crd of v150) legacy.objects.put(clone(crd));
     putAll(legacy, inV1);
@@ -58,7 +85,13 @@ describe('cert-manager CRD upgrades, checked against live clusters', () => {
     // Every cert-manager CRD (six of them) stops serving each of the three versions.
     expect(new Set(unserved.map((f) => f.crdName)).size).toBe(6);
     for (const crdName of new Set(unserved.map((f) => f.crdName))) {
-      expect(unserved.filter((f) => f.crdName === crdName).map((f) => f.version).sort(), crdName).toEqual(DROPPED);
+      expect(
+        unserved
+          .filter((f) => f.crdName === crdName)
+          .map((f) => f.version)
+          .sort(),
+        crdName,
+      ).toEqual(DROPPED);
     }
     expect(unserved.every((f) => f.severity === 'BREAKING')).toBe(true);
     const stored = r.findings.filter((f) => f.changeType === 'STORED_VERSION_DROPPED');
@@ -67,7 +100,9 @@ describe('cert-manager CRD upgrades, checked against live clusters', () => {
       'issuers.cert-manager.io v1alpha2 BREAKING',
     ]);
     expect(stored[0]!.message).toMatch(/storedVersions/);
-    expect(r.clusters).toEqual([expect.objectContaining({ clusterName: 'legacy-1', compatible: false, requiresApproval: true, complete: true, reachable: true })]);
+    expect(r.clusters).toEqual([
+      expect.objectContaining({ clusterName: 'legacy-1', compatible: false, requiresApproval: true, complete: true, reachable: true }),
+    ]);
   });
 
   it('v1.13.0 → v1.14.0 is compatible, with every existing object checked', async () => {
@@ -96,8 +131,11 @@ describe('cert-manager CRD upgrades, checked against live clusters', () => {
   });
 
   it('refuses bad input naming the field, and needs a token; any role may check', async () => {
-    const codes = async (p: Promise<{ errors?: Array<{ extensions?: { code?: string; fields?: string[] } }> }>) => (await p).errors?.map((e) => [e.extensions?.code, e.extensions?.fields]);
-    expect(await codes(f.gql(ValidateCrdCompatibilityDocument, { operatorName: 'nope', targetVersion: 'v1.0.0' }))).toEqual([['BAD_USER_INPUT', ['operatorName']]]);
+    const codes = async (p: Promise<{ errors?: Array<{ extensions?: { code?: string; fields?: string[] } }> }>) =>
+      (await p).errors?.map((e) => [e.extensions?.code, e.extensions?.fields]);
+    expect(await codes(f.gql(ValidateCrdCompatibilityDocument, { operatorName: 'nope', targetVersion: 'v1.0.0' }))).toEqual([
+      ['BAD_USER_INPUT', ['operatorName']],
+    ]);
     expect(await codes(validate('latest'))).toEqual([['BAD_USER_INPUT', ['targetVersion']]]);
     expect(await codes(validate('v9.9.9', ['modern-1']))).toEqual([['BAD_USER_INPUT', ['targetVersion']]]);
     expect(await codes(validate('v1.14.0', ['modern-1', 'ghost']))).toEqual([['BAD_USER_INPUT', ['clusters']]]);
@@ -119,11 +157,24 @@ describe('cert-manager CRD upgrades, checked against live clusters', () => {
         'orders.acme.cert-manager.io',
       ]);
       const cert = crds.find((c) => c.name === 'certificates.cert-manager.io')!;
-      expect(cert).toMatchObject({ group: 'cert-manager.io', kind: 'Certificate', plural: 'certificates', scope: 'Namespaced', status: 'ACTIVE', latestOperatorVersion: 'v1.14.0', storageVersion: 'v1' });
+      expect(cert).toMatchObject({
+        group: 'cert-manager.io',
+        kind: 'Certificate',
+        plural: 'certificates',
+        scope: 'Namespaced',
+        status: 'ACTIVE',
+        latestOperatorVersion: 'v1.14.0',
+        storageVersion: 'v1',
+      });
       expect(cert.operatorVersions).toEqual(['v1.14.0', 'v1.6.0']);
       expect(cert.versions).toEqual([{ name: 'v1', served: true, storage: true, deprecated: false }]);
       const v160 = cert.history.find((h) => h.operatorVersion === 'v1.6.0')!;
-      expect(v160.versions.filter((v) => !v.served).map((v) => v.name).sort()).toEqual(DROPPED);
+      expect(
+        v160.versions
+          .filter((v) => !v.served)
+          .map((v) => v.name)
+          .sort(),
+      ).toEqual(DROPPED);
       expect(v160.schemaDigest).toMatch(/^sha256:/);
       expect(v160.schemaDigest).not.toBe(cert.schemaDigest);
       expect((await f.ok(CrdsDocument, { operatorName: 'someone-else' })).crds).toEqual([]);

@@ -7,7 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
-import { ApproveDocument, CreateDeploymentDocument, DeploymentCrdGateDocument, RegisterOperatorDocument, RejectDocument, RollbackDeploymentDocument, ValidateCrdCompatibilityDocument } from '../generated/graphql.ts';
+import {
+  ApproveDocument,
+  CreateDeploymentDocument,
+  DeploymentCrdGateDocument,
+  RegisterOperatorDocument,
+  RejectDocument,
+  RollbackDeploymentDocument,
+  ValidateCrdCompatibilityDocument,
+} from '../generated/graphql.ts';
 import { eventually, finishedDeployment, startFleet, type Fleet } from '../helpers/fleet.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../notifications/helpers.ts';
 import { corpusCrds, corpusTemplate, fixtureObjects, idOf, putAll } from './helpers.ts';
@@ -24,7 +32,8 @@ const expectedBreaks = breaking
 const byName = (version: string) => new Map(corpusCrds(`prometheus-operator/${version}/bundle.yaml`).map((c) => [c.metadata.name!, c]));
 const [v075, v080] = [byName('v0.75.0'), byName('v0.80.0')];
 /** The fields of `.spec` a CRD's storage version declares, sorted: tells the two releases' CRDs apart. */
-const specFields = (crd: KubeObject) => Object.keys(crd.spec.versions.find((v: { storage: boolean }) => v.storage).schema.openAPIV3Schema.properties.spec.properties).sort();
+const specFields = (crd: KubeObject) =>
+  Object.keys(crd.spec.versions.find((v: { storage: boolean }) => v.storage).schema.openAPIV3Schema.properties.spec.properties).sort();
 
 describe('prometheus-operator v0.75.0 → v0.80.0 behind the CRD gate', () => {
   let f: Fleet;
@@ -34,12 +43,17 @@ describe('prometheus-operator v0.75.0 → v0.80.0 behind the CRD gate', () => {
   beforeAll(async () => {
     hooks = await startWebhookReceiver();
     f = await startFleet({
-      clusters: [{ name: 'mixed-1', environment: 'DEVELOPMENT' }, { name: 'safe-1', environment: 'STAGING' }],
+      clusters: [
+        { name: 'mixed-1', environment: 'DEVELOPMENT' },
+        { name: 'safe-1', environment: 'STAGING' },
+      ],
       demo: false,
       env: { DEFAULT_TIMEOUT: 'PT30S', NOTIFY_WEBHOOK_URLS: `${hooks.url}/hook`, NOTIFY_POLL_INTERVAL: 'PT0.2S' },
     });
     olivia = await f.token('olivia', ['OPERATOR']);
-    await f.ok(RegisterOperatorDocument, { input: { name: OPERATOR, namespace: 'default', manifestUrlTemplate: corpusTemplate(OPERATOR, 'bundle.yaml'), versions: ['v0.75.0', 'v0.80.0'] } });
+    await f.ok(RegisterOperatorDocument, {
+      input: { name: OPERATOR, namespace: 'default', manifestUrlTemplate: corpusTemplate(OPERATOR, 'bundle.yaml'), versions: ['v0.75.0', 'v0.80.0'] },
+    });
     const install = await deploy(['mixed-1', 'safe-1'], 'v0.75.0');
     if (install.status !== 'COMPLETED') throw new Error(`v0.75.0 install ended ${install.status}: ${install.errorMessage}`);
     putAll(f.sandbox.cluster('mixed-1'), objects);
@@ -51,23 +65,42 @@ describe('prometheus-operator v0.75.0 → v0.80.0 behind the CRD gate', () => {
   });
 
   async function create(targetClusters: string[], targetVersion = 'v0.80.0') {
-    const { createDeployment } = await f.ok(CreateDeploymentDocument, { input: { operatorName: OPERATOR, targetVersion, strategy: 'DIRECT', targetClusters } }, olivia);
+    const { createDeployment } = await f.ok(
+      CreateDeploymentDocument,
+      { input: { operatorName: OPERATOR, targetVersion, strategy: 'DIRECT', targetClusters } },
+      olivia,
+    );
     return createDeployment.id;
   }
   async function deploy(targetClusters: string[], targetVersion = 'v0.80.0') {
     return finishedDeployment(f, await create(targetClusters, targetVersion), 180_000);
   }
   const gate = async (id: string) => (await f.ok(DeploymentCrdGateDocument, { id })).deployment!;
-  const waitingApproval = (id: string) => eventually(async () => ((await gate(id)).status === 'PENDING_APPROVAL' ? gate(id) : undefined), 60_000, 'PENDING_APPROVAL');
-  const liveCrd = (cluster: string, name: string) => f.sandbox.cluster(cluster).objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name)!;
+  const waitingApproval = (id: string) =>
+    eventually(async () => ((await gate(id)).status === 'PENDING_APPROVAL' ? gate(id) : undefined), 60_000, 'PENDING_APPROVAL');
+  const liveCrd = (cluster: string, name: string) =>
+    f.sandbox.cluster(cluster).objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name)!;
   const isV080 = (cluster: string, name: string) => {
     const live = specFields(liveCrd(cluster, name));
     if (JSON.stringify(live) === JSON.stringify(specFields(v080.get(name)!))) return true;
     if (JSON.stringify(live) === JSON.stringify(specFields(v075.get(name)!))) return false;
     throw new Error(`${name} in ${cluster} is neither release's CRD`);
   };
-  const brokenIn = (objs: ReadonlyArray<{ clusterName: string; kind: string; namespace: string | null; name: string; fieldPath: string; category: string; preexisting?: boolean }>) =>
-    objs.filter((o) => o.category !== 'NOT_CHECKED' && !o.preexisting).map((o) => `${o.clusterName} ${idOf(o)} ${o.fieldPath}`).sort();
+  const brokenIn = (
+    objs: ReadonlyArray<{
+      clusterName: string;
+      kind: string;
+      namespace: string | null;
+      name: string;
+      fieldPath: string;
+      category: string;
+      preexisting?: boolean;
+    }>,
+  ) =>
+    objs
+      .filter((o) => o.category !== 'NOT_CHECKED' && !o.preexisting)
+      .map((o) => `${o.clusterName} ${idOf(o)} ${o.fieldPath}`)
+      .sort();
 
   it('validateCrdCompatibility (clusters omitted: both installed clusters) names exactly the objects that break', async () => {
     const r = (await f.ok(ValidateCrdCompatibilityDocument, { operatorName: OPERATOR, targetVersion: 'v0.80.0' })).validateCrdCompatibility;
@@ -76,7 +109,11 @@ describe('prometheus-operator v0.75.0 → v0.80.0 behind the CRD gate', () => {
     const byCluster = Object.fromEntries(r.clusters.map((c) => [c.clusterName, c]));
     expect(byCluster['mixed-1']).toMatchObject({ requiresApproval: true, complete: true, objectsScanned: objects.length, objectsBroken: breaking.length });
     expect(byCluster['safe-1']).toMatchObject({ compatible: true, requiresApproval: false, complete: true, objectsScanned: safe.length, objectsBroken: 0 });
-    expect(r.findings.find((x) => x.changeType === 'FIELD_REMOVED' && x.fieldPath === '.spec.NomadSDConfigs')).toMatchObject({ severity: 'BREAKING', newValue: 'nomadSDConfigs', affectedObjectCount: 1 });
+    expect(r.findings.find((x) => x.changeType === 'FIELD_REMOVED' && x.fieldPath === '.spec.NomadSDConfigs')).toMatchObject({
+      severity: 'BREAKING',
+      newValue: 'nomadSDConfigs',
+      affectedObjectCount: 1,
+    });
   });
 
   it('with only objects that stay valid, the upgrade goes ahead and shows warnings', async () => {
@@ -85,7 +122,9 @@ describe('prometheus-operator v0.75.0 → v0.80.0 behind the CRD gate', () => {
     const g = await gate(d.id);
     expect(g.approvals).toEqual([]);
     expect(g.crdReport).toMatchObject({ compatible: true, requiresApproval: false, affectedObjects: [] });
-    expect(g.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^CRD servicemonitors\.monitoring\.coreos\.com v1 \.spec\.endpoints: FIELD_NEWLY_REQUIRED/)]));
+    expect(g.warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^CRD servicemonitors\.monitoring\.coreos\.com v1 \.spec\.endpoints: FIELD_NEWLY_REQUIRED/)]),
+    );
     expect(g.events.some((e) => /^CRD check passed/.test(e.message))).toBe(true);
     expect(isV080('safe-1', 'scrapeconfigs.monitoring.coreos.com')).toBe(true);
   }, 200_000);
@@ -146,7 +185,8 @@ describe('prometheus-operator v0.75.0 → v0.80.0 behind the CRD gate', () => {
       spec: { nomadSDConfigs: [{ server: 'https://nomad.example.com:4646', namespace: 'default' }] },
     };
     putAll(mixed, [onlyNew]);
-    const before = mixed.store.list('monitoring.coreos.com/scrapeconfigs', undefined).length + mixed.store.list('monitoring.coreos.com/servicemonitors', undefined).length;
+    const before =
+      mixed.store.list('monitoring.coreos.com/scrapeconfigs', undefined).length + mixed.store.list('monitoring.coreos.com/servicemonitors', undefined).length;
 
     const last = (await f.ok(DeploymentCrdGateDocument, { id: (await latestDeployment()).id })).deployment!;
     await f.ok(RollbackDeploymentDocument, { id: last.id, reason: 'back to v0.75.0' });
@@ -154,14 +194,18 @@ describe('prometheus-operator v0.75.0 → v0.80.0 behind the CRD gate', () => {
     expect(d.status).toBe('ROLLED_BACK');
     const done = d.events.find((e) => e.clusterName === 'mixed-1' && e.status === 'ROLLED_BACK')!;
     expect(done.message).toMatch(/re-applied \d+ older CRD\(s\)/);
-    expect(done.message).toMatch(/kept 1 newer CRD\(s\) so no custom resource is lost \(scrapeconfigs\.monitoring\.coreos\.com: the older schema would prune data .*nomad-jobs/);
+    expect(done.message).toMatch(
+      /kept 1 newer CRD\(s\) so no custom resource is lost \(scrapeconfigs\.monitoring\.coreos\.com: the older schema would prune data .*nomad-jobs/,
+    );
 
     // The kept CRD is still v0.80.0's; one without objects is v0.75.0's again (the two differ).
     expect(specFields(v080.get('thanosrulers.monitoring.coreos.com')!)).not.toEqual(specFields(v075.get('thanosrulers.monitoring.coreos.com')!));
     expect(isV080('mixed-1', 'scrapeconfigs.monitoring.coreos.com')).toBe(true);
     expect(isV080('mixed-1', 'thanosrulers.monitoring.coreos.com')).toBe(false);
     // Every object is still there and readable through the API, the new field included.
-    expect(mixed.store.list('monitoring.coreos.com/scrapeconfigs', undefined).length + mixed.store.list('monitoring.coreos.com/servicemonitors', undefined).length).toBe(before);
+    expect(
+      mixed.store.list('monitoring.coreos.com/scrapeconfigs', undefined).length + mixed.store.list('monitoring.coreos.com/servicemonitors', undefined).length,
+    ).toBe(before);
     const client = await KubeClient.fromKubeconfig('mixed-1', mixed.kubeconfig);
     try {
       const read = await client.get({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', namespace: 'monitoring', name: 'nomad-jobs' });

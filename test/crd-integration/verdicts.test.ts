@@ -6,19 +6,59 @@ import type { ClusterCrdVerdict, CrdReport } from '../../src/services/crd-check.
 import { blockingClusters, coveredBy, warningsOf } from '../../src/services/crd-verdicts.ts';
 
 const verdict = (clusterName: string, v: Partial<ClusterCrdVerdict> = {}): ClusterCrdVerdict => ({
-  clusterName, compatible: true, requiresApproval: false, complete: true, reachable: true,
-  objectsScanned: 0, objectsBroken: 0, breakingFindings: 0, warningFindings: 0, affectedObjects: 0, notCheckedRules: 0, errors: [], ...v,
+  clusterName,
+  compatible: true,
+  requiresApproval: false,
+  complete: true,
+  reachable: true,
+  objectsScanned: 0,
+  objectsBroken: 0,
+  breakingFindings: 0,
+  warningFindings: 0,
+  affectedObjects: 0,
+  notCheckedRules: 0,
+  errors: [],
+  ...v,
 });
 const finding = (f: Partial<ReportFinding>): ReportFinding => ({
-  crdName: 'scrapeconfigs.monitoring.coreos.com', version: 'v1alpha1', fieldPath: '.spec.NomadSDConfigs', changeType: 'FIELD_REMOVED',
-  severity: 'WARNING', schemaSeverity: 'WARNING', oldValue: 'NomadSDConfigs', newValue: 'nomadSDConfigs', message: 'removed', clusters: ['a'], affectedObjectCount: 0, ...f,
+  crdName: 'scrapeconfigs.monitoring.coreos.com',
+  version: 'v1alpha1',
+  fieldPath: '.spec.NomadSDConfigs',
+  changeType: 'FIELD_REMOVED',
+  severity: 'WARNING',
+  schemaSeverity: 'WARNING',
+  oldValue: 'NomadSDConfigs',
+  newValue: 'nomadSDConfigs',
+  message: 'removed',
+  clusters: ['a'],
+  affectedObjectCount: 0,
+  ...f,
 });
 const broken = (name: string): AffectedObject => ({
-  clusterName: 'a', kind: 'ScrapeConfig', namespace: 'monitoring', name, fieldPath: '.spec.NomadSDConfigs', reason: 'pruned', category: 'DATA_LOSS',
-  crdName: 'scrapeconfigs.monitoring.coreos.com', apiVersion: 'monitoring.coreos.com/v1alpha1', schemaPath: '.spec.NomadSDConfigs', changeType: 'FIELD_REMOVED',
+  clusterName: 'a',
+  kind: 'ScrapeConfig',
+  namespace: 'monitoring',
+  name,
+  fieldPath: '.spec.NomadSDConfigs',
+  reason: 'pruned',
+  category: 'DATA_LOSS',
+  crdName: 'scrapeconfigs.monitoring.coreos.com',
+  apiVersion: 'monitoring.coreos.com/v1alpha1',
+  schemaPath: '.spec.NomadSDConfigs',
+  changeType: 'FIELD_REMOVED',
 });
 const report = (r: Partial<CrdReport>): CrdReport => ({
-  operatorName: 'p', targetVersion: 'v2', checkedAt: '', compatible: true, requiresApproval: false, findings: [], affectedObjects: [], affectedObjectsTruncated: 0, clusters: [], notChecked: [], ...r,
+  operatorName: 'p',
+  targetVersion: 'v2',
+  checkedAt: '',
+  compatible: true,
+  requiresApproval: false,
+  findings: [],
+  affectedObjects: [],
+  affectedObjectsTruncated: 0,
+  clusters: [],
+  notChecked: [],
+  ...r,
 });
 
 describe('the planning gate on a report', () => {
@@ -44,11 +84,13 @@ describe('the planning gate on a report', () => {
   });
 
   it('warnings: non-breaking findings, unreadable clusters and rules not evaluated, capped', () => {
-    const lines = warningsOf(report({
-      findings: [finding({}), finding({ severity: 'BREAKING', fieldPath: '.spec.x' })],
-      clusters: [verdict('down', { reachable: false, errors: ['CRDs not readable: unreachable'] })],
-      notChecked: [{ clusterName: 'a', crdName: 'x.example.com', version: 'v1', schemaPath: '.spec', rule: 'self.a > 0', objectCount: 3, sampleObjects: [] }],
-    }));
+    const lines = warningsOf(
+      report({
+        findings: [finding({}), finding({ severity: 'BREAKING', fieldPath: '.spec.x' })],
+        clusters: [verdict('down', { reachable: false, errors: ['CRDs not readable: unreachable'] })],
+        notChecked: [{ clusterName: 'a', crdName: 'x.example.com', version: 'v1', schemaPath: '.spec', rule: 'self.a > 0', objectCount: 3, sampleObjects: [] }],
+      }),
+    );
     expect(lines).toEqual([
       'CRD check: down could not be read during planning; its custom resources were not checked (CRDs not readable: unreachable)',
       'CRD scrapeconfigs.monitoring.coreos.com v1alpha1 .spec.NomadSDConfigs: FIELD_REMOVED: removed',

@@ -55,15 +55,27 @@ describe('Blue-Green rollouts', () => {
     return r.data.createDeployment.id;
   };
   const get = async (id: string) => (await f.ok(DeploymentDocument, { id })).deployment!;
-  const finished = (id: string) => eventually(async () => ((d) => (TERMINAL.includes(d.status) ? d : undefined))(await get(id)), 60_000, `deployment ${id} to finish`);
+  const finished = (id: string) =>
+    eventually(async () => ((d) => (TERMINAL.includes(d.status) ? d : undefined))(await get(id)), 60_000, `deployment ${id} to finish`);
   const objects = (cluster: string) => f.sandbox.cluster(cluster).objects;
   const controller = (cluster: string, ns: string) => objects(cluster).get('apps/v1', 'Deployment', ns, 'bg-operator');
   const image = (d: KubeObject | undefined) => d?.spec.template.spec.containers[0].image as string | undefined;
   const webhookNamespace = (cluster: string) =>
-    (objects(cluster).get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, 'bg-operator') as { webhooks: Array<{ clientConfig: { service: { namespace: string } } }> } | undefined)?.webhooks[0]!.clientConfig.service.namespace;
-  const replicaSets = (cluster: string, ns: string) => objects(cluster).list('apps/v1', 'ReplicaSet', ns).map((rs) => `${rs.metadata.name}@${rs.metadata.uid}`).sort();
+    (
+      objects(cluster).get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, 'bg-operator') as
+        | { webhooks: Array<{ clientConfig: { service: { namespace: string } } }> }
+        | undefined
+    )?.webhooks[0]!.clientConfig.service.namespace;
+  const replicaSets = (cluster: string, ns: string) =>
+    objects(cluster)
+      .list('apps/v1', 'ReplicaSet', ns)
+      .map((rs) => `${rs.metadata.name}@${rs.metadata.uid}`)
+      .sort();
   const installed = async (cluster: string) =>
-    (await f.raw({ query: `{ cluster(name: "${cluster}") { operators { operatorName version namespace } } }` })).data.cluster.operators as Array<{ version: string; namespace: string }>;
+    (await f.raw({ query: `{ cluster(name: "${cluster}") { operators { operatorName version namespace } } }` })).data.cluster.operators as Array<{
+      version: string;
+      namespace: string;
+    }>;
 
   it('installs the next color beside the serving one, validates it, then switches replicas and the webhook configuration to it', async () => {
     expect((await finished(await create('dev-1', 'v1.0.0', 'DIRECT'))).status).toBe('COMPLETED');
@@ -130,7 +142,9 @@ describe('Blue-Green rollouts', () => {
 
   it('removes a new color that never becomes healthy, before any switch, and leaves the serving color untouched', async () => {
     const before = controller('dev-2', BLUE)!;
-    const d = await finished(await create('dev-2', 'v1.2.0', 'BLUE_GREEN', { validationPeriod: 'PT0.5S', switchMonitoringPeriod: 'PT0.5S', retentionPeriod: 'PT1H' }));
+    const d = await finished(
+      await create('dev-2', 'v1.2.0', 'BLUE_GREEN', { validationPeriod: 'PT0.5S', switchMonitoringPeriod: 'PT0.5S', retentionPeriod: 'PT1H' }),
+    );
     expect(d.status).toBe('ROLLED_BACK');
     expect(d.errorMessage).toMatch(/deploy failed on dev-2.*crash/i);
     expect(d.events.map((e) => e.message).join('\n')).toMatch(/removed green \(never switched to\).*CRDs kept; blue \(v1\.0\.0\) kept serving/);
@@ -144,7 +158,12 @@ describe('Blue-Green rollouts', () => {
   let promoted = ''; // the deployment the next test rolls back
   it('with autoSwitch false, waits after validation until promoteDeployment allows the switch', async () => {
     // dev-1 runs green v1.1.0 (first test); blue, scaled down and not yet retired, is installed again.
-    const id = (promoted = await create('dev-1', 'v1.0.0', 'BLUE_GREEN', { autoSwitch: false, validationPeriod: 'PT0.5S', switchMonitoringPeriod: 'PT0.5S', retentionPeriod: 'PT1H' }));
+    const id = (promoted = await create('dev-1', 'v1.0.0', 'BLUE_GREEN', {
+      autoSwitch: false,
+      validationPeriod: 'PT0.5S',
+      switchMonitoringPeriod: 'PT0.5S',
+      retentionPeriod: 'PT1H',
+    }));
     await eventually(async () => (await get(id)).events.some((e) => /waiting for the switch/.test(e.message)), 30_000, 'await-switch');
     await new Promise((r) => setTimeout(r, 1500));
     const waiting = await get(id);
@@ -198,7 +217,13 @@ describe('Blue-Green rollouts', () => {
   it('on a failure in a later cluster, switches the clusters already switched back too (automatic rollback)', async () => {
     // dev-1 serves green v1.1.0, dev-2 blue v1.0.0: each gets the other color.
     const r = await f.gql(CreateDeploymentDocument, {
-      input: { operatorName: 'bg', targetVersion: 'v1.1.0', strategy: 'BLUE_GREEN', targetClusters: ['dev-1', 'dev-2'], strategyConfig: { blueGreen: { validationPeriod: 'PT0S', switchMonitoringPeriod: 'PT4S', retentionPeriod: 'PT1H' } } },
+      input: {
+        operatorName: 'bg',
+        targetVersion: 'v1.1.0',
+        strategy: 'BLUE_GREEN',
+        targetClusters: ['dev-1', 'dev-2'],
+        strategyConfig: { blueGreen: { validationPeriod: 'PT0S', switchMonitoringPeriod: 'PT4S', retentionPeriod: 'PT1H' } },
+      },
     });
     const id = r.data!.createDeployment.id;
     await eventually(async () => (await get(id)).clusters.find((c) => c.clusterName === 'dev-2')!.status === 'COMPLETED', 60_000, 'dev-2 switched');
@@ -249,15 +274,27 @@ describe.each(DATABASE_KINDS)('Blue-Green retirement across a restart (%s)', (ki
     url = `http://127.0.0.1:${await app.start()}/graphql`;
   }
   async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V): Promise<R> {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: print(doc), variables }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: print(doc), variables }),
+    });
     const body = (await res.json()) as { data?: R; errors?: unknown };
     if (!body.data) throw new Error(JSON.stringify(body.errors));
     return body.data;
   }
   const finished = (id: string) =>
-    eventually(async () => ((d) => (TERMINAL.includes(d.status) ? d : undefined))((await gql(DeploymentDocument, { id })).deployment!), 60_000, `deployment ${id} to finish`);
+    eventually(
+      async () => ((d) => (TERMINAL.includes(d.status) ? d : undefined))((await gql(DeploymentDocument, { id })).deployment!),
+      60_000,
+      `deployment ${id} to finish`,
+    );
   const create = async (targetVersion: string, strategy: 'DIRECT' | 'BLUE_GREEN', blueGreen?: Record<string, unknown>) =>
-    (await gql(CreateDeploymentDocument, { input: { operatorName: 'bg', targetVersion, strategy, targetClusters: ['dev-1'], ...(blueGreen ? { strategyConfig: { blueGreen } } : {}) } as never })).createDeployment.id;
+    (
+      await gql(CreateDeploymentDocument, {
+        input: { operatorName: 'bg', targetVersion, strategy, targetClusters: ['dev-1'], ...(blueGreen ? { strategyConfig: { blueGreen } } : {}) } as never,
+      })
+    ).createDeployment.id;
   const objects = () => sandbox.cluster('dev-1').objects;
   const controller = (ns: string) => objects().get('apps/v1', 'Deployment', ns, 'bg-operator');
 
@@ -293,7 +330,11 @@ describe.each(DATABASE_KINDS)('Blue-Green retirement across a restart (%s)', (ki
     await startApp();
     // The retirement deletes in reverse apply order and records an event when it is through.
     const retired = /retired the old color blue/;
-    await eventually(async () => retired.test((await gql(DeploymentDocument, { id })).deployment!.events.at(-1)?.message ?? ''), 20_000, 'blue retired by the new process');
+    await eventually(
+      async () => retired.test((await gql(DeploymentDocument, { id })).deployment!.events.at(-1)?.message ?? ''),
+      20_000,
+      'blue retired by the new process',
+    );
     expect(controller(BLUE)).toBeUndefined();
     expect(objects().get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'bg-operator')).toBeUndefined();
     expect(objects().get('v1', 'ServiceAccount', BLUE, 'bg-operator')).toBeUndefined();
@@ -301,18 +342,27 @@ describe.each(DATABASE_KINDS)('Blue-Green retirement across a restart (%s)', (ki
     expect(controller(GREEN)!.spec.replicas).toBe(1);
     expect(objects().get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'bg-operator-green')).toBeDefined();
     expect(objects().get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'gadgets.bg.operator-manager.io')).toBeDefined();
-    expect(objects().get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, 'bg-operator')!.webhooks).toMatchObject([{ clientConfig: { service: { namespace: GREEN } } }]);
+    expect(objects().get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, 'bg-operator')!.webhooks).toMatchObject([
+      { clientConfig: { service: { namespace: GREEN } } },
+    ]);
     expect(objects().get('v1', 'Namespace', undefined, BLUE)).toBeDefined();
     const events = (await gql(DeploymentDocument, { id })).deployment!.events;
-    expect(events.at(-1)).toMatchObject({ clusterName: 'dev-1', message: expect.stringMatching(/retired the old color blue \(v1\.0\.0, namespace bg-system\) of bg after its retention period: deleted \d+ object/) });
+    expect(events.at(-1)).toMatchObject({
+      clusterName: 'dev-1',
+      message: expect.stringMatching(/retired the old color blue \(v1\.0\.0, namespace bg-system\) of bg after its retention period: deleted \d+ object/),
+    });
 
     // Blue is gone, so a rollback cannot switch back: it re-applies the previous release instead.
     await gql(RollbackDeploymentDocument, { id, reason: 'after retirement' });
     const rolledBack = await finished(id);
     expect(rolledBack.status).toBe('ROLLED_BACK');
-    expect(rolledBack.events.map((e) => e.message).join('\n')).toMatch(/cannot switch back \(blue \(v1\.0\.0\) was already retired.*re-applying the previous release instead/);
+    expect(rolledBack.events.map((e) => e.message).join('\n')).toMatch(
+      /cannot switch back \(blue \(v1\.0\.0\) was already retired.*re-applying the previous release instead/,
+    );
     expect(controller(BLUE)!.spec.template.spec.containers[0].image).toBe('registry.example.com/bg-operator:1.0.0');
-    expect(objects().get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, 'bg-operator')!.webhooks).toMatchObject([{ clientConfig: { service: { namespace: BLUE } } }]);
+    expect(objects().get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, 'bg-operator')!.webhooks).toMatchObject([
+      { clientConfig: { service: { namespace: BLUE } } },
+    ]);
     await eventually(async () => !controller(GREEN), 10_000, 'green pruned by the rollback');
   });
 });
@@ -335,8 +385,17 @@ describe('Blue-Green records the health it assesses after a switch and a switch 
   afterAll(() => f?.stopAll());
 
   const create = async (cluster: string, targetVersion: string, strategy: 'DIRECT' | 'BLUE_GREEN', blueGreen?: Record<string, unknown>) =>
-    (await f.ok(CreateDeploymentDocument, { input: { operatorName: 'bg', targetVersion, strategy, targetClusters: [cluster], ...(blueGreen ? { strategyConfig: { blueGreen } } : {}) } as never })).createDeployment.id;
-  const finished = (id: string) => eventually(async () => ((d) => (TERMINAL.includes(d.status) ? d : undefined))((await f.ok(DeploymentDocument, { id })).deployment!), 60_000, `deployment ${id} to finish`);
+    (
+      await f.ok(CreateDeploymentDocument, {
+        input: { operatorName: 'bg', targetVersion, strategy, targetClusters: [cluster], ...(blueGreen ? { strategyConfig: { blueGreen } } : {}) } as never,
+      })
+    ).createDeployment.id;
+  const finished = (id: string) =>
+    eventually(
+      async () => ((d) => (TERMINAL.includes(d.status) ? d : undefined))((await f.ok(DeploymentDocument, { id })).deployment!),
+      60_000,
+      `deployment ${id} to finish`,
+    );
   const releases = (deploymentId: string) => f.app.db.prisma.release.findMany({ where: { deploymentId }, orderBy: { revision: 'asc' } });
 
   /** Deletes the webhook Service of `namespace` as soon as the webhook configuration is re-pointed at it (before the engine's next request). */
@@ -385,7 +444,14 @@ describe('Blue-Green records the health it assesses after a switch and a switch 
       expect(d.events.map((e) => e.message).join('\n')).toMatch(/switched back to blue \(v1\.0\.0\) without redeploying/);
       expect(trap.fired()).toBe(true);
       const current = (await f.raw({ query: '{ cluster(name: "dev-2") { operators { version namespace health healthMessage } } }' })).data.cluster.operators;
-      expect(current).toEqual([{ version: 'v1.0.0', namespace: BLUE, health: expect.not.stringMatching(/^HEALTHY$/), healthMessage: expect.stringMatching(/Service\/bg-system\/bg-operator-webhook/) }]);
+      expect(current).toEqual([
+        {
+          version: 'v1.0.0',
+          namespace: BLUE,
+          health: expect.not.stringMatching(/^HEALTHY$/),
+          healthMessage: expect.stringMatching(/Service\/bg-system\/bg-operator-webhook/),
+        },
+      ]);
     } finally {
       trap.stop();
     }

@@ -34,7 +34,9 @@ describe('rollout control', () => {
   afterAll(() => f?.stopAll());
 
   const create = async (input: Record<string, unknown>) => {
-    const r = await f.gql(CreateDeploymentDocument, { input: { operatorName: 'demo', strategy: 'DIRECT', targetClusters: CLUSTERS.slice(0, 4), ...input } as never });
+    const r = await f.gql(CreateDeploymentDocument, {
+      input: { operatorName: 'demo', strategy: 'DIRECT', targetClusters: CLUSTERS.slice(0, 4), ...input } as never,
+    });
     if (!r.data) throw new Error(JSON.stringify(r.errors));
     return r.data.createDeployment.id;
   };
@@ -52,7 +54,9 @@ describe('rollout control', () => {
     const id = await create({
       targetVersion: 'v1.1.0',
       strategy: 'CANARY',
-      strategyConfig: { canary: { initialPercentage: 25, incrementPercentage: 25, evaluationPeriod: 'PT3S', healthCheckInterval: 'PT0.2S', successThreshold: 0.9 } },
+      strategyConfig: {
+        canary: { initialPercentage: 25, incrementPercentage: 25, evaluationPeriod: 'PT3S', healthCheckInterval: 'PT0.2S', successThreshold: 0.9 },
+      },
     });
     // Stage 2 adds dev-2: once it runs v1.1.0, its controller starts crash-looping.
     await eventually(async () => (await get(id)).clusters.find((c) => c.clusterName === 'dev-2')?.status === 'COMPLETED', 60_000, 'dev-2 deployed');
@@ -72,7 +76,11 @@ describe('rollout control', () => {
   });
 
   it('cancels a rolling deployment mid-way: no further cluster starts, the finished ones stay', async () => {
-    const id = await create({ targetVersion: 'v1.1.0', strategy: 'ROLLING', strategyConfig: { rolling: { validationPeriod: 'PT0S', pauseBetweenClusters: 'PT5S' } } });
+    const id = await create({
+      targetVersion: 'v1.1.0',
+      strategy: 'ROLLING',
+      strategyConfig: { rolling: { validationPeriod: 'PT0S', pauseBetweenClusters: 'PT5S' } },
+    });
     await eventually(async () => (await get(id)).clusters[0]?.status === 'COMPLETED', 60_000, 'first cluster done');
     const r = await f.gql(CancelDeploymentDocument, { id });
     // The engine may act on the request before the mutation reads the deployment back.
@@ -100,9 +108,17 @@ describe('rollout control', () => {
 
   it('runs one deployment at a time with MAX_CONCURRENT_DEPLOYMENTS=1; the next waits in PLANNING', async () => {
     const slow = await f.gql(CreateDeploymentDocument, {
-      input: { operatorName: 'demo-b', targetVersion: 'v1.0.0', strategy: 'ROLLING', targetClusters: ['dev-1', 'dev-2'], strategyConfig: { rolling: { validationPeriod: 'PT2S' } } },
+      input: {
+        operatorName: 'demo-b',
+        targetVersion: 'v1.0.0',
+        strategy: 'ROLLING',
+        targetClusters: ['dev-1', 'dev-2'],
+        strategyConfig: { rolling: { validationPeriod: 'PT2S' } },
+      },
     });
-    const waiting = await f.gql(CreateDeploymentDocument, { input: { operatorName: 'demo-c', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['dev-1'] } });
+    const waiting = await f.gql(CreateDeploymentDocument, {
+      input: { operatorName: 'demo-c', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['dev-1'] },
+    });
     const a = slow.data!.createDeployment.id;
     const b = waiting.data!.createDeployment.id;
     await eventually(async () => (await get(a)).status === 'VALIDATING', 30_000, 'first validating');

@@ -39,11 +39,19 @@ describe.each(DATABASE_KINDS)('crash during a rollout (%s)', (kind) => {
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
-    await eventually(async () => (await fetch(url.replace('/graphql', '/health')).catch(() => undefined))?.ok, 60_000, `server to start (${stderr.slice(-500)})`);
+    await eventually(
+      async () => (await fetch(url.replace('/graphql', '/health')).catch(() => undefined))?.ok,
+      60_000,
+      `server to start (${stderr.slice(-500)})`,
+    );
   }
 
   async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V): Promise<R> {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: print(doc), variables }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: print(doc), variables }),
+    });
     const body = (await res.json()) as { data?: R; errors?: unknown };
     if (!body.data) throw new Error(JSON.stringify(body.errors));
     return body.data;
@@ -88,7 +96,13 @@ describe.each(DATABASE_KINDS)('crash during a rollout (%s)', (kind) => {
 
   it('finishes after kill -9 and restart, with gapless events and one release per cluster', async () => {
     const { createDeployment } = await gql(CreateDeploymentDocument, {
-      input: { operatorName: 'demo', targetVersion: 'v1.0.0', strategy: 'ROLLING', targetClusters: ['dev-1', 'dev-2', 'stage-1'], strategyConfig: { rolling: { validationPeriod: 'PT1S' } } },
+      input: {
+        operatorName: 'demo',
+        targetVersion: 'v1.0.0',
+        strategy: 'ROLLING',
+        targetClusters: ['dev-1', 'dev-2', 'stage-1'],
+        strategyConfig: { rolling: { validationPeriod: 'PT1S' } },
+      },
     });
     const id = createDeployment.id;
     await eventually(async () => (await gql(DeploymentDocument, { id })).deployment?.clusters[0]?.status === 'COMPLETED', 60_000, 'first cluster done');
@@ -98,10 +112,14 @@ describe.each(DATABASE_KINDS)('crash during a rollout (%s)', (kind) => {
     await new Promise((r) => child!.once('exit', r));
 
     await startServer();
-    const done = await eventually(async () => {
-      const d = (await gql(DeploymentDocument, { id })).deployment!;
-      return ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'].includes(d.status) ? d : undefined;
-    }, 90_000, 'deployment to finish after the restart');
+    const done = await eventually(
+      async () => {
+        const d = (await gql(DeploymentDocument, { id })).deployment!;
+        return ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'].includes(d.status) ? d : undefined;
+      },
+      90_000,
+      'deployment to finish after the restart',
+    );
     expect(done.status).toBe('COMPLETED');
     expect(done.clusters.map((c) => [c.clusterName, c.status, c.releaseRevision])).toEqual([
       ['dev-1', 'COMPLETED', 1],

@@ -32,7 +32,11 @@ describe(`rollouts through a faulty fleet (${KIND}, FAULT_SEED=${SEED})`, () => 
       await f.ok(RegisterOperatorDocument, { input: { name, namespace: `${name}-system`, manifestUrlTemplate: DEMO_TEMPLATE, versions: DEMO_VERSIONS } });
     }
     // The version every cluster runs before the faults start: what a rollback returns to.
-    const baseline = await Promise.all(['rolling', 'canary'].map((operatorName) => deploy({ operatorName, targetVersion: 'v1.0.0', strategy: 'DIRECT', strategyConfig: { direct: { parallelClusters: 20 } } })));
+    const baseline = await Promise.all(
+      ['rolling', 'canary'].map((operatorName) =>
+        deploy({ operatorName, targetVersion: 'v1.0.0', strategy: 'DIRECT', strategyConfig: { direct: { parallelClusters: 20 } } }),
+      ),
+    );
     for (const id of baseline) expect((await finishedDeployment(f, id)).status).toBe('COMPLETED');
     for (const c of f.sandbox.clusters) await c.setFaults(FAULTS);
   }, 120_000);
@@ -52,11 +56,18 @@ describe(`rollouts through a faulty fleet (${KIND}, FAULT_SEED=${SEED})`, () => 
     expect(['COMPLETED', 'ROLLED_BACK'], what).toContain(d.status);
 
     const prisma = f.app.db.prisma;
-    const events = await prisma.deploymentEvent.findMany({ where: { deploymentId: id }, orderBy: { sequence: 'asc' }, select: { sequence: true, clusterName: true, status: true } });
+    const events = await prisma.deploymentEvent.findMany({
+      where: { deploymentId: id },
+      orderBy: { sequence: 'asc' },
+      select: { sequence: true, clusterName: true, status: true },
+    });
     expect(events.map((e) => e.sequence)).toEqual(events.map((_e, i) => i + 1));
     // No step recorded twice: a cluster completes (or is rolled back) once.
     const ends = events.filter((e) => e.clusterName && ['COMPLETED', 'ROLLED_BACK'].includes(e.status)).map((e) => `${e.clusterName} ${e.status}`);
-    expect(ends.filter((e, i) => ends.indexOf(e) !== i), 'steps recorded twice').toEqual([]);
+    expect(
+      ends.filter((e, i) => ends.indexOf(e) !== i),
+      'steps recorded twice',
+    ).toEqual([]);
 
     const releases = await prisma.release.findMany({ where: { operatorName }, orderBy: [{ clusterName: 'asc' }, { revision: 'asc' }] });
     const keys = releases.map((r) => `${r.clusterName}@${r.revision}`);
@@ -74,14 +85,23 @@ describe(`rollouts through a faulty fleet (${KIND}, FAULT_SEED=${SEED})`, () => 
     }
     // Per cluster: every one completed; or every one it changed rolled back, the others never touched.
     const rows = await prisma.clusterDeployment.findMany({ where: { deploymentId: id }, select: { clusterName: true, status: true, changed: true } });
-    const allowed = (r: (typeof rows)[number]) => (d.status === 'COMPLETED' ? r.status === 'COMPLETED' : r.changed ? r.status === 'ROLLED_BACK' : r.status === 'SKIPPED' || r.status === 'FAILED');
-    expect(rows.filter((r) => !allowed(r)), what).toEqual([]);
+    const allowed = (r: (typeof rows)[number]) =>
+      d.status === 'COMPLETED' ? r.status === 'COMPLETED' : r.changed ? r.status === 'ROLLED_BACK' : r.status === 'SKIPPED' || r.status === 'FAILED';
+    expect(
+      rows.filter((r) => !allowed(r)),
+      what,
+    ).toEqual([]);
     return d;
   }
 
   // The two rollouts run at the same time (two operators on one fleet), as they would in production.
   it.concurrent('Rolling over 20 clusters completes, or fails and rolls back every cluster it changed', async ({ expect }) => {
-    const id = await deploy({ operatorName: 'rolling', targetVersion: 'v1.1.0', strategy: 'ROLLING', strategyConfig: { rolling: { validationPeriod: 'PT0S' } } });
+    const id = await deploy({
+      operatorName: 'rolling',
+      targetVersion: 'v1.1.0',
+      strategy: 'ROLLING',
+      strategyConfig: { rolling: { validationPeriod: 'PT0S' } },
+    });
     await expectCleanEnd(expect, id, 'rolling', 'v1.0.0', 'v1.1.0');
   }, 280_000);
 
@@ -90,7 +110,9 @@ describe(`rollouts through a faulty fleet (${KIND}, FAULT_SEED=${SEED})`, () => 
       operatorName: 'canary',
       targetVersion: 'v1.1.0',
       strategy: 'CANARY',
-      strategyConfig: { canary: { initialPercentage: 10, incrementPercentage: 30, evaluationPeriod: 'PT1S', healthCheckInterval: 'PT0.25S', successThreshold: 0.9 } },
+      strategyConfig: {
+        canary: { initialPercentage: 10, incrementPercentage: 30, evaluationPeriod: 'PT1S', healthCheckInterval: 'PT0.25S', successThreshold: 0.9 },
+      },
     });
     await expectCleanEnd(expect, id, 'canary', 'v1.0.0', 'v1.1.0');
   }, 280_000);

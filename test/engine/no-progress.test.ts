@@ -23,14 +23,22 @@ describe.each(DATABASE_KINDS)('a deployment the driver cannot move on (%s)', (ki
   afterAll(() => f?.stopAll());
 
   it('is failed with a FAILED event naming the position it was stuck at, and an error in the log', async () => {
-    const { createDeployment } = await f.ok(CreateDeploymentDocument, { input: { operatorName: 'demo', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['dev-1'] } });
+    const { createDeployment } = await f.ok(CreateDeploymentDocument, {
+      input: { operatorName: 'demo', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['dev-1'] },
+    });
     const d = await finishedDeployment(f, createDeployment.id, 30_000);
     expect(d.status).toBe('FAILED');
-    expect(d.errorMessage).toMatch(/made no progress: \d+ passes in a row, with no wait in between, found the deployment at the same position \(status DEPLOYING, wave 0 \(.+\) phase deploy, no requested action\)/);
+    expect(d.errorMessage).toMatch(
+      /made no progress: \d+ passes in a row, with no wait in between, found the deployment at the same position \(status DEPLOYING, wave 0 \(.+\) phase deploy, no requested action\)/,
+    );
     expect(d.events.at(-1)).toMatchObject({ status: 'FAILED', message: d.errorMessage });
     // The cluster step itself went through; only the driver's position never moved.
     expect(d.clusters[0]).toMatchObject({ clusterName: 'dev-1', status: 'COMPLETED' });
     const logged = lines.find((l) => l.level === 'error' && /no progress/.test(String(l.msg)));
-    expect(logged).toMatchObject({ deploymentId: createDeployment.id, component: 'engine', position: { status: 'DEPLOYING', cursor: { waveIndex: 0, phase: 'deploy' } } });
+    expect(logged).toMatchObject({
+      deploymentId: createDeployment.id,
+      component: 'engine',
+      position: { status: 'DEPLOYING', cursor: { waveIndex: 0, phase: 'deploy' } },
+    });
   });
 });

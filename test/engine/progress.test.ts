@@ -16,10 +16,19 @@ describe('deployment progress subscriptions', () => {
   afterAll(() => f?.stopAll());
 
   it('delivers every sequence exactly once to a client that reconnects mid-stream, then completes', async () => {
-    const updates = subscribe<{ deploymentUpdated: { id: string; status: string } }>(f.wsClient(), 'subscription { deploymentUpdated(operatorName: "demo") { id status } }');
+    const updates = subscribe<{ deploymentUpdated: { id: string; status: string } }>(
+      f.wsClient(),
+      'subscription { deploymentUpdated(operatorName: "demo") { id status } }',
+    );
     await new Promise((r) => setTimeout(r, 200));
     const { createDeployment } = await f.ok(CreateDeploymentDocument, {
-      input: { operatorName: 'demo', targetVersion: 'v1.0.0', strategy: 'ROLLING', targetClusters: ['dev-a', 'dev-b', 'dev-c'], strategyConfig: { rolling: { validationPeriod: 'PT0.5S' } } },
+      input: {
+        operatorName: 'demo',
+        targetVersion: 'v1.0.0',
+        strategy: 'ROLLING',
+        targetClusters: ['dev-a', 'dev-b', 'dev-c'],
+        strategyConfig: { rolling: { validationPeriod: 'PT0.5S' } },
+      },
     });
     const id = createDeployment.id;
     const first = f.wsClient();
@@ -51,7 +60,9 @@ describe('deployment progress subscriptions', () => {
   });
 
   it('streams progress over SSE too', async () => {
-    const { createDeployment } = await f.ok(CreateDeploymentDocument, { input: { operatorName: 'demo', targetVersion: 'v1.1.0', strategy: 'DIRECT', targetClusters: ['dev-a'] } });
+    const { createDeployment } = await f.ok(CreateDeploymentDocument, {
+      input: { operatorName: 'demo', targetVersion: 'v1.1.0', strategy: 'DIRECT', targetClusters: ['dev-a'] },
+    });
     const res = await fetch(f.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${f.adminToken}` },

@@ -23,17 +23,31 @@ describe('prometheus-operator v0.75.0 → v0.80.0 across three clusters', () => 
       env: { DEFAULT_TIMEOUT: 'PT30S' },
     });
     // The bundle installs into "default" (its own namespace field); the operator's namespace is where namespace-less objects go.
-    await f.ok(RegisterOperatorDocument, { input: { name: 'prometheus-operator', namespace: 'default', manifestUrlTemplate: TEMPLATE, versions: ['v0.75.0', 'v0.80.0'] } });
+    await f.ok(RegisterOperatorDocument, {
+      input: { name: 'prometheus-operator', namespace: 'default', manifestUrlTemplate: TEMPLATE, versions: ['v0.75.0', 'v0.80.0'] },
+    });
   }, 120_000);
   afterAll(() => f?.stopAll());
 
   const rollout = async (targetVersion: string) => {
     const { createDeployment } = await f.ok(CreateDeploymentDocument, {
-      input: { operatorName: 'prometheus-operator', targetVersion, strategy: 'ROLLING', targetClusters: CLUSTERS, strategyConfig: { rolling: { validationPeriod: 'PT0S' } } },
+      input: {
+        operatorName: 'prometheus-operator',
+        targetVersion,
+        strategy: 'ROLLING',
+        targetClusters: CLUSTERS,
+        strategyConfig: { rolling: { validationPeriod: 'PT0S' } },
+      },
     });
     return finishedDeployment(f, createDeployment.id, 180_000);
   };
-  const crd = (cluster: string, name: string) => f.sandbox.cluster(cluster).objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name) as { metadata: { labels?: Record<string, string> }; spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }> } } | undefined;
+  const crd = (cluster: string, name: string) =>
+    f.sandbox.cluster(cluster).objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name) as
+      | {
+          metadata: { labels?: Record<string, string> };
+          spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }> };
+        }
+      | undefined;
   const image = (cluster: string) => workloadImage(f.sandbox.cluster(cluster), 'default', 'prometheus-operator')!;
 
   it('installs v0.75.0, then upgrades to v0.80.0 cluster by cluster', async () => {

@@ -17,7 +17,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two replicas on one PostgreSQL 
   beforeAll(async () => {
     sandbox = await startSandbox({ clusters: ['c1', 'c2', 'c3'].map((name) => ({ name, environment: 'DEVELOPMENT' as const })), podReadyDelayMs: 100 });
     a = await startTestApp('postgres', { ...FAST_ENGINE_ENV, ENGINE_REPLICA_ID: 'replica-a' });
-    const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...TEST_SOURCE_ENV, ...FAST_ENGINE_ENV, ...a.db.env, ENGINE_REPLICA_ID: 'replica-b' };
+    const env = {
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET: TEST_JWT_SECRET,
+      HEALTH_CHECK_INTERVAL: 'PT0S',
+      ...TEST_SOURCE_ENV,
+      ...FAST_ENGINE_ENV,
+      ...a.db.env,
+      ENGINE_REPLICA_ID: 'replica-b',
+    };
     b = await createApp(loadConfig(env));
     bUrl = `http://127.0.0.1:${await b.start()}/graphql`;
     for (const c of sandbox.clusters) await a.ok(RegisterClusterDocument, { input: { name: c.name, environment: c.environment, kubeconfig: c.kubeconfig } });
@@ -35,7 +45,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two replicas on one PostgreSQL 
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
       const d = await a.ok(CreateDeploymentDocument, {
-        input: { operatorName: `op-${i}`, targetVersion: 'v1.0.0', strategy: 'ROLLING', targetClusters: ['c1', 'c2', 'c3'], strategyConfig: { rolling: { validationPeriod: 'PT0.5S' } } },
+        input: {
+          operatorName: `op-${i}`,
+          targetVersion: 'v1.0.0',
+          strategy: 'ROLLING',
+          targetClusters: ['c1', 'c2', 'c3'],
+          strategyConfig: { rolling: { validationPeriod: 'PT0.5S' } },
+        },
       });
       ids.push(d.createDeployment.id);
     }
@@ -44,8 +60,15 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two replicas on one PostgreSQL 
     // (a second client pointed at B)
     const { createClient } = await import('graphql-ws');
     const WebSocket = (await import('ws')).default;
-    const onB = createClient({ url: bUrl.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${a.adminToken}` }, retryAttempts: 0 });
-    const streams = ids.map((id) => subscribe<{ deploymentProgress: { sequence: number } }>(onB, 'subscription($id: ID!) { deploymentProgress(deploymentId: $id) { sequence } }', { id }));
+    const onB = createClient({
+      url: bUrl.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${a.adminToken}` },
+      retryAttempts: 0,
+    });
+    const streams = ids.map((id) =>
+      subscribe<{ deploymentProgress: { sequence: number } }>(onB, 'subscription($id: ID!) { deploymentProgress(deploymentId: $id) { sequence } }', { id }),
+    );
     void clientB;
 
     // Sample who drives what while the rollouts run.

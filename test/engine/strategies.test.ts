@@ -16,9 +16,21 @@ describe('rollout engine', () => {
   });
   afterAll(() => f?.stopAll());
 
-  const deploy = async (targetVersion: string, strategy: 'DIRECT' | 'ROLLING' | 'CANARY', strategyConfig?: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+  const deploy = async (
+    targetVersion: string,
+    strategy: 'DIRECT' | 'ROLLING' | 'CANARY',
+    strategyConfig?: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) => {
     const r = await f.gql(CreateDeploymentDocument, {
-      input: { operatorName: 'demo', targetVersion, strategy, targetClusters: ['dev-1', 'dev-2', 'stage-1'], ...(strategyConfig ? { strategyConfig } : {}), ...extra } as never,
+      input: {
+        operatorName: 'demo',
+        targetVersion,
+        strategy,
+        targetClusters: ['dev-1', 'dev-2', 'stage-1'],
+        ...(strategyConfig ? { strategyConfig } : {}),
+        ...extra,
+      } as never,
     });
     if (!r.data) throw new Error(JSON.stringify(r.errors));
     return r.data.createDeployment.id;
@@ -70,7 +82,9 @@ describe('rollout engine', () => {
   });
 
   it('upgrades with Canary stage by stage, sampling health between stages', async () => {
-    const id = await deploy('v1.1.0', 'CANARY', { canary: { initialPercentage: 34, incrementPercentage: 66, evaluationPeriod: 'PT1S', healthCheckInterval: 'PT0.2S' } });
+    const id = await deploy('v1.1.0', 'CANARY', {
+      canary: { initialPercentage: 34, incrementPercentage: 66, evaluationPeriod: 'PT1S', healthCheckInterval: 'PT0.2S' },
+    });
     const d = await finished(id);
     expect(d.status).toBe('COMPLETED');
     expect(d.events.filter((e) => /evaluating health/.test(e.message))).toHaveLength(2);

@@ -53,13 +53,29 @@ export interface TestApp {
 export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   // The cluster health monitor is off unless a test turns it on (HEALTH_CHECK_INTERVAL).
-  const fullEnv = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, HEALTH_CHECK_INTERVAL: 'PT0S', ...TEST_SOURCE_ENV, ...db.env, ...env };
+  const fullEnv = {
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: TEST_JWT_SECRET,
+    HEALTH_CHECK_INTERVAL: 'PT0S',
+    ...TEST_SOURCE_ENV,
+    ...db.env,
+    ...env,
+  };
   const config = loadConfig(fullEnv);
   const app = await createApp(config, options.logger ? { logger: options.logger } : {});
   const port = await app.start();
   const url = `http://127.0.0.1:${port}/graphql`;
   const token: TestApp['token'] = (sub, roles, o = {}) =>
-    mintToken(o.secret ?? TEST_JWT_SECRET, { sub, roles, environments: o.environments, ttlSeconds: o.ttlSeconds ?? 600, issuer: config.jwt.issuer, audience: config.jwt.audience });
+    mintToken(o.secret ?? TEST_JWT_SECRET, {
+      sub,
+      roles,
+      environments: o.environments,
+      ttlSeconds: o.ttlSeconds ?? 600,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+    });
   const adminToken = await token('admin', ['ADMIN']);
 
   async function raw(body: unknown, tok: string | null | undefined = adminToken, headers: Record<string, string> = {}): Promise<GqlResult<any>> {

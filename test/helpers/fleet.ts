@@ -37,7 +37,13 @@ export const FAST_ENGINE_ENV = {
 };
 
 export async function startFleet(o: FleetOptions): Promise<Fleet> {
-  const sandbox = await startSandbox({ clusters: o.clusters, podReadyDelayMs: 100, crashLoopIntervalMs: 150, jobPodDurationMs: 100, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+  const sandbox = await startSandbox({
+    clusters: o.clusters,
+    podReadyDelayMs: 100,
+    crashLoopIntervalMs: 150,
+    jobPodDurationMs: 100,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+  });
   const t = await startTestApp(o.kind ?? 'pglite', { ...FAST_ENGINE_ENV, ...o.env }, o.logger ? { logger: o.logger } : {});
   for (const c of sandbox.clusters) {
     await t.ok(RegisterClusterDocument, { input: { name: c.name, environment: c.environment, kubeconfig: c.kubeconfig } });

@@ -19,7 +19,9 @@ export function kubeconfigObject(p: KubeconfigParts = {}) {
         name: 'test',
         cluster: {
           server: p.server ?? 'https://10.0.0.1:6443',
-          ...(p.insecure ? { 'insecure-skip-tls-verify': true } : { 'certificate-authority-data': p.caData ?? Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64') }),
+          ...(p.insecure
+            ? { 'insecure-skip-tls-verify': true }
+            : { 'certificate-authority-data': p.caData ?? Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64') }),
         },
       },
     ],
@@ -36,7 +38,12 @@ export const kubeconfigYaml = (p: KubeconfigParts = {}) => yaml.dump(kubeconfigO
  */
 export function aliasBombLines(indent: string, levels = 10): string {
   const lines = [`${indent}l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]`];
-  for (let i = 1; i < levels; i++) lines.push(`${indent}l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(',')}]`);
+  for (let i = 1; i < levels; i++)
+    lines.push(
+      `${indent}l${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(',')}]`,
+    );
   return lines.join('\n');
 }
 

@@ -15,7 +15,12 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 };
 const goodVersion = { major: '1', minor: '30', gitVersion: 'v1.30.0' };
-const goodNodes = { kind: 'NodeList', apiVersion: 'v1', metadata: {}, items: [{ metadata: { name: 'n1' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }] };
+const goodNodes = {
+  kind: 'NodeList',
+  apiVersion: 'v1',
+  metadata: {},
+  items: [{ metadata: { name: 'n1' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }],
+};
 const discovery = { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'nodes', kind: 'Node', namespaced: false, verbs: ['get', 'list'] }] };
 
 const behaviours: Record<string, Behaviour> = {
@@ -24,10 +29,12 @@ const behaviours: Record<string, Behaviour> = {
     res.end('<html><body>Welcome to nginx!</body></html>');
   },
   'answers malformed JSON': (_req, res) => json(res, 200, '{"major": "1", "minor": '),
-  'answers a version of the wrong shape': (req, res) => (req.url === '/version' ? json(res, 200, { major: { evil: true }, gitVersion: ['v1'] }) : json(res, 200, goodNodes)),
+  'answers a version of the wrong shape': (req, res) =>
+    req.url === '/version' ? json(res, 200, { major: { evil: true }, gitVersion: ['v1'] }) : json(res, 200, goodNodes),
   'answers a node list whose items are not a list': (req, res) =>
     json(res, 200, req.url === '/version' ? goodVersion : req.url === '/api/v1' ? discovery : { kind: 'NodeList', items: 'all of them' }),
-  'answers discovery that is not an APIResourceList': (req, res) => json(res, 200, req.url === '/version' ? goodVersion : { kind: 'APIResourceList', resources: 'nodes' }),
+  'answers discovery that is not an APIResourceList': (req, res) =>
+    json(res, 200, req.url === '/version' ? goodVersion : { kind: 'APIResourceList', resources: 'nodes' }),
   'pages a list forever with the same continue token': (req, res) =>
     json(res, 200, req.url === '/version' ? goodVersion : req.url === '/api/v1' ? discovery : { ...goodNodes, metadata: { continue: 'again' } }),
   'cuts its answer short': (_req, res) => {
@@ -49,7 +56,8 @@ const behaviours: Record<string, Behaviour> = {
     res.write('{');
   },
   'never answers': () => {},
-  'answers 500 to everything': (_req, res) => json(res, 500, { kind: 'Status', status: 'Failure', message: 'etcdserver: request timed out', reason: 'InternalError', code: 500 }),
+  'answers 500 to everything': (_req, res) =>
+    json(res, 500, { kind: 'Status', status: 'Failure', message: 'etcdserver: request timed out', reason: 'InternalError', code: 500 }),
   'refuses the token': (_req, res) => json(res, 401, { kind: 'Status', status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 }),
 };
 
@@ -87,22 +95,29 @@ describe('hostile answers of a cluster API server', () => {
   });
 
   const register = (name: string) =>
-    t.raw({ query: 'mutation($input: RegisterClusterInput!) { registerCluster(input: $input) { name healthStatus healthMessage } }', variables: { input: { name, environment: 'DEVELOPMENT', kubeconfig } } });
+    t.raw({
+      query: 'mutation($input: RegisterClusterInput!) { registerCluster(input: $input) { name healthStatus healthMessage } }',
+      variables: { input: { name, environment: 'DEVELOPMENT', kubeconfig } },
+    });
 
-  it.each(Object.entries(atRegistration))('refuses to register a server that %s, names the problem and writes nothing', { timeout: 20_000 }, async (what, message) => {
-    behaviour = behaviours[what]!;
-    const name = `hostile-${Object.keys(behaviours).indexOf(what)}`;
-    const started = Date.now();
-    // The API answers other callers meanwhile.
-    const [r, viewer] = await Promise.all([register(name), t.raw({ query: '{ viewer { sub } }' })]);
-    expect(viewer.data).toEqual({ viewer: { sub: 'admin' } });
-    expect(r.errors?.[0]?.extensions?.code, JSON.stringify(r.errors)).toBe('BAD_USER_INPUT');
-    expect(r.errors?.[0]?.extensions?.fields).toEqual(['input.kubeconfig']);
-    expect(r.errors?.[0]?.message).toMatch(message);
-    expect(r.errors?.[0]?.message).not.toMatch(/super-secret-token-value/);
-    expect(Date.now() - started).toBeLessThan(15_000);
-    expect(await t.app.db.prisma.cluster.count({ where: { name } })).toBe(0);
-  });
+  it.each(Object.entries(atRegistration))(
+    'refuses to register a server that %s, names the problem and writes nothing',
+    { timeout: 20_000 },
+    async (what, message) => {
+      behaviour = behaviours[what]!;
+      const name = `hostile-${Object.keys(behaviours).indexOf(what)}`;
+      const started = Date.now();
+      // The API answers other callers meanwhile.
+      const [r, viewer] = await Promise.all([register(name), t.raw({ query: '{ viewer { sub } }' })]);
+      expect(viewer.data).toEqual({ viewer: { sub: 'admin' } });
+      expect(r.errors?.[0]?.extensions?.code, JSON.stringify(r.errors)).toBe('BAD_USER_INPUT');
+      expect(r.errors?.[0]?.extensions?.fields).toEqual(['input.kubeconfig']);
+      expect(r.errors?.[0]?.message).toMatch(message);
+      expect(r.errors?.[0]?.message).not.toMatch(/super-secret-token-value/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(await t.app.db.prisma.cluster.count({ where: { name } })).toBe(0);
+    },
+  );
 
   it('registers a cluster that answers 500 as UNHEALTHY with the reason', async () => {
     behaviour = behaviours['answers 500 to everything']!;
@@ -111,14 +126,21 @@ describe('hostile answers of a cluster API server', () => {
     expect(r.data.registerCluster).toMatchObject({ healthStatus: 'UNHEALTHY', healthMessage: expect.stringMatching(/500.*etcdserver: request timed out/) });
   });
 
-  it.each(Object.keys(behaviours))('reports a registered cluster that %s as UNHEALTHY, naming the problem, in checkClusterHealth', { timeout: 20_000 }, async (what) => {
-    behaviour = behaviours[what]!;
-    const name = `registered-${Object.keys(behaviours).indexOf(what)}`;
-    await t.raw({ query: 'mutation($input: RegisterClusterInput!) { registerCluster(input: $input) { name } }', variables: { input: { name, environment: 'DEVELOPMENT', kubeconfig, skipConnectivityCheck: true } } });
-    const checked = await t.raw({ query: 'mutation($n: String!) { checkClusterHealth(name: $n) { healthStatus healthMessage } }', variables: { n: name } });
-    expect(checked.errors).toBeUndefined();
-    expect(checked.data.checkClusterHealth.healthStatus).toBe('UNHEALTHY');
-    expect(checked.data.checkClusterHealth.healthMessage).toMatch(/\S{10,}/);
-    expect(checked.data.checkClusterHealth.healthMessage).not.toMatch(/super-secret-token-value/);
-  });
+  it.each(Object.keys(behaviours))(
+    'reports a registered cluster that %s as UNHEALTHY, naming the problem, in checkClusterHealth',
+    { timeout: 20_000 },
+    async (what) => {
+      behaviour = behaviours[what]!;
+      const name = `registered-${Object.keys(behaviours).indexOf(what)}`;
+      await t.raw({
+        query: 'mutation($input: RegisterClusterInput!) { registerCluster(input: $input) { name } }',
+        variables: { input: { name, environment: 'DEVELOPMENT', kubeconfig, skipConnectivityCheck: true } },
+      });
+      const checked = await t.raw({ query: 'mutation($n: String!) { checkClusterHealth(name: $n) { healthStatus healthMessage } }', variables: { n: name } });
+      expect(checked.errors).toBeUndefined();
+      expect(checked.data.checkClusterHealth.healthStatus).toBe('UNHEALTHY');
+      expect(checked.data.checkClusterHealth.healthMessage).toMatch(/\S{10,}/);
+      expect(checked.data.checkClusterHealth.healthMessage).not.toMatch(/super-secret-token-value/);
+    },
+  );
 });

@@ -20,7 +20,38 @@ const runs = (numRuns: number, seed: number) => ({ numRuns, seed });
 const yamlish = fc
   .array(
     fc.oneof(
-      fc.constantFrom('---\n', '...\n', 'apiVersion: v1\n', 'kind: ConfigMap\n', 'metadata:\n', '  name: x\n', '  labels: {a: b}\n', 'items: []\n', '- ', '&a ', '*a ', '!!binary ', '!!js/function ', '<<: *a\n', '{', '}', '[', ']', ': ', '"', "'", '\t', '\n', '#', '%YAML 1.2\n', '=', '0644', '~', 'null', 'yes'),
+      fc.constantFrom(
+        '---\n',
+        '...\n',
+        'apiVersion: v1\n',
+        'kind: ConfigMap\n',
+        'metadata:\n',
+        '  name: x\n',
+        '  labels: {a: b}\n',
+        'items: []\n',
+        '- ',
+        '&a ',
+        '*a ',
+        '!!binary ',
+        '!!js/function ',
+        '<<: *a\n',
+        '{',
+        '}',
+        '[',
+        ']',
+        ': ',
+        '"',
+        "'",
+        '\t',
+        '\n',
+        '#',
+        '%YAML 1.2\n',
+        '=',
+        '0644',
+        '~',
+        'null',
+        'yes',
+      ),
       fc.string({ maxLength: 12 }),
     ),
     { maxLength: 40 },
@@ -70,7 +101,12 @@ describe('manifest YAML (src/sources/yaml.ts)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 12 }), (fanOut, depth) => {
         const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: bomb}', 'data:', `  l0: &l0 "${'x'.repeat(8)}"`];
-        for (let i = 1; i <= depth; i++) lines.push(`  l${i}: &l${i} [${Array(fanOut).fill(`*l${i - 1}`).join(', ')}]`);
+        for (let i = 1; i <= depth; i++)
+          lines.push(
+            `  l${i}: &l${i} [${Array(fanOut)
+              .fill(`*l${i - 1}`)
+              .join(', ')}]`,
+          );
         const expanded = 9 * fanOut ** depth;
         try {
           parseManifests(lines.join('\n'), { maxDocumentBytes: 1024 * 1024 });
@@ -78,7 +114,7 @@ describe('manifest YAML (src/sources/yaml.ts)', () => {
         } catch (err) {
           expect(err).toBeInstanceOf(ManifestParseError);
           expect((err as Error).message).toMatch(/YAML aliases/);
-          expect(expanded).toBeGreaterThan(1024 * 1024 / 4);
+          expect(expanded).toBeGreaterThan((1024 * 1024) / 4);
         }
       }),
       runs(200, 7),
@@ -115,25 +151,40 @@ describe('kubeconfigs (src/kube/kubeconfig.ts)', () => {
 
   it('never echoes the credentials of a kubeconfig broken in any one place', () => {
     const token = 'tok-SECRET-0123456789abcdef';
-    const paths = [['clusters'], ['contexts'], ['users'], ['current-context'], ['kind'], ['clusters', 0, 'cluster', 'server'], ['users', 0, 'user'], ['users', 0, 'user', 'token'], ['contexts', 0, 'context', 'user']] as const;
+    const paths = [
+      ['clusters'],
+      ['contexts'],
+      ['users'],
+      ['current-context'],
+      ['kind'],
+      ['clusters', 0, 'cluster', 'server'],
+      ['users', 0, 'user'],
+      ['users', 0, 'user', 'token'],
+      ['contexts', 0, 'context', 'user'],
+    ] as const;
     fc.assert(
-      fc.property(fc.constantFrom(...paths), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(token), fc.constant(undefined)), fc.boolean(), (path, value, base64) => {
-        // Names (of contexts, clusters, users) are shown in messages on purpose; a token typed there is not a credential field.
-        fc.pre(!(value === token && ['current-context', 'contexts.0.context.user'].includes(path.join('.'))));
-        const k = kubeconfigObject({ token }) as Record<string, unknown>;
-        let at: Record<string | number, unknown> = k;
-        for (const step of path.slice(0, -1)) at = at[step] as Record<string | number, unknown>;
-        at[path[path.length - 1]!] = value;
-        const text = yaml.dump(k, { skipInvalid: true });
-        try {
-          const checked = checkKubeconfig(base64 ? Buffer.from(text).toString('base64') : text);
-          expect(checked.apiServerUrl).not.toContain(token);
-        } catch (err) {
-          expect(err).toBeInstanceOf(KubeconfigError);
-          expect((err as Error).message).not.toContain(token);
-          expect((err as Error).message).not.toContain('SECRET');
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...paths),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(token), fc.constant(undefined)),
+        fc.boolean(),
+        (path, value, base64) => {
+          // Names (of contexts, clusters, users) are shown in messages on purpose; a token typed there is not a credential field.
+          fc.pre(!(value === token && ['current-context', 'contexts.0.context.user'].includes(path.join('.'))));
+          const k = kubeconfigObject({ token }) as Record<string, unknown>;
+          let at: Record<string | number, unknown> = k;
+          for (const step of path.slice(0, -1)) at = at[step] as Record<string | number, unknown>;
+          at[path[path.length - 1]!] = value;
+          const text = yaml.dump(k, { skipInvalid: true });
+          try {
+            const checked = checkKubeconfig(base64 ? Buffer.from(text).toString('base64') : text);
+            expect(checked.apiServerUrl).not.toContain(token);
+          } catch (err) {
+            expect(err).toBeInstanceOf(KubeconfigError);
+            expect((err as Error).message).not.toContain(token);
+            expect((err as Error).message).not.toContain('SECRET');
+          }
+        },
+      ),
       runs(800, 5),
     );
   });
@@ -169,9 +220,15 @@ describe('input validators', () => {
 
   it('agrees with itself on versions: a version without a problem parses, one with a problem does not', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 30 }), fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99), fc.boolean()).map(([a, b, c, v]) => `${v ? 'v' : ''}${a}.${b}.${c}`)), (text) => {
-        expect(versionProblem(text) === undefined).toBe(parseVersion(text) !== undefined);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99), fc.boolean()).map(([a, b, c, v]) => `${v ? 'v' : ''}${a}.${b}.${c}`),
+        ),
+        (text) => {
+          expect(versionProblem(text) === undefined).toBe(parseVersion(text) !== undefined);
+        },
+      ),
       runs(2000, 10),
     );
   });
@@ -181,7 +238,12 @@ describe('input validators', () => {
       fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
         const labelErrors = new ValidationErrors();
         checkLabels(labelErrors, 'input.labels', value);
-        const isLabelMap = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.entries(value).length <= 64 && Object.entries(value).every(([k, v]) => typeof v === 'string' && k.length > 0 && k.length <= 253 && v.length <= 253);
+        const isLabelMap =
+          value !== null &&
+          typeof value === 'object' &&
+          !Array.isArray(value) &&
+          Object.entries(value).length <= 64 &&
+          Object.entries(value).every(([k, v]) => typeof v === 'string' && k.length > 0 && k.length <= 253 && v.length <= 253);
         if (labelErrors.empty) expect(value === null || isLabelMap).toBe(true);
         const valueErrors = new ValidationErrors();
         checkValues(valueErrors, 'input.defaultValues', value);

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createScopeResolver,
-  inventoryOf,
-  isOwnedBy,
-  kindsNeedingDiscovery,
-} from '../../src/kube/apply/inventory.ts';
+import { createScopeResolver, inventoryOf, isOwnedBy, kindsNeedingDiscovery } from '../../src/kube/apply/inventory.ts';
 import { planApply, planPrune, type ApplyPlanOptions } from '../../src/kube/apply/plan.ts';
 import { ApplyPlanError, OWNER_LABELS } from '../../src/kube/apply/types.ts';
 import { subjectOf, type KubeObject, type ObjectRef } from '../../src/kube/types.ts';
@@ -135,10 +130,20 @@ describe('planApply ordering and scopes', () => {
       ['namespaces', ['Namespace/jobs']],
       ['crds', ['CustomResourceDefinition/widgets.example.com', 'CustomResourceDefinition/clusterwidgets.example.com']],
       ['cluster', ['ClusterRole/cr', 'ClusterRoleBinding/crb', 'PriorityClass/high', 'StorageClass/fast']],
-      ['namespaced', [
-        'ServiceAccount/monitoring/op', 'Secret/monitoring/tls', 'ConfigMap/monitoring/cfg', 'Role/monitoring/r',
-        'RoleBinding/monitoring/rb', 'Service/monitoring/op', 'Deployment/monitoring/op', 'Job/jobs/migrate', 'Ingress/monitoring/web',
-      ]],
+      [
+        'namespaced',
+        [
+          'ServiceAccount/monitoring/op',
+          'Secret/monitoring/tls',
+          'ConfigMap/monitoring/cfg',
+          'Role/monitoring/r',
+          'RoleBinding/monitoring/rb',
+          'Service/monitoring/op',
+          'Deployment/monitoring/op',
+          'Job/jobs/migrate',
+          'Ingress/monitoring/web',
+        ],
+      ],
       ['custom-resources', ['ClusterWidget/cw1', 'Widget/monitoring/w1']],
       ['webhooks', ['APIService/v1.metrics.example.com', 'MutatingWebhookConfiguration/mwc', 'ValidatingWebhookConfiguration/vwc']],
     ]);
@@ -186,9 +191,7 @@ describe('planApply ordering and scopes', () => {
     expect(attempt).toThrow(ApplyPlanError);
     expect(attempt).toThrow('ConfigMap/monitoring/settings appears twice: document 1 (line 1) and document 4 (line 10)');
     // Objects without a recorded position are named by their place in the list.
-    expect(() => planApply([obj('v1', 'Secret', 's'), obj('v1', 'Secret', 's')], options)).toThrow(
-      'Secret/monitoring/s appears twice: object 1 and object 2',
-    );
+    expect(() => planApply([obj('v1', 'Secret', 's'), obj('v1', 'Secret', 's')], options)).toThrow('Secret/monitoring/s appears twice: object 1 and object 2');
   });
 
   it.each([
@@ -215,10 +218,12 @@ describe('inventories and prune', () => {
       { apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', namespace: 'ns', name: 'pdb' },
     ]);
     // An API version move is not a removal.
-    expect(planPrune(inventory, inventoryOf([obj('policy/v1', 'PodDisruptionBudget', 'pdb', 'ns')])).prune).toEqual([
-      { apiVersion: 'v1', kind: 'Service', namespace: 'ns', name: 'b' },
-      { apiVersion: 'v1', kind: 'Service', namespace: 'ns', name: 'a' },
-    ].sort((x, y) => (x.name < y.name ? -1 : 1)));
+    expect(planPrune(inventory, inventoryOf([obj('policy/v1', 'PodDisruptionBudget', 'pdb', 'ns')])).prune).toEqual(
+      [
+        { apiVersion: 'v1', kind: 'Service', namespace: 'ns', name: 'b' },
+        { apiVersion: 'v1', kind: 'Service', namespace: 'ns', name: 'a' },
+      ].sort((x, y) => (x.name < y.name ? -1 : 1)),
+    );
   });
 
   it('keeps a namespace that still holds objects of the new release even when namespaces may be pruned', () => {

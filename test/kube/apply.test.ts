@@ -25,10 +25,22 @@ const widgetCrd: KubeObject = {
     group: 'example.com',
     scope: 'Namespaced',
     names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
-    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } },
+      },
+    ],
   },
 };
-const configMap = (name: string, namespace?: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(namespace ? { namespace } : {}) }, data: { k: name } });
+const configMap = (name: string, namespace?: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, ...(namespace ? { namespace } : {}) },
+  data: { k: name },
+});
 // What v0.75.0 is installed with here and v0.80.0 no longer has: a CRD (kept), one of its
 // custom resources and a ConfigMap (pruned), a ConfigMap someone took over (kept).
 const extras: KubeObject[] = [
@@ -100,8 +112,14 @@ describe('applyManifests: prometheus-operator v0.75.0 → v0.80.0 on one cluster
     const byAction = (a: string) => second.changes.filter((c) => c.action === a).map((c) => c.subject);
     expect(byAction('configured')).toHaveLength(15); // at least the revision label changed on each
     expect(byAction('pruned')).toEqual(['Widget/monitoring/w1', 'ConfigMap/monitoring/old-config']); // reverse apply order
-    expect(second.changes.find((c) => c.subject === 'CustomResourceDefinition/widgets.example.com')).toMatchObject({ action: 'skipped', message: expect.stringMatching(/^kept: CustomResourceDefinitions are never pruned/) });
-    expect(second.changes.find((c) => c.subject === 'ConfigMap/monitoring/handed-over')).toMatchObject({ action: 'skipped', message: expect.stringMatching(/no longer labelled/) });
+    expect(second.changes.find((c) => c.subject === 'CustomResourceDefinition/widgets.example.com')).toMatchObject({
+      action: 'skipped',
+      message: expect.stringMatching(/^kept: CustomResourceDefinitions are never pruned/),
+    });
+    expect(second.changes.find((c) => c.subject === 'ConfigMap/monitoring/handed-over')).toMatchObject({
+      action: 'skipped',
+      message: expect.stringMatching(/no longer labelled/),
+    });
 
     expect(main.objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'widgets.example.com')).toBeDefined();
     expect(main.objects.get('v1', 'ConfigMap', 'monitoring', 'old-config')).toBeUndefined();
@@ -126,7 +144,10 @@ describe('applyManifests: prometheus-operator v0.75.0 → v0.80.0 on one cluster
     main.objects.put({ ...deploy, spec: { ...deploy.spec, replicas: 5 } }, { manager: 'kubectl-edit' });
     const strict = await applyManifests(client, v080, { ...base, revision: 2, previousInventory: second.inventory, force: false });
     expect(strict.error).toMatchObject({ kind: 'CONFLICT', httpStatus: 409 });
-    expect(strict.changes.find((c) => c.action === 'failed')).toMatchObject({ subject: 'Deployment/default/prometheus-operator', message: expect.stringContaining('kubectl-edit') });
+    expect(strict.changes.find((c) => c.action === 'failed')).toMatchObject({
+      subject: 'Deployment/default/prometheus-operator',
+      message: expect.stringContaining('kubectl-edit'),
+    });
     expect(strict.inventory).toEqual(second.inventory); // nothing lost from tracking
 
     const forced = await applyManifests(client, v080, { ...base, revision: 2, previousInventory: second.inventory });
@@ -138,7 +159,11 @@ describe('applyManifests: prometheus-operator v0.75.0 → v0.80.0 on one cluster
 describe('applyManifests failures', () => {
   let fleet: Sandbox;
   beforeAll(async () => {
-    fleet = await startSandbox({ clusters: [{ name: 'flaky' }, { name: 'down', faults: { unreachable: true } }, { name: 'plain' }], tls: false, podReadyDelayMs: 20 });
+    fleet = await startSandbox({
+      clusters: [{ name: 'flaky' }, { name: 'down', faults: { unreachable: true } }, { name: 'plain' }],
+      tls: false,
+      podReadyDelayMs: 20,
+    });
   });
   afterAll(() => fleet?.stop());
 
@@ -180,14 +205,20 @@ describe('applyManifests failures', () => {
       const objects = [widgetCrd, configMap('fine', 'default'), configMap('Not_A_Valid_Name', 'default')];
       const result = await applyManifests(client, objects, { ...base, namespace: 'default' });
       expect(result.error).toMatchObject({ kind: 'INVALID', httpStatus: 422 });
-      expect(actions(result)).toEqual(expect.arrayContaining(['created CustomResourceDefinition/widgets.example.com', 'created ConfigMap/default/fine', 'failed ConfigMap/default/Not_A_Valid_Name']));
+      expect(actions(result)).toEqual(
+        expect.arrayContaining([
+          'created CustomResourceDefinition/widgets.example.com',
+          'created ConfigMap/default/fine',
+          'failed ConfigMap/default/Not_A_Valid_Name',
+        ]),
+      );
       expect(result.inventory.map((r) => r.name).sort()).toEqual(['fine', 'widgets.example.com']);
     } finally {
       client.close();
     }
   });
 
-  it('refuses before writing anything when a namespace other than the operator\'s is missing', async () => {
+  it("refuses before writing anything when a namespace other than the operator's is missing", async () => {
     const client = await KubeClient.fromKubeconfig('plain', fleet.cluster('plain').kubeconfig);
     try {
       const result = await applyManifests(client, [configMap('a', 'nowhere'), configMap('b')], { ...base, namespace: 'default' });
@@ -232,7 +263,10 @@ describe('applyManifests with what is already installed', () => {
   });
 
   it('applies a custom resource whose CRD is installed but not in the set, its scope from discovery', async () => {
-    const result = await applyManifests(client, [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 } }], { ...base, namespace: 'default' });
+    const result = await applyManifests(client, [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 } }], {
+      ...base,
+      namespace: 'default',
+    });
     expect(result.error).toBeUndefined();
     expect(actions(result)).toEqual(['created Widget/default/w']);
   });
@@ -240,11 +274,16 @@ describe('applyManifests with what is already installed', () => {
   it('adopts an object that exists without our labels, reporting it configured', async () => {
     fleet.cluster('installed').objects.put(configMap('preexisting', 'default'));
     const result = await applyManifests(client, [configMap('preexisting', 'default')], { ...base, namespace: 'default' });
-    expect(result.changes).toEqual([{ subject: 'ConfigMap/default/preexisting', action: 'configured', message: 'adopted: existed without the owner labels of this operator' }]);
+    expect(result.changes).toEqual([
+      { subject: 'ConfigMap/default/preexisting', action: 'configured', message: 'adopted: existed without the owner labels of this operator' },
+    ]);
   });
 
   it('refuses a kind the cluster does not serve before writing anything', async () => {
-    const result = await applyManifests(client, [configMap('c', 'default'), { apiVersion: 'nowhere.io/v1', kind: 'Thing', metadata: { name: 't' } }], { ...base, namespace: 'default' });
+    const result = await applyManifests(client, [configMap('c', 'default'), { apiVersion: 'nowhere.io/v1', kind: 'Thing', metadata: { name: 't' } }], {
+      ...base,
+      namespace: 'default',
+    });
     expect(result.error?.message).toMatch(/cannot tell whether these kinds are namespaced.*nowhere\.io\/v1 Thing/);
     expect(result.changes).toEqual([]);
   });
@@ -253,12 +292,19 @@ describe('applyManifests with what is already installed', () => {
     const { status: _status, ...withoutStatus } = widgetCrd;
     const options = { timeoutMs: 400, pollMs: 20, concurrency: 4 };
     expect(await waitForCrdsEstablished(client, [withoutStatus], options)).toBe(1); // one poll finds it Established
-    const refused = { ...widgetCrd, status: { conditions: [{ type: 'NamesAccepted', status: 'False', reason: 'KindConflict', message: 'Widget is already in use' }] } };
-    await expect(waitForCrdsEstablished(client, [refused], options)).rejects.toThrow(/not accepted: widgets\.example\.com \(KindConflict: Widget is already in use\)/);
+    const refused = {
+      ...widgetCrd,
+      status: { conditions: [{ type: 'NamesAccepted', status: 'False', reason: 'KindConflict', message: 'Widget is already in use' }] },
+    };
+    await expect(waitForCrdsEstablished(client, [refused], options)).rejects.toThrow(
+      /not accepted: widgets\.example\.com \(KindConflict: Widget is already in use\)/,
+    );
     const missing = { ...withoutStatus, metadata: { name: 'gizmos.example.com' } };
     const timeout = await waitForCrdsEstablished(client, [withoutStatus, missing], options).catch((e: unknown) => e);
     expect(timeout).toBeInstanceOf(CrdNotEstablishedError);
-    expect((timeout as CrdNotEstablishedError).message).toMatch(/^timed out after 400 ms waiting for CustomResourceDefinitions to be Established: gizmos\.example\.com$/);
+    expect((timeout as CrdNotEstablishedError).message).toMatch(
+      /^timed out after 400 ms waiting for CustomResourceDefinitions to be Established: gizmos\.example\.com$/,
+    );
     expect((timeout as CrdNotEstablishedError).subjects).toEqual(['CustomResourceDefinition/gizmos.example.com']);
   });
 });

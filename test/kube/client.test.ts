@@ -76,12 +76,16 @@ describe('KubeClient against the sandbox over HTTPS', () => {
     const viewer = await KubeClient.fromKubeconfig('main', c.kubeconfig.replace(c.token, c.viewerToken));
     try {
       expect(await failure(client.list({ apiVersion: 'example.com/v1', kind: 'Widget' }))).toMatchObject({ kind: 'NOT_FOUND' });
-      const invalid = await failure(client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Not_Valid', namespace: 'default' } }, { fieldManager: 'm' }));
+      const invalid = await failure(
+        client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Not_Valid', namespace: 'default' } }, { fieldManager: 'm' }),
+      );
       expect(invalid).toMatchObject({ kind: 'INVALID', httpStatus: 422, reason: 'Invalid' });
       const unauthorized = await failure(badToken.list({ apiVersion: 'v1', kind: 'Node' }));
       expect(unauthorized).toMatchObject({ kind: 'UNAUTHORIZED', httpStatus: 401, clusterName: 'main', attempts: 1 });
       expect(unauthorized.message).not.toContain('not-the-token');
-      const forbidden = await failure(viewer.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } }, { fieldManager: 'm' }));
+      const forbidden = await failure(
+        viewer.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } }, { fieldManager: 'm' }),
+      );
       expect(forbidden).toMatchObject({ kind: 'FORBIDDEN', httpStatus: 403, reason: 'Forbidden' });
     } finally {
       for (const x of [client, badToken, viewer]) x.close();
@@ -94,7 +98,14 @@ describe('KubeClient against the sandbox over HTTPS', () => {
     try {
       await client.version(); // discovery-free warm-up
       await flaky.setFaults({ errorRate: 0.5 });
-      const results = await Promise.all(Array.from({ length: 20 }, () => client.list({ apiVersion: 'v1', kind: 'Namespace' }).then(() => 'ok', (e: KubeError) => e.kind)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          client.list({ apiVersion: 'v1', kind: 'Namespace' }).then(
+            () => 'ok',
+            (e: KubeError) => e.kind,
+          ),
+        ),
+      );
       expect(results.filter((r) => r === 'ok').length).toBeGreaterThanOrEqual(17); // each call fails with p = 0.5^6
       expect(client.stats.retries).toBeGreaterThan(0);
       expect(client.stats.requests).toBe(flaky.stats.requests); // every attempt reached the server
@@ -159,12 +170,20 @@ describe('KubeClient against the sandbox over HTTPS', () => {
       await Promise.all([client.list({ apiVersion: 'apps/v1', kind: 'Deployment' }), client.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet' })]);
       await client.list({ apiVersion: 'apps/v1', kind: 'StatefulSet' });
       expect(client.discovery.fetches).toBe(1);
-      expect(await client.resource({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' })).toMatchObject({ plural: 'clusterroles', namespaced: false });
+      expect(await client.resource({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' })).toMatchObject({
+        plural: 'clusterroles',
+        namespaced: false,
+      });
       client.discovery.learnFromCrd({
         apiVersion: 'apiextensions.k8s.io/v1',
         kind: 'CustomResourceDefinition',
         metadata: { name: 'widgets.example.com' },
-        spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget', plural: 'widgets' }, versions: [{ name: 'v1', served: true, storage: true }] },
+        spec: {
+          group: 'example.com',
+          scope: 'Namespaced',
+          names: { kind: 'Widget', plural: 'widgets' },
+          versions: [{ name: 'v1', served: true, storage: true }],
+        },
       });
       expect(await client.collectionPath({ apiVersion: 'example.com/v1', kind: 'Widget' }, 'ns')).toBe('/apis/example.com/v1/namespaces/ns/widgets');
     } finally {

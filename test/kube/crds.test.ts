@@ -37,7 +37,12 @@ describe('CRDs and their custom resources, in pages', () => {
     c.objects.put(gadgetCrd('integer'));
     c.objects.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
     for (let i = 0; i < total; i++) {
-      c.objects.put({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: `g-${String(i).padStart(4, '0')}`, namespace: i % 2 ? 'team-a' : 'default' }, spec: { size: i } });
+      c.objects.put({
+        apiVersion: 'example.com/v1',
+        kind: 'Gadget',
+        metadata: { name: `g-${String(i).padStart(4, '0')}`, namespace: i % 2 ? 'team-a' : 'default' },
+        spec: { size: i },
+      });
     }
     client = await KubeClient.fromKubeconfig('crds', c.kubeconfig);
   });

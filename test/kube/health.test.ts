@@ -26,7 +26,10 @@ function loadFixture(name: string): { obj: KubeObject; ctx: HealthContext; relat
   const serving = new Map(
     related
       .filter((o) => o.kind === 'Secret' && o.metadata.annotations?.['test.operator-manager.io/serves'])
-      .map((s) => [s.metadata.annotations!['test.operator-manager.io/serves']!, Buffer.from(String((s.data as Record<string, string>)['tls.crt']), 'base64').toString('utf8')]),
+      .map((s) => [
+        s.metadata.annotations!['test.operator-manager.io/serves']!,
+        Buffer.from(String((s.data as Record<string, string>)['tls.crt']), 'base64').toString('utf8'),
+      ]),
   );
   const ctx = healthContextFromObjects(related, { now: () => NOW, servingCertificate: (ns, name) => serving.get(`${ns}/${name}`) });
   return { obj: obj!, ctx, related };
@@ -36,26 +39,66 @@ type Case = [fixture: string, status: HealthStatus, failed: boolean, fragment: s
 
 const cases: Case[] = [
   ['deployment-healthy', 'HEALTHY', false, 'Deployment/monitoring/prometheus-operator: 3 of 3 replicas available'],
-  ['deployment-progressing', 'PROGRESSING', false, '2 of 3 replicas available (pod prometheus-operator-5c8d7f9b4-x2x7q: 0 of 1 container ready; not ready: prometheus-operator (ContainerCreating))'],
-  ['deployment-crashloop', 'UNHEALTHY', true, 'pod prometheus-operator-6b7c9d8f5-q4k2m: container operator crash-looping (5 restarts, CrashLoopBackOff, last exit: Error, exit code 1); 0 of 1 replica available'],
-  ['deployment-image-pull-error', 'UNHEALTHY', true, 'container operator cannot start (ImagePullBackOff: Back-off pulling image "quay.io/prometheus-operator/prometheus-operator:v0.800.0"); 1 of 2 replicas updated'],
-  ['deployment-progress-deadline-exceeded', 'UNHEALTHY', true, 'progress deadline exceeded (ProgressDeadlineExceeded: ReplicaSet "cert-manager-webhook-84d8c5b7f9" has timed out progressing.); 1 of 1 replica available'],
-  ['deployment-never-ready', 'PROGRESSING', false, '0 of 1 replica available (pod prometheus-operator-59f7d8c6d4-7wq9z: 0 of 1 container ready; not ready: operator (running, not ready))'],
+  [
+    'deployment-progressing',
+    'PROGRESSING',
+    false,
+    '2 of 3 replicas available (pod prometheus-operator-5c8d7f9b4-x2x7q: 0 of 1 container ready; not ready: prometheus-operator (ContainerCreating))',
+  ],
+  [
+    'deployment-crashloop',
+    'UNHEALTHY',
+    true,
+    'pod prometheus-operator-6b7c9d8f5-q4k2m: container operator crash-looping (5 restarts, CrashLoopBackOff, last exit: Error, exit code 1); 0 of 1 replica available',
+  ],
+  [
+    'deployment-image-pull-error',
+    'UNHEALTHY',
+    true,
+    'container operator cannot start (ImagePullBackOff: Back-off pulling image "quay.io/prometheus-operator/prometheus-operator:v0.800.0"); 1 of 2 replicas updated',
+  ],
+  [
+    'deployment-progress-deadline-exceeded',
+    'UNHEALTHY',
+    true,
+    'progress deadline exceeded (ProgressDeadlineExceeded: ReplicaSet "cert-manager-webhook-84d8c5b7f9" has timed out progressing.); 1 of 1 replica available',
+  ],
+  [
+    'deployment-never-ready',
+    'PROGRESSING',
+    false,
+    '0 of 1 replica available (pod prometheus-operator-59f7d8c6d4-7wq9z: 0 of 1 container ready; not ready: operator (running, not ready))',
+  ],
   ['deployment-scaled-to-zero', 'HEALTHY', false, 'scaled to 0 replicas'],
-  ['deployment-old-pods-crashloop', 'PROGRESSING', false, '1 old replica pending termination (1 of 1 replica updated) (pod prometheus-operator-6c8d9e7f5-new01: 0 of 1 container ready; not ready: operator (ContainerCreating))'],
+  [
+    'deployment-old-pods-crashloop',
+    'PROGRESSING',
+    false,
+    '1 old replica pending termination (1 of 1 replica updated) (pod prometheus-operator-6c8d9e7f5-new01: 0 of 1 container ready; not ready: operator (ContainerCreating))',
+  ],
   ['deployment-old-generation', 'PROGRESSING', false, 'waiting for the controller to observe generation 4 (status is for generation 3)'],
   ['deployment-old-replicas', 'PROGRESSING', false, '1 old replica pending termination (2 of 2 replicas updated)'],
   ['deployment-quota-exceeded', 'UNHEALTHY', false, 'cannot create pods (FailedCreate: pods "prometheus-operator-6d5f-" is forbidden: exceeded quota'],
   ['statefulset-healthy', 'HEALTHY', false, 'StatefulSet/monitoring/alertmanager-main: 3 of 3 replicas ready'],
   ['statefulset-progressing', 'PROGRESSING', false, '1 of 3 replicas updated to revision alertmanager-main-7b8e9f0a1, 2 ready'],
   ['statefulset-partitioned', 'HEALTHY', false, '3 of 3 replicas ready (partition 2: 1 updated)'],
-  ['statefulset-crashloop', 'UNHEALTHY', true, 'pod alertmanager-main-0: container alertmanager crash-looping (4 restarts, last exit: OOMKilled, exit code 137); 0 of 1 replica ready'],
+  [
+    'statefulset-crashloop',
+    'UNHEALTHY',
+    true,
+    'pod alertmanager-main-0: container alertmanager crash-looping (4 restarts, last exit: OOMKilled, exit code 137); 0 of 1 replica ready',
+  ],
   ['daemonset-healthy', 'HEALTHY', false, 'DaemonSet/monitoring/node-exporter: 5 of 5 nodes available'],
   ['daemonset-progressing', 'PROGRESSING', false, '3 of 5 nodes run the updated pod, 4 available'],
   ['daemonset-old-generation', 'PROGRESSING', false, 'observe generation 5'],
   ['replicaset-healthy', 'HEALTHY', false, 'ReplicaSet/default/standalone: 2 of 2 replicas available'],
   ['pod-healthy', 'HEALTHY', false, 'Pod/monitoring/prometheus-operator-7d9f8c6b5-h2j4k: ready'],
-  ['pod-crashloop', 'UNHEALTHY', true, 'Pod/monitoring/prometheus-operator-6b7c9d8f5-q4k2m: container operator crash-looping (5 restarts, CrashLoopBackOff, last exit: Error, exit code 2)'],
+  [
+    'pod-crashloop',
+    'UNHEALTHY',
+    true,
+    'Pod/monitoring/prometheus-operator-6b7c9d8f5-q4k2m: container operator crash-looping (5 restarts, CrashLoopBackOff, last exit: Error, exit code 2)',
+  ],
   ['pod-restarts-recent', 'UNHEALTHY', true, 'container cert-manager-webhook crash-looping (3 restarts, last exit: Error, exit code 1)'],
   ['pod-restarts-frequent', 'UNHEALTHY', true, 'container cert-manager-webhook crash-looping (40 restarts'],
   ['pod-restarts-old', 'HEALTHY', false, 'ready'],
@@ -74,10 +117,25 @@ const cases: Case[] = [
   ['crd-not-established', 'PROGRESSING', false, 'not yet established (Installing: the initial names have been accepted)'],
   ['crd-names-conflict', 'UNHEALTHY', true, 'names not accepted (ShortNamesConflict: "cert" is already in use)'],
   ['webhook-healthy', 'HEALTHY', false, '1 webhook served by cert-manager/cert-manager-webhook, caBundle valid for 3272 more days'],
-  ['webhook-missing-endpoints', 'UNHEALTHY', false, 'webhook webhook.cert-manager.io: service cert-manager/cert-manager-webhook has no ready endpoints (1 not ready); API requests it matches fail'],
+  [
+    'webhook-missing-endpoints',
+    'UNHEALTHY',
+    false,
+    'webhook webhook.cert-manager.io: service cert-manager/cert-manager-webhook has no ready endpoints (1 not ready); API requests it matches fail',
+  ],
   ['webhook-ignore-missing-endpoints', 'DEGRADED', false, 'has no ready endpoints; it is skipped (failurePolicy Ignore)'],
-  ['webhook-expired-certificate', 'UNHEALTHY', true, 'webhook prometheusrulemutate.monitoring.coreos.com: caBundle certificate "operator-webhook-ca" expired 2025-12-01T00:00:00.000Z (45 days ago)'],
-  ['webhook-expired-serving-certificate', 'UNHEALTHY', true, 'serving certificate of service example/example-webhook certificate "webhook.example.svc" expired 2026-01-10T00:00:00.000Z'],
+  [
+    'webhook-expired-certificate',
+    'UNHEALTHY',
+    true,
+    'webhook prometheusrulemutate.monitoring.coreos.com: caBundle certificate "operator-webhook-ca" expired 2025-12-01T00:00:00.000Z (45 days ago)',
+  ],
+  [
+    'webhook-expired-serving-certificate',
+    'UNHEALTHY',
+    true,
+    'serving certificate of service example/example-webhook certificate "webhook.example.svc" expired 2026-01-10T00:00:00.000Z',
+  ],
   ['webhook-missing-service', 'UNHEALTHY', false, 'service cert-manager/cert-manager-webhook not found; API requests it matches fail'],
   ['webhook-no-cabundle', 'PROGRESSING', false, 'no caBundle yet (waiting for CA injection)'],
   ['service-healthy', 'HEALTHY', false, 'Service/monitoring/prometheus-operator: ClusterIP service'],
@@ -94,7 +152,9 @@ const cases: Case[] = [
 
 describe('health of fixtures', () => {
   it('every fixture file has a case', () => {
-    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    const files = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.replace(/\.yaml$/, ''));
     expect(files.sort()).toEqual(cases.map((c) => c[0]).sort());
   });
 
@@ -114,8 +174,15 @@ describe('health of fixtures', () => {
 
   it('without ReplicaSets in the context a Deployment cannot tell old pods from new ones, and counts them all', () => {
     const { obj, related } = loadFixture('deployment-old-pods-crashloop');
-    const ctx = healthContextFromObjects(related.filter((o) => o.kind !== 'ReplicaSet'), { now: () => NOW });
-    expect(assessObjectHealth(obj, ctx)).toMatchObject({ status: 'UNHEALTHY', failed: true, message: expect.stringContaining('pod prometheus-operator-5b7c8d6e4-old01') });
+    const ctx = healthContextFromObjects(
+      related.filter((o) => o.kind !== 'ReplicaSet'),
+      { now: () => NOW },
+    );
+    expect(assessObjectHealth(obj, ctx)).toMatchObject({
+      status: 'UNHEALTHY',
+      failed: true,
+      message: expect.stringContaining('pod prometheus-operator-5b7c8d6e4-old01'),
+    });
   });
 
   it('a webhook without service lookups in the context is UNKNOWN, not healthy', () => {
@@ -155,13 +222,18 @@ describe('operator health', () => {
       'HEALTHY Deployment/monitoring/prometheus-operator',
       'HEALTHY CustomResourceDefinition/certificates.cert-manager.io',
     ]);
-    expect(health.message).toMatch(/^3 of 5 objects not healthy: Deployment\/monitoring\/prometheus-operator: pod prometheus-operator-6b7c9d8f5-q4k2m: container operator crash-looping/);
+    expect(health.message).toMatch(
+      /^3 of 5 objects not healthy: Deployment\/monitoring\/prometheus-operator: pod prometheus-operator-6b7c9d8f5-q4k2m: container operator crash-looping/,
+    );
     expect(health.message).toContain('Service/monitoring/prometheus-operator: not found in the cluster');
     expect(health.message).toContain('CustomResourceDefinition/servicemonitors.monitoring.coreos.com: not yet established');
   });
 
   it('is HEALTHY with a summary when everything is, and UNKNOWN with nothing to assess', () => {
-    const healthy = assessOperatorHealth(['deployment-healthy', 'service-healthy', 'crd-established'].map((f) => loadFixture(f).obj), { now: () => NOW });
+    const healthy = assessOperatorHealth(
+      ['deployment-healthy', 'service-healthy', 'crd-established'].map((f) => loadFixture(f).obj),
+      { now: () => NOW },
+    );
     expect(healthy).toMatchObject({ status: 'HEALTHY', message: 'all 3 objects healthy' });
     expect(healthy.failed).toBeUndefined();
     expect(assessOperatorHealth([])).toMatchObject({ status: 'UNKNOWN', message: 'no objects to assess' });
@@ -170,7 +242,9 @@ describe('operator health', () => {
   it('quotes at most summaryLimit messages', () => {
     const objs = ['pod-crashloop', 'pod-unschedulable', 'pod-never-ready', 'pvc-pending'].map((f) => loadFixture(f).obj);
     const health = assessOperatorHealth(objs, { now: () => NOW, summaryLimit: 2 });
-    expect(health.message).toMatch(/^4 of 4 objects not healthy: Pod\/monitoring\/prometheus-operator-6b7c9d8f5-q4k2m: .*; Pod\/monitoring\/prometheus-operator-7d9f8c6b5-s7t6u: .*; and 2 more$/);
+    expect(health.message).toMatch(
+      /^4 of 4 objects not healthy: Pod\/monitoring\/prometheus-operator-6b7c9d8f5-q4k2m: .*; Pod\/monitoring\/prometheus-operator-7d9f8c6b5-s7t6u: .*; and 2 more$/,
+    );
   });
 
   it('a check that throws gives UNKNOWN for that object only; registries take overrides', () => {
@@ -222,6 +296,10 @@ describe('webhook certificates', () => {
   it('the same webhook turns unhealthy once the clock passes its CA expiry', () => {
     const { obj, related } = loadFixture('webhook-healthy');
     const later = healthContextFromObjects(related, { now: () => new Date('2035-02-01T00:00:00Z') });
-    expect(assessObjectHealth(obj, later)).toMatchObject({ status: 'UNHEALTHY', failed: true, message: expect.stringContaining('expired 2035-01-01T00:00:00.000Z (31 days ago)') });
+    expect(assessObjectHealth(obj, later)).toMatchObject({
+      status: 'UNHEALTHY',
+      failed: true,
+      message: expect.stringContaining('expired 2035-01-01T00:00:00.000Z (31 days ago)'),
+    });
   });
 });

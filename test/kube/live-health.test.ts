@@ -83,11 +83,16 @@ describe('operator health in a live cluster', () => {
     expect(result.outcome).toBe('failed');
     expect(result.failed).toBe(true);
     expect(result.elapsedMs).toBeLessThan(10_000);
-    expect(result.message).toMatch(/Deployment\/ops\/crashy-op: pod crashy-op-[a-z0-9]+-[a-z0-9]+: container manager crash-looping \(\d+ restarts?, CrashLoopBackOff/);
+    expect(result.message).toMatch(
+      /Deployment\/ops\/crashy-op: pod crashy-op-[a-z0-9]+-[a-z0-9]+: container manager crash-looping \(\d+ restarts?, CrashLoopBackOff/,
+    );
   });
 
   it('times out on a never-ready workload, naming the Deployment and why', async () => {
-    const inventory = await install('stuck', [deployment('stuck-op', 'never-ready', 1), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stuck-config' }, data: {} }]);
+    const inventory = await install('stuck', [
+      deployment('stuck-op', 'never-ready', 1),
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stuck-config' }, data: {} },
+    ]);
     const result = await waitForHealthy(client, inventory, { timeoutMs: 800, intervalMs: 100 });
     expect(result.outcome).toBe('timeout');
     expect(result.status).toBe('PROGRESSING');
@@ -102,13 +107,21 @@ describe('operator health in a live cluster', () => {
 
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    await expect(waitForHealthy(client, inventory, { timeoutMs: 10_000, intervalMs: 30, signal: controller.signal })).rejects.toMatchObject({ kind: 'ABORTED' });
+    await expect(waitForHealthy(client, inventory, { timeoutMs: 10_000, intervalMs: 30, signal: controller.signal })).rejects.toMatchObject({
+      kind: 'ABORTED',
+    });
   });
 
   it('writes label selectors the API server understands', () => {
-    expect(labelSelectorString({ matchLabels: { app: 'x' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'canary', operator: 'DoesNotExist' }] })).toBe(
-      'app=x,tier in (a,b),!canary',
-    );
+    expect(
+      labelSelectorString({
+        matchLabels: { app: 'x' },
+        matchExpressions: [
+          { key: 'tier', operator: 'In', values: ['a', 'b'] },
+          { key: 'canary', operator: 'DoesNotExist' },
+        ],
+      }),
+    ).toBe('app=x,tier in (a,b),!canary');
     expect(labelSelectorString({})).toBeUndefined();
   });
 });

@@ -24,7 +24,10 @@ describe('probeCluster (registration)', () => {
   let fleet: Sandbox;
   beforeAll(async () => {
     fleet = await startSandbox({
-      clusters: [{ name: 'dev-1', nodes: 4, kubernetesVersion: 'v1.29.5' }, { name: 'gone', faults: { unreachable: true } }],
+      clusters: [
+        { name: 'dev-1', nodes: 4, kubernetesVersion: 'v1.29.5' },
+        { name: 'gone', faults: { unreachable: true } },
+      ],
       podReadyDelayMs: 20,
     });
   });
@@ -55,7 +58,10 @@ describe('probeCluster (registration)', () => {
   it('rejects a client certificate that cannot be read, without quoting it', async () => {
     const c = fleet.cluster('dev-1');
     const junk = Buffer.from('not-a-certificate-secret-material').toString('base64');
-    const kubeconfig = c.kubeconfig.replace(/^(\s*)token: .*$/m, (_line, indent: string) => `${indent}client-certificate-data: ${junk}\n${indent.replace(/^\n/, '')}client-key-data: ${junk}`);
+    const kubeconfig = c.kubeconfig.replace(
+      /^(\s*)token: .*$/m,
+      (_line, indent: string) => `${indent}client-certificate-data: ${junk}\n${indent.replace(/^\n/, '')}client-key-data: ${junk}`,
+    );
     const err = await validationError(quick(checkKubeconfig(kubeconfig), 'dev-1'));
     expect(err.fields).toEqual(['input.kubeconfig']);
     expect(err.message).not.toContain(junk);
@@ -111,8 +117,16 @@ describe('checkClusterHealth (monitor)', () => {
   });
 
   it('judges nodes: none ready is UNHEALTHY, no nodes at all is UNHEALTHY', () => {
-    const node = (name: string, ready: string): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { conditions: [{ type: 'Ready', status: ready }] } });
-    expect(nodeHealth([node('a', 'Unknown'), node('b', 'False')])).toEqual({ status: 'UNHEALTHY', message: '0 of 2 nodes ready; not ready: a (Ready=Unknown), b (Ready=False)' });
+    const node = (name: string, ready: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name },
+      status: { conditions: [{ type: 'Ready', status: ready }] },
+    });
+    expect(nodeHealth([node('a', 'Unknown'), node('b', 'False')])).toEqual({
+      status: 'UNHEALTHY',
+      message: '0 of 2 nodes ready; not ready: a (Ready=Unknown), b (Ready=False)',
+    });
     expect(nodeHealth([])).toEqual({ status: 'UNHEALTHY', message: 'no nodes registered' });
   });
 });

@@ -20,15 +20,18 @@ describe('notification settings', () => {
   });
 
   it('reads webhooks, SMTP with credentials and options, recipients, public URL, attempts and poll interval', () => {
-    const config = notificationsFrom({
-      NOTIFY_WEBHOOK_URLS: ' https://hooks.slack.com/services/T1/B2/abc , http://10.0.0.5:8080/hook ,',
-      SMTP_URL: 'smtps://notify%40example.com:p%3Ass@smtp.example.com?rejectUnauthorized=false',
-      NOTIFY_EMAIL_FROM: 'Operator Manager <om@example.com>',
-      NOTIFY_EMAIL_TO: 'ops@example.com, platform-team@corp.example.org',
-      NOTIFY_PUBLIC_URL: 'https://om.example.com/',
-      NOTIFY_MAX_ATTEMPTS: '3',
-      NOTIFY_POLL_INTERVAL: 'PT0.5S',
-    }, fence);
+    const config = notificationsFrom(
+      {
+        NOTIFY_WEBHOOK_URLS: ' https://hooks.slack.com/services/T1/B2/abc , http://10.0.0.5:8080/hook ,',
+        SMTP_URL: 'smtps://notify%40example.com:p%3Ass@smtp.example.com?rejectUnauthorized=false',
+        NOTIFY_EMAIL_FROM: 'Operator Manager <om@example.com>',
+        NOTIFY_EMAIL_TO: 'ops@example.com, platform-team@corp.example.org',
+        NOTIFY_PUBLIC_URL: 'https://om.example.com/',
+        NOTIFY_MAX_ATTEMPTS: '3',
+        NOTIFY_POLL_INTERVAL: 'PT0.5S',
+      },
+      fence,
+    );
     expect(config).toEqual({
       enabled: true,
       webhookUrls: ['https://hooks.slack.com/services/T1/B2/abc', 'http://10.0.0.5:8080/hook'],
@@ -53,7 +56,13 @@ describe('notification settings', () => {
   });
 
   it('defaults smtp:// to the submission port without credentials', () => {
-    expect(notificationsFrom(email, fence).email?.smtp).toMatchObject({ host: 'mail.example.com', port: 587, secure: false, user: undefined, password: undefined });
+    expect(notificationsFrom(email, fence).email?.smtp).toMatchObject({
+      host: 'mail.example.com',
+      port: 587,
+      secure: false,
+      user: undefined,
+      password: undefined,
+    });
   });
 
   it.each([

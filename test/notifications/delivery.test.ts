@@ -45,13 +45,16 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
   });
 
   const configWith = (env: Record<string, string> = {}): NotificationSettings =>
-    notificationsFrom({
-      NOTIFY_WEBHOOK_URLS: `${webhook.url}/hooks/approvals`,
-      SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
-      NOTIFY_EMAIL_FROM: 'Operator Manager <om@example.com>',
-      NOTIFY_EMAIL_TO: 'ops@example.com',
-      ...env,
-    }, fence);
+    notificationsFrom(
+      {
+        NOTIFY_WEBHOOK_URLS: `${webhook.url}/hooks/approvals`,
+        SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
+        NOTIFY_EMAIL_FROM: 'Operator Manager <om@example.com>',
+        NOTIFY_EMAIL_TO: 'ops@example.com',
+        ...env,
+      },
+      fence,
+    );
 
   function startDispatcher(config: NotificationSettings, options: Partial<DispatcherOptions> = {}) {
     const dispatcher = new NotificationDispatcher({ prisma: db.prisma, config, fence, logger: createLogger('silent'), ...options });

@@ -77,14 +77,17 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
     const mail = await startMailReceiver();
     cleanups.push(webhook.close, mail.close);
     const deadUrl = await unreachableUrl('/dead');
-    const config = notificationsFrom({
-      NOTIFY_WEBHOOK_URLS: `${deadUrl},${webhook.url}/alive`,
-      SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
-      NOTIFY_EMAIL_FROM: 'om@example.com',
-      NOTIFY_EMAIL_TO: 'ops@example.com',
-      NOTIFY_MAX_ATTEMPTS: '4',
-      NOTIFY_POLL_INTERVAL: 'PT0.05S',
-    }, fence);
+    const config = notificationsFrom(
+      {
+        NOTIFY_WEBHOOK_URLS: `${deadUrl},${webhook.url}/alive`,
+        SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
+        NOTIFY_EMAIL_FROM: 'om@example.com',
+        NOTIFY_EMAIL_TO: 'ops@example.com',
+        NOTIFY_MAX_ATTEMPTS: '4',
+        NOTIFY_POLL_INTERVAL: 'PT0.05S',
+      },
+      fence,
+    );
     const { logger, lines } = capturingLogger();
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     const dispatcher = startDispatcher(config, logger);
@@ -111,12 +114,15 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   it('keeps SMTP credentials out of lastError, logs and the query output, even when the server echoes them', async () => {
     const mail = await startMailReceiver({ credentials: { user: SMTP_USER, password: 'the-real-password' } });
     cleanups.push(mail.close);
-    const config = notificationsFrom({
-      SMTP_URL: `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${mail.port}`,
-      NOTIFY_EMAIL_FROM: 'om@example.com',
-      NOTIFY_EMAIL_TO: 'ops@example.com',
-      NOTIFY_MAX_ATTEMPTS: '2',
-    }, fence);
+    const config = notificationsFrom(
+      {
+        SMTP_URL: `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${mail.port}`,
+        NOTIFY_EMAIL_FROM: 'om@example.com',
+        NOTIFY_EMAIL_TO: 'ops@example.com',
+        NOTIFY_MAX_ATTEMPTS: '2',
+      },
+      fence,
+    );
     const { logger, lines } = capturingLogger();
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     startDispatcher(config, logger).wake();
@@ -133,11 +139,14 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
   it('logs in with the SMTP credentials when they are right', async () => {
     const mail = await startMailReceiver({ credentials: { user: SMTP_USER, password: SMTP_PASSWORD } });
     cleanups.push(mail.close);
-    const config = notificationsFrom({
-      SMTP_URL: `smtp://${SMTP_USER}:${encodeURIComponent(SMTP_PASSWORD)}@127.0.0.1:${mail.port}`,
-      NOTIFY_EMAIL_FROM: 'om@example.com',
-      NOTIFY_EMAIL_TO: 'ops@example.com',
-    }, fence);
+    const config = notificationsFrom(
+      {
+        SMTP_URL: `smtp://${SMTP_USER}:${encodeURIComponent(SMTP_PASSWORD)}@127.0.0.1:${mail.port}`,
+        NOTIFY_EMAIL_FROM: 'om@example.com',
+        NOTIFY_EMAIL_TO: 'ops@example.com',
+      },
+      fence,
+    );
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     startDispatcher(config).wake();
     expect(await settled(approval.id)).toMatchObject([{ status: 'SENT', attempts: 1 }]);
@@ -151,10 +160,13 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
     // This receiver echoes the path it was called on.
     const echo = await startWebhookReceiver(() => ({ status: 404, body: `no hook at /services/T0001/B0001/${token}` }));
     cleanups.push(echo.close);
-    const config = notificationsFrom({
-      NOTIFY_WEBHOOK_URLS: `${webhook.url}/services/T0001/B0001/${token},${echo.url}/services/T0001/B0001/${token}`,
-      NOTIFY_MAX_ATTEMPTS: '1',
-    }, fence);
+    const config = notificationsFrom(
+      {
+        NOTIFY_WEBHOOK_URLS: `${webhook.url}/services/T0001/B0001/${token},${echo.url}/services/T0001/B0001/${token}`,
+        NOTIFY_MAX_ATTEMPTS: '1',
+      },
+      fence,
+    );
     const { logger, lines } = capturingLogger();
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     startDispatcher(config, logger).wake();
@@ -178,7 +190,9 @@ describe.each(DATABASE_KINDS)('notification failures (%s)', (kind) => {
     await db.prisma.notification.updateMany({ where: { approvalId: exhausted.approval.id }, data: { status: 'SENDING', attempts: 3, nextAttemptAt: past } });
     startDispatcher(config).wake();
     expect(await settled(expired.approval.id)).toMatchObject([{ status: 'SENT', attempts: 2 }]);
-    expect(await settled(exhausted.approval.id)).toMatchObject([{ status: 'FAILED', attempts: 3, lastError: expect.stringContaining('interrupted while sending') }]);
+    expect(await settled(exhausted.approval.id)).toMatchObject([
+      { status: 'FAILED', attempts: 3, lastError: expect.stringContaining('interrupted while sending') },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Still another replica's: untouched until its claim runs out.
     expect(await notificationsOf(db.prisma, claimed.approval.id)).toMatchObject([{ attempts: 1 }]);

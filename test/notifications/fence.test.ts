@@ -11,7 +11,15 @@ import { notificationsOf } from '../../src/notifications/query.ts';
 import { postWebhook } from '../../src/notifications/webhook.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { SourceFence, type HostLookup } from '../../src/sources/fence.ts';
-import { enqueueWaitingApproval, eventually, openNotificationDatabase, startWebhookReceiver, type NotificationTestDatabase, type WebhookReceiver, notificationsFrom } from './helpers.ts';
+import {
+  enqueueWaitingApproval,
+  eventually,
+  openNotificationDatabase,
+  startWebhookReceiver,
+  type NotificationTestDatabase,
+  type WebhookReceiver,
+  notificationsFrom,
+} from './helpers.ts';
 
 const TOKEN = 'T0001/B0001/XoXb0123456789abcdefSECRET';
 const PRIVATE_REFUSAL = 'refused (loopback and private networks need SOURCE_ALLOW_PRIVATE_NETWORKS=true; it defaults to false when NODE_ENV=production)';
@@ -40,7 +48,11 @@ function configError(env: Record<string, string>, fence: SourceFence): ConfigErr
 describe('webhook URLs at configuration load', () => {
   it.each([
     [`http://169.254.169.254/${TOKEN}`, testing, '169.254.169.254 is a link-local/cloud-metadata address, refused'],
-    [`http://[::ffff:169.254.169.254]/${TOKEN}`, testing, '::ffff:a9fe:a9fe is an IPv4-mapped form of 169.254.169.254, a link-local/cloud-metadata address, refused'],
+    [
+      `http://[::ffff:169.254.169.254]/${TOKEN}`,
+      testing,
+      '::ffff:a9fe:a9fe is an IPv4-mapped form of 169.254.169.254, a link-local/cloud-metadata address, refused',
+    ],
     [`http://127.0.0.1:9000/${TOKEN}`, production, `127.0.0.1 is a loopback address, ${PRIVATE_REFUSAL}`],
     [`http://localhost:9000/${TOKEN}`, production, `localhost is a loopback name, ${PRIVATE_REFUSAL}`],
     [
@@ -114,7 +126,10 @@ describe('webhooks at delivery', () => {
     /** Delivers one approval's webhook to hook.example (→ 127.0.0.1) through `fence`; the record and the requests the receiver saw. */
     async function deliver(fence: SourceFence) {
       const requests = receiver.requests;
-      const config = notificationsFrom({ NOTIFY_WEBHOOK_URLS: `http://hook.example:${port}/${TOKEN}`, NOTIFY_MAX_ATTEMPTS: '1', NOTIFY_POLL_INTERVAL: 'PT0.05S' }, fence);
+      const config = notificationsFrom(
+        { NOTIFY_WEBHOOK_URLS: `http://hook.example:${port}/${TOKEN}`, NOTIFY_MAX_ATTEMPTS: '1', NOTIFY_POLL_INTERVAL: 'PT0.05S' },
+        fence,
+      );
       const { approval } = await enqueueWaitingApproval(db.prisma, config);
       const dispatcher = new NotificationDispatcher({ prisma: db.prisma, config, fence, logger: createLogger('silent') });
       dispatcher.start();

@@ -17,15 +17,61 @@ const deployment: ApprovalFacts = {
 const crdReport = {
   compatible: false,
   findings: [
-    { crdName: 'servicemonitors.monitoring.coreos.com', version: 'v1', fieldPath: '.spec.endpoints[*].scheme', changeType: 'ENUM_VALUE_REMOVED', severity: 'BREAKING', message: 'enum value HTTPS removed' },
-    { crdName: 'podmonitors.monitoring.coreos.com', version: 'v1', fieldPath: '.spec.x', changeType: 'FIELD_REMOVED', severity: 'BREAKING', message: 'field x removed' },
-    { crdName: 'probes.monitoring.coreos.com', version: 'v1', fieldPath: '.spec.y', changeType: 'CONSTRAINT_TIGHTENED', severity: 'WARNING', message: 'maximum lowered' },
+    {
+      crdName: 'servicemonitors.monitoring.coreos.com',
+      version: 'v1',
+      fieldPath: '.spec.endpoints[*].scheme',
+      changeType: 'ENUM_VALUE_REMOVED',
+      severity: 'BREAKING',
+      message: 'enum value HTTPS removed',
+    },
+    {
+      crdName: 'podmonitors.monitoring.coreos.com',
+      version: 'v1',
+      fieldPath: '.spec.x',
+      changeType: 'FIELD_REMOVED',
+      severity: 'BREAKING',
+      message: 'field x removed',
+    },
+    {
+      crdName: 'probes.monitoring.coreos.com',
+      version: 'v1',
+      fieldPath: '.spec.y',
+      changeType: 'CONSTRAINT_TIGHTENED',
+      severity: 'WARNING',
+      message: 'maximum lowered',
+    },
   ],
   affectedObjects: [
-    { clusterName: 'prod-1', kind: 'ServiceMonitor', namespace: 'monitoring', name: 'api', fieldPath: '.spec.endpoints[0].scheme', reason: 'HTTPS is not allowed', category: 'INVALID' },
-    { clusterName: 'prod-1', kind: 'ServiceMonitor', namespace: 'monitoring', name: 'api', fieldPath: '.spec.endpoints[1].scheme', reason: 'HTTPS is not allowed', category: 'INVALID' },
+    {
+      clusterName: 'prod-1',
+      kind: 'ServiceMonitor',
+      namespace: 'monitoring',
+      name: 'api',
+      fieldPath: '.spec.endpoints[0].scheme',
+      reason: 'HTTPS is not allowed',
+      category: 'INVALID',
+    },
+    {
+      clusterName: 'prod-1',
+      kind: 'ServiceMonitor',
+      namespace: 'monitoring',
+      name: 'api',
+      fieldPath: '.spec.endpoints[1].scheme',
+      reason: 'HTTPS is not allowed',
+      category: 'INVALID',
+    },
     { clusterName: 'prod-2', kind: 'PodMonitor', namespace: 'apps', name: 'web', fieldPath: '.spec.x', reason: 'pruned', category: 'DATA_LOSS' },
-    { clusterName: 'prod-2', kind: 'PodMonitor', namespace: 'apps', name: 'old', fieldPath: '.spec.x', reason: 'already bad', category: 'INVALID', preexisting: true },
+    {
+      clusterName: 'prod-2',
+      kind: 'PodMonitor',
+      namespace: 'apps',
+      name: 'old',
+      fieldPath: '.spec.x',
+      reason: 'already bad',
+      category: 'INVALID',
+      preexisting: true,
+    },
     { clusterName: 'prod-2', kind: 'PodMonitor', namespace: 'apps', name: 'cel', fieldPath: '.spec', reason: 'CEL', category: 'NOT_CHECKED' },
   ],
   affectedObjectsTruncated: 0,
@@ -55,7 +101,9 @@ describe('approval messages', () => {
   it('counts breaking findings and distinct objects the upgrade breaks for a CRD change (report nested or not)', () => {
     for (const details of [crdReport, { report: crdReport }, { crdReport }]) {
       const m = approvalMessage({ ...deployment, kind: 'CRD_CHANGE', details });
-      expect(m.summary).toBe('Approval needed: CRD change in prometheus-operator v0.80.0 → prod-1, prod-2 (2 breaking findings, 2 affected objects; requested by alice)');
+      expect(m.summary).toBe(
+        'Approval needed: CRD change in prometheus-operator v0.80.0 → prod-1, prod-2 (2 breaking findings, 2 affected objects; requested by alice)',
+      );
       expect(m.payload.approval).toMatchObject({ breakingFindings: 2, affectedObjects: 2 });
       expect(m.emailText).toContain('servicemonitors.monitoring.coreos.com v1 .spec.endpoints[*].scheme: enum value HTTPS removed');
       expect(m.emailText).toContain('prod-2 PodMonitor apps/web .spec.x: pruned');
@@ -70,7 +118,11 @@ describe('approval messages', () => {
 
   it('shortens long cluster lists, escapes Slack control characters and keeps header text on one line', () => {
     const clusters = Array.from({ length: 8 }, (_, i) => `prod-${i + 1}`);
-    const m = approvalMessage({ ...deployment, requestedBy: 'eve <script>&\r\nBcc: x@evil.example', deployment: { ...deployment.deployment!, targetClusters: clusters } });
+    const m = approvalMessage({
+      ...deployment,
+      requestedBy: 'eve <script>&\r\nBcc: x@evil.example',
+      deployment: { ...deployment.deployment!, targetClusters: clusters },
+    });
     expect(m.summary).toContain('prod-1, prod-2, prod-3, prod-4, prod-5 and 3 more');
     expect(m.payload.text).toContain('eve &lt;script&gt;&amp;');
     expect(m.payload.text.split('\n')[0]).not.toContain('<script>');

@@ -7,7 +7,6 @@ import { pgliteMigrationFactory } from '../../src/persistence/migration-adapters
 import { applyMigrations } from '../../src/persistence/migrations.ts';
 import { createTestDatabase } from '../helpers/databases.ts';
 
-
 describe('migrations', () => {
   it('apply once on the embedded database and are idempotent, recorded in _prisma_migrations', async () => {
     const client = new PGlite();
@@ -31,7 +30,9 @@ describe('migrations', () => {
     const client = new PGlite();
     try {
       await expect(applyMigrations(pgliteMigrationFactory(client), dir)).rejects.toThrow(/no_such_table/);
-      const rows = await client.query<{ migration_name: string; finished_at: Date | null }>(`SELECT migration_name, finished_at FROM _prisma_migrations WHERE migration_name LIKE '%broken'`);
+      const rows = await client.query<{ migration_name: string; finished_at: Date | null }>(
+        `SELECT migration_name, finished_at FROM _prisma_migrations WHERE migration_name LIKE '%broken'`,
+      );
       expect(rows.rows.every((r) => r.finished_at === null)).toBe(true);
     } finally {
       await client.close();
@@ -55,20 +56,23 @@ describe('migrations', () => {
     await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/in use by process 1/);
   });
 
-  it.skipIf(!process.env.TEST_DATABASE_URL)('apply exactly once when three replicas start at the same time on PostgreSQL (skipped without TEST_DATABASE_URL)', async () => {
-    const db = await createTestDatabase('postgres');
-    try {
-      const results = await Promise.all([migratePostgres(db.url!), migratePostgres(db.url!), migratePostgres(db.url!)]);
-      const applied = results.flat();
-      expect(new Set(applied).size).toBe(applied.length);
-      expect(results.filter((r) => r.length > 0)).toHaveLength(1);
-      const client = new pg.Client({ connectionString: db.url });
-      await client.connect();
-      const { rows } = await client.query('SELECT count(*)::int AS n FROM _prisma_migrations');
-      await client.end();
-      expect(rows[0].n).toBe(applied.length);
-    } finally {
-      await db.drop();
-    }
-  });
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'apply exactly once when three replicas start at the same time on PostgreSQL (skipped without TEST_DATABASE_URL)',
+    async () => {
+      const db = await createTestDatabase('postgres');
+      try {
+        const results = await Promise.all([migratePostgres(db.url!), migratePostgres(db.url!), migratePostgres(db.url!)]);
+        const applied = results.flat();
+        expect(new Set(applied).size).toBe(applied.length);
+        expect(results.filter((r) => r.length > 0)).toHaveLength(1);
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        const { rows } = await client.query('SELECT count(*)::int AS n FROM _prisma_migrations');
+        await client.end();
+        expect(rows[0].n).toBe(applied.length);
+      } finally {
+        await db.drop();
+      }
+    },
+  );
 });

@@ -32,13 +32,19 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL notification channel
   const listeners = async () => (await listenerPids()).length;
   /** Resolves once exactly one backend listens, and it is not one of `old`. */
   const newListener = (old: number[], what: string) =>
-    eventually(async () => {
-      const pids = await listenerPids();
-      return pids.length === 1 && !old.includes(pids[0]!);
-    }, 20_000, what);
+    eventually(
+      async () => {
+        const pids = await listenerPids();
+        return pids.length === 1 && !old.includes(pids[0]!);
+      },
+      20_000,
+      what,
+    );
   /** Terminates every other connection to this database, in whatever state it is. */
   const terminateAll = () =>
-    admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`);
+    admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    );
 
   it('listens again after its connection is terminated, even over and over while reconnecting: one listener, each notification once, none left after close', async () => {
     const got: string[] = [];

@@ -3,13 +3,7 @@ import { identityKey, inventoryOf, refOf } from '../../src/kube/apply/inventory.
 import { planApply } from '../../src/kube/apply/plan.ts';
 import { subjectOf, type KubeObject } from '../../src/kube/types.ts';
 import { canonicalJson, parseManifests } from '../../src/sources/index.ts';
-import {
-  COLOR_LABEL,
-  colorVariant,
-  nextColor,
-  type Color,
-  type ColorVariantOptions,
-} from '../../src/rollout/strategies/blue-green-manifests.ts';
+import { COLOR_LABEL, colorVariant, nextColor, type Color, type ColorVariantOptions } from '../../src/rollout/strategies/blue-green-manifests.ts';
 import { PlanError } from '../../src/rollout/strategies/types.ts';
 import { readCorpus } from '../sources/corpus.ts';
 
@@ -188,8 +182,7 @@ const opsNames = { operatorNamespace: 'ops', blueNamespace: 'ops', greenNamespac
 describe('green variant rules', () => {
   const green = colorVariant(fixture, { ...opsNames, color: 'green' });
   const find = (set: KubeObject[], subject: string) => set.find((o) => subjectOf(o) === subject);
-  const where = (subject: string) =>
-    (['install', 'shared', 'routing'] as const).filter((part) => find(green[part], subject)).join() || 'nowhere';
+  const where = (subject: string) => (['install', 'shared', 'routing'] as const).filter((part) => find(green[part], subject)).join() || 'nowhere';
 
   it.each([
     ['Namespace/ops-green', 'install'],
@@ -215,12 +208,16 @@ describe('green variant rules', () => {
   });
 
   it.each([
-    ['ClusterRoleBinding/op-view-green', { kind: 'ClusterRole', name: 'view' }, [
-      { kind: 'ServiceAccount', name: 'op', namespace: 'ops-green' },
-      { kind: 'User', name: 'system:serviceaccount:ops-green:op' },
-      { kind: 'Group', name: 'system:serviceaccounts:ops-green' },
-      { kind: 'User', name: 'jane' },
-    ]],
+    [
+      'ClusterRoleBinding/op-view-green',
+      { kind: 'ClusterRole', name: 'view' },
+      [
+        { kind: 'ServiceAccount', name: 'op', namespace: 'ops-green' },
+        { kind: 'User', name: 'system:serviceaccount:ops-green:op' },
+        { kind: 'Group', name: 'system:serviceaccounts:ops-green' },
+        { kind: 'User', name: 'jane' },
+      ],
+    ],
     ['RoleBinding/ops-green/op-manager', { kind: 'ClusterRole', name: 'op-manager-green' }, [{ kind: 'ServiceAccount', name: 'op', namespace: 'ops-green' }]],
     ['RoleBinding/kube-system/op-leader-green', { kind: 'Role', name: 'op-leader-green' }, [{ kind: 'ServiceAccount', name: 'op', namespace: 'ops-green' }]],
   ])('%s refers to %j for %j', (subject, roleRef, subjects) => {
@@ -242,7 +239,10 @@ describe('green variant rules', () => {
 
   it('gives the certificate the green service names', () => {
     expect(find(green.install, 'Certificate/ops-green/webhook-cert')!.spec.dnsNames).toEqual([
-      'webhook.ops-green.svc', 'webhook.ops-green.svc.cluster.local', 'webhook.ops-green', 'example.com',
+      'webhook.ops-green.svc',
+      'webhook.ops-green.svc.cluster.local',
+      'webhook.ops-green',
+      'example.com',
     ]);
   });
 

@@ -31,7 +31,11 @@ describe('switching the prometheus-operator bundle', () => {
   });
 
   it('retires only the old color’s own objects: never CRDs, webhooks or namespaces', () => {
-    expect(retirementRefs(green).map((r) => subjectOf(r)).sort()).toEqual([
+    expect(
+      retirementRefs(green)
+        .map((r) => subjectOf(r))
+        .sort(),
+    ).toEqual([
       'ClusterRole/prometheus-operator-green',
       'ClusterRoleBinding/prometheus-operator-green',
       'Deployment/default-green/prometheus-operator',
@@ -74,22 +78,31 @@ describe('switching an operator with webhooks, a DaemonSet and conversion webhoo
   const toBlue = planSwitch({ to: blue, from: green });
 
   it.each([
-    ['scaleUp to green', toGreen.scaleUp, [
-      ['Deployment/cert-manager-green/webhook', { spec: { replicas: 1 } }],
-      ['StatefulSet/cert-manager-green/store', { spec: { replicas: 3 } }],
-      ['DaemonSet/cert-manager-green/agent', { spec: { template: { spec: { nodeSelector: { [PARKED_NODE_SELECTOR]: null } } } } }],
-    ]],
-    ['scaleDown of blue', toGreen.scaleDown, [
-      ['Deployment/cert-manager/webhook', { spec: { replicas: 0 } }],
-      ['StatefulSet/cert-manager/store', { spec: { replicas: 0 } }],
-      ['DaemonSet/cert-manager/agent', { spec: { template: { spec: { nodeSelector: { [PARKED_NODE_SELECTOR]: 'true' } } } } }],
-    ]],
+    [
+      'scaleUp to green',
+      toGreen.scaleUp,
+      [
+        ['Deployment/cert-manager-green/webhook', { spec: { replicas: 1 } }],
+        ['StatefulSet/cert-manager-green/store', { spec: { replicas: 3 } }],
+        ['DaemonSet/cert-manager-green/agent', { spec: { template: { spec: { nodeSelector: { [PARKED_NODE_SELECTOR]: null } } } } }],
+      ],
+    ],
+    [
+      'scaleDown of blue',
+      toGreen.scaleDown,
+      [
+        ['Deployment/cert-manager/webhook', { spec: { replicas: 0 } }],
+        ['StatefulSet/cert-manager/store', { spec: { replicas: 0 } }],
+        ['DaemonSet/cert-manager/agent', { spec: { template: { spec: { nodeSelector: { [PARKED_NODE_SELECTOR]: 'true' } } } } }],
+      ],
+    ],
   ])('%s', (_, patches, expected) => expect(summary(patches)).toEqual(expected));
 
   it('re-points the one live webhook configuration at the new color, and back', () => {
     expect(toGreen.route.map(subjectOf)).toEqual(['MutatingWebhookConfiguration/cert-manager-webhook']);
     expect(toBlue.route.map(subjectOf)).toEqual(['MutatingWebhookConfiguration/cert-manager-webhook']);
-    const serviceNamespace = (o: KubeObject) => o.webhooks && (o.webhooks as Array<{ clientConfig: { service: { namespace: string } } }>)[0]!.clientConfig.service.namespace;
+    const serviceNamespace = (o: KubeObject) =>
+      o.webhooks && (o.webhooks as Array<{ clientConfig: { service: { namespace: string } } }>)[0]!.clientConfig.service.namespace;
     expect(serviceNamespace(toGreen.route[0]!)).toBe('cert-manager-green');
     expect(serviceNamespace(toBlue.route[0]!)).toBe('cert-manager');
   });
@@ -109,6 +122,10 @@ describe('switching an operator with webhooks, a DaemonSet and conversion webhoo
     const shared = new Set(green.shared.map(subjectOf));
     const touched = [...toGreen.scaleUp, ...toGreen.scaleDown].map((p) => p.subject);
     expect(touched.filter((s) => shared.has(s))).toEqual([]);
-    expect(retirementRefs(blue).map((r) => subjectOf(r)).sort()).toEqual(['DaemonSet/cert-manager/agent', 'Deployment/cert-manager/webhook', 'StatefulSet/cert-manager/store']);
+    expect(
+      retirementRefs(blue)
+        .map((r) => subjectOf(r))
+        .sort(),
+    ).toEqual(['DaemonSet/cert-manager/agent', 'Deployment/cert-manager/webhook', 'StatefulSet/cert-manager/store']);
   });
 });

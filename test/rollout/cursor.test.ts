@@ -49,13 +49,53 @@ describe('phases to completion', () => {
   it.each([
     ['DIRECT', undefined, ['0:deploy']],
     ['ROLLING', { rolling: { validationPeriod: 'PT0S' } }, ['0:deploy', '1:deploy', '2:deploy', '3:deploy', '4:deploy']],
-    ['ROLLING', { rolling: { validationPeriod: 'PT1S', pauseBetweenClusters: 'PT2S' } }, [
-      '0:deploy', '0:validate', '0:pause', '1:deploy', '1:validate', '1:pause', '2:deploy', '2:validate', '2:pause',
-      '3:deploy', '3:validate', '3:pause', '4:deploy', '4:validate',
-    ]],
+    [
+      'ROLLING',
+      { rolling: { validationPeriod: 'PT1S', pauseBetweenClusters: 'PT2S' } },
+      [
+        '0:deploy',
+        '0:validate',
+        '0:pause',
+        '1:deploy',
+        '1:validate',
+        '1:pause',
+        '2:deploy',
+        '2:validate',
+        '2:pause',
+        '3:deploy',
+        '3:validate',
+        '3:pause',
+        '4:deploy',
+        '4:validate',
+      ],
+    ],
     ['CANARY', { canary: { initialPercentage: 20, incrementPercentage: 40 } }, ['0:deploy', '0:evaluate', '1:deploy', '1:evaluate', '2:deploy', '2:evaluate']],
-    ['BLUE_GREEN', undefined, ['0:deploy', '0:validate', '0:switch', '0:monitor', '1:deploy', '1:validate', '1:switch', '1:monitor',
-      '2:deploy', '2:validate', '2:switch', '2:monitor', '3:deploy', '3:validate', '3:switch', '3:monitor', '4:deploy', '4:validate', '4:switch', '4:monitor']],
+    [
+      'BLUE_GREEN',
+      undefined,
+      [
+        '0:deploy',
+        '0:validate',
+        '0:switch',
+        '0:monitor',
+        '1:deploy',
+        '1:validate',
+        '1:switch',
+        '1:monitor',
+        '2:deploy',
+        '2:validate',
+        '2:switch',
+        '2:monitor',
+        '3:deploy',
+        '3:validate',
+        '3:switch',
+        '3:monitor',
+        '4:deploy',
+        '4:validate',
+        '4:switch',
+        '4:monitor',
+      ],
+    ],
   ] as const)('%s %j', (strategy, input, expected) => {
     const { steps, decision } = drive(plan(strategy, input), allHealthy);
     expect(steps).toEqual(expected);
@@ -93,9 +133,7 @@ describe('failures', () => {
     [0, 0, 'failed'],
   ])('Canary stage 2 with %i of %i healthy samples at 0.95 → %s', (healthy, total, kind) => {
     const p = plan('CANARY', { canary: { initialPercentage: 20, incrementPercentage: 40 } });
-    const { steps, decision } = drive(p, (step, sampled) =>
-      step === '1:evaluate' ? { samples: { healthy, total } } : allHealthy(step, sampled),
-    );
+    const { steps, decision } = drive(p, (step, sampled) => (step === '1:evaluate' ? { samples: { healthy, total } } : allHealthy(step, sampled)));
     expect(decision.kind).toBe(kind);
     if (decision.kind === 'failed') {
       expect(steps.at(-1)).toBe('1:evaluate');
@@ -114,7 +152,16 @@ describe('failures', () => {
   it('Canary stage stopped part-way counts only the clusters it started as changed', () => {
     const p = plan('CANARY', { canary: { initialPercentage: 20, incrementPercentage: 80 } });
     expect(p.waves[1]!.clusters).toEqual(['dev-2', 'stage-1', 'prod-1', 'prod-2']);
-    const d = nextStep(p, { waveIndex: 1, phase: 'deploy' }, { clusters: [{ cluster: 'dev-2', ok: true }, { cluster: 'stage-1', ok: false }] });
+    const d = nextStep(
+      p,
+      { waveIndex: 1, phase: 'deploy' },
+      {
+        clusters: [
+          { cluster: 'dev-2', ok: true },
+          { cluster: 'stage-1', ok: false },
+        ],
+      },
+    );
     expect(d).toMatchObject({ kind: 'failed', failure: { failedClusters: ['stage-1'], changedClusters: ['dev-1', 'dev-2', 'stage-1'] } });
   });
 
@@ -155,7 +202,9 @@ describe('Blue-Green switch back', () => {
   });
 
   it('reports a switch-back that failed too', () => {
-    const { decision } = drive(p, (step) => (step === '0:monitor' ? fail('dev-1', 'pods crash') : step === '0:switch-back' ? fail('dev-1', 'API timeout') : {}));
+    const { decision } = drive(p, (step) =>
+      step === '0:monitor' ? fail('dev-1', 'pods crash') : step === '0:switch-back' ? fail('dev-1', 'API timeout') : {},
+    );
     expect(decision).toMatchObject({ kind: 'failed', failure: { switchedBack: [] } });
     if (decision.kind === 'failed') expect(decision.failure.reason).toMatch(/pods crash.*then switch-back failed on dev-1 \(API timeout\)/);
   });

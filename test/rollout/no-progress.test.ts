@@ -4,7 +4,12 @@ import { describePosition, isStuck, NO_PROGRESS_LIMIT, trackProgress, type Drive
 import { decisionAt, nextStep, startCursor, type Decision } from '../../src/rollout/strategies/cursor.ts';
 import { planRollout } from '../../src/rollout/strategies/plan.ts';
 
-const at = (phase: string, waveIndex = 0, extra: Partial<DriverPosition> = {}): DriverPosition => ({ status: 'DEPLOYING', cursor: { waveIndex, phase }, requestedAction: null, ...extra });
+const at = (phase: string, waveIndex = 0, extra: Partial<DriverPosition> = {}): DriverPosition => ({
+  status: 'DEPLOYING',
+  cursor: { waveIndex, phase },
+  requestedAction: null,
+  ...extra,
+});
 
 /** The track after passes at `positions`, none of them waiting. */
 const passes = (positions: DriverPosition[], waited: (i: number) => boolean = () => false) =>
@@ -40,7 +45,11 @@ describe('no-progress detection', () => {
     let track: ProgressTrack | undefined;
     let count = 0;
     while (decision.kind === 'run') {
-      track = trackProgress(track, { status: 'DEPLOYING', cursor: { waveIndex: decision.cursor.waveIndex, phase: decision.cursor.phase }, requestedAction: null }, false);
+      track = trackProgress(
+        track,
+        { status: 'DEPLOYING', cursor: { waveIndex: decision.cursor.waveIndex, phase: decision.cursor.phase }, requestedAction: null },
+        false,
+      );
       expect(isStuck(track)).toBe(false);
       decision = nextStep(plan, decision.cursor, {});
       count++;

@@ -96,7 +96,11 @@ describe('canary stages', () => {
 
   it('counts evaluation rounds as floor(period / interval)', () => {
     const clusters = fleet(3);
-    const config = resolveStrategyConfig('CANARY', { canary: { evaluationPeriod: 'PT1S', healthCheckInterval: 'PT0.3S' } }, { targetClusters: clusters, operatorNamespace: 'ops' });
+    const config = resolveStrategyConfig(
+      'CANARY',
+      { canary: { evaluationPeriod: 'PT1S', healthCheckInterval: 'PT0.3S' } },
+      { targetClusters: clusters, operatorNamespace: 'ops' },
+    );
     expect(planCanary(config as Parameters<typeof planCanary>[0], clusters).waves[0]!.evaluation!.rounds).toBe(3);
   });
 });
@@ -133,11 +137,9 @@ describe('canary threshold', () => {
     expect(canaryStageCannotPass({ healthy, total }, expected, threshold)).toBe(hopeless);
   });
 
-  it.each([
-    [{ healthy: 3, total: 2 }],
-    [{ healthy: -1, total: 2 }],
-    [{ healthy: 1.5, total: 2 }],
-  ])('refuses the impossible count %j', (count) => expect(() => canaryStagePasses(count, 0.5)).toThrow(RangeError));
+  it.each([[{ healthy: 3, total: 2 }], [{ healthy: -1, total: 2 }], [{ healthy: 1.5, total: 2 }]])('refuses the impossible count %j', (count) =>
+    expect(() => canaryStagePasses(count, 0.5)).toThrow(RangeError),
+  );
 });
 
 describe('environment order and clusterOrder', () => {
@@ -153,7 +155,12 @@ describe('environment order and clusterOrder', () => {
     const prod = clusters.filter((c) => c.environment === 'PRODUCTION').map((c) => c.name);
     const p = plan('ROLLING', clusters, { rolling: { clusterOrder: [...prod].reverse() } });
     expect(p.waves.map((w) => w.clusters)).toEqual([...[...prod].reverse(), ...p.clusters.slice(prod.length)].map((c) => [c]));
-    expect(p.clusters.slice(prod.length).map((n) => clusters.find((c) => c.name === n)!.environment)).toEqual(['DEVELOPMENT', 'DEVELOPMENT', 'STAGING', 'STAGING']);
+    expect(p.clusters.slice(prod.length).map((n) => clusters.find((c) => c.name === n)!.environment)).toEqual([
+      'DEVELOPMENT',
+      'DEVELOPMENT',
+      'STAGING',
+      'STAGING',
+    ]);
   });
 
   it('refuses clusters that no longer match the stored order', () => {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.ts';
 import type { DeploymentStrategy } from '../../src/domain/model.ts';
-import {
-  environmentOrder,
-  resolveStrategyConfig,
-  type StrategyConfigInput,
-  type TargetCluster,
-} from '../../src/domain/strategy-config.ts';
+import { environmentOrder, resolveStrategyConfig, type StrategyConfigInput, type TargetCluster } from '../../src/domain/strategy-config.ts';
 import { fromStoredStrategyConfig, StoredStrategyConfigError, toStoredStrategyConfig } from '../../src/rollout/strategies/stored-config.ts';
 
 const targetClusters: TargetCluster[] = [
@@ -38,17 +33,29 @@ describe('defaults (DESIGN §4)', () => {
     ['DIRECT', { direct: {} }, { parallelClusters: 10, skipHealthChecks: false }],
     ['ROLLING', null, { validationPeriodMs: 300_000, pauseBetweenClustersMs: 0 }],
     ['CANARY', {}, { initialPercentage: 10, incrementPercentage: 20, evaluationPeriodMs: 300_000, successThreshold: 0.95, healthCheckIntervalMs: 30_000 }],
-    ['BLUE_GREEN', { blueGreen: null }, {
-      blueNamespace: 'monitoring', greenNamespace: 'monitoring-green', validationPeriodMs: 600_000, autoSwitch: true,
-      switchMonitoringPeriodMs: 300_000, retentionPeriodMs: 86_400_000,
-    }],
+    [
+      'BLUE_GREEN',
+      { blueGreen: null },
+      {
+        blueNamespace: 'monitoring',
+        greenNamespace: 'monitoring-green',
+        validationPeriodMs: 600_000,
+        autoSwitch: true,
+        switchMonitoringPeriodMs: 300_000,
+        retentionPeriodMs: 86_400_000,
+      },
+    ],
   ] as const)('%s with %j', (strategy, input, expected) => {
     expect(resolve(strategy, input)).toEqual({ strategy, clusterOrder: ENV_ORDER, ...expected });
   });
 
   it('keeps given values and fills the rest', () => {
     expect(resolve('CANARY', { canary: { initialPercentage: 25, evaluationPeriod: 'PT0.2S', healthCheckInterval: 'PT0.05S' } })).toMatchObject({
-      initialPercentage: 25, incrementPercentage: 20, evaluationPeriodMs: 200, healthCheckIntervalMs: 50, successThreshold: 0.95,
+      initialPercentage: 25,
+      incrementPercentage: 20,
+      evaluationPeriodMs: 200,
+      healthCheckIntervalMs: 50,
+      successThreshold: 0.95,
     });
   });
 });
@@ -56,10 +63,21 @@ describe('defaults (DESIGN §4)', () => {
 describe('cluster order', () => {
   it('defaults to environment, then name', () => expect(environmentOrder(targetClusters)).toEqual(ENV_ORDER));
   it('puts unknown environments last', () =>
-    expect(environmentOrder([{ name: 'a', environment: 'LAB' }, { name: 'b', environment: 'PRODUCTION' }])).toEqual(['b', 'a']));
+    expect(
+      environmentOrder([
+        { name: 'a', environment: 'LAB' },
+        { name: 'b', environment: 'PRODUCTION' },
+      ]),
+    ).toEqual(['b', 'a']));
   it.each([
-    [['prod-a', 'dev-2', 'staging', 'prod-b', 'dev-1'], ['prod-a', 'dev-2', 'staging', 'prod-b', 'dev-1']],
-    [['staging', 'dev-2'], ['staging', 'dev-2', 'dev-1', 'prod-a', 'prod-b']],
+    [
+      ['prod-a', 'dev-2', 'staging', 'prod-b', 'dev-1'],
+      ['prod-a', 'dev-2', 'staging', 'prod-b', 'dev-1'],
+    ],
+    [
+      ['staging', 'dev-2'],
+      ['staging', 'dev-2', 'dev-1', 'prod-a', 'prod-b'],
+    ],
     [[], ENV_ORDER],
   ])('rolling.clusterOrder %j → %j', (clusterOrder, expected) => {
     expect(resolve('ROLLING', { rolling: { clusterOrder } }).clusterOrder).toEqual(expected);
@@ -126,7 +144,13 @@ describe('validation names each bad field', () => {
 
   it.each([
     [[], 'must name at least one cluster'],
-    [[{ name: 'a', environment: 'STAGING' }, { name: 'a', environment: 'STAGING' }], 'more than once: a'],
+    [
+      [
+        { name: 'a', environment: 'STAGING' },
+        { name: 'a', environment: 'STAGING' },
+      ],
+      'more than once: a',
+    ],
   ])('target clusters %j', (clusters, message) => {
     const err = rejection('DIRECT', undefined, { ...context, targetClusters: clusters });
     expect(err.fields).toEqual(['input.targetClusters']);

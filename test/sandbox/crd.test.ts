@@ -33,15 +33,30 @@ describe('sandbox CRDs and custom resources', () => {
   it('serves custom resources under every served version, and 404 for a version with served: false', async () => {
     const groups = (await raw(c, 'GET', '/apis')).body.groups;
     expect(groups.find((g: any) => g.name === 'example.com')).toMatchObject({
-      versions: [{ groupVersion: 'example.com/v1', version: 'v1' }, { groupVersion: 'example.com/v1alpha1', version: 'v1alpha1' }],
+      versions: [
+        { groupVersion: 'example.com/v1', version: 'v1' },
+        { groupVersion: 'example.com/v1alpha1', version: 'v1alpha1' },
+      ],
       preferredVersion: { version: 'v1' },
     });
     const v1 = (await raw(c, 'GET', '/apis/example.com/v1')).body;
     expect(v1.resources.map((r: any) => r.name)).toEqual(['widgets', 'widgets/status']);
     expect(v1.resources[0]).toMatchObject({ kind: 'Widget', namespaced: true, shortNames: ['wd'] });
 
-    await api.custom.createNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets', body: widget('w1', { size: 'small' }) });
-    const asAlpha: any = await api.custom.getNamespacedCustomObject({ group: 'example.com', version: 'v1alpha1', namespace: 'default', plural: 'widgets', name: 'w1' });
+    await api.custom.createNamespacedCustomObject({
+      group: 'example.com',
+      version: 'v1',
+      namespace: 'default',
+      plural: 'widgets',
+      body: widget('w1', { size: 'small' }),
+    });
+    const asAlpha: any = await api.custom.getNamespacedCustomObject({
+      group: 'example.com',
+      version: 'v1alpha1',
+      namespace: 'default',
+      plural: 'widgets',
+      name: 'w1',
+    });
     expect(asAlpha.apiVersion).toBe('example.com/v1alpha1');
     expect(asAlpha.spec.size).toBe('small');
     expect((await raw(c, 'GET', '/apis/example.com/v1beta1/namespaces/default/widgets/w1')).status).toBe(404);
@@ -62,33 +77,73 @@ describe('sandbox CRDs and custom resources', () => {
 
   it('rejects custom resources that violate the schema with 422 Invalid and one cause per field', async () => {
     const bad = await statusOf(
-      api.custom.createNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets', body: widget('bad', { size: 'huge', replicas: -1 }) }),
+      api.custom.createNamespacedCustomObject({
+        group: 'example.com',
+        version: 'v1',
+        namespace: 'default',
+        plural: 'widgets',
+        body: widget('bad', { size: 'huge', replicas: -1 }),
+      }),
     );
     expect(bad.code).toBe(422);
     expect(bad.body.reason).toBe('Invalid');
     expect(bad.body.message).toMatch(/^Widget.example.com "bad" is invalid: \[/);
     const fields = bad.body.details.causes.map((x: any) => x.field).sort();
     expect(fields).toEqual(['spec.replicas', 'spec.size']);
-    const missing = await statusOf(api.custom.createNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets', body: widget('missing', {}) }));
+    const missing = await statusOf(
+      api.custom.createNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets', body: widget('missing', {}) }),
+    );
     expect(missing.body.details.causes).toEqual([expect.objectContaining({ field: 'spec.size', reason: 'FieldValueRequired' })]);
     // the v1alpha1 schema is looser: validation follows the requested version, but what is
     // stored is read back through the storage version's schema (no conversion webhook), as
     // a real server does: fields v1 does not declare are lost, v1 defaults appear
-    const loose = await api.custom.createNamespacedCustomObject({ group: 'example.com', version: 'v1alpha1', namespace: 'default', plural: 'widgets', body: widget('loose', { anything: true }, 'example.com/v1alpha1') });
+    const loose = await api.custom.createNamespacedCustomObject({
+      group: 'example.com',
+      version: 'v1alpha1',
+      namespace: 'default',
+      plural: 'widgets',
+      body: widget('loose', { anything: true }, 'example.com/v1alpha1'),
+    });
     expect((loose as any).spec).toEqual({ replicas: 1 });
   });
 
   it('validates on update and patch too, and keeps status to the status subresource', async () => {
-    await api.custom.createNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets', body: widget('w2', { size: 'small' }) });
-    const patch = await raw(c, 'PATCH', '/apis/example.com/v1/namespaces/default/widgets/w2', { spec: { size: 'gigantic' } }, { 'content-type': 'application/merge-patch+json' });
+    await api.custom.createNamespacedCustomObject({
+      group: 'example.com',
+      version: 'v1',
+      namespace: 'default',
+      plural: 'widgets',
+      body: widget('w2', { size: 'small' }),
+    });
+    const patch = await raw(
+      c,
+      'PATCH',
+      '/apis/example.com/v1/namespaces/default/widgets/w2',
+      { spec: { size: 'gigantic' } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
     expect(patch.status).toBe(422);
-    const ignored = await raw(c, 'PATCH', '/apis/example.com/v1/namespaces/default/widgets/w2', { status: { conditions: [{ type: 'Ready', status: 'True' }] } }, { 'content-type': 'application/merge-patch+json' });
+    const ignored = await raw(
+      c,
+      'PATCH',
+      '/apis/example.com/v1/namespaces/default/widgets/w2',
+      { status: { conditions: [{ type: 'Ready', status: 'True' }] } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
     expect(ignored.body.status).toBeUndefined();
-    const status = await raw(c, 'PATCH', '/apis/example.com/v1/namespaces/default/widgets/w2/status', { status: { conditions: [{ type: 'Ready', status: 'True' }] } }, { 'content-type': 'application/merge-patch+json' });
+    const status = await raw(
+      c,
+      'PATCH',
+      '/apis/example.com/v1/namespaces/default/widgets/w2/status',
+      { status: { conditions: [{ type: 'Ready', status: 'True' }] } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
     expect(status.body.status.conditions[0].status).toBe('True');
     expect(status.body.metadata.generation).toBe(1);
 
-    const table = await raw(c, 'GET', '/apis/example.com/v1/namespaces/default/widgets/w2', undefined, { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    const table = await raw(c, 'GET', '/apis/example.com/v1/namespaces/default/widgets/w2', undefined, {
+      accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+    });
     expect(table.body.columnDefinitions.map((col: any) => col.name)).toEqual(['Name', 'Size', 'Ready']);
     expect(table.body.rows[0].cells).toEqual(['w2', 'small', 'True']);
   });
@@ -108,9 +163,20 @@ describe('sandbox CRDs and custom resources', () => {
     expect(refused.body.message).toContain('status.storedVersions[0]: Invalid value: "v1": must appear in spec.versions');
 
     // once storedVersions is trimmed through the status subresource (a storage migration), it may go
-    const trimmed = await raw(c, 'PATCH', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com/status', { status: { storedVersions: ['v2'] } }, { 'content-type': 'application/merge-patch+json' });
+    const trimmed = await raw(
+      c,
+      'PATCH',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com/status',
+      { status: { storedVersions: ['v2'] } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
     expect(trimmed.body.status.storedVersions).toEqual(['v2']);
-    const removed = (await raw(c, 'PUT', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com', { ...withoutV1, metadata: { ...withoutV1.metadata, resourceVersion: undefined } })).body;
+    const removed = (
+      await raw(c, 'PUT', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com', {
+        ...withoutV1,
+        metadata: { ...withoutV1.metadata, resourceVersion: undefined },
+      })
+    ).body;
     expect(removed.spec.versions.map((v: any) => v.name)).toEqual(['v1alpha1', 'v1beta1', 'v2']);
     expect((await raw(c, 'GET', '/apis/example.com/v1/namespaces/default/widgets')).status).toBe(404);
     const w1: any = await api.custom.getNamespacedCustomObject({ group: 'example.com', version: 'v2', namespace: 'default', plural: 'widgets', name: 'w1' });
@@ -126,12 +192,22 @@ describe('sandbox CRDs and custom resources', () => {
         group: 'example.com',
         scope: 'Namespaced',
         names: { plural: 'gadgets', kind: 'Gadget' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties } } } } }],
+        versions: [
+          { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties } } } } },
+        ],
       },
     });
-    const apply = (body: unknown) => raw(c, 'PATCH', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com?fieldManager=t&force=true', body, { 'content-type': 'application/apply-patch+yaml' });
+    const apply = (body: unknown) =>
+      raw(c, 'PATCH', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com?fieldManager=t&force=true', body, {
+        'content-type': 'application/apply-patch+yaml',
+      });
     expect((await apply(gadgets({ colour: { type: 'string' }, size: { type: 'string' } }))).status).toBe(201);
-    await raw(c, 'POST', '/apis/example.com/v1/namespaces/default/gadgets', { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: { colour: 'red', size: 'xl' } });
+    await raw(c, 'POST', '/apis/example.com/v1/namespaces/default/gadgets', {
+      apiVersion: 'example.com/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g' },
+      spec: { colour: 'red', size: 'xl' },
+    });
     expect((await apply(gadgets({ size: { type: 'string' }, shape: { type: 'string', default: 'round' } }))).status).toBe(200);
     const read = await raw(c, 'GET', '/apis/example.com/v1/namespaces/default/gadgets/g');
     expect(read.body.spec).toEqual({ size: 'xl', shape: 'round' });
@@ -141,12 +217,23 @@ describe('sandbox CRDs and custom resources', () => {
 
   it('lists thousands of custom resources in pages', async () => {
     await api.core.createNamespace({ body: { metadata: { name: 'many' } } });
-    for (let i = 0; i < 10_000; i++) c.objects.put({ ...widget(`w-${String(i).padStart(5, '0')}`, { size: 'large' }, 'example.com/v2'), metadata: { name: `w-${String(i).padStart(5, '0')}`, namespace: 'many' } });
+    for (let i = 0; i < 10_000; i++)
+      c.objects.put({
+        ...widget(`w-${String(i).padStart(5, '0')}`, { size: 'large' }, 'example.com/v2'),
+        metadata: { name: `w-${String(i).padStart(5, '0')}`, namespace: 'many' },
+      });
     let token: string | undefined;
     let count = 0;
     let pages = 0;
     do {
-      const page: any = await api.custom.listNamespacedCustomObject({ group: 'example.com', version: 'v2', namespace: 'many', plural: 'widgets', limit: 500, _continue: token });
+      const page: any = await api.custom.listNamespacedCustomObject({
+        group: 'example.com',
+        version: 'v2',
+        namespace: 'many',
+        plural: 'widgets',
+        limit: 500,
+        _continue: token,
+      });
       count += page.items.length;
       token = page.metadata.continue;
       pages++;
@@ -165,11 +252,15 @@ describe('sandbox CRDs and custom resources', () => {
   });
 
   it('applies the prometheus-operator CRDs (over 1 MB of YAML each bundle) with server-side apply', async () => {
-    const bundle = yaml.loadAll(readFileSync(new URL('../../../shared/corpus/prometheus-operator/v0.80.0/bundle.yaml', import.meta.url), 'utf8')).filter(Boolean) as any[];
+    const bundle = yaml
+      .loadAll(readFileSync(new URL('../../../shared/corpus/prometheus-operator/v0.80.0/bundle.yaml', import.meta.url), 'utf8'))
+      .filter(Boolean) as any[];
     const crds = bundle.filter((d) => d.kind === 'CustomResourceDefinition');
     expect(crds).toHaveLength(10);
     for (const crd of crds) {
-      const res = await raw(c, 'PATCH', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}?fieldManager=operator-manager`, crd, { 'content-type': 'application/apply-patch+yaml' });
+      const res = await raw(c, 'PATCH', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}?fieldManager=operator-manager`, crd, {
+        'content-type': 'application/apply-patch+yaml',
+      });
       expect(res.status, res.text.slice(0, 300)).toBe(201);
     }
     const v1 = (await raw(c, 'GET', '/apis/monitoring.coreos.com/v1')).body.resources.map((r: any) => r.name);

@@ -15,7 +15,10 @@ describe('sandbox CRUD, selectors and errors', () => {
   afterAll(() => fleet?.stop());
 
   it('creates, reads, updates and deletes a ConfigMap with server-set metadata', async () => {
-    const created = await api.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'cfg', labels: { app: 'a' } }, data: { k: 'v' } } });
+    const created = await api.core.createNamespacedConfigMap({
+      namespace: 'crud',
+      body: { metadata: { name: 'cfg', labels: { app: 'a' } }, data: { k: 'v' } },
+    });
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
     expect(Number(created.metadata?.resourceVersion)).toBeGreaterThan(0);
@@ -87,7 +90,9 @@ describe('sandbox CRUD, selectors and errors', () => {
 
     const svc = await statusOf(api.core.createNamespacedService({ namespace: 'crud', body: { metadata: { name: '1svc' }, spec: { ports: [{ port: 80 }] } } }));
     expect(svc.code).toBe(422); // services need a DNS-1035 label
-    const label = await statusOf(api.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'l', labels: { app: '{{ .Release.Name }}' } } } }));
+    const label = await statusOf(
+      api.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'l', labels: { app: '{{ .Release.Name }}' } } } }),
+    );
     expect(label.code).toBe(422);
     expect(label.body.details.causes[0].field).toBe('metadata.labels');
     // RBAC names are path segments: colons are fine
@@ -140,7 +145,8 @@ describe('sandbox CRUD, selectors and errors', () => {
 
   it('pages lists with limit and continue', async () => {
     await api.core.createNamespace({ body: { metadata: { name: 'paged' } } });
-    for (let i = 0; i < 25; i++) c.objects.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${String(i).padStart(2, '0')}`, namespace: 'paged' } });
+    for (let i = 0; i < 25; i++)
+      c.objects.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${String(i).padStart(2, '0')}`, namespace: 'paged' } });
     const seen: string[] = [];
     let token: string | undefined;
     let pages = 0;
@@ -164,7 +170,10 @@ describe('sandbox CRUD, selectors and errors', () => {
     await eventually(() => !c.objects.get('v1', 'ConfigMap', 'crud', 'child'), 2000, 'garbage collection');
 
     const owner2 = await api.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'owner2' } } });
-    await api.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'child2', ownerReferences: [{ ...ref, name: 'owner2', uid: owner2.metadata!.uid! }] } } });
+    await api.core.createNamespacedConfigMap({
+      namespace: 'crud',
+      body: { metadata: { name: 'child2', ownerReferences: [{ ...ref, name: 'owner2', uid: owner2.metadata!.uid! }] } },
+    });
     await api.core.deleteNamespacedConfigMap({ name: 'owner2', namespace: 'crud', propagationPolicy: 'Orphan' });
     await eventually(() => c.objects.get('v1', 'ConfigMap', 'crud', 'child2')?.metadata.ownerReferences?.length === 0, 2000, 'orphaning');
   });

@@ -71,13 +71,20 @@ describe('sandbox discovery, TLS and authentication', () => {
     const groups = (await raw(c, 'GET', '/apis')).body;
     expect(groups.kind).toBe('APIGroupList');
     const names = groups.groups.map((g: any) => g.name);
-    expect(names).toEqual(expect.arrayContaining(['apps', 'batch', 'rbac.authorization.k8s.io', 'apiextensions.k8s.io', 'admissionregistration.k8s.io', 'coordination.k8s.io']));
+    expect(names).toEqual(
+      expect.arrayContaining(['apps', 'batch', 'rbac.authorization.k8s.io', 'apiextensions.k8s.io', 'admissionregistration.k8s.io', 'coordination.k8s.io']),
+    );
     expect(groups.groups.find((g: any) => g.name === 'apps').preferredVersion).toEqual({ groupVersion: 'apps/v1', version: 'v1' });
 
     const apps = (await raw(c, 'GET', '/apis/apps/v1')).body;
     expect(apps).toMatchObject({ kind: 'APIResourceList', groupVersion: 'apps/v1' });
     const byName = new Map(apps.resources.map((r: any) => [r.name, r]));
-    expect(byName.get('deployments')).toMatchObject({ kind: 'Deployment', namespaced: true, shortNames: ['deploy'], verbs: expect.arrayContaining(['create', 'get', 'list', 'patch', 'watch']) });
+    expect(byName.get('deployments')).toMatchObject({
+      kind: 'Deployment',
+      namespaced: true,
+      shortNames: ['deploy'],
+      verbs: expect.arrayContaining(['create', 'get', 'list', 'patch', 'watch']),
+    });
     expect(byName.get('deployments/status')).toMatchObject({ verbs: ['get', 'patch', 'update'] });
     expect(byName.get('deployments/scale')).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
     const core = (await raw(c, 'GET', '/api/v1')).body;

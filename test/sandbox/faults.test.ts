@@ -68,7 +68,13 @@ describe('sandbox fault injection', () => {
   it('parses fault specs as the CLI writes them', () => {
     expect(parseFaults('latency=50ms,errorRate=0.05')).toEqual({ latencyMs: 50, errorRate: 0.05 });
     expect(parseFaults('unreachable,downFor=2s')).toEqual({ unreachable: true, downForMs: 2000 });
-    expect(parseFaults('latency=50ms,errorRate=0.1,timeoutRate=0.05,spikeRate=0.05,spike=2s')).toEqual({ latencyMs: 50, errorRate: 0.1, timeoutRate: 0.05, spikeRate: 0.05, spikeMs: 2000 });
+    expect(parseFaults('latency=50ms,errorRate=0.1,timeoutRate=0.05,spikeRate=0.05,spike=2s')).toEqual({
+      latencyMs: 50,
+      errorRate: 0.1,
+      timeoutRate: 0.05,
+      spikeRate: 0.05,
+      spikeMs: 2000,
+    });
     expect(parseFaults('hold=1.5s,seed=42,down=false')).toEqual({ holdMs: 1500, seed: 42, unreachable: false });
     expect(() => parseFaults('errorRate=2')).toThrow(/between 0 and 1/);
     expect(() => parseFaults('timeoutRate=-0.1')).toThrow(/timeoutRate must be between 0 and 1/);
@@ -76,7 +82,9 @@ describe('sandbox fault injection', () => {
     expect(() => parseFaults('spike=soon')).toThrow(/invalid duration/);
     expect(() => parseFaults('seed=1.5')).toThrow(/seed must be a non-negative integer/);
     expect(() => parseFaults('unreachable=maybe')).toThrow(/true or false/);
-    expect(() => parseFaults('jitter=1')).toThrow(/unknown fault "jitter" \(known: latency, errorRate, timeoutRate, hold, spikeRate, spike, unreachable, downFor, seed\)/);
+    expect(() => parseFaults('jitter=1')).toThrow(
+      /unknown fault "jitter" \(known: latency, errorRate, timeoutRate, hold, spikeRate, spike, unreachable, downFor, seed\)/,
+    );
   });
 
   it('reads the textual and the JSON form alike, and writes the textual form back', () => {
@@ -99,7 +107,14 @@ describe('sandbox fault injection', () => {
 
   it('draws faults from a seedable source: the same seed, the same draws, at the configured shares', () => {
     const faults = { ...NO_FAULTS, latencyMs: 10, errorRate: 0.1, timeoutRate: 0.05, spikeRate: 0.05, spikeMs: 2000 };
-    const draws = (seed: number) => Array.from({ length: 20_000 }, ((random) => () => drawFault(faults, random))(seededRandom(seed)));
+    const draws = (seed: number) =>
+      Array.from(
+        { length: 20_000 },
+        (
+          (random) => () =>
+            drawFault(faults, random)
+        )(seededRandom(seed)),
+      );
     const a = draws(42);
     expect(draws(42)).toEqual(a);
     expect(draws(43)).not.toEqual(a);
@@ -110,7 +125,13 @@ describe('sandbox fault injection', () => {
     expect(a.find((d) => d.spike)!.delayMs).toBe(2010);
     expect(a.find((d) => !d.spike)!.delayMs).toBe(10);
     // Changing the rates does not shift the sequence: the same draws decide.
-    const calm = Array.from({ length: 50 }, ((random) => () => drawFault(NO_FAULTS, random))(seededRandom(42)));
+    const calm = Array.from(
+      { length: 50 },
+      (
+        (random) => () =>
+          drawFault(NO_FAULTS, random)
+      )(seededRandom(42)),
+    );
     expect(calm.every((d) => d.outcome === 'answer' && !d.spike)).toBe(true);
     expect(calm.map((d) => d.variant)).toEqual(a.slice(0, 50).map((d) => d.variant));
     expect(clusterSeed(1, 'dev-1')).toBe(clusterSeed(1, 'dev-1'));
@@ -225,7 +246,14 @@ describe('sandbox fault injection', () => {
     await c.setFaults({ errorRate: 0 });
 
     // A seeded fleet seeds every cluster, each differently.
-    const seeded = await startSandbox({ clusters: [{ name: 'x', faults: { errorRate: 0.5 } }, { name: 'y', faults: { errorRate: 0.5 } }], tls: false, seed: 9 });
+    const seeded = await startSandbox({
+      clusters: [
+        { name: 'x', faults: { errorRate: 0.5 } },
+        { name: 'y', faults: { errorRate: 0.5 } },
+      ],
+      tls: false,
+      seed: 9,
+    });
     try {
       const codes = async (cl: SandboxCluster) => {
         const out: number[] = [];
@@ -289,7 +317,11 @@ describe('sandbox fault injection', () => {
       }).then(async (r) => ({ status: r.status, body: await r.json() }));
     expect((await admin('/clusters/flaky/faults', { latencyMs: 0, unreachable: true })).body).toMatchObject({ latencyMs: 0, unreachable: true });
     expect(await connectionError(c.url)).toBe('ECONNREFUSED');
-    expect((await admin('/clusters/flaky/faults', { unreachable: false, timeoutRate: 0.25, spike: '300ms' })).body).toMatchObject({ unreachable: false, timeoutRate: 0.25, spikeMs: 300 });
+    expect((await admin('/clusters/flaky/faults', { unreachable: false, timeoutRate: 0.25, spike: '300ms' })).body).toMatchObject({
+      unreachable: false,
+      timeoutRate: 0.25,
+      spikeMs: 300,
+    });
     expect((await admin('/clusters/flaky/faults', { timeoutRate: 0, spikeMs: 0 })).body).toEqual(NO_FAULTS);
     expect((await admin('/clusters/flaky/faults', { timeoutRate: 2 })).status).toBe(400);
     expect((await raw(c, 'GET', '/version')).status).toBe(200);

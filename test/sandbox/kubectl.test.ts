@@ -70,7 +70,9 @@ describe('kubectl 1.20 against a sandbox cluster', () => {
     writeFileSync(manifest, app(3));
     expect(await k('apply', '--validate=false', '-f', manifest)).toMatch(/namespace\/team-a created\ndeployment.apps\/web created\nservice\/web created/);
     writeFileSync(manifest, app(2));
-    expect(await k('apply', '--validate=false', '-f', manifest)).toMatch(/namespace\/team-a unchanged\ndeployment.apps\/web configured\nservice\/web unchanged/);
+    expect(await k('apply', '--validate=false', '-f', manifest)).toMatch(
+      /namespace\/team-a unchanged\ndeployment.apps\/web configured\nservice\/web unchanged/,
+    );
     await k('set', 'image', 'deploy/web', '-n', 'team-a', 'web=nginx:1.27');
     expect(await k('rollout', 'status', 'deploy/web', '-n', 'team-a', '--timeout=30s')).toContain('successfully rolled out');
     const waited = await k('wait', '--for=condition=Available', 'deploy/web', '-n', 'team-a', '--timeout=30s');

@@ -20,12 +20,24 @@ describe('sandbox patches and server-side apply', () => {
     const cm: any = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: 'default', labels: { a: '1' } }, data: { x: '1', y: '2' } };
     const created = await api.objects.patch(cm, undefined, undefined, 'operator-manager', false, PatchStrategy.ServerSideApply);
     expect(created.metadata?.managedFields).toEqual([
-      expect.objectContaining({ manager: 'operator-manager', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:x': {}, 'f:y': {} }, 'f:metadata': { 'f:labels': { 'f:a': {} } } } }),
+      expect.objectContaining({
+        manager: 'operator-manager',
+        operation: 'Apply',
+        apiVersion: 'v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:x': {}, 'f:y': {} }, 'f:metadata': { 'f:labels': { 'f:a': {} } } },
+      }),
     ]);
     const again = await api.objects.patch(cm, undefined, undefined, 'operator-manager', false, PatchStrategy.ServerSideApply);
     expect(again.metadata?.resourceVersion).toBe(created.metadata?.resourceVersion);
 
-    const first = await raw(c, 'PATCH', '/api/v1/namespaces/default/configmaps/yaml-body?fieldManager=m', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yaml-body\ndata:\n  k: v\n', APPLY);
+    const first = await raw(
+      c,
+      'PATCH',
+      '/api/v1/namespaces/default/configmaps/yaml-body?fieldManager=m',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yaml-body\ndata:\n  k: v\n',
+      APPLY,
+    );
     expect(first.status).toBe(201);
     expect(first.body.data).toEqual({ k: 'v' });
   });
@@ -46,7 +58,9 @@ describe('sandbox patches and server-side apply', () => {
     expect(conflict.code).toBe(409);
     expect(conflict.body).toMatchObject({ kind: 'Status', reason: 'Conflict', details: { name: 'owned', group: 'apps', kind: 'deployments' } });
     expect(conflict.body.message).toBe('Apply failed with 1 conflict: conflict with "operator-manager" using apps/v1: .spec.replicas');
-    expect(conflict.body.details.causes).toEqual([{ reason: 'FieldManagerConflict', message: 'conflict with "operator-manager" using apps/v1', field: '.spec.replicas' }]);
+    expect(conflict.body.details.causes).toEqual([
+      { reason: 'FieldManagerConflict', message: 'conflict with "operator-manager" using apps/v1', field: '.spec.replicas' },
+    ]);
 
     // same value: shared ownership, no conflict
     await api.objects.patch(d, undefined, undefined, 'someone-else', false, PatchStrategy.ServerSideApply);
@@ -100,12 +114,29 @@ describe('sandbox patches and server-side apply', () => {
     });
     expect(jsonPatched.data).toEqual({ x: 'one' });
     expect(jsonPatched.metadata?.labels?.['d/e']).toBe('4');
-    const failed = await raw(c, 'PATCH', '/api/v1/namespaces/default/configmaps/patched', [{ op: 'test', path: '/data/x', value: 'nope' }], { 'content-type': 'application/json-patch+json' });
+    const failed = await raw(c, 'PATCH', '/api/v1/namespaces/default/configmaps/patched', [{ op: 'test', path: '/data/x', value: 'nope' }], {
+      'content-type': 'application/json-patch+json',
+    });
     expect(failed.status).toBe(422);
 
     await api.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('smp') as any });
     const smp = await api.apps.patchNamespacedDeployment(
-      { name: 'smp', namespace: 'default', body: { spec: { template: { spec: { containers: [{ name: 'main', image: 'nginx:1.27' }, { name: 'extra', image: 'busybox' }] } } } } },
+      {
+        name: 'smp',
+        namespace: 'default',
+        body: {
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  { name: 'main', image: 'nginx:1.27' },
+                  { name: 'extra', image: 'busybox' },
+                ],
+              },
+            },
+          },
+        },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
     expect(smp.spec?.template.spec?.containers.map((x) => `${x.name}=${x.image}`)).toEqual(['main=nginx:1.27', 'extra=busybox']);
@@ -138,7 +169,13 @@ describe('sandbox patches and server-side apply', () => {
     expect(dry.status).toBe(201);
     expect(dry.body.metadata.name).toBe('dry');
     expect(c.objects.get('v1', 'ConfigMap', 'default', 'dry')).toBeUndefined();
-    const dryApply = await raw(c, 'PATCH', '/api/v1/namespaces/default/configmaps/dry2?fieldManager=m&dryRun=All', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry2' } }, APPLY);
+    const dryApply = await raw(
+      c,
+      'PATCH',
+      '/api/v1/namespaces/default/configmaps/dry2?fieldManager=m&dryRun=All',
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry2' } },
+      APPLY,
+    );
     expect(dryApply.status).toBe(201);
     expect(c.objects.get('v1', 'ConfigMap', 'default', 'dry2')).toBeUndefined();
   });

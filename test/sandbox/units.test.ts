@@ -25,7 +25,15 @@ describe('sandbox building blocks', () => {
   });
 
   it('orders versions by Kubernetes priority', () => {
-    expect(['v1alpha1', 'v2beta1', 'v1', 'v1beta2', 'v2', 'foo', 'v1beta1'].sort(compareKubeVersions)).toEqual(['v2', 'v1', 'v2beta1', 'v1beta2', 'v1beta1', 'v1alpha1', 'foo']);
+    expect(['v1alpha1', 'v2beta1', 'v1', 'v1beta2', 'v2', 'foo', 'v1beta1'].sort(compareKubeVersions)).toEqual([
+      'v2',
+      'v1',
+      'v2beta1',
+      'v1beta2',
+      'v1beta1',
+      'v1alpha1',
+      'foo',
+    ]);
   });
 
   it.each([
@@ -41,7 +49,13 @@ describe('sandbox building blocks', () => {
   });
 
   it('matches structured selectors with matchExpressions', () => {
-    const selector = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }, { key: 'env', operator: 'Exists' }] };
+    const selector = {
+      matchLabels: { app: 'web' },
+      matchExpressions: [
+        { key: 'tier', operator: 'NotIn', values: ['db'] },
+        { key: 'env', operator: 'Exists' },
+      ],
+    };
     expect(labelSelectorMatches(selector, { app: 'web', env: 'prod' })).toBe(true);
     expect(labelSelectorMatches(selector, { app: 'web', env: 'prod', tier: 'db' })).toBe(false);
     expect(labelSelectorMatches(selector, { app: 'web' })).toBe(false);
@@ -72,7 +86,18 @@ describe('sandbox building blocks', () => {
   });
 
   it('reads list types of custom resources from x-kubernetes-list-type markers', () => {
-    const schema = { type: 'object', properties: { spec: { type: 'object', properties: { endpoints: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['port'], items: { type: 'object' } }, tags: { type: 'array', 'x-kubernetes-list-type': 'set' } } } } };
+    const schema = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            endpoints: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['port'], items: { type: 'object' } },
+            tags: { type: 'array', 'x-kubernetes-list-type': 'set' },
+          },
+        },
+      },
+    };
     const types = schemaListTypes(schema);
     expect(types(['spec', 'endpoints'])).toEqual({ keys: ['port'] });
     expect(types(['spec', 'tags'])).toBe('set');
@@ -81,10 +106,34 @@ describe('sandbox building blocks', () => {
 
   it('applies merge, JSON and strategic merge patches', () => {
     expect(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: null, e: 4 }, f: [1] })).toEqual({ a: 1, b: { d: 3, e: 4 }, f: [1] });
-    expect(jsonPatch({ a: [1, 2] }, [{ op: 'add', path: '/a/-', value: 3 }, { op: 'move', from: '/a', path: '/b' }, { op: 'copy', from: '/b/0', path: '/c' }])).toEqual({ b: [1, 2, 3], c: 1 });
+    expect(
+      jsonPatch({ a: [1, 2] }, [
+        { op: 'add', path: '/a/-', value: 3 },
+        { op: 'move', from: '/a', path: '/b' },
+        { op: 'copy', from: '/b/0', path: '/c' },
+      ]),
+    ).toEqual({ b: [1, 2, 3], c: 1 });
     expect(() => jsonPatch({}, [{ op: 'remove', path: '/missing' }])).toThrow(/does not exist/);
-    const live = { spec: { containers: [{ name: 'a', image: '1' }, { name: 'b', image: '1' }] } };
-    const patched = strategicMergePatch(live, { spec: { containers: [{ name: 'b', image: '2' }, { name: 'a', $patch: 'delete' }] } }, (p) => builtinListTypes(p));
+    const live = {
+      spec: {
+        containers: [
+          { name: 'a', image: '1' },
+          { name: 'b', image: '1' },
+        ],
+      },
+    };
+    const patched = strategicMergePatch(
+      live,
+      {
+        spec: {
+          containers: [
+            { name: 'b', image: '2' },
+            { name: 'a', $patch: 'delete' },
+          ],
+        },
+      },
+      (p) => builtinListTypes(p),
+    );
     expect(patched).toEqual({ spec: { containers: [{ name: 'b', image: '2' }] } });
   });
 

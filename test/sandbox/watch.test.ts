@@ -83,7 +83,12 @@ describe('sandbox watch streams', () => {
     const errors: any[] = [];
     // fill the history past its capacity so that resourceVersion 1 is gone
     for (let i = 0; i < 20_001; i++) c.store.put('/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'churn', namespace: 'w' } });
-    const late = await new k8s.Watch(api.kc).watch('/api/v1/namespaces/w/configmaps', { resourceVersion: '2' }, (type, obj) => errors.push({ type, obj }), () => {});
+    const late = await new k8s.Watch(api.kc).watch(
+      '/api/v1/namespaces/w/configmaps',
+      { resourceVersion: '2' },
+      (type, obj) => errors.push({ type, obj }),
+      () => {},
+    );
     aborts.push(late);
     await eventually(() => errors.some((e) => e.type === 'ERROR'), 2000, 'ERROR event');
     expect(errors.find((e) => e.type === 'ERROR').obj).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
@@ -93,7 +98,14 @@ describe('sandbox watch streams', () => {
     const w = await watch('/apis/apps/v1/namespaces/w/deployments', { fieldSelector: 'metadata.name=rollout' });
     await api.apps.createNamespacedDeployment({
       namespace: 'w',
-      body: { metadata: { name: 'rollout' }, spec: { replicas: 1, selector: { matchLabels: { app: 'r' } }, template: { metadata: { labels: { app: 'r' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } },
+      body: {
+        metadata: { name: 'rollout' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'r' } },
+          template: { metadata: { labels: { app: 'r' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+        },
+      },
     });
     await eventually(() => c.objects.get('apps/v1', 'Deployment', 'w', 'rollout')?.status?.availableReplicas === 1, 3000, 'deployment available');
     await eventually(() => w.events.filter((e) => e.type === 'MODIFIED').length >= 2, 2000, 'status events');

@@ -17,7 +17,14 @@ describe('Config.sources', () => {
     ['development', true],
     ['test', true],
   ])('defaults with NODE_ENV=%s: demo/operators only, no prefixes, private networks %s', (nodeEnv, allowPrivateNetworks) => {
-    expect(loadConfig({ NODE_ENV: nodeEnv }).sources).toEqual({ fileRoots: [DEMO_OPERATORS], allowedUrlPrefixes: [], allowPrivateNetworks, fetchTimeoutMs: 30_000, maxBytes: 32 * 1024 * 1024, versionsRefreshIntervalMs: 900_000 });
+    expect(loadConfig({ NODE_ENV: nodeEnv }).sources).toEqual({
+      fileRoots: [DEMO_OPERATORS],
+      allowedUrlPrefixes: [],
+      allowPrivateNetworks,
+      fetchTimeoutMs: 30_000,
+      maxBytes: 32 * 1024 * 1024,
+      versionsRefreshIntervalMs: 900_000,
+    });
   });
 
   it('finds demo/operators from the code, whatever the working directory', async () => {

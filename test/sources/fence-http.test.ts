@@ -21,11 +21,13 @@ let port: number;
 let redirectTo = '';
 
 /** Resolves the names of the tests as `names` says; anything else does not exist. */
-const resolver = (names: Record<string, string[]>): HostLookup => async (hostname) => {
-  const addresses = names[hostname];
-  if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-  return addresses.map((address) => ({ address, family: net.isIP(address) }));
-};
+const resolver =
+  (names: Record<string, string[]>): HostLookup =>
+  async (hostname) => {
+    const addresses = names[hostname];
+    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return addresses.map((address) => ({ address, family: net.isIP(address) }));
+  };
 
 const fenceWith = (options: Partial<SourceFenceOptions> = {}) =>
   new SourceFence({ fileRoots: [], allowedUrlPrefixes: [], allowPrivateNetworks: true, lookup: resolver({ 'local.example': ['127.0.0.1'] }), ...options });
@@ -65,9 +67,14 @@ describe('addresses refused without connecting', () => {
       const started = Date.now();
       let error: Error | undefined;
       const connects = await connectsDuring(async () => {
-        error = await readUrl(url, { ...fast, fence, timeoutMs: 60_000, retryDelayMs: 60_000 }).then(() => undefined, (err: Error) => err);
+        error = await readUrl(url, { ...fast, fence, timeoutMs: 60_000, retryDelayMs: 60_000 }).then(
+          () => undefined,
+          (err: Error) => err,
+        );
       });
-      expect(error?.message).toMatch(/ is (a link-local\/cloud-metadata|an unspecified|an IPv4-mapped form of 169\.254\.169\.254, a link-local\/cloud-metadata) address, refused$/);
+      expect(error?.message).toMatch(
+        / is (a link-local\/cloud-metadata|an unspecified|an IPv4-mapped form of 169\.254\.169\.254, a link-local\/cloud-metadata) address, refused$/,
+      );
       expect(connects).toBe(0);
       expect(Date.now() - started).toBeLessThan(5000); // no retry waited 60 s
     },
@@ -95,7 +102,9 @@ describe('addresses refused without connecting', () => {
   });
 
   it('reports a name that does not resolve as a network error, retried', async () => {
-    await expect(readUrl('http://nowhere.example/x.yaml', { ...fast, fence: fenceWith() })).rejects.toThrow('http://nowhere.example/x.yaml: ENOTFOUND (after 3 attempts)');
+    await expect(readUrl('http://nowhere.example/x.yaml', { ...fast, fence: fenceWith() })).rejects.toThrow(
+      'http://nowhere.example/x.yaml: ENOTFOUND (after 3 attempts)',
+    );
   });
 });
 
@@ -116,7 +125,7 @@ describe('https', () => {
       await expect(readUrl(`https://tls.example:${securePort}/x.yaml`, { ...fast, retries: 0, fence })).rejects.toThrow(
         `https://tls.example:${securePort}/x.yaml: UNABLE_TO_VERIFY_LEAF_SIGNATURE (after 1 attempt)`,
       );
-      await eventually(async () => handshakes === 1, 5000, "the TLS handshake");
+      await eventually(async () => handshakes === 1, 5000, 'the TLS handshake');
     } finally {
       secure.closeAllConnections();
       await new Promise<void>((resolve) => secure.close(() => resolve()));
@@ -137,7 +146,10 @@ describe('redirects', () => {
     const before = server.hits.get('/redirect') ?? 0;
     let error: Error | undefined;
     const connects = await connectsDuring(async () => {
-      error = await readUrl(`${server.url}/redirect?x=secret`, { ...fast, fence }).then(() => undefined, (err: Error) => err);
+      error = await readUrl(`${server.url}/redirect?x=secret`, { ...fast, fence }).then(
+        () => undefined,
+        (err: Error) => err,
+      );
     });
     expect(error?.message).toBe(
       `${server.url}/redirect: redirect to http://169.254.169.254/latest/meta-data/ refused: 169.254.169.254 is a link-local/cloud-metadata address, refused`,
@@ -212,7 +224,11 @@ describe('production: loopback and private networks', () => {
 
   it.each([
     ['a loopback address', () => `http://127.0.0.1:${port}/bundle.yaml`, () => `127.0.0.1 is a loopback address, ${PRIVATE_REFUSAL}`],
-    ['a name that resolves to loopback', () => `http://rebind.example:${port}/bundle.yaml`, () => `rebind.example resolves to 127.0.0.1, a loopback address, ${PRIVATE_REFUSAL}`],
+    [
+      'a name that resolves to loopback',
+      () => `http://rebind.example:${port}/bundle.yaml`,
+      () => `rebind.example resolves to 127.0.0.1, a loopback address, ${PRIVATE_REFUSAL}`,
+    ],
   ])('refuses a redirect to %s, naming the hop', async (_what, target, problem) => {
     redirectTo = target();
     const fence = production({ SOURCE_ALLOWED_URL_PREFIXES: prefixes() });

@@ -150,9 +150,12 @@ describe('literal addresses', () => {
     expect(relaxed.checkUrl(url)).toBeUndefined();
   });
 
-  it.each(['https://github.com/o/p/releases/download/v1/bundle.yaml', 'http://93.184.216.34/x', 'http://[2606:4700::1111]/'])('lets the public %s through', (url) => {
-    expect(strict.checkUrl(url)).toBeUndefined();
-  });
+  it.each(['https://github.com/o/p/releases/download/v1/bundle.yaml', 'http://93.184.216.34/x', 'http://[2606:4700::1111]/'])(
+    'lets the public %s through',
+    (url) => {
+      expect(strict.checkUrl(url)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['ftp://example.com/x.yaml', 'ftp:// URLs are not read (use http://, https:// or file://)'],
@@ -172,7 +175,11 @@ describe('literal addresses', () => {
   });
 
   it('refuses URLs outside the prefixes, showing the origin only', () => {
-    const listed = new SourceFence({ fileRoots: [], allowedUrlPrefixes: ['https://charts.example.com', 'https://github.com/acme/'], allowPrivateNetworks: false });
+    const listed = new SourceFence({
+      fileRoots: [],
+      allowedUrlPrefixes: ['https://charts.example.com', 'https://github.com/acme/'],
+      allowPrivateNetworks: false,
+    });
     expect(listed.settings.allowedUrlPrefixes).toEqual(['https://charts.example.com/', 'https://github.com/acme/']);
     expect(listed.checkUrl('https://charts.example.com/stable/index.yaml')).toBeUndefined();
     expect(listed.checkUrl('https://github.com/acme/op/releases/download/v1/x.yaml')).toBeUndefined();

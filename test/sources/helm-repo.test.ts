@@ -36,7 +36,7 @@ describe('Helm repository index', () => {
     expect(indexUrlOf(repo)).toBe(index);
   });
 
-  it('lists a chart\'s versions newest first, dropping entries that are not semver', async () => {
+  it("lists a chart's versions newest first, dropping entries that are not semver", async () => {
     const versions = await listChartVersions(`${server.url}/charts`, 'widget-operator', { fence });
     expect(versions.map((v) => v.version)).toEqual(['2.2.0-rc.1', '2.1.0', '2.0.0', '1.10.0', '1.9.3']);
     expect(versions[1]).toEqual({
@@ -104,19 +104,32 @@ describe('helm template through a stand-in binary', () => {
     expect(objects[2]?.spec.replicas).toBe(2);
     const [call] = (await helm.calls()).slice(-1);
     expect(call?.args).toEqual([
-      'template', 'widget-operator', 'widget-operator', '--repo', 'https://charts.example.com', '--version', '2.1.0',
-      '--namespace', 'widgets', '--values', expect.stringMatching(/values\.json$/), '--include-crds',
+      'template',
+      'widget-operator',
+      'widget-operator',
+      '--repo',
+      'https://charts.example.com',
+      '--version',
+      '2.1.0',
+      '--namespace',
+      'widgets',
+      '--values',
+      expect.stringMatching(/values\.json$/),
+      '--include-crds',
     ]);
     expect(call?.values).toEqual({ replicaCount: 2, image: { tag: 'x' } });
   });
 
   it('addresses OCI charts directly', () => {
     expect(helmTemplateArgs({ ...base, repositoryUrl: 'oci://ghcr.io/example/charts/' }, '/tmp/v.json').slice(0, 4)).toEqual([
-      'template', 'widget-operator', 'oci://ghcr.io/example/charts/widget-operator', '--version',
+      'template',
+      'widget-operator',
+      'oci://ghcr.io/example/charts/widget-operator',
+      '--version',
     ]);
   });
 
-  it('puts helm\'s stderr into the error', async () => {
+  it("puts helm's stderr into the error", async () => {
     const attempt = helmTemplate({ ...base, version: '9.9.9', helmBin: helm.bin, env: helm.env });
     await expect(attempt).rejects.toThrow(HelmError);
     await expect(attempt).rejects.toThrow(
@@ -131,6 +144,8 @@ describe('helm template through a stand-in binary', () => {
   });
 
   it('says when the binary cannot run', async () => {
-    await expect(helmTemplate({ ...base, helmBin: '/nonexistent/helm' })).rejects.toThrow(/cannot run helm at \/nonexistent\/helm: spawn \/nonexistent\/helm ENOENT/);
+    await expect(helmTemplate({ ...base, helmBin: '/nonexistent/helm' })).rejects.toThrow(
+      /cannot run helm at \/nonexistent\/helm: spawn \/nonexistent\/helm ENOENT/,
+    );
   });
 });

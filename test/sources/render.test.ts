@@ -1,14 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MemoryManifestCache,
-  renderDigest,
-  renderManifests,
-  sourceIdentityOf,
-  type ManifestCache,
-  type OperatorSource,
-} from '../../src/sources/render.ts';
+import { MemoryManifestCache, renderDigest, renderManifests, sourceIdentityOf, type ManifestCache, type OperatorSource } from '../../src/sources/render.ts';
 import { canonicalJson, parseManifests } from '../../src/sources/yaml.ts';
 import { CORPUS_DIR, corpusPath } from './corpus.ts';
 import { createHelmStandIn, type HelmStandIn } from './helm-stand-in.ts';
@@ -73,14 +66,13 @@ describe('renderManifests from a manifest URL', () => {
     };
     const result = await renderManifests({ fence, operator: prometheus(`${server.url}/{version}/bundle.yaml`), version: 'v0.80.0', cache: broken });
     expect(result.objects).toHaveLength(15);
-    expect(result.warnings).toEqual([
-      'rendered-manifest cache not used (database unreachable)',
-      'rendered manifests not cached (database unreachable)',
-    ]);
+    expect(result.warnings).toEqual(['rendered-manifest cache not used (database unreachable)', 'rendered manifests not cached (database unreachable)']);
   });
 
   it('names the document when the bundle is bad', async () => {
-    const bad = await startLocalServer({ '/1.0.0/bundle.yaml': (_q, res) => res.end('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: Secret\n') });
+    const bad = await startLocalServer({
+      '/1.0.0/bundle.yaml': (_q, res) => res.end('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: Secret\n'),
+    });
     try {
       await expect(renderManifests({ fence, operator: prometheus(`${bad.url}/{version}/bundle.yaml`), version: '1.0.0' })).rejects.toThrow(
         'prometheus-operator 1.0.0: document 2 (line 4) [Secret/?]: apiVersion is missing or not a string',
@@ -108,7 +100,9 @@ describe('renderManifests from a Helm chart', () => {
   });
 
   it('needs a helm binary for a chart-only operator, and falls back to the URL when there is one', () => {
-    expect(() => sourceIdentityOf(widget)).toThrow('operator "widget-operator" is a Helm chart; rendering it needs a helm binary (set HELM_BIN) or a manifestUrlTemplate');
+    expect(() => sourceIdentityOf(widget)).toThrow(
+      'operator "widget-operator" is a Helm chart; rendering it needs a helm binary (set HELM_BIN) or a manifestUrlTemplate',
+    );
     expect(sourceIdentityOf({ ...widget, manifestUrlTemplate: 'https://x/{version}.yaml' })).toEqual({ type: 'url', template: 'https://x/{version}.yaml' });
     expect(sourceIdentityOf({ ...widget, manifestUrlTemplate: 'https://x/{version}.yaml' }, '/usr/bin/helm').type).toBe('helm');
     expect(() => sourceIdentityOf({ name: 'x', namespace: 'y' })).toThrow(/has no manifest source/);

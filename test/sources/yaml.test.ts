@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ManifestParseError } from '../../src/sources/errors.ts';
-import {
-  canonicalJson,
-  parseManifests,
-  parseYamlDocument,
-  sourcePositionOf,
-  toJson,
-  toYaml,
-} from '../../src/sources/yaml.ts';
+import { canonicalJson, parseManifests, parseYamlDocument, sourcePositionOf, toJson, toYaml } from '../../src/sources/yaml.ts';
 import { readCorpus } from './corpus.ts';
 
-const kindsOf = (objects: Array<{ kind: string }>) =>
-  objects.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});
+const kindsOf = (objects: Array<{ kind: string }>) => objects.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});
 
 describe('parseManifests on the real corpus', () => {
   it.each(['v0.75.0', 'v0.80.0'])('prometheus-operator %s: 10 CRDs and the controller objects', (tag) => {
@@ -108,7 +100,11 @@ describe('parseManifests semantics', () => {
   });
 
   it.each([
-    ['a scalar', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\njust text\n', /document 2 \(line 4\): expected a Kubernetes object \(a mapping\), got a string/],
+    [
+      'a scalar',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\njust text\n',
+      /document 2 \(line 4\): expected a Kubernetes object \(a mapping\), got a string/,
+    ],
     ['a list', '- a\n- b\n', /document 1 \(line 1\): expected a Kubernetes object \(a mapping\), got a list/],
     ['no apiVersion', '---\nkind: Service\nmetadata: {name: web}\n', /document 1 \(line 1\) \[Service\/web\]: apiVersion is missing/],
     ['no kind', 'apiVersion: v1\nmetadata: {name: web}\n', /document 1 \(line 1\) \[\?\/web\]: kind is missing/],
@@ -117,7 +113,11 @@ describe('parseManifests semantics', () => {
     ['generateName only', 'apiVersion: v1\nkind: Pod\nmetadata: {generateName: x-}\n', /generateName is not supported/],
     ['a non-string label', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {on: true}}\n', /\[Pod\/p\]: metadata.labels.on must be a string/],
     ['a bad List item', 'apiVersion: v1\nkind: List\nitems: [{kind: Pod}]\n', /document 1, item 1 \(line 1\) \[Pod\/\?\]: apiVersion is missing/],
-    ['a duplicate key', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n---\napiVersion: v1\nkind: Pod\nkind: Service\nmetadata: {name: q}\n', /document 2 \(line 7\): duplicated mapping key/],
+    [
+      'a duplicate key',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n---\napiVersion: v1\nkind: Pod\nkind: Service\nmetadata: {name: q}\n',
+      /document 2 \(line 7\): duplicated mapping key/,
+    ],
     ['broken indentation', '---\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n   namespace: x\n', /document 2 \(line 7\): bad indentation/],
     ['an unknown alias', 'apiVersion: v1\nkind: Pod\nmetadata: *nothing\n', /document 1 .*unidentified alias "nothing"/],
   ])('rejects %s, naming the document', (_case, text, message) => {
@@ -150,9 +150,7 @@ describe('parseManifests semantics', () => {
   });
 
   it('rejects a recursive alias', () => {
-    expect(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: x, self: *m}\n')).toThrow(
-      /recursive structure/,
-    );
+    expect(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: x, self: *m}\n')).toThrow(/recursive structure/);
   });
 
   it('accepts a Buffer and a byte-order mark', () => {

@@ -24,7 +24,12 @@ describe('configuration', () => {
       KubernetesManager__HealthCheckInterval: 'PT30S',
     });
     expect(c.databaseUrl).toBe('postgresql://operator_user:p%40ss@postgres:5432/operator_manager');
-    expect(c.jwt).toMatchObject({ secret: 'guide-secret-guide-secret', issuer: 'https://operator-manager.example.com', audience: 'operator-manager-api', expirationMinutes: 90 });
+    expect(c.jwt).toMatchObject({
+      secret: 'guide-secret-guide-secret',
+      issuer: 'https://operator-manager.example.com',
+      audience: 'operator-manager-api',
+      expirationMinutes: 90,
+    });
     expect(c.engine).toMatchObject({ maxConcurrentDeployments: 4, healthTimeoutMs: 120_000 });
     expect(c.clusterHealth.intervalMs).toBe(30_000);
   });
@@ -36,16 +41,34 @@ describe('configuration', () => {
     expect(dev.rateLimit.profile).toBe('development');
     const prod = loadConfig({ NODE_ENV: 'production' });
     expect(prod.api.graphql.blockFieldSuggestions).toBe(true);
-    expect(prod.rateLimit).toMatchObject({ profile: 'production', trustProxyHops: 0, limits: { createDeployment: { points: 10 }, registerCluster: { points: 5 }, lists: { points: 60 } } });
-    expect(loadConfig({ CORS_ALLOWED_ORIGINS: 'https://dash.example.com/, http://localhost:3000' }).api.corsAllowedOrigins).toEqual(['https://dash.example.com', 'http://localhost:3000']);
+    expect(prod.rateLimit).toMatchObject({
+      profile: 'production',
+      trustProxyHops: 0,
+      limits: { createDeployment: { points: 10 }, registerCluster: { points: 5 }, lists: { points: 60 } },
+    });
+    expect(loadConfig({ CORS_ALLOWED_ORIGINS: 'https://dash.example.com/, http://localhost:3000' }).api.corsAllowedOrigins).toEqual([
+      'https://dash.example.com',
+      'http://localhost:3000',
+    ]);
   });
 
   it('reads every setting in one place: notifications and tracing too', () => {
-    const c = loadConfig({ NOTIFY_WEBHOOK_URLS: 'https://hooks.example.com/T0/B0/x', NOTIFY_MAX_ATTEMPTS: '3', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/', OTEL_SERVICE_NAME: 'om-eu' });
+    const c = loadConfig({
+      NOTIFY_WEBHOOK_URLS: 'https://hooks.example.com/T0/B0/x',
+      NOTIFY_MAX_ATTEMPTS: '3',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/',
+      OTEL_SERVICE_NAME: 'om-eu',
+    });
     expect(c.notifications).toMatchObject({ enabled: true, webhookUrls: ['https://hooks.example.com/T0/B0/x'], maxAttempts: 3 });
     expect(c.tracing).toEqual({ tracesUrl: 'http://jaeger:4318/v1/traces', serviceName: 'om-eu' });
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otel.example.com/v1/traces', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318' }).tracing.tracesUrl).toBe('https://otel.example.com/v1/traces');
-    expect(loadConfig({ HELM_BIN: '/usr/local/bin/helm', OPERATOR_VERSIONS_REFRESH_INTERVAL: 'PT0S' }).sources).toMatchObject({ helmBin: '/usr/local/bin/helm', versionsRefreshIntervalMs: 0 });
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otel.example.com/v1/traces', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318' }).tracing
+        .tracesUrl,
+    ).toBe('https://otel.example.com/v1/traces');
+    expect(loadConfig({ HELM_BIN: '/usr/local/bin/helm', OPERATOR_VERSIONS_REFRESH_INTERVAL: 'PT0S' }).sources).toMatchObject({
+      helmBin: '/usr/local/bin/helm',
+      versionsRefreshIntervalMs: 0,
+    });
   });
 
   it('prefers the product names over the aliases', () => {

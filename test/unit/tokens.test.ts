@@ -8,7 +8,11 @@ describe('token verification', () => {
   it('answers a token it verified before from its cache, and still refuses it once it has expired', async () => {
     const verify = createTokenVerifier({ secret });
     const exp = Math.floor(Date.now() / 1000) + 2;
-    const token = await new SignJWT({ roles: ['VIEWER'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('short').setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+    const token = await new SignJWT({ roles: ['VIEWER'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('short')
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(secret));
     const first = await verify(token);
     expect(first).toMatchObject({ sub: 'short', roles: ['VIEWER'], expiresAt: new Date(exp * 1000) });
     expect(await verify(token)).toBe(first);

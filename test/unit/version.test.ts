@@ -57,9 +57,14 @@ describe('semantic versions', () => {
   });
 
   it('sorts newest first, drops non-versions and duplicates', () => {
-    expect(
-      sortVersionsDescending(['v0.75.0', '0.9.1', 'nightly', '0.80.0', '0.80.0-rc.0', '1.0.0-alpha', '0.80.0', '0.10.0']),
-    ).toEqual(['1.0.0-alpha', '0.80.0', '0.80.0-rc.0', 'v0.75.0', '0.10.0', '0.9.1']);
+    expect(sortVersionsDescending(['v0.75.0', '0.9.1', 'nightly', '0.80.0', '0.80.0-rc.0', '1.0.0-alpha', '0.80.0', '0.10.0'])).toEqual([
+      '1.0.0-alpha',
+      '0.80.0',
+      '0.80.0-rc.0',
+      'v0.75.0',
+      '0.10.0',
+      '0.9.1',
+    ]);
   });
 
   it('latest prefers releases over pre-releases unless asked', () => {

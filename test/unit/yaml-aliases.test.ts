@@ -29,6 +29,8 @@ describe('size of YAML with its aliases expanded', () => {
   });
 
   it('refuses an alias inside the node it names', () => {
-    expect(() => expandedSize(yaml.load('a: &a {self: *a}\n'), 1000)).toThrow(expect.objectContaining({ reason: 'recursive', message: expect.stringMatching(/recursive structure/) }));
+    expect(() => expandedSize(yaml.load('a: &a {self: *a}\n'), 1000)).toThrow(
+      expect.objectContaining({ reason: 'recursive', message: expect.stringMatching(/recursive structure/) }),
+    );
   });
 });

@@ -20,24 +20,25 @@ const whereOf = (a: AuditArgs) =>
   auditWhere({ actor: a.actor ?? undefined, action: a.action ?? undefined, targetType: a.targetType ?? undefined, targetName: a.targetName ?? undefined });
 
 builder.queryField('auditEvents', (t) =>
-  t.prismaConnection({
-    type: 'AuditEvent',
-    cursor: 'id',
-    totalCount: (_root, args, ctx) => ctx.services.prisma.auditEvent.count({ where: whereOf(args) }),
-    authScopes: { admin: true },
-    args: {
-      actor: t.arg.string(),
-      action: t.arg.string(),
-      targetType: t.arg.string(),
-      targetName: t.arg.string(),
+  t.prismaConnection(
+    {
+      type: 'AuditEvent',
+      cursor: 'id',
+      totalCount: (_root, args, ctx) => ctx.services.prisma.auditEvent.count({ where: whereOf(args) }),
+      authScopes: { admin: true },
+      args: {
+        actor: t.arg.string(),
+        action: t.arg.string(),
+        targetType: t.arg.string(),
+        targetName: t.arg.string(),
+      },
+      resolve: (query, _root, args, ctx) =>
+        ctx.services.prisma.auditEvent.findMany({
+          ...query,
+          where: whereOf(args),
+          orderBy: { id: 'desc' },
+        }),
     },
-    resolve: (query, _root, args, ctx) =>
-      ctx.services.prisma.auditEvent.findMany({
-        ...query,
-        where: whereOf(args),
-        orderBy: { id: 'desc' },
-      }),
-  },
     { name: 'AuditEventConnection' },
     { name: 'AuditEventEdge' },
   ),

@@ -27,7 +27,10 @@ export const Cluster = builder.prismaObject('Cluster', {
     description: t.exposeString('description', { nullable: true }),
     environment: t.field({ type: EnvironmentEnum, resolve: (c) => c.environment as never }),
     apiServerUrl: t.exposeString('apiServerUrl'),
-    tlsVerified: t.boolean({ description: 'False when the kubeconfig disables TLS verification or the server is plain http://.', resolve: (c) => !c.tlsInsecure }),
+    tlsVerified: t.boolean({
+      description: 'False when the kubeconfig disables TLS verification or the server is plain http://.',
+      resolve: (c) => !c.tlsInsecure,
+    }),
     kubernetesVersion: t.exposeString('kubernetesVersion', { nullable: true }),
     nodeCount: t.exposeInt('nodeCount', { nullable: true }),
     healthStatus: t.field({ type: HealthStatusEnum, resolve: (c) => toHealthStatus(c.healthStatus) }),
@@ -46,19 +49,20 @@ export const Cluster = builder.prismaObject('Cluster', {
 });
 
 builder.queryFields((t) => ({
-  clusters: t.prismaConnection({
-    type: 'Cluster',
-    cursor: 'name',
-    totalCount: (_root, args, ctx) => ctx.services.prisma.cluster.count({ where: args.environment ? { environment: args.environment } : undefined }),
-    authScopes: { read: true },
-    args: { environment: t.arg({ type: EnvironmentEnum, required: false }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.services.prisma.cluster.findMany({
-        ...query,
-        where: args.environment ? { environment: args.environment } : undefined,
-        orderBy: { name: 'asc' },
-      }),
-  },
+  clusters: t.prismaConnection(
+    {
+      type: 'Cluster',
+      cursor: 'name',
+      totalCount: (_root, args, ctx) => ctx.services.prisma.cluster.count({ where: args.environment ? { environment: args.environment } : undefined }),
+      authScopes: { read: true },
+      args: { environment: t.arg({ type: EnvironmentEnum, required: false }) },
+      resolve: (query, _root, args, ctx) =>
+        ctx.services.prisma.cluster.findMany({
+          ...query,
+          where: args.environment ? { environment: args.environment } : undefined,
+          orderBy: { name: 'asc' },
+        }),
+    },
     { name: 'ClusterConnection' },
     { name: 'ClusterEdge' },
   ),

@@ -13,14 +13,18 @@ import type { CrdView } from '../../services/crds.ts';
 import { actorOf, type GraphQLContext } from '../context.ts';
 import { builder } from '../builder.ts';
 
-export const CrdChangeTypeEnum = builder.enumType('CrdChangeType', { values: CHANGE_TYPES, description: 'What changed between the live CRD and the target CRD.' });
+export const CrdChangeTypeEnum = builder.enumType('CrdChangeType', {
+  values: CHANGE_TYPES,
+  description: 'What changed between the live CRD and the target CRD.',
+});
 export const CrdFindingSeverityEnum = builder.enumType('CrdFindingSeverity', {
   values: SEVERITIES,
   description: 'BREAKING needs an ADMIN approval before any cluster is touched; WARNING is shown on the deployment; INFO is informational.',
 });
 export const AffectedObjectCategoryEnum = builder.enumType('AffectedObjectCategory', {
   values: AFFECTED_CATEGORIES,
-  description: 'INVALID: the target schema rejects the object; DATA_LOSS: a field would be pruned; UNSERVED_VERSION: its API version goes away; NOT_CHECKED: a CEL rule applies that was not evaluated.',
+  description:
+    'INVALID: the target schema rejects the object; DATA_LOSS: a field would be pruned; UNSERVED_VERSION: its API version goes away; NOT_CHECKED: a CEL rule applies that was not evaluated.',
 });
 
 export const CrdFinding = builder.objectRef<ReportFinding>('CrdFinding').implement({
@@ -28,10 +32,16 @@ export const CrdFinding = builder.objectRef<ReportFinding>('CrdFinding').impleme
   fields: (t) => ({
     crdName: t.exposeString('crdName'),
     version: t.exposeString('version', { description: "API version compared; '' for CRD-level findings." }),
-    fieldPath: t.exposeString('fieldPath', { description: "Schema path (`.spec.endpoints[*].port`, map values `{*}`); '' for CRD- and version-level findings." }),
+    fieldPath: t.exposeString('fieldPath', {
+      description: "Schema path (`.spec.endpoints[*].port`, map values `{*}`); '' for CRD- and version-level findings.",
+    }),
     changeType: t.field({ type: CrdChangeTypeEnum, resolve: (f) => f.changeType }),
     severity: t.field({ type: CrdFindingSeverityEnum, description: 'Escalated to BREAKING when an existing object is affected.', resolve: (f) => f.severity }),
-    schemaSeverity: t.field({ type: CrdFindingSeverityEnum, description: 'Severity from the schema comparison alone.', resolve: (f) => f.schemaSeverity ?? f.severity }),
+    schemaSeverity: t.field({
+      type: CrdFindingSeverityEnum,
+      description: 'Severity from the schema comparison alone.',
+      resolve: (f) => f.schemaSeverity ?? f.severity,
+    }),
     oldValue: t.exposeString('oldValue', { nullable: true }),
     newValue: t.exposeString('newValue', { nullable: true }),
     message: t.exposeString('message'),
@@ -52,8 +62,16 @@ export const AffectedObjectRef = builder.objectRef<AffectedObject>('AffectedObje
     category: t.field({ type: AffectedObjectCategoryEnum, resolve: (o) => o.category }),
     crdName: t.exposeString('crdName'),
     apiVersion: t.exposeString('apiVersion'),
-    changeType: t.field({ type: CrdChangeTypeEnum, nullable: true, description: 'The schema change that causes it, when known.', resolve: (o) => o.changeType ?? null }),
-    preexisting: t.boolean({ description: 'The object already fails the live schema this way: the upgrade does not cause it.', resolve: (o) => o.preexisting === true }),
+    changeType: t.field({
+      type: CrdChangeTypeEnum,
+      nullable: true,
+      description: 'The schema change that causes it, when known.',
+      resolve: (o) => o.changeType ?? null,
+    }),
+    preexisting: t.boolean({
+      description: 'The object already fails the live schema this way: the upgrade does not cause it.',
+      resolve: (o) => o.preexisting === true,
+    }),
   }),
 });
 
@@ -64,7 +82,10 @@ export const ClusterCrdVerdictRef = builder.objectRef<ClusterCrdVerdict>('Cluste
     compatible: t.exposeBoolean('compatible'),
     requiresApproval: t.exposeBoolean('requiresApproval'),
     complete: t.exposeBoolean('complete', { description: 'False when some CRD could not be compared or its objects listed: never called compatible then.' }),
-    reachable: t.boolean({ description: "False when the cluster's CRDs could not be read at all; only the recorded previous version was compared.", resolve: (v) => v.reachable !== false }),
+    reachable: t.boolean({
+      description: "False when the cluster's CRDs could not be read at all; only the recorded previous version was compared.",
+      resolve: (v) => v.reachable !== false,
+    }),
     objectsScanned: t.exposeInt('objectsScanned'),
     objectsBroken: t.exposeInt('objectsBroken'),
     breakingFindings: t.exposeInt('breakingFindings'),
@@ -105,9 +126,16 @@ export const CrdCompatibilityReportRef = builder.objectRef<CrdReport>('CrdCompat
       resolve: (r, args) => (r.findings ?? []).filter((f) => !args.severity || f.severity === args.severity),
     }),
     affectedObjects: t.field({ type: [AffectedObjectRef], resolve: (r) => r.affectedObjects ?? [] }),
-    affectedObjectsTruncated: t.int({ description: 'Affected-object entries counted but not kept (at most 1000 per CRD and cluster are kept).', resolve: (r) => r.affectedObjectsTruncated ?? 0 }),
+    affectedObjectsTruncated: t.int({
+      description: 'Affected-object entries counted but not kept (at most 1000 per CRD and cluster are kept).',
+      resolve: (r) => r.affectedObjectsTruncated ?? 0,
+    }),
     clusters: t.field({ type: [ClusterCrdVerdictRef], resolve: (r) => r.clusters ?? [] }),
-    notChecked: t.field({ type: [NotCheckedRuleRef], description: 'Rules not evaluated; clusters not (fully) checked show complete: false with their errors.', resolve: (r) => r.notChecked ?? [] }),
+    notChecked: t.field({
+      type: [NotCheckedRuleRef],
+      description: 'Rules not evaluated; clusters not (fully) checked show complete: false with their errors.',
+      resolve: (r) => r.notChecked ?? [],
+    }),
   }),
 });
 
@@ -155,9 +183,17 @@ const CrdVersionRef = builder.objectRef<CrdVersionRow>('CrdVersion').implement({
     name: t.exposeString('name'),
     served: t.exposeBoolean('served'),
     storage: t.exposeBoolean('storage'),
-    deprecated: t.boolean({ description: 'Marked deprecated in the CRD itself (clients get warnings).', resolve: async (v, _a, ctx) => (await versionOf(ctx, v))?.deprecated ?? false }),
+    deprecated: t.boolean({
+      description: 'Marked deprecated in the CRD itself (clients get warnings).',
+      resolve: async (v, _a, ctx) => (await versionOf(ctx, v))?.deprecated ?? false,
+    }),
     deprecationWarning: t.string({ nullable: true, resolve: async (v, _a, ctx) => (await versionOf(ctx, v))?.deprecationWarning ?? null }),
-    schema: t.field({ type: 'JSON', nullable: true, description: 'The openAPIV3Schema of this version.', resolve: async (v, _a, ctx) => (await versionOf(ctx, v))?.schema ?? null }),
+    schema: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The openAPIV3Schema of this version.',
+      resolve: async (v, _a, ctx) => (await versionOf(ctx, v))?.schema ?? null,
+    }),
   }),
 });
 
@@ -183,7 +219,10 @@ const CrdRef = builder.objectRef<CrdView>('Crd').implement({
     scope: t.exposeString('scope', { description: 'Namespaced or Cluster.' }),
     operatorName: t.exposeString('operatorName', { description: 'The operator of the newest record.' }),
     latestOperatorVersion: t.string({ description: 'The newest operator version that ships it.', resolve: (c) => c.operatorVersion }),
-    operatorVersions: t.stringList({ description: 'Every recorded operator version that ships it, newest first.', resolve: (c) => c.history.map((h) => h.operatorVersion) }),
+    operatorVersions: t.stringList({
+      description: 'Every recorded operator version that ships it, newest first.',
+      resolve: (c) => c.history.map((h) => h.operatorVersion),
+    }),
     versions: t.field({ type: [CrdVersionRef], description: 'API versions in the newest record.', resolve: (c) => versionsOf(c) }),
     storageVersion: t.string({ nullable: true, resolve: (c) => c.storageVersion }),
     schemaDigest: t.string({ nullable: true, resolve: (c) => c.schemaDigest }),
@@ -225,7 +264,8 @@ builder.mutationFields((t) => ({
     type: CrdCompatibilityReportRef,
     // Reads clusters and changes nothing in them (it records the target's CRDs in the registry, as any render does).
     authScopes: { read: true },
-    description: 'Checks upgrading an operator to targetVersion against the CRDs and custom resources of `clusters` (omitted: every cluster where the operator is installed). Changes nothing in any cluster.',
+    description:
+      'Checks upgrading an operator to targetVersion against the CRDs and custom resources of `clusters` (omitted: every cluster where the operator is installed). Changes nothing in any cluster.',
     args: { operatorName: t.arg.string({ required: true }), targetVersion: t.arg.string({ required: true }), clusters: t.arg.stringList() },
     resolve: (_root, args, ctx) => ctx.services.crds.validateCompatibility(actorOf(ctx), args),
   }),
@@ -275,7 +315,11 @@ const NotificationRef = builder.objectRef<NotificationRecord>('Notification').im
 });
 
 builder.prismaObjectFields('Approval', (t) => ({
-  notifications: t.field({ type: [NotificationRef], description: 'What was sent about this approval.', resolve: (a, _args, ctx) => notificationsOf(ctx.services.prisma, a.id) }),
+  notifications: t.field({
+    type: [NotificationRef],
+    description: 'What was sent about this approval.',
+    resolve: (a, _args, ctx) => notificationsOf(ctx.services.prisma, a.id),
+  }),
   crdReport: t.field({
     type: CrdCompatibilityReportRef,
     nullable: true,

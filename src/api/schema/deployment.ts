@@ -62,7 +62,10 @@ export const Deployment = builder.prismaObject('Deployment', {
     autoRollbackEnabled: t.exposeBoolean('autoRollbackEnabled'),
     strategyConfig: t.expose('strategyConfig', { type: 'JSON', nullable: true, description: 'The resolved configuration, defaults included.' }),
     helmValues: t.expose('helmValues', { type: 'JSON', nullable: true }),
-    requestedAction: t.exposeString('requestedAction', { nullable: true, description: 'CANCEL, ROLLBACK or PROMOTE (Blue-Green switch allowed) while the engine carries it out.' }),
+    requestedAction: t.exposeString('requestedAction', {
+      nullable: true,
+      description: 'CANCEL, ROLLBACK or PROMOTE (Blue-Green switch allowed) while the engine carries it out.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),

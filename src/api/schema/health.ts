@@ -20,7 +20,11 @@ const OperatorHealth = builder.objectRef<OperatorHealthReport>('OperatorHealth')
   description: 'Live health of an operator in every cluster where it is installed.',
   fields: (t) => ({
     operatorName: t.exposeString('operatorName'),
-    status: t.field({ type: HealthStatusEnum, description: 'The worst over the clusters (UNKNOWN when installed nowhere).', resolve: (h) => toHealthStatus(h.status) }),
+    status: t.field({
+      type: HealthStatusEnum,
+      description: 'The worst over the clusters (UNKNOWN when installed nowhere).',
+      resolve: (h) => toHealthStatus(h.status),
+    }),
     clusters: t.field({ type: [OperatorClusterHealth], resolve: (h) => h.clusters }),
     checkedAt: t.expose('checkedAt', { type: 'DateTime' }),
   }),

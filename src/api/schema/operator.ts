@@ -23,13 +23,14 @@ export const Operator = builder.prismaObject('Operator', {
 });
 
 builder.queryFields((t) => ({
-  operators: t.prismaConnection({
-    type: 'Operator',
-    cursor: 'name',
-    totalCount: (_root, _args, ctx) => ctx.services.prisma.operator.count(),
-    authScopes: { read: true },
-    resolve: (query, _root, _args, ctx) => ctx.services.prisma.operator.findMany({ ...query, orderBy: { name: 'asc' } }),
-  },
+  operators: t.prismaConnection(
+    {
+      type: 'Operator',
+      cursor: 'name',
+      totalCount: (_root, _args, ctx) => ctx.services.prisma.operator.count(),
+      authScopes: { read: true },
+      resolve: (query, _root, _args, ctx) => ctx.services.prisma.operator.findMany({ ...query, orderBy: { name: 'asc' } }),
+    },
     { name: 'OperatorConnection' },
     { name: 'OperatorEdge' },
   ),

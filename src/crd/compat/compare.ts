@@ -22,10 +22,24 @@ export function compareCrds(live: KubeObject | undefined, target: KubeObject, op
   const liveScope = live.spec?.scope ?? 'Namespaced';
   const targetScope = target.spec?.scope ?? 'Namespaced';
   if (liveScope !== targetScope) {
-    add('', 'SCOPE_CHANGED', 'BREAKING', liveScope, targetScope, `scope changes from ${liveScope} to ${targetScope}; the API server rejects this update (scope is immutable)`);
+    add(
+      '',
+      'SCOPE_CHANGED',
+      'BREAKING',
+      liveScope,
+      targetScope,
+      `scope changes from ${liveScope} to ${targetScope}; the API server rejects this update (scope is immutable)`,
+    );
   }
   if (crdKind(live) !== crdKind(target)) {
-    add('', 'KIND_CHANGED', 'BREAKING', crdKind(live), crdKind(target), `kind changes from ${crdKind(live)} to ${crdKind(target)}; clients and manifests using the old kind break`);
+    add(
+      '',
+      'KIND_CHANGED',
+      'BREAKING',
+      crdKind(live),
+      crdKind(target),
+      `kind changes from ${crdKind(live)} to ${crdKind(target)}; clients and manifests using the old kind break`,
+    );
   }
 
   const liveVersions = crdVersions(live);
@@ -38,7 +52,14 @@ export function compareCrds(live: KubeObject | undefined, target: KubeObject, op
       continue;
     }
     if (lv.served && !tv.served) {
-      add(lv.name, 'VERSION_NOT_SERVED', 'BREAKING', 'served', 'not served', `API version ${lv.name} is no longer served; clients and manifests that use it break`);
+      add(
+        lv.name,
+        'VERSION_NOT_SERVED',
+        'BREAKING',
+        'served',
+        'not served',
+        `API version ${lv.name} is no longer served; clients and manifests that use it break`,
+      );
       continue;
     }
     if (!lv.served && tv.served) add(lv.name, 'VERSION_ADDED', 'INFO', 'not served', 'served', `API version ${lv.name} is served again`);
@@ -56,19 +77,37 @@ export function compareCrds(live: KubeObject | undefined, target: KubeObject, op
   const liveStorage = liveVersions.find((v) => v.storage)?.name;
   const targetStorage = [...targetVersions.values()].find((v) => v.storage)?.name;
   if (liveStorage !== targetStorage) {
-    add(targetStorage ?? '', 'STORAGE_VERSION_CHANGED', 'WARNING', liveStorage, targetStorage,
-      `storage version changes from ${liveStorage} to ${targetStorage}; objects stay stored as ${liveStorage} until rewritten (storage migration)`);
+    add(
+      targetStorage ?? '',
+      'STORAGE_VERSION_CHANGED',
+      'WARNING',
+      liveStorage,
+      targetStorage,
+      `storage version changes from ${liveStorage} to ${targetStorage}; objects stay stored as ${liveStorage} until rewritten (storage migration)`,
+    );
   }
 
   const stored: readonly string[] = options.storedVersions ?? live.status?.storedVersions ?? [];
   for (const sv of stored) {
     const tv = targetVersions.get(sv);
     if (!tv) {
-      add(sv, 'STORED_VERSION_DROPPED', 'BREAKING', sv, null,
-        `${sv} is in status.storedVersions but removed from spec.versions: the API server rejects the update until every object is migrated to another version and storedVersions is cleaned`);
+      add(
+        sv,
+        'STORED_VERSION_DROPPED',
+        'BREAKING',
+        sv,
+        null,
+        `${sv} is in status.storedVersions but removed from spec.versions: the API server rejects the update until every object is migrated to another version and storedVersions is cleaned`,
+      );
     } else if (!tv.served) {
-      add(sv, 'STORED_VERSION_DROPPED', 'BREAKING', sv, 'not served',
-        `${sv} is in status.storedVersions but no longer served: objects may still be stored as ${sv}; migrate them (read and write each object) before upgrading`);
+      add(
+        sv,
+        'STORED_VERSION_DROPPED',
+        'BREAKING',
+        sv,
+        'not served',
+        `${sv} is in status.storedVersions but no longer served: objects may still be stored as ${sv}; migrate them (read and write each object) before upgrading`,
+      );
     }
   }
   return keep(out, options);
@@ -98,8 +137,16 @@ export function compareCrdSets(live: Iterable<KubeObject>, target: Iterable<Kube
   }
   for (const [name] of liveByName) {
     if (!targetNames.has(name)) {
-      out.push({ crdName: name, version: '', fieldPath: '', changeType: 'CRD_REMOVED', severity: 'WARNING', oldValue: name, newValue: null,
-        message: `${name} is not in the target release; it stays installed (CRDs are never pruned) but nothing maintains it` });
+      out.push({
+        crdName: name,
+        version: '',
+        fieldPath: '',
+        changeType: 'CRD_REMOVED',
+        severity: 'WARNING',
+        oldValue: name,
+        newValue: null,
+        message: `${name} is not in the target release; it stays installed (CRDs are never pruned) but nothing maintains it`,
+      });
     }
   }
   return out;

@@ -30,16 +30,23 @@ export function diffConstraints(o: JSONSchemaProps, n: JSONSchemaProps, path: st
     if (a === b) continue;
     const tighter = b !== undefined && (a === undefined || (lower ? b > a : b < a));
     const label = `${what} of ${where(path)}`;
-    const message =
-      a === undefined ? `${label} set to ${b}` : b === undefined ? `${label} (${a}) removed` : `${label} changed from ${a} to ${b}`;
+    const message = a === undefined ? `${label} set to ${b}` : b === undefined ? `${label} (${a}) removed` : `${label} changed from ${a} to ${b}`;
     emit(change(path, tighter ? 'CONSTRAINT_TIGHTENED' : 'CONSTRAINT_RELAXED', tighter ? 'WARNING' : 'INFO', a, b, message));
   }
   for (const { keyword, what } of SWITCHES) {
     const a = o[keyword] === true;
     const b = n[keyword] === true;
     if (a === b) continue;
-    emit(change(path, b ? 'CONSTRAINT_TIGHTENED' : 'CONSTRAINT_RELAXED', b ? 'WARNING' : 'INFO', a, b,
-      b ? `${where(path)}: ${what}` : `${where(path)}: ${keyword} removed`));
+    emit(
+      change(
+        path,
+        b ? 'CONSTRAINT_TIGHTENED' : 'CONSTRAINT_RELAXED',
+        b ? 'WARNING' : 'INFO',
+        a,
+        b,
+        b ? `${where(path)}: ${what}` : `${where(path)}: ${keyword} removed`,
+      ),
+    );
   }
   if (o.nullable === true && n.nullable !== true) {
     emit(change(path, 'CONSTRAINT_TIGHTENED', 'WARNING', true, false, `${where(path)} no longer accepts null`));
@@ -49,7 +56,15 @@ export function diffConstraints(o: JSONSchemaProps, n: JSONSchemaProps, path: st
   if (n.multipleOf !== undefined && n.multipleOf !== o.multipleOf) {
     // Still satisfied by every old value when the old step is a multiple of the new one.
     const compatible = o.multipleOf !== undefined && Number.isInteger(o.multipleOf / n.multipleOf);
-    emit(change(path, compatible ? 'CONSTRAINT_RELAXED' : 'CONSTRAINT_TIGHTENED', compatible ? 'INFO' : 'WARNING',
-      o.multipleOf, n.multipleOf, `${where(path)} must now be a multiple of ${n.multipleOf}`));
+    emit(
+      change(
+        path,
+        compatible ? 'CONSTRAINT_RELAXED' : 'CONSTRAINT_TIGHTENED',
+        compatible ? 'INFO' : 'WARNING',
+        o.multipleOf,
+        n.multipleOf,
+        `${where(path)} must now be a multiple of ${n.multipleOf}`,
+      ),
+    );
   }
 }

@@ -15,9 +15,7 @@ import { FindingIndex } from './finding-index.ts';
 import { NotCheckedTally } from './not-checked.ts';
 import type { AffectedObject, CheckObjectsOptions, ObjectCheckResult } from './types.ts';
 
-export type ObjectSource =
-  | AsyncIterable<KubeObject | readonly KubeObject[]>
-  | Iterable<KubeObject | readonly KubeObject[]>;
+export type ObjectSource = AsyncIterable<KubeObject | readonly KubeObject[]> | Iterable<KubeObject | readonly KubeObject[]>;
 
 /** Objects one by one from a source of objects or of pages of objects. */
 export async function* eachObject(source: ObjectSource): AsyncGenerator<KubeObject> {
@@ -50,7 +48,11 @@ export class ObjectChecker {
   private readonly max: number;
   private readonly out: ObjectCheckResult;
 
-  constructor(target: KubeObject, findings: readonly CrdFinding[], private readonly options: CheckObjectsOptions) {
+  constructor(
+    target: KubeObject,
+    findings: readonly CrdFinding[],
+    private readonly options: CheckObjectsOptions,
+  ) {
     this.name = crdName(target);
     this.kind = crdKind(target);
     this.group = String(target.spec?.group ?? '');
@@ -96,15 +98,25 @@ export class ObjectChecker {
     const tv = this.targetVersions.get(version);
     if (!tv || !tv.served) {
       const finding = this.findings.versionFinding(version);
-      add({ fieldPath: '.apiVersion', schemaPath: '.apiVersion', category: 'UNSERVED_VERSION', changeType: finding?.changeType,
-        reason: `${apiVersion} is ${tv ? 'no longer served' : 'removed'} by the target CRD; the object must be read and written through a served version` });
+      add({
+        fieldPath: '.apiVersion',
+        schemaPath: '.apiVersion',
+        category: 'UNSERVED_VERSION',
+        changeType: finding?.changeType,
+        reason: `${apiVersion} is ${tv ? 'no longer served' : 'removed'} by the target CRD; the object must be read and written through a served version`,
+      });
     } else if (tv.schema) {
       this.checkAgainst(tv, obj, version, add);
     }
     this.keep(entries);
   }
 
-  private checkAgainst(tv: CrdVersion, obj: KubeObject, version: string, add: (e: Omit<AffectedObject, 'clusterName' | 'kind' | 'namespace' | 'name' | 'crdName' | 'apiVersion'>) => void): void {
+  private checkAgainst(
+    tv: CrdVersion,
+    obj: KubeObject,
+    version: string,
+    add: (e: Omit<AffectedObject, 'clusterName' | 'kind' | 'namespace' | 'name' | 'crdName' | 'apiVersion'>) => void,
+  ): void {
     const schema = tv.schema!;
     const liveSchema = this.liveVersions.get(version)?.schema;
     const { pruned, removed } = pruneObjectDetailed(schema, obj);
@@ -115,8 +127,13 @@ export class ObjectChecker {
         if (liveRemoved.has(r.path)) continue;
         const finding = this.findings.removal(version, r.schemaPath);
         const renamed = finding?.newValue ? `; possibly renamed to ${finding.fieldPath.replace(/[^.]+$/, finding.newValue)}` : '';
-        add({ fieldPath: r.path, schemaPath: r.schemaPath, category: 'DATA_LOSS', changeType: finding?.changeType,
-          reason: `${r.path} is not declared by the target schema: the API server would prune it and its data would be lost${renamed}` });
+        add({
+          fieldPath: r.path,
+          schemaPath: r.schemaPath,
+          category: 'DATA_LOSS',
+          changeType: finding?.changeType,
+          reason: `${r.path} is not declared by the target schema: the API server would prune it and its data would be lost${renamed}`,
+        });
       }
     }
     const { issues, unchecked } = validateObjectDetailed(schema, asStored(schema, pruned));
@@ -124,16 +141,20 @@ export class ObjectChecker {
       const before = new Set(liveSchema ? liveIssues(liveSchema, obj) : []);
       for (const issue of issues) {
         const preexisting = before.has(`${issue.path}\n${issue.reason}`);
-        add({ fieldPath: issue.path, schemaPath: issue.schemaPath, category: 'INVALID', reason: issue.reason,
+        add({
+          fieldPath: issue.path,
+          schemaPath: issue.schemaPath,
+          category: 'INVALID',
+          reason: issue.reason,
           changeType: this.findings.cause(version, issue.schemaPath, issue.keyword)?.changeType,
-          ...(preexisting ? { preexisting } : {}) });
+          ...(preexisting ? { preexisting } : {}),
+        });
       }
     }
     for (const u of unchecked) {
       this.tally.add(version, u, obj);
       if (this.options.listNotCheckedObjects) {
-        add({ fieldPath: u.path, schemaPath: u.schemaPath, category: 'NOT_CHECKED',
-          reason: `not checked: ${u.rule}${u.message ? ` (${u.message})` : ''}` });
+        add({ fieldPath: u.path, schemaPath: u.schemaPath, category: 'NOT_CHECKED', reason: `not checked: ${u.rule}${u.message ? ` (${u.message})` : ''}` });
       }
     }
   }

@@ -23,11 +23,7 @@ export interface CheckClusterOptions extends CompareOptions {
   maxAffectedObjects?: number;
 }
 
-export async function checkCluster(
-  targetCrds: readonly KubeObject[],
-  source: ClusterSource,
-  options: CheckClusterOptions = {},
-): Promise<ClusterCheck> {
+export async function checkCluster(targetCrds: readonly KubeObject[], source: ClusterSource, options: CheckClusterOptions = {}): Promise<ClusterCheck> {
   const liveByName = new Map(source.liveCrds.map((c) => [crdName(c), c]));
   const findings: CrdFinding[] = [];
   const objectChecks: ObjectCheckResult[] = [];

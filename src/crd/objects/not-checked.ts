@@ -11,14 +11,25 @@ const SAMPLES = 5;
 export class NotCheckedTally {
   private readonly byRule = new Map<string, NotCheckedRule & { lastObject?: KubeObject }>();
 
-  constructor(private readonly clusterName: string, private readonly crdName: string) {}
+  constructor(
+    private readonly clusterName: string,
+    private readonly crdName: string,
+  ) {}
 
   add(version: string, u: UncheckedRule, obj: KubeObject): void {
     const k = `${version}\n${u.schemaPath}\n${u.rule}`;
     let entry = this.byRule.get(k);
     if (!entry) {
-      entry = { clusterName: this.clusterName, crdName: this.crdName, version, schemaPath: u.schemaPath, rule: u.rule,
-        ...(u.message ? { message: u.message } : {}), objectCount: 0, sampleObjects: [] };
+      entry = {
+        clusterName: this.clusterName,
+        crdName: this.crdName,
+        version,
+        schemaPath: u.schemaPath,
+        rule: u.rule,
+        ...(u.message ? { message: u.message } : {}),
+        objectCount: 0,
+        sampleObjects: [],
+      };
       this.byRule.set(k, entry);
     }
     if (entry.lastObject === obj) return; // a rule on array items counts each object once

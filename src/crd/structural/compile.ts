@@ -45,13 +45,9 @@ export function compile(schema: JSONSchemaProps): CompiledNode {
 }
 
 function build(s: JSONSchemaProps): CompiledNode {
-  const properties = s.properties
-    ? new Map(Object.entries(s.properties).map(([k, v]) => [k, compile(v)] as const))
-    : undefined;
+  const properties = s.properties ? new Map(Object.entries(s.properties).map(([k, v]) => [k, compile(v)] as const)) : undefined;
   const additional =
-    s.additionalProperties === undefined || typeof s.additionalProperties === 'boolean'
-      ? s.additionalProperties
-      : compile(s.additionalProperties);
+    s.additionalProperties === undefined || typeof s.additionalProperties === 'boolean' ? s.additionalProperties : compile(s.additionalProperties);
   const items = s.items && typeof s.items === 'object' && !Array.isArray(s.items) ? compile(s.items) : undefined;
   const children: CompiledNode[] = [...(properties?.values() ?? [])];
   if (typeof additional === 'object') children.push(additional);

@@ -40,11 +40,8 @@ export function crdKind(crd: KubeObject): string {
 export function crdVersions(crd: KubeObject): CrdVersion[] {
   const spec = crd.spec ?? {};
   const shared: JSONSchemaProps | undefined = spec.validation?.openAPIV3Schema;
-  const raw: RawVersion[] = Array.isArray(spec.versions) && spec.versions.length
-    ? spec.versions
-    : spec.version
-      ? [{ name: spec.version, served: true, storage: true }]
-      : [];
+  const raw: RawVersion[] =
+    Array.isArray(spec.versions) && spec.versions.length ? spec.versions : spec.version ? [{ name: spec.version, served: true, storage: true }] : [];
   return raw.map((v) => ({
     name: String(v.name ?? ''),
     served: v.served !== false,

@@ -44,8 +44,7 @@ function fill(n: CompiledNode, v: unknown): unknown {
     const child = n.properties?.get(k) ?? additional;
     if (!child) continue;
     const current = source[k];
-    const filled =
-      child === additional && needsDefault(child, current, true) ? structuredClone(child.schema.default) : current;
+    const filled = child === additional && needsDefault(child, current, true) ? structuredClone(child.schema.default) : current;
     const next = fill(child, filled);
     if (next !== current) (copy ??= { ...v })[k] = next;
   }

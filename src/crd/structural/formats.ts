@@ -7,7 +7,10 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 export type FormatCheck = (value: string) => boolean;
 
-const re = (r: RegExp): FormatCheck => (v) => r.test(v);
+const re =
+  (r: RegExp): FormatCheck =>
+  (v) =>
+    r.test(v);
 
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

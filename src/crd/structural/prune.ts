@@ -25,9 +25,21 @@ export interface RemovedField {
 
 /** ObjectMeta's JSON fields: what survives in `metadata` (kube ≥ 1.25 has no clusterName). */
 const OBJECT_META_FIELDS = new Set([
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation',
-  'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels',
-  'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
 ]);
 
 export interface PruneOptions {
@@ -40,11 +52,7 @@ export function pruneObject(schema: JSONSchemaProps, obj: unknown, options: Prun
   return { pruned, removedPaths: removed.map((r) => r.path) };
 }
 
-export function pruneObjectDetailed(
-  schema: JSONSchemaProps,
-  obj: unknown,
-  options: PruneOptions = {},
-): { pruned: unknown; removed: RemovedField[] } {
+export function pruneObjectDetailed(schema: JSONSchemaProps, obj: unknown, options: PruneOptions = {}): { pruned: unknown; removed: RemovedField[] } {
   const out: PathNode[] = [];
   const root = compile(schema);
   const resourceRoot = options.isResourceRoot !== false && isPlainObject(obj);
@@ -63,13 +71,7 @@ function pruneValue(n: CompiledNode | undefined, v: unknown, p: PathNode | undef
   return v;
 }
 
-function pruneArray(
-  items: CompiledNode | undefined,
-  v: unknown[],
-  p: PathNode | undefined,
-  out: PathNode[],
-  each: typeof pruneValue,
-): unknown[] {
+function pruneArray(items: CompiledNode | undefined, v: unknown[], p: PathNode | undefined, out: PathNode[], each: typeof pruneValue): unknown[] {
   let copy: unknown[] | undefined;
   for (let i = 0; i < v.length; i++) {
     const next = each(items, v[i], index(p, i), out);
@@ -111,13 +113,7 @@ function pruneFields(
 }
 
 /** Below x-kubernetes-preserve-unknown-fields: unknown fields stay, declared ones are still pruned inside. */
-function pruneDeclaredOnly(
-  n: CompiledNode | undefined,
-  v: unknown,
-  p: PathNode | undefined,
-  out: PathNode[],
-  resourceRoot = n?.embedded === true,
-): unknown {
+function pruneDeclaredOnly(n: CompiledNode | undefined, v: unknown, p: PathNode | undefined, out: PathNode[], resourceRoot = n?.embedded === true): unknown {
   if (!n) return v;
   if (Array.isArray(v)) return pruneArray(n.items, v, p, out, (c, x, q, o) => pruneDeclaredOnly(c, x, q, o));
   if (!isPlainObject(v)) return v;

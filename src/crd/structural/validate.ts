@@ -83,9 +83,7 @@ function walk(n: CompiledNode, v: unknown, p: PathNode | undefined, ctx: Ctx): v
 
 function checkEnum(n: CompiledNode, v: unknown, p: PathNode | undefined, ctx: Ctx): void {
   const values = n.enumValues!;
-  const found = n.enumScalars
-    ? n.enumScalars.has(v)
-    : values.some((e) => canonicalJson(e) === canonicalJson(v));
+  const found = n.enumScalars ? n.enumScalars.has(v) : values.some((e) => canonicalJson(e) === canonicalJson(v));
   if (found) return;
   const supported = values.map((e) => describeValue(e)).join(', ');
   report(ctx, p, 'enum', `Unsupported value: ${describeValue(v)}: supported values: ${supported}`);
@@ -152,20 +150,13 @@ function checkArray(n: CompiledNode, v: unknown[], p: PathNode | undefined, ctx:
     checkDuplicates(v, (item) => item, p, listType === 'set' ? 'x-kubernetes-list-type' : 'uniqueItems', ctx);
   } else if (listType === 'map' && s['x-kubernetes-list-map-keys']?.length) {
     const keys = s['x-kubernetes-list-map-keys'];
-    const keyOf = (item: unknown) =>
-      isPlainObject(item) ? Object.fromEntries(keys.map((k) => [k, item[k] ?? null])) : item;
+    const keyOf = (item: unknown) => (isPlainObject(item) ? Object.fromEntries(keys.map((k) => [k, item[k] ?? null])) : item);
     checkDuplicates(v, keyOf, p, 'x-kubernetes-list-map-keys', ctx);
   }
   if (n.items) for (let i = 0; i < v.length; i++) walk(n.items, v[i], index(p, i), ctx);
 }
 
-function checkDuplicates(
-  v: unknown[],
-  identity: (item: unknown) => unknown,
-  p: PathNode | undefined,
-  keyword: string,
-  ctx: Ctx,
-): void {
+function checkDuplicates(v: unknown[], identity: (item: unknown) => unknown, p: PathNode | undefined, keyword: string, ctx: Ctx): void {
   const seen = new Set<unknown>();
   for (let i = 0; i < v.length; i++) {
     const id = identity(v[i]);

@@ -63,7 +63,11 @@ export async function waitForCrdsEstablished(client: KubeClient, applied: readon
     try {
       await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal);
     } catch {
-      throw new KubeError({ kind: 'ABORTED', clusterName: client.clusterName, detail: 'cancelled while waiting for CustomResourceDefinitions to be Established' });
+      throw new KubeError({
+        kind: 'ABORTED',
+        clusterName: client.clusterName,
+        detail: 'cancelled while waiting for CustomResourceDefinitions to be Established',
+      });
     }
     interval = Math.min(2_000, interval * 1.5);
     polls++;

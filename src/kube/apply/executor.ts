@@ -110,7 +110,11 @@ export async function applyManifests(client: KubeClient, objects: readonly KubeO
   try {
     plan = await planWithDiscovery(client, objects, options);
     const [versions] = await Promise.all([
-      liveVersions(client, plan.stages.flatMap((s) => s.objects), { operatorName: options.operatorName, concurrency, ...call }),
+      liveVersions(
+        client,
+        plan.stages.flatMap((s) => s.objects),
+        { operatorName: options.operatorName, concurrency, ...call },
+      ),
       ensureNamespaces(client, plan.requiredNamespaces, options, record),
     ]);
     const answers = new Map<KubeObject, KubeObject>();
@@ -168,7 +172,12 @@ async function planWithDiscovery(client: KubeClient, objects: readonly KubeObjec
  * operator's namespace is created when missing (labelled as ours, never pruned); any
  * other missing one fails the apply before anything is written.
  */
-async function ensureNamespaces(client: KubeClient, required: readonly string[], options: ApplyManifestsOptions, record: (e: ChangeEntry) => void): Promise<void> {
+async function ensureNamespaces(
+  client: KubeClient,
+  required: readonly string[],
+  options: ApplyManifestsOptions,
+  record: (e: ChangeEntry) => void,
+): Promise<void> {
   const call = options.signal ? { signal: options.signal } : {};
   const missing: string[] = [];
   await Promise.all(

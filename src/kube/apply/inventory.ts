@@ -66,8 +66,21 @@ const BUILTIN_SCOPES: Record<string, boolean> = {};
 function scope(group: string, namespaced: boolean, kinds: string[]): void {
   for (const kind of kinds) BUILTIN_SCOPES[`${group}/${kind}`] = namespaced;
 }
-scope('', true, ['Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount', 'PersistentVolumeClaim',
-  'ReplicationController', 'LimitRange', 'ResourceQuota', 'Event', 'PodTemplate', 'Binding']);
+scope('', true, [
+  'Pod',
+  'Service',
+  'Endpoints',
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'PersistentVolumeClaim',
+  'ReplicationController',
+  'LimitRange',
+  'ResourceQuota',
+  'Event',
+  'PodTemplate',
+  'Binding',
+]);
 scope('', false, ['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus']);
 scope('apps', true, ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ControllerRevision']);
 scope('batch', true, ['Job', 'CronJob']);
@@ -85,8 +98,14 @@ scope('scheduling.k8s.io', false, ['PriorityClass']);
 scope('node.k8s.io', false, ['RuntimeClass']);
 scope('apiextensions.k8s.io', false, ['CustomResourceDefinition']);
 scope('apiregistration.k8s.io', false, ['APIService']);
-scope('admissionregistration.k8s.io', false, ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding']);
+scope('admissionregistration.k8s.io', false, [
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+]);
 scope('coordination.k8s.io', true, ['Lease']);
 scope('events.k8s.io', true, ['Event']);
 scope('certificates.k8s.io', false, ['CertificateSigningRequest', 'ClusterTrustBundle']);

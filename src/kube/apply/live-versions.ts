@@ -57,7 +57,10 @@ export async function liveVersions(client: KubeClient, objects: readonly KubeObj
       for (const item of page.items ?? []) {
         const m = item.metadata ?? {};
         if (!m.name || !m.resourceVersion) continue;
-        versions.set(identityKey({ apiVersion: ref.apiVersion, kind: ref.kind, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) }), versionOf(m));
+        versions.set(
+          identityKey({ apiVersion: ref.apiVersion, kind: ref.kind, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) }),
+          versionOf(m),
+        );
       }
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);

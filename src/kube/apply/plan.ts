@@ -3,14 +3,7 @@
 // release to delete, in reverse order, never CustomResourceDefinitions.
 
 import { dns1123LabelProblem } from '../../domain/names.ts';
-import {
-  describeSourcePosition,
-  groupOf,
-  sourcePositionOf,
-  subjectOf,
-  type KubeObject,
-  type ObjectRef,
-} from '../types.ts';
+import { describeSourcePosition, groupOf, sourcePositionOf, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
 import { builtinScope, createScopeResolver, identityKey, inventoryDifference, inventoryOf, type ScopeResolver } from './inventory.ts';
 import { ApplyPlanError, MANAGED_BY, OWNER_LABELS } from './types.ts';
 
@@ -56,12 +49,42 @@ export interface ApplyPlanOptions {
 
 // Rank of kinds inside their stage: lower applies first. Kinds not listed rank after the
 // listed ones of their stage, in input order.
-const CLUSTER_ORDER = ['ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass', 'IngressClass',
-  'RuntimeClass', 'VolumeAttributesClass', 'DeviceClass', 'PersistentVolume'];
-const NAMESPACED_ORDER = ['ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount', 'Secret', 'ConfigMap',
-  'Role', 'RoleBinding', 'PersistentVolumeClaim', 'Service', 'Endpoints', 'EndpointSlice',
-  'DaemonSet', 'Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Pod', 'Job', 'CronJob',
-  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress'];
+const CLUSTER_ORDER = [
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PriorityClass',
+  'StorageClass',
+  'IngressClass',
+  'RuntimeClass',
+  'VolumeAttributesClass',
+  'DeviceClass',
+  'PersistentVolume',
+];
+const NAMESPACED_ORDER = [
+  'ResourceQuota',
+  'LimitRange',
+  'NetworkPolicy',
+  'ServiceAccount',
+  'Secret',
+  'ConfigMap',
+  'Role',
+  'RoleBinding',
+  'PersistentVolumeClaim',
+  'Service',
+  'Endpoints',
+  'EndpointSlice',
+  'DaemonSet',
+  'Deployment',
+  'StatefulSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Pod',
+  'Job',
+  'CronJob',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'Ingress',
+];
 const WEBHOOK_ORDER = ['APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
 function rankIn(order: readonly string[], kind: string): number {
@@ -172,7 +195,10 @@ export function planApply(objects: readonly KubeObject[], options: ApplyPlanOpti
     );
   }
   if (duplicates.length > 0) {
-    throw new ApplyPlanError(`duplicate objects: ${duplicates.map((d) => d.message).join('; ')}`, duplicates.map((d) => d.subject));
+    throw new ApplyPlanError(
+      `duplicate objects: ${duplicates.map((d) => d.message).join('; ')}`,
+      duplicates.map((d) => d.subject),
+    );
   }
 
   planned.sort((a, b) => a.rank - b.rank || a.index - b.index);
@@ -187,9 +213,7 @@ export function planApply(objects: readonly KubeObject[], options: ApplyPlanOpti
     stage.objects.push(obj);
   }
   const created = new Set(planned.filter(({ obj }) => obj.kind === 'Namespace' && groupOf(obj.apiVersion) === '').map(({ obj }) => obj.metadata.name));
-  const requiredNamespaces = [
-    ...new Set(planned.map(({ obj }) => obj.metadata.namespace).filter((ns): ns is string => !!ns && !created.has(ns))),
-  ].sort();
+  const requiredNamespaces = [...new Set(planned.map(({ obj }) => obj.metadata.namespace).filter((ns): ns is string => !!ns && !created.has(ns)))].sort();
   return { stages, inventory: inventoryOf(planned.map((p) => p.obj)), requiredNamespaces };
 }
 

@@ -38,7 +38,12 @@ function groupsByRank(refs: readonly ObjectRef[]): ObjectRef[][] {
   return groups;
 }
 
-export async function pruneObjects(client: KubeClient, previous: readonly ObjectRef[], next: readonly ObjectRef[], options: PruneExecutionOptions): Promise<PruneRun> {
+export async function pruneObjects(
+  client: KubeClient,
+  previous: readonly ObjectRef[],
+  next: readonly ObjectRef[],
+  options: PruneExecutionOptions,
+): Promise<PruneRun> {
   const plan = planPrune(previous, next, options.pruneNamespaces !== undefined ? { pruneNamespaces: options.pruneNamespaces } : {});
   for (const { ref, reason } of plan.kept) options.record({ subject: subjectOf(ref), action: 'skipped', message: `kept: ${reason}` });
   const done = new Set<ObjectRef>();
@@ -55,9 +60,17 @@ export async function pruneObjects(client: KubeClient, previous: readonly Object
           if (!live) {
             options.record({ subject, action: 'skipped', message: 'already deleted' });
           } else if (!isOwnedBy(live, options.operatorName)) {
-            options.record({ subject, action: 'skipped', message: `not pruned: no longer labelled as managed by operator-manager for ${options.operatorName}` });
+            options.record({
+              subject,
+              action: 'skipped',
+              message: `not pruned: no longer labelled as managed by operator-manager for ${options.operatorName}`,
+            });
           } else {
-            const deleted = await client.delete(ref, { ...call, propagationPolicy: 'Background', ...(live.metadata.uid ? { preconditions: { uid: live.metadata.uid } } : {}) });
+            const deleted = await client.delete(ref, {
+              ...call,
+              propagationPolicy: 'Background',
+              ...(live.metadata.uid ? { preconditions: { uid: live.metadata.uid } } : {}),
+            });
             options.record({ subject, action: deleted ? 'pruned' : 'skipped', ...(deleted ? {} : { message: 'already deleted' }) });
           }
           done.add(ref);

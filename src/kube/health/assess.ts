@@ -42,7 +42,9 @@ export function assessOperatorHealth(objects: readonly KubeObject[], options: Op
   const { registry = defaultHealthChecks, inventory, summaryLimit = 3, ...ctx } = options;
   const results = objects.map((obj) => assessObjectHealth(obj, ctx, registry));
   if (inventory) {
-    const live = new Set(objects.map((o) => identityKey({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name ?? '' })));
+    const live = new Set(
+      objects.map((o) => identityKey({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name ?? '' })),
+    );
     for (const ref of inventory) {
       if (live.has(identityKey(ref))) continue;
       const subject = subjectOf(ref);

@@ -132,4 +132,5 @@ async function withDefaultNamespace(client: KubeClient, ref: ObjectRef, options:
   return info?.namespaced ? { ...ref, namespace: options.namespace } : ref;
 }
 
-export const keyOf = (o: KubeObject) => identityKey({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name ?? '', ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) });
+export const keyOf = (o: KubeObject) =>
+  identityKey({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name ?? '', ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) });

@@ -78,7 +78,10 @@ export function assessPod(pod: KubeObject, ctx: HealthContext = {}): PodAssessme
   }
   const init: ContainerStatus[] = status.initContainerStatuses ?? [];
   const main: ContainerStatus[] = status.containerStatuses ?? [];
-  for (const [kind, list] of [['init container', init], ['container', main]] as const) {
+  for (const [kind, list] of [
+    ['init container', init],
+    ['container', main],
+  ] as const) {
     for (const c of list) {
       const waiting = c.state?.waiting;
       if (isCrashLooping(c, status.startTime, ctx)) {
@@ -100,7 +103,11 @@ export function assessPod(pod: KubeObject, ctx: HealthContext = {}): PodAssessme
   }
   const scheduled = conditionOf(pod, 'PodScheduled');
   if (scheduled?.status === 'False') {
-    return { status: 'PROGRESSING', failed: false, detail: `not scheduled (${scheduled.reason ?? 'Pending'}${scheduled.message ? `: ${scheduled.message}` : ''})` };
+    return {
+      status: 'PROGRESSING',
+      failed: false,
+      detail: `not scheduled (${scheduled.reason ?? 'Pending'}${scheduled.message ? `: ${scheduled.message}` : ''})`,
+    };
   }
   const initPending = init.find((c) => !c.ready && c.state?.terminated?.exitCode !== 0);
   if (initPending) {

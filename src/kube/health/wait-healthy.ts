@@ -92,13 +92,25 @@ function rememberStable(health: OperatorHealth, objects: readonly KubeObject[], 
 function timedOut(last: OperatorHealth | undefined, lastError: Error | undefined, timeoutMs: number, total: number): OperatorHealth {
   const after = `timed out after ${describeDuration(timeoutMs)}`;
   if (!last) {
-    return { status: 'UNKNOWN', message: `${after}: health could not be read (${lastError?.message ?? 'no answer'})`, results: [], counts: { HEALTHY: 0, PROGRESSING: 0, UNKNOWN: total, DEGRADED: 0, UNHEALTHY: 0 } };
+    return {
+      status: 'UNKNOWN',
+      message: `${after}: health could not be read (${lastError?.message ?? 'no answer'})`,
+      results: [],
+      counts: { HEALTHY: 0, PROGRESSING: 0, UNKNOWN: total, DEGRADED: 0, UNHEALTHY: 0 },
+    };
   }
   const waiting = last.results.filter((r) => r.status !== 'HEALTHY');
   const readError = lastError ? `; last read failed: ${lastError.message}` : '';
-  return { ...last, message: `${after} waiting for ${waiting.length} of ${last.results.length} objects to become healthy: ${waiting.map((r) => r.message).join('; ')}${readError}` };
+  return {
+    ...last,
+    message: `${after} waiting for ${waiting.length} of ${last.results.length} objects to become healthy: ${waiting.map((r) => r.message).join('; ')}${readError}`,
+  };
 }
 
 function abortError(client: KubeClient, signal: AbortSignal): KubeError {
-  return new KubeError({ kind: 'ABORTED', clusterName: client.clusterName, detail: signal.reason instanceof Error ? signal.reason.message : 'wait for healthy cancelled' });
+  return new KubeError({
+    kind: 'ABORTED',
+    clusterName: client.clusterName,
+    detail: signal.reason instanceof Error ? signal.reason.message : 'wait for healthy cancelled',
+  });
 }

@@ -97,7 +97,11 @@ export function webhookConfigurationHealth(obj: KubeObject, ctx: HealthContext =
   const findings = hooks.flatMap((hook) => assessWebhook(hook, ctx).map((f) => ({ ...f, message: f.detail })));
   const top = worst(findings);
   if (!top) {
-    const services = [...new Set(hooks.map((h) => (h.clientConfig?.service ? `${h.clientConfig.service.namespace}/${h.clientConfig.service.name}` : h.clientConfig?.url ?? '?')))];
+    const services = [
+      ...new Set(
+        hooks.map((h) => (h.clientConfig?.service ? `${h.clientConfig.service.namespace}/${h.clientConfig.service.name}` : (h.clientConfig?.url ?? '?'))),
+      ),
+    ];
     const days = hooks
       .map((h) => (h.clientConfig?.caBundle ? daysUntilExpiry(Buffer.from(h.clientConfig.caBundle, 'base64').toString('utf8'), nowOf(ctx)) : undefined))
       .filter((d): d is number => d !== undefined);

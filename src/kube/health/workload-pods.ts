@@ -51,9 +51,13 @@ function currentRevisionLabel(workload: KubeObject, ctx: HealthContext): [string
   if (workload.kind !== 'Deployment' || !ctx.replicaSets || !workload.metadata.namespace) return undefined;
   const revision = workload.metadata.annotations?.[REVISION_ANNOTATION];
   if (!revision) return undefined;
-  const owned = ctx.replicaSets(workload.metadata.namespace).filter((rs) =>
-    (rs.metadata.ownerReferences ?? []).some((o) => o.kind === 'Deployment' && (workload.metadata.uid ? o.uid === workload.metadata.uid : o.name === workload.metadata.name)),
-  );
+  const owned = ctx
+    .replicaSets(workload.metadata.namespace)
+    .filter((rs) =>
+      (rs.metadata.ownerReferences ?? []).some(
+        (o) => o.kind === 'Deployment' && (workload.metadata.uid ? o.uid === workload.metadata.uid : o.name === workload.metadata.name),
+      ),
+    );
   const hash = owned.find((rs) => rs.metadata.annotations?.[REVISION_ANNOTATION] === revision)?.metadata.labels?.['pod-template-hash'];
   return hash ? ['pod-template-hash', hash] : undefined;
 }

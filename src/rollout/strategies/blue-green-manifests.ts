@@ -173,8 +173,7 @@ interface BindingRewrite {
 function rewriteBinding(obj: KubeObject, { renamedClusterRoles, renamedRoles, suffix, moveNamespace }: BindingRewrite): void {
   const roleRef = obj.roleRef as { kind?: string; name?: string } | undefined;
   if (roleRef?.name) {
-    const renamed =
-      roleRef.kind === 'ClusterRole' ? renamedClusterRoles.has(roleRef.name) : renamedRoles.has(`${obj.metadata.namespace}/${roleRef.name}`);
+    const renamed = roleRef.kind === 'ClusterRole' ? renamedClusterRoles.has(roleRef.name) : renamedRoles.has(`${obj.metadata.namespace}/${roleRef.name}`);
     if (renamed) obj.roleRef = { ...roleRef, name: `${roleRef.name}${suffix}` };
   }
   const subjects = obj.subjects as Array<{ kind?: string; name?: string; namespace?: string }> | undefined;

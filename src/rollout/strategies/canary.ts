@@ -77,9 +77,7 @@ export function canaryStageCannotPass(soFar: readonly boolean[] | SampleCount, e
 }
 
 export function countSamples(samples: readonly boolean[] | SampleCount): SampleCount {
-  const count = Array.isArray(samples)
-    ? { healthy: samples.filter(Boolean).length, total: samples.length }
-    : (samples as SampleCount);
+  const count = Array.isArray(samples) ? { healthy: samples.filter(Boolean).length, total: samples.length } : (samples as SampleCount);
   const { healthy, total } = count;
   if (!Number.isInteger(healthy) || !Number.isInteger(total) || healthy < 0 || healthy > total) {
     throw new RangeError(`invalid sample count: ${healthy} healthy of ${total}`);

@@ -117,9 +117,7 @@ function checkedWave(plan: RolloutPlan, cursor: Cursor): Wave {
   const wave = Number.isInteger(cursor.waveIndex) ? plan.waves[cursor.waveIndex] : undefined;
   const fits =
     wave &&
-    (cursor.phase === 'done' ||
-      cursor.phase === 'failed' ||
-      (cursor.phase === 'switch-back' ? !!wave.blueGreen : phasesOf(wave).includes(cursor.phase)));
+    (cursor.phase === 'done' || cursor.phase === 'failed' || (cursor.phase === 'switch-back' ? !!wave.blueGreen : phasesOf(wave).includes(cursor.phase)));
   if (!fits) throw new PlanError(`cursor ${JSON.stringify({ waveIndex: cursor.waveIndex, phase: cursor.phase })} does not fit the ${plan.strategy} plan`);
   return wave!;
 }
@@ -196,7 +194,13 @@ export function nextStep(plan: RolloutPlan, cursor: Cursor, outcome: PhaseOutcom
   if (strangers.length) throw new PlanError(`the outcome of ${cursor.phase} in wave ${wave.index} names clusters outside it: ${strangers.join(', ')}`);
 
   if (cursor.phase === 'switch-back') {
-    const original = cursor.failure ?? { waveIndex: wave.index, phase: 'monitor', reason: `${wave.label}: switched back`, failedClusters: [], changedClusters: [] };
+    const original = cursor.failure ?? {
+      waveIndex: wave.index,
+      phase: 'monitor',
+      reason: `${wave.label}: switched back`,
+      failedClusters: [],
+      changedClusters: [],
+    };
     const backProblem = phaseProblem(wave, 'switch-back', outcome);
     const failure: RolloutFailure = {
       ...original,

@@ -7,12 +7,7 @@
 import { formatDuration } from '../../domain/duration.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { DeploymentStrategy } from '../../domain/model.ts';
-import {
-  resolveStrategyConfig,
-  STRATEGY_SECTIONS,
-  type ResolvedStrategyConfig,
-  type StrategyConfigInput,
-} from '../../domain/strategy-config.ts';
+import { resolveStrategyConfig, STRATEGY_SECTIONS, type ResolvedStrategyConfig, type StrategyConfigInput } from '../../domain/strategy-config.ts';
 
 export interface StoredStrategyConfig {
   version: 1;

@@ -16,12 +16,28 @@ export function nodeNames(o: BootstrapOptions): string[] {
 
 function node(name: string, ip: string, version: string): KubeObject {
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const cond = (type: string, status: string, reason: string, message: string) => ({ type, status, lastHeartbeatTime: now, lastTransitionTime: now, reason, message });
+  const cond = (type: string, status: string, reason: string, message: string) => ({
+    type,
+    status,
+    lastHeartbeatTime: now,
+    lastTransitionTime: now,
+    reason,
+    message,
+  });
   const capacity = { cpu: '4', memory: '16393916Ki', pods: '110', 'ephemeral-storage': '102626232Ki' };
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64' } },
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/os': 'linux',
+        'beta.kubernetes.io/arch': 'amd64',
+      },
+    },
     spec: { podCIDR: '10.244.0.0/24', podCIDRs: ['10.244.0.0/24'] },
     status: {
       capacity,
@@ -77,7 +93,13 @@ export function bootstrapCluster(api: KubeApi, registry: ResourceRegistry, o: Bo
     ips.set(name, ip);
     // Nodes register themselves with their status, so they are written whole, not through create (which drops status).
     const created = api.create(rt('', 'nodes'), undefined, node(name, ip, o.kubernetesVersion), { manager: 'kubelet' });
-    api.update(rt('', 'nodes'), undefined, name, { ...created, status: node(name, ip, o.kubernetesVersion).status }, { manager: 'kubelet', subresource: 'status' });
+    api.update(
+      rt('', 'nodes'),
+      undefined,
+      name,
+      { ...created, status: node(name, ip, o.kubernetesVersion).status },
+      { manager: 'kubelet', subresource: 'status' },
+    );
   });
   return ips;
 }

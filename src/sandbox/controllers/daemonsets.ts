@@ -18,7 +18,10 @@ export function startDaemonSetController(rt: ControllerRuntime, nodes: NodePool)
     for (const p of rt.owned(ds.metadata.uid!, '/pods')) if (!isTerminating(p)) byNode.set(p.spec?.nodeName, p);
     for (const node of nodes.names) {
       if (byNode.has(node)) continue;
-      const pod = podFromTemplate(ds, ds.spec.template, generatedPodName(name), node, { [REVISION_LABEL]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) });
+      const pod = podFromTemplate(ds, ds.spec.template, generatedPodName(name), node, {
+        [REVISION_LABEL]: hash,
+        'pod-template-generation': String(ds.metadata.generation ?? 1),
+      });
       byNode.set(node, rt.api.create(pods, namespace, pod, { manager: 'kube-controller-manager' }));
     }
     const all = [...byNode.values()];

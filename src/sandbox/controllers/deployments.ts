@@ -62,7 +62,8 @@ export function startDeploymentController(rt: ControllerRuntime): void {
     const previous: Condition[] = d.status?.conditions ?? [];
     const prevAvailable = previous.find((c) => c.type === 'Available');
     const prevProgressing = previous.find((c) => c.type === 'Progressing');
-    const maxUnavailable = d.spec?.strategy?.type === 'Recreate' ? 0 : resolveIntOrPercent(d.spec?.strategy?.rollingUpdate?.maxUnavailable ?? '25%', desired, false);
+    const maxUnavailable =
+      d.spec?.strategy?.type === 'Recreate' ? 0 : resolveIntOrPercent(d.spec?.strategy?.rollingUpdate?.maxUnavailable ?? '25%', desired, false);
     const availableCondition =
       availableReplicas >= desired - maxUnavailable
         ? nextCondition(prevAvailable, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', false)
@@ -71,10 +72,18 @@ export function startDeploymentController(rt: ControllerRuntime): void {
     const rsName = current.metadata.name!;
     const complete = updatedReplicas === desired && replicas === desired && availableReplicas >= desired;
     const counts = [replicas, updatedReplicas, readyReplicas, availableReplicas].join('/');
-    const progressed = counts !== [d.status?.replicas ?? 0, d.status?.updatedReplicas ?? 0, d.status?.readyReplicas ?? 0, d.status?.availableReplicas ?? 0].join('/') || created;
+    const progressed =
+      counts !== [d.status?.replicas ?? 0, d.status?.updatedReplicas ?? 0, d.status?.readyReplicas ?? 0, d.status?.availableReplicas ?? 0].join('/') || created;
     let progressing: Condition;
     if (complete) {
-      progressing = nextCondition(prevProgressing, 'Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`, false);
+      progressing = nextCondition(
+        prevProgressing,
+        'Progressing',
+        'True',
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${rsName}" has successfully progressed.`,
+        false,
+      );
     } else if (created) {
       progressing = nextCondition(prevProgressing, 'Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${rsName}"`, true);
     } else if (prevProgressing?.reason === 'ProgressDeadlineExceeded' && !progressed) {
@@ -84,7 +93,14 @@ export function startDeploymentController(rt: ControllerRuntime): void {
       const deadlineMs = (d.spec?.progressDeadlineSeconds ?? 600) * 1000;
       const since = Date.parse(base.lastUpdateTime);
       if (Date.now() - since >= deadlineMs) {
-        progressing = nextCondition(prevProgressing, 'Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, false);
+        progressing = nextCondition(
+          prevProgressing,
+          'Progressing',
+          'False',
+          'ProgressDeadlineExceeded',
+          `ReplicaSet "${rsName}" has timed out progressing.`,
+          false,
+        );
       } else {
         progressing = base;
         rt.after(`deploy-deadline:${d.metadata.uid}`, since + deadlineMs - Date.now() + 5, () => enqueue(d));
@@ -112,7 +128,8 @@ export function startDeploymentController(rt: ControllerRuntime): void {
   });
   rt.watch('apps/replicasets', (ev) => {
     const owner = controllerOf(ev.object);
-    if (owner?.kind === 'Deployment') enqueue({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: ev.object.metadata.namespace, name: owner.name } });
+    if (owner?.kind === 'Deployment')
+      enqueue({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: ev.object.metadata.namespace, name: owner.name } });
   });
 }
 

@@ -23,14 +23,20 @@ export function startEndpointsController(rt: ControllerRuntime): void {
       if (!svc && existing) rt.api.delete(endpoints, namespace, name);
       return;
     }
-    const selected = rt.store.list('/pods', namespace).filter((p) => !isTerminating(p) && p.status?.podIP && mapSelectorMatches(svc.spec.selector, p.metadata.labels));
+    const selected = rt.store
+      .list('/pods', namespace)
+      .filter((p) => !isTerminating(p) && p.status?.podIP && mapSelectorMatches(svc.spec.selector, p.metadata.labels));
     const subsetsByPorts = new Map<string, { addresses: object[]; notReadyAddresses: object[]; ports: object[] }>();
     for (const pod of selected) {
       const ports = (svc.spec.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : {}), port: targetPort(p, pod), protocol: p.protocol ?? 'TCP' }));
       const key = JSON.stringify(ports);
       let subset = subsetsByPorts.get(key);
       if (!subset) subsetsByPorts.set(key, (subset = { addresses: [], notReadyAddresses: [], ports }));
-      const address = { ip: pod.status.podIP, nodeName: pod.spec?.nodeName, targetRef: { kind: 'Pod', namespace, name: pod.metadata.name, uid: pod.metadata.uid } };
+      const address = {
+        ip: pod.status.podIP,
+        nodeName: pod.spec?.nodeName,
+        targetRef: { kind: 'Pod', namespace, name: pod.metadata.name, uid: pod.metadata.uid },
+      };
       (isPodReady(pod) ? subset.addresses : subset.notReadyAddresses).push(address);
     }
     const subsets = [...subsetsByPorts.values()].map((s) => ({

@@ -41,10 +41,31 @@ export function startJobController(rt: ControllerRuntime, nodes: NodePool): void
     const conditions = [...(job.status?.conditions ?? [])];
     if (completeNow && !finished) {
       status.completionTime = nowIso();
-      conditions.push({ type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: nowIso(), lastTransitionTime: nowIso(), reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' });
-      conditions.push({ type: 'Complete', status: 'True', lastProbeTime: nowIso(), lastTransitionTime: nowIso(), reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' });
+      conditions.push({
+        type: 'SuccessCriteriaMet',
+        status: 'True',
+        lastProbeTime: nowIso(),
+        lastTransitionTime: nowIso(),
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+      });
+      conditions.push({
+        type: 'Complete',
+        status: 'True',
+        lastProbeTime: nowIso(),
+        lastTransitionTime: nowIso(),
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+      });
     } else if (failedNow && !finished) {
-      conditions.push({ type: 'Failed', status: 'True', lastProbeTime: nowIso(), lastTransitionTime: nowIso(), reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
+      conditions.push({
+        type: 'Failed',
+        status: 'True',
+        lastProbeTime: nowIso(),
+        lastTransitionTime: nowIso(),
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit',
+      });
     } else if (job.status?.completionTime) status.completionTime = job.status.completionTime;
     if (conditions.length) status.conditions = conditions;
     rt.writeStatus(jobs, job, status);

@@ -23,7 +23,12 @@ export function startNamespaceController(rt: ControllerRuntime): void {
     if (ev.type === 'ADDED') {
       rt.queue(`ns-sa:${name}`, () => {
         if (!rt.store.get('/serviceaccounts', name, 'default') && rt.store.get(NAMESPACE_KEY, undefined, name)) {
-          rt.api.create(serviceaccounts, name, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }, { manager: 'kube-controller-manager' });
+          rt.api.create(
+            serviceaccounts,
+            name,
+            { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } },
+            { manager: 'kube-controller-manager' },
+          );
         }
       });
     }

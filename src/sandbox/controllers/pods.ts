@@ -141,7 +141,12 @@ export function startKubelet(rt: ControllerRuntime, nodes: NodePool, nodeIps: Ma
 
     const crash = (restarts: number) => {
       if (runsToCompletion) {
-        write(pod, { phase: 'Failed', ready: false, started: false, state: () => ({ terminated: { exitCode: 1, reason: 'Error', startedAt, finishedAt: nowIso() } }) });
+        write(pod, {
+          phase: 'Failed',
+          ready: false,
+          started: false,
+          state: () => ({ terminated: { exitCode: 1, reason: 'Error', startedAt, finishedAt: nowIso() } }),
+        });
         return;
       }
       write(pod, {
@@ -159,7 +164,9 @@ export function startKubelet(rt: ControllerRuntime, nodes: NodePool, nodeIps: Ma
         phase: 'Pending',
         ready: false,
         started: false,
-        state: (_n, image) => ({ waiting: { reason, message: reason === 'ErrImagePull' ? `failed to pull image "${image}": not found` : `Back-off pulling image "${image}"` } }),
+        state: (_n, image) => ({
+          waiting: { reason, message: reason === 'ErrImagePull' ? `failed to pull image "${image}": not found` : `Back-off pulling image "${image}"` },
+        }),
       });
       if (reason === 'ErrImagePull') timer(pod, crashLoopIntervalMs, () => imagePull('ImagePullBackOff'));
     };
@@ -167,7 +174,12 @@ export function startKubelet(rt: ControllerRuntime, nodes: NodePool, nodeIps: Ma
       write(pod, { phase: 'Running', ready: true, started: true, state: runningState });
       if (runsToCompletion) {
         timer(pod, jobPodDurationMs, () =>
-          write(pod, { phase: 'Succeeded', ready: false, started: false, state: () => ({ terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: nowIso() } }) }),
+          write(pod, {
+            phase: 'Succeeded',
+            ready: false,
+            started: false,
+            state: () => ({ terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: nowIso() } }),
+          }),
         );
       }
     };

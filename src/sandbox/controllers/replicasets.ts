@@ -19,7 +19,9 @@ export function startReplicaSetController(rt: ControllerRuntime, nodes: NodePool
     if (owned.length > desired) {
       // Like the real controller: not-ready pods go first, then the newest.
       const victims = [...owned]
-        .sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))
+        .sort(
+          (a, b) => Number(isPodReady(a)) - Number(isPodReady(b)) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)),
+        )
         .slice(0, owned.length - desired);
       for (const v of victims) rt.api.delete(pods, namespace, v.metadata.name!);
       owned.splice(0, owned.length, ...owned.filter((p) => !victims.includes(p)));
@@ -43,6 +45,7 @@ export function startReplicaSetController(rt: ControllerRuntime, nodes: NodePool
   });
   rt.watch('/pods', (ev) => {
     const owner = controllerOf(ev.object);
-    if (owner?.kind === 'ReplicaSet') enqueue({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { namespace: ev.object.metadata.namespace, name: owner.name } });
+    if (owner?.kind === 'ReplicaSet')
+      enqueue({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { namespace: ev.object.metadata.namespace, name: owner.name } });
   });
 }

@@ -121,7 +121,9 @@ const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** A short, DNS-safe hash of a pod template (pod-template-hash, controller-revision-hash). */
 export function templateHash(template: unknown, length = 10): string {
-  const digest = createHash('sha1').update(JSON.stringify(template ?? {})).digest();
+  const digest = createHash('sha1')
+    .update(JSON.stringify(template ?? {}))
+    .digest();
   let out = '';
   for (let i = 0; i < length; i++) out += SAFE[digest[i]! % SAFE.length];
   return out;

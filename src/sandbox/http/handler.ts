@@ -141,7 +141,9 @@ async function handle(c: ServedCluster, req: IncomingMessage, res: ServerRespons
     if (!leaveUnanswered(res, c.faults.holdMs, fault.variant)) return;
   } else if (fault.outcome === 'error') {
     c.stats.injected.errors++;
-    throw fault.variant ? errors.serviceUnavailable('the server is currently unable to handle the request (injected fault)') : errors.internalError('injected fault');
+    throw fault.variant
+      ? errors.serviceUnavailable('the server is currently unable to handle the request (injected fault)')
+      : errors.internalError('injected fault');
   }
 
   if (path === '/version' || path === '/version/') return send(res, 200, JSON.stringify(c.version), c.stats);
@@ -249,7 +251,12 @@ async function handle(c: ServedCluster, req: IncomingMessage, res: ServerRespons
       if (name) return reply(200, c.api.delete(rt, ns, name, options));
       const matches = objectFilter(rt, ns, { labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector') }) ?? (() => true);
       const items = c.api.deleteCollection(rt, ns, matches, options);
-      return reply(200, { kind: `${rt.kind}List`, apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version, metadata: { resourceVersion: String(c.store.resourceVersion) }, items });
+      return reply(200, {
+        kind: `${rt.kind}List`,
+        apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version,
+        metadata: { resourceVersion: String(c.store.resourceVersion) },
+        items,
+      });
     }
     default:
       throw new errors.StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);

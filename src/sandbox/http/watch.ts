@@ -67,9 +67,7 @@ export function serveWatch(
   }
 
   const unsubscribe = store.subscribe(key, deliver);
-  const bookmarks = q.allowWatchBookmarks
-    ? setInterval(() => send('BOOKMARK', bookmark(rt, store.resourceVersion)), BOOKMARK_INTERVAL_MS)
-    : undefined;
+  const bookmarks = q.allowWatchBookmarks ? setInterval(() => send('BOOKMARK', bookmark(rt, store.resourceVersion)), BOOKMARK_INTERVAL_MS) : undefined;
   const timeout = setTimeout(() => res.end(), (q.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000);
   const stop = () => {
     unsubscribe();

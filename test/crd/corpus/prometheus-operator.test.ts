@@ -16,9 +16,7 @@ const safe = objects.filter((o) => expectation(o) === 'safe');
 const breaking = objects.filter((o) => expectation(o) === 'breaks');
 
 /** What the fixture says must break: `Kind/ns/name fieldPath`, from its annotations. */
-const expectedBreaks = breaking
-  .flatMap((o) => o.metadata.annotations!['upgrade-check/breaks-at']!.split(',').map((p) => `${id(o)} ${p.trim()}`))
-  .sort();
+const expectedBreaks = breaking.flatMap((o) => o.metadata.annotations!['upgrade-check/breaks-at']!.split(',').map((p) => `${id(o)} ${p.trim()}`)).sort();
 
 async function report(objs: readonly KubeObject[]) {
   const check = await checkCluster(target, { clusterName: 'prod-us', liveCrds: live.map((c) => asLive(c)), listObjects: pagedListing(objs) });
@@ -43,17 +41,19 @@ describe('prometheus-operator v0.75.0 → v0.80.0', () => {
     const findings = compareCrdSets(live, target);
     expect(findings.filter((f) => f.severity !== 'WARNING')).toEqual([]);
     const rows = findings.map((f) => `${f.crdName.split('.')[0]} ${f.changeType} ${f.fieldPath} ${f.oldValue ?? ''}→${f.newValue ?? ''}`);
-    expect(rows).toEqual(expect.arrayContaining([
-      'scrapeconfigs FIELD_REMOVED .spec.NomadSDConfigs NomadSDConfigs→nomadSDConfigs',
-      'alertmanagers FIELD_REMOVED .spec.alertmanagerConfiguration.global.httpConfig.proxyURL proxyURL→proxyUrl',
-      'servicemonitors FIELD_NEWLY_REQUIRED .spec.endpoints →endpoints',
-      'scrapeconfigs FIELD_NEWLY_REQUIRED .spec.staticConfigs[*].targets →targets',
-      'alertmanagerconfigs FIELD_NEWLY_REQUIRED .spec.muteTimeIntervals[*].name →name',
-      'scrapeconfigs ENUM_VALUE_REMOVED .spec.kubernetesSDConfigs[*].role node→',
-      'scrapeconfigs LIST_TYPE_CHANGED .spec.staticConfigs[*].targets atomic→set',
-      'scrapeconfigs CONSTRAINT_TIGHTENED .spec.metricsPath →1',
-      'scrapeconfigs PATTERN_CHANGED .spec.openstackSDConfigs[*].identityEndpoint →^http(s)?:\\/\\/.+$',
-    ]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        'scrapeconfigs FIELD_REMOVED .spec.NomadSDConfigs NomadSDConfigs→nomadSDConfigs',
+        'alertmanagers FIELD_REMOVED .spec.alertmanagerConfiguration.global.httpConfig.proxyURL proxyURL→proxyUrl',
+        'servicemonitors FIELD_NEWLY_REQUIRED .spec.endpoints →endpoints',
+        'scrapeconfigs FIELD_NEWLY_REQUIRED .spec.staticConfigs[*].targets →targets',
+        'alertmanagerconfigs FIELD_NEWLY_REQUIRED .spec.muteTimeIntervals[*].name →name',
+        'scrapeconfigs ENUM_VALUE_REMOVED .spec.kubernetesSDConfigs[*].role node→',
+        'scrapeconfigs LIST_TYPE_CHANGED .spec.staticConfigs[*].targets atomic→set',
+        'scrapeconfigs CONSTRAINT_TIGHTENED .spec.metricsPath →1',
+        'scrapeconfigs PATTERN_CHANGED .spec.openstackSDConfigs[*].identityEndpoint →^http(s)?:\\/\\/.+$',
+      ]),
+    );
     expect(findings.filter((f) => f.changeType === 'FIELD_REMOVED')).toHaveLength(2);
   });
 

@@ -13,30 +13,67 @@ const specSchema = (spec: JSONSchemaProps): JSONSchemaProps => ({
 });
 function crd(versions: Array<{ name: string; served?: boolean; spec: JSONSchemaProps }>, storedVersions: string[] = []): KubeObject {
   return {
-    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
-    spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget', plural: 'widgets' },
-      versions: versions.map((v, i) => ({ name: v.name, served: v.served ?? true, storage: i === versions.length - 1, schema: { openAPIV3Schema: specSchema(v.spec) } })) },
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Namespaced',
+      names: { kind: 'Widget', plural: 'widgets' },
+      versions: versions.map((v, i) => ({
+        name: v.name,
+        served: v.served ?? true,
+        storage: i === versions.length - 1,
+        schema: { openAPIV3Schema: specSchema(v.spec) },
+      })),
+    },
     status: { storedVersions },
   };
 }
-const widget = (name: string, spec: unknown, version = 'v1'): KubeObject =>
-  ({ apiVersion: `example.com/${version}`, kind: 'Widget', metadata: { name, namespace: 'team-a' }, spec });
+const widget = (name: string, spec: unknown, version = 'v1'): KubeObject => ({
+  apiVersion: `example.com/${version}`,
+  kind: 'Widget',
+  metadata: { name, namespace: 'team-a' },
+  spec,
+});
 
-const liveSpec: JSONSchemaProps = { type: 'object', properties: {
-  mode: { type: 'string', enum: ['fast', 'slow', 'legacy'] },
-  port: { type: 'integer' },
-  targetURL: { type: 'string' },
-  rules: { type: 'array', items: { type: 'object', properties: { expr: { type: 'string' } } } },
-} };
-const targetSpec: JSONSchemaProps = { type: 'object', required: ['port'], properties: {
-  mode: { type: 'string', enum: ['fast', 'slow'] },
-  port: { type: 'integer', maximum: 65535 },
-  targetUrl: { type: 'string' },
-  rules: { type: 'array', items: { type: 'object', 'x-kubernetes-validations': [{ rule: 'self.expr != ""', message: 'expr must not be empty' }],
-    properties: { expr: { type: 'string' } } } },
-} };
-const live = crd([{ name: 'v1alpha1', spec: liveSpec }, { name: 'v1', spec: liveSpec }], ['v1']);
-const target = crd([{ name: 'v1alpha1', served: false, spec: targetSpec }, { name: 'v1', spec: targetSpec }]);
+const liveSpec: JSONSchemaProps = {
+  type: 'object',
+  properties: {
+    mode: { type: 'string', enum: ['fast', 'slow', 'legacy'] },
+    port: { type: 'integer' },
+    targetURL: { type: 'string' },
+    rules: { type: 'array', items: { type: 'object', properties: { expr: { type: 'string' } } } },
+  },
+};
+const targetSpec: JSONSchemaProps = {
+  type: 'object',
+  required: ['port'],
+  properties: {
+    mode: { type: 'string', enum: ['fast', 'slow'] },
+    port: { type: 'integer', maximum: 65535 },
+    targetUrl: { type: 'string' },
+    rules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        'x-kubernetes-validations': [{ rule: 'self.expr != ""', message: 'expr must not be empty' }],
+        properties: { expr: { type: 'string' } },
+      },
+    },
+  },
+};
+const live = crd(
+  [
+    { name: 'v1alpha1', spec: liveSpec },
+    { name: 'v1', spec: liveSpec },
+  ],
+  ['v1'],
+);
+const target = crd([
+  { name: 'v1alpha1', served: false, spec: targetSpec },
+  { name: 'v1', spec: targetSpec },
+]);
 const findings = compareCrds(live, target);
 
 describe('checkObjects', () => {
@@ -61,7 +98,10 @@ describe('checkObjects', () => {
   });
 
   it('marks problems the object already had under the live schema as pre-existing', async () => {
-    const liveStrict = crd([{ name: 'v1alpha1', spec: liveSpec }, { name: 'v1', spec: { ...liveSpec, required: ['port'] } }]);
+    const liveStrict = crd([
+      { name: 'v1alpha1', spec: liveSpec },
+      { name: 'v1', spec: { ...liveSpec, required: ['port'] } },
+    ]);
     const { affected, objectsBroken } = await checkObjects(target, findings, [widget('noport', { mode: 'fast' })], { clusterName: 'c1', live: liveStrict });
     expect(affected).toEqual([expect.objectContaining({ category: 'INVALID', preexisting: true })]);
     expect(objectsBroken).toBe(0);
@@ -71,8 +111,18 @@ describe('checkObjects', () => {
     const objs = [widget('a', { port: 1, rules: [{ expr: '' }, { expr: 'up' }] }), widget('b', { port: 1, rules: [{ expr: 'x' }] }), widget('c', { port: 1 })];
     const { notChecked, affected } = await checkObjects(target, findings, objs, { clusterName: 'c1', live });
     expect(affected).toEqual([]);
-    expect(notChecked).toEqual([{ clusterName: 'c1', crdName: 'widgets.example.com', version: 'v1', schemaPath: '.spec.rules[*]',
-      rule: 'self.expr != ""', message: 'expr must not be empty', objectCount: 2, sampleObjects: ['team-a/a', 'team-a/b'] }]);
+    expect(notChecked).toEqual([
+      {
+        clusterName: 'c1',
+        crdName: 'widgets.example.com',
+        version: 'v1',
+        schemaPath: '.spec.rules[*]',
+        rule: 'self.expr != ""',
+        message: 'expr must not be empty',
+        objectCount: 2,
+        sampleObjects: ['team-a/a', 'team-a/b'],
+      },
+    ]);
   });
 
   it('streams pages from an async source and skips other kinds', async () => {
@@ -110,8 +160,18 @@ describe('verdict and report', () => {
 
   it('combines clusters; a cluster with an error is never compatible', async () => {
     const okCluster = await checkCluster([target], { clusterName: 'ok', liveCrds: [target], listObjects: () => [] });
-    const failing = await checkCluster([target], { clusterName: 'down', liveCrds: [live], listObjects: () => { throw new Error('connection refused'); } });
-    const brokenCluster = await checkCluster([target], { clusterName: 'prod', liveCrds: [live], listObjects: () => [widget('legacy', { mode: 'legacy', port: 1 })] });
+    const failing = await checkCluster([target], {
+      clusterName: 'down',
+      liveCrds: [live],
+      listObjects: () => {
+        throw new Error('connection refused');
+      },
+    });
+    const brokenCluster = await checkCluster([target], {
+      clusterName: 'prod',
+      liveCrds: [live],
+      listObjects: () => [widget('legacy', { mode: 'legacy', port: 1 })],
+    });
     const report = buildReport([okCluster, failing, brokenCluster]);
     expect(report.clusters.map((c) => [c.clusterName, c.compatible, c.requiresApproval, c.complete, c.objectsScanned])).toEqual([
       ['ok', true, false, true, 0],

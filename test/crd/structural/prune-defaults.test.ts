@@ -43,12 +43,24 @@ describe('pruneObject', () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     ['nothing undeclared', { spec: { endpoints: [{ port: 'web' }] } }, []],
     ['undeclared top-level field', { spec: {}, extra: 1 }, ['.extra']],
-    ['undeclared field in an array item', { spec: { endpoints: [{ port: 'a' }, { port: 'b', bearerTokenFile: 'f' }] } }, ['.spec.endpoints[1].bearerTokenFile']],
+    [
+      'undeclared field in an array item',
+      { spec: { endpoints: [{ port: 'a' }, { port: 'b', bearerTokenFile: 'f' }] } },
+      ['.spec.endpoints[1].bearerTokenFile'],
+    ],
     ['map values keep any key', { spec: { labels: { a: 'b', c: 'd' } } }, []],
     ['preserve-unknown-fields keeps unknown fields', { spec: { raw: { anything: { deep: 1 } } } }, []],
     ['declared fields below preserve-unknown-fields are still pruned', { spec: { raw: { typed: { a: 'x', b: 'y' } } } }, ['.spec.raw.typed.b']],
-    ['embedded resource keeps apiVersion/kind/metadata', { spec: { template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { x: 'a' } } } }, []],
-    ['embedded resource metadata keeps only ObjectMeta fields', { spec: { template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', bogus: 1 } } } }, ['.spec.template.metadata.bogus']],
+    [
+      'embedded resource keeps apiVersion/kind/metadata',
+      { spec: { template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { x: 'a' } } } },
+      [],
+    ],
+    [
+      'embedded resource metadata keeps only ObjectMeta fields',
+      { spec: { template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', bogus: 1 } } } },
+      ['.spec.template.metadata.bogus'],
+    ],
     ['root metadata keeps only ObjectMeta fields', { metadata: { name: 'a', foo: 'bar' } }, ['.metadata.foo']],
     ['status is pruned too', { status: { ready: true, phase: 'x' } }, ['.status.phase']],
     ['object where the schema has no properties loses all fields', { spec: { nested: { unknown: 1 } } }, ['.spec.nested.unknown']],
@@ -58,12 +70,17 @@ describe('pruneObject', () => {
     const { pruned, removedPaths } = pruneObject(schema, input);
     expect(removedPaths).toEqual(expected);
     expect(JSON.stringify(input)).toBe(before); // never mutates
-    if (expected.length === 0) expect(pruned).toBe(input); // no copy when nothing is pruned
+    if (expected.length === 0)
+      expect(pruned).toBe(input); // no copy when nothing is pruned
     else expect(pruneObject(schema, pruned).removedPaths).toEqual([]);
   });
 
   it('a root that preserves unknown fields keeps them, but still trims metadata', () => {
-    const open: JSONSchemaProps = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { spec: { type: 'object', properties: { a: { type: 'string' } } } } };
+    const open: JSONSchemaProps = {
+      type: 'object',
+      'x-kubernetes-preserve-unknown-fields': true,
+      properties: { spec: { type: 'object', properties: { a: { type: 'string' } } } },
+    };
     const { removedPaths } = pruneObject(open, { ...base, metadata: { name: 'a', junk: 1 }, extra: { any: 1 }, spec: { a: 'x', b: 'y' } });
     expect(removedPaths).toEqual(['.metadata.junk', '.spec.b']);
   });
@@ -77,12 +94,21 @@ describe('pruneObject', () => {
 describe('applyDefaults', () => {
   it.each<[string, unknown, unknown]>([
     ['fills an absent property of an existing object', { mode: 'x' }, { mode: 'x', notNull: 'd', opt: 'd' }],
-    ['fills array items', { endpoints: [{ port: 'a' }, { port: 'b', interval: '5s' }], mode: 'm', opt: 'o', notNull: 'n' },
-      { endpoints: [{ port: 'a', interval: '30s' }, { port: 'b', interval: '5s' }], mode: 'm', opt: 'o', notNull: 'n' }],
-    ['replaces null where null is not allowed, keeps it where nullable', { mode: 'm', opt: null, notNull: null },
-      { mode: 'm', opt: null, notNull: 'd' }],
-    ['defaults inside a default', { mode: 'm', opt: 'o', notNull: 'n', nested: {} },
-      { mode: 'm', opt: 'o', notNull: 'n', nested: { inner: { level: 3 } } }],
+    [
+      'fills array items',
+      { endpoints: [{ port: 'a' }, { port: 'b', interval: '5s' }], mode: 'm', opt: 'o', notNull: 'n' },
+      {
+        endpoints: [
+          { port: 'a', interval: '30s' },
+          { port: 'b', interval: '5s' },
+        ],
+        mode: 'm',
+        opt: 'o',
+        notNull: 'n',
+      },
+    ],
+    ['replaces null where null is not allowed, keeps it where nullable', { mode: 'm', opt: null, notNull: null }, { mode: 'm', opt: null, notNull: 'd' }],
+    ['defaults inside a default', { mode: 'm', opt: 'o', notNull: 'n', nested: {} }, { mode: 'm', opt: 'o', notNull: 'n', nested: { inner: { level: 3 } } }],
   ])('%s', (_name, spec, expected) => {
     const input = { ...base, spec };
     const out = applyDefaults(schema, input) as { spec: unknown };
@@ -138,8 +164,13 @@ describe('CRD helpers', () => {
   it('lists CEL rules with their schema paths', () => {
     const withRules: JSONSchemaProps = {
       type: 'object',
-      properties: { spec: { type: 'object', 'x-kubernetes-validations': [{ rule: 'has(self.a)' }],
-        properties: { list: { type: 'array', items: { type: 'object', 'x-kubernetes-validations': [{ rule: 'self.b > 0', message: 'b' }] } } } } },
+      properties: {
+        spec: {
+          type: 'object',
+          'x-kubernetes-validations': [{ rule: 'has(self.a)' }],
+          properties: { list: { type: 'array', items: { type: 'object', 'x-kubernetes-validations': [{ rule: 'self.b > 0', message: 'b' }] } } },
+        },
+      },
     };
     expect(listValidationRules(withRules)).toEqual([
       { schemaPath: '.spec', rule: 'has(self.a)' },
@@ -150,11 +181,20 @@ describe('CRD helpers', () => {
 
 describe('admit: nulls', () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
-    ['a null in a non-nullable field without default is dropped', { mode: 'm', opt: 'o', notNull: 'n', labels: null }, { mode: 'm', opt: 'o', notNull: 'n' }, []],
+    [
+      'a null in a non-nullable field without default is dropped',
+      { mode: 'm', opt: 'o', notNull: 'n', labels: null },
+      { mode: 'm', opt: 'o', notNull: 'n' },
+      [],
+    ],
     ['a null in a non-nullable field with default gets the default', { mode: 'm', opt: 'o', notNull: null }, { mode: 'm', opt: 'o', notNull: 'd' }, []],
     ['a null in a nullable field stays', { mode: 'm', opt: null, notNull: 'n' }, { mode: 'm', opt: null, notNull: 'n' }, []],
-    ['a null array item stays and is rejected', { mode: 'm', opt: 'o', notNull: 'n', endpoints: [null] }, { mode: 'm', opt: 'o', notNull: 'n', endpoints: [null] },
-      ['.spec.endpoints[0]: Invalid value: "null": spec.endpoints[0] in body must be of type object: "null"']],
+    [
+      'a null array item stays and is rejected',
+      { mode: 'm', opt: 'o', notNull: 'n', endpoints: [null] },
+      { mode: 'm', opt: 'o', notNull: 'n', endpoints: [null] },
+      ['.spec.endpoints[0]: Invalid value: "null": spec.endpoints[0] in body must be of type object: "null"'],
+    ],
   ])('%s', (_name, spec, expected, issues) => {
     const result = admit(schema, { ...base, spec });
     expect((result.object as { spec: unknown }).spec).toEqual(expected);
