@@ -284,7 +284,7 @@ async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: Ap
     await Promise.all(fleet.clusters.slice(i, i + 25).map(register));
   }
   await graphql(url, token, 'mutation($input: RegisterOperatorInput!) { registerOperator(input: $input) { name } }', {
-    input: { name: OPERATOR, namespace: NAMESPACE, manifestUrlTemplate: pathToFileURL(CORPUS).href + '/{version}/bundle.yaml', versions: [VERSION] },
+    input: { name: OPERATOR, namespace: NAMESPACE, manifestUrlTemplate: `${pathToFileURL(CORPUS).href}/{version}/bundle.yaml`, versions: [VERSION] },
   });
   await fleet.setLatency(latencyMs);
   return { fleet, app, url, token };

@@ -138,7 +138,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (config.sources.versionsRefreshIntervalMs > 0) {
         versionsTimer = setInterval(() => {
           services.operators.refreshVersions().then(
-            (results) => results.filter((r) => r.error).forEach((r) => log.warn({ operator: r.operator, error: r.error }, 'chart versions not refreshed')),
+            (results) => {
+              for (const r of results) if (r.error) log.warn({ operator: r.operator, error: r.error }, 'chart versions not refreshed');
+            },
             (err) => log.warn({ err }, 'chart versions not refreshed'),
           );
         }, config.sources.versionsRefreshIntervalMs);

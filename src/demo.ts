@@ -221,6 +221,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 }
 
 /** A GraphQL call that throws with the server's messages on any error. */
+// biome-ignore lint/suspicious/noExplicitAny: the demo's callers read the answers of their own queries
 export async function graphql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
@@ -244,7 +245,7 @@ async function prepareFleet(url: string, sandbox: Sandbox, tokens: { setup: stri
       input: { name: c.name, environment: c.environment, kubeconfig: c.kubeconfig, description: `sandbox ${c.environment.toLowerCase()} cluster` },
     });
   }
-  const template = pathToFileURL(path.join(PROJECT_ROOT, 'demo', 'operators', DEMO_OPERATOR)).href + '/{version}.yaml';
+  const template = `${pathToFileURL(path.join(PROJECT_ROOT, 'demo', 'operators', DEMO_OPERATOR)).href}/{version}.yaml`;
   await graphql(url, tokens.setup, 'mutation($input: RegisterOperatorInput!) { registerOperator(input: $input) { name } }', {
     input: {
       name: DEMO_OPERATOR,

@@ -41,7 +41,7 @@ export const builder = new SchemaBuilder<{
         approve: roles.includes('ADMIN') || roles.includes('ENVIRONMENT_OWNER'),
       };
     },
-    unauthorizedError: (_parent, ctx, info, result) => {
+    unauthorizedError: (_parent, _ctx, info, result) => {
       const scopes = scopesIn(result.failure);
       const need = scopes.map((s) => SCOPE_REQUIREMENT[s] ?? s).join(' or ') || 'another role';
       return new ForbiddenError(`${info.parentType.name}.${info.fieldName} requires ${need}`);

@@ -76,7 +76,7 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       await yoga.handle(req, res, { requestId });
       return;
     }
-    let principal;
+    let principal: Awaited<ReturnType<typeof gate.admit>>;
     try {
       principal = await gate.admit(req.headers.authorization, addressOf(req));
     } catch (err) {

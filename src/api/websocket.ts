@@ -5,7 +5,7 @@
 // subscribe counts as one operation; a connection runs a bounded number of subscriptions.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs, type execute as graphqlExecute } from 'graphql';
+import { type DocumentNode, GraphQLError, type ExecutionArgs, type execute as graphqlExecute } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -96,7 +96,7 @@ export function attachWebSocket(o: WebSocketOptions): WebSocketServer {
         const requestId = randomUUID();
         return runInRequest(requestId, async () => {
           const enveloped = o.yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, requestId, principal });
-          let document;
+          let document: DocumentNode;
           try {
             document = enveloped.parse(params.query);
           } catch (err) {

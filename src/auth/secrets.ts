@@ -20,7 +20,7 @@ async function devSecret(dataDir: string, file: string, make: () => string): Pro
   if (existing?.trim()) return existing.trim();
   await mkdir(dataDir, { recursive: true });
   const value = make();
-  await writeFile(full, value + '\n', { mode: 0o600 });
+  await writeFile(full, `${value}\n`, { mode: 0o600 });
   return value;
 }
 

@@ -21,7 +21,7 @@ export function formatDuration(ms: number): string {
   rest -= h * 3600;
   const m = Math.floor(rest / 60);
   rest = Math.round((rest - m * 60) * 1000) / 1000;
-  let out = 'P' + (d ? `${d}D` : '');
+  let out = `P${d ? `${d}D` : ''}`;
   const time = (h ? `${h}H` : '') + (m ? `${m}M` : '') + (rest ? `${rest}S` : '');
   if (time) out += `T${time}`;
   return out === 'P' ? 'PT0S' : out;

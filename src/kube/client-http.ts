@@ -59,7 +59,7 @@ export function loadKubeConfig(yamlText: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromString(yamlText);
   const current = kc.getCurrentCluster();
-  if (current && current.server.startsWith('http:') && !current.skipTLSVerify) {
+  if (current?.server.startsWith('http:') && !current.skipTLSVerify) {
     kc.loadFromOptions({
       clusters: kc.clusters.map((c) => (c.name === current.name ? { ...c, skipTLSVerify: true } : c)),
       contexts: kc.contexts,

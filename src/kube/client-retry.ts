@@ -23,10 +23,8 @@ export const DEFAULT_RETRY_POLICY: Required<RetryPolicy> = { attempts: 5, baseDe
 /** No retry at all (e.g. a connectivity probe that must answer quickly). */
 export const NO_RETRY: RetryPolicy = { attempts: 1 };
 
-export interface RetryObserver {
-  /** Called before waiting for attempt `attempt + 1`. */
-  (info: { attempt: number; delayMs: number; error: KubeError }): void;
-}
+/** Called before waiting for attempt `attempt + 1`. */
+export type RetryObserver = (info: { attempt: number; delayMs: number; error: KubeError }) => void;
 
 /** The backoff before attempt `attempt + 1`: full jitter over an exponential ceiling. */
 export function backoffDelay(attempt: number, policy: Required<RetryPolicy>, random: () => number = Math.random): number {

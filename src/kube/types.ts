@@ -23,7 +23,9 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
+  // biome-ignore lint/suspicious/noExplicitAny: spec and status differ per kind; the health checks and planners narrow what they read
   spec?: any;
+  // biome-ignore lint/suspicious/noExplicitAny: as spec
   status?: any;
   [key: string]: unknown;
 }

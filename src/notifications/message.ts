@@ -110,7 +110,7 @@ function emailBody(facts: ApprovalFacts, summary: string, crd: CrdSummary | unde
   lines.push('');
   if (link) lines.push(`Review: ${link}`);
   lines.push(`Approve or reject with the GraphQL mutations approve(id: "${facts.id}") or reject(id: "${facts.id}", reason: "…").`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 interface CrdSummary {
@@ -183,7 +183,7 @@ export function slackEscape(text: string): string {
 
 /** No control characters or line breaks (header injection, one-line summaries). */
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 

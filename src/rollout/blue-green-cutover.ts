@@ -40,7 +40,7 @@ import type { ColorVariant } from './strategies/blue-green-manifests.ts';
 import { planSwitch, retirementRefs, workloadsOf, type MergePatch } from './strategies/blue-green-switch.ts';
 import type { BlueGreenWave } from './strategies/types.ts';
 
-const valuesDigest = (values: unknown) => 'sha256:' + createHash('sha256').update(canonicalJson(values)).digest('hex');
+const valuesDigest = (values: unknown) => `sha256:${createHash('sha256').update(canonicalJson(values)).digest('hex')}`;
 const SCALED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
 /** Live spec.replicas of a color's scalable workloads, by subject (what a switch back restores). */

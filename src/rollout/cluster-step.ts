@@ -39,7 +39,7 @@ export interface ClusterStepResult {
   reason?: string;
 }
 
-const valuesDigest = (values: unknown) => 'sha256:' + createHash('sha256').update(canonicalJson(values)).digest('hex');
+const valuesDigest = (values: unknown) => `sha256:${createHash('sha256').update(canonicalJson(values)).digest('hex')}`;
 
 function clusterOf(ctx: RolloutContext, name: string): Cluster {
   const c = ctx.clusters.get(name);

@@ -64,7 +64,7 @@ export async function runEvaluate(ctx: RolloutContext, work: PhaseWork, cursor: 
   const deadline = Date.now() + remainingMs(work, cursor, new Date());
   const counts = { ...(control.savedSamples() ?? { healthy: 0, total: 0 }) };
   const expected = evaluation.rounds * work.clusters.length;
-  for (let round = 0; ; round++) {
+  for (let _round = 0; ; _round++) {
     const request = await control.requested();
     if (request) return { outcome: { samples: counts }, stopped: request };
     const samples = await Promise.all(work.clusters.map((c) => sampleCluster(ctx, c)));

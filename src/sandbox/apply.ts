@@ -121,6 +121,7 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   const conflicts = new Map<Manager, string[]>();
   for (const path of appliedSet) {
     // Only values conflict: list items and (empty) maps are ownership markers, not values.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: \u0001 separates the segments of a field path (fieldset.ts)
     if (/\u0001[kvi]:[^\u0001]*$|^[kvi]:/.test(path)) continue;
     const want = valueAt(applied, path).value;
     if (want !== null && typeof want === 'object' && !Array.isArray(want)) continue;
@@ -144,7 +145,7 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   const mine = managerFor(managers, manager, 'Apply', applied.apiVersion, req.subresource);
   for (const path of mine.set) {
     if (appliedSet.has(path)) continue;
-    if (managers.some((m) => m !== mine && [...m.set].some((p) => p === path || p.startsWith(path + '\u0001')))) continue;
+    if (managers.some((m) => m !== mine && [...m.set].some((p) => p === path || p.startsWith(`${path}\u0001`)))) continue;
     removeAt(merged as unknown as Record<string, unknown>, path);
   }
   const setChanged = mine.set.size !== appliedSet.size || [...appliedSet].some((p) => !mine.set.has(p));

@@ -68,7 +68,7 @@ const FIELDS: readonly Field[] = [
 const BY_NAME = new Map(FIELDS.flatMap((f) => f.names.map((n) => [n.toLowerCase(), f] as const)));
 const KNOWN = FIELDS.map((f) => f.names[0]).join(', ');
 
-function valueOf(f: Field, name: string, v: unknown): number | boolean {
+function faultValue(f: Field, name: string, v: unknown): number | boolean {
   switch (f.kind) {
     case 'duration': {
       const ms = typeof v === 'number' ? v : parseDuration(String(v));
@@ -76,7 +76,7 @@ function valueOf(f: Field, name: string, v: unknown): number | boolean {
       return ms;
     }
     case 'rate': {
-      const n = typeof v === 'string' && v.trim() === '' ? NaN : Number(v);
+      const n = typeof v === 'string' && v.trim() === '' ? Number.NaN : Number(v);
       if (!(n >= 0 && n <= 1)) throw new Error(`${name} must be between 0 and 1, got ${String(v)}`);
       return n;
     }
@@ -97,7 +97,7 @@ function read(entries: Iterable<[string, unknown]>): FaultUpdate {
   for (const [name, v] of entries) {
     const f = BY_NAME.get(name.trim().toLowerCase());
     if (!f) throw new Error(`unknown fault "${name}" (known: ${KNOWN})`);
-    out[f.key] = valueOf(f, name.trim(), v);
+    out[f.key] = faultValue(f, name.trim(), v);
   }
   return out as FaultUpdate;
 }

@@ -38,7 +38,7 @@ export interface ResourceType {
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const READ_VERBS = ['get', 'list', 'watch'];
+const _READ_VERBS = ['get', 'list', 'watch'];
 
 type Spec = Partial<ResourceType> & Pick<ResourceType, 'group' | 'version' | 'resource' | 'kind' | 'namespaced'>;
 

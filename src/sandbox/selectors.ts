@@ -8,7 +8,7 @@ export type Predicate = (obj: KubeObject) => boolean;
 type Labels = Record<string, string> | undefined;
 type LabelTest = (labels: Labels) => boolean;
 
-const has = (labels: Labels, key: string) => labels !== undefined && Object.prototype.hasOwnProperty.call(labels, key);
+const has = (labels: Labels, key: string) => labels !== undefined && Object.hasOwn(labels, key);
 
 /** Splits on commas that are not inside parentheses. */
 function splitTerms(text: string): string[] {

@@ -191,4 +191,4 @@ export function toTable(rt: ResourceType, objects: KubeObject[], listMeta: Recor
 }
 
 /** True when the client asked for server-side printing. */
-export const wantsTable = (accept: string | undefined) => accept !== undefined && accept.includes('as=Table');
+export const wantsTable = (accept: string | undefined) => accept?.includes('as=Table');

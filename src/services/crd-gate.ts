@@ -107,7 +107,7 @@ export class CrdGate implements CrdPlanningGate {
 
   async beforeCluster(d: Deployment, clusterName: string, target: { objects: readonly KubeObject[] }, signal: AbortSignal): Promise<string | undefined> {
     const planned = (d.crdReport as CrdReport | null)?.clusters?.find((c) => c.clusterName === clusterName);
-    if (!planned || planned.reachable !== false) return undefined;
+    if (planned?.reachable !== false) return undefined;
     const targetCrds = target.objects.filter(isCrd);
     const cluster = await this.deps.prisma.cluster.findUnique({ where: { name: clusterName }, select: { id: true } });
     if (!cluster || targetCrds.length === 0) return undefined;

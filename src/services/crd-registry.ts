@@ -45,7 +45,7 @@ export function storedForm(crd: KubeObject): KubeObject {
 }
 
 export function definitionDigest(definition: string): string {
-  return 'sha256:' + createHash('sha256').update(definition).digest('hex');
+  return `sha256:${createHash('sha256').update(definition).digest('hex')}`;
 }
 
 /**

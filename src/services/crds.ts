@@ -8,6 +8,7 @@ import { maxLengthProblem } from '../domain/names.ts';
 import { compareVersions, parseVersion, versionProblem } from '../domain/version.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
+import type { KubeObject } from '../kube/types.ts';
 import type { Renderer } from '../rollout/render.ts';
 import { recordAudit } from './audit.ts';
 import { installedReleases } from './clusters.ts';
@@ -123,7 +124,7 @@ export class CrdService {
         .map((r) => ({ name: r.clusterName, release: { version: r.version, manifestDigest: r.manifestDigest } }));
     }
 
-    let objects;
+    let objects: KubeObject[];
     try {
       objects = (await this.deps.renderer.render(operator!, input.targetVersion, operator!.defaultValues as Record<string, unknown>)).objects;
     } catch (err) {

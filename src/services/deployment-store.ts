@@ -70,6 +70,7 @@ export class DeploymentStore {
    * written. `guard` (optional) runs first inside the transaction: it may throw to abort,
    * or return a transition decided from what it read (used instead of `t`'s empty parts).
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a guard that decides nothing just returns
   async commit(deploymentId: string, given: Transition, guard?: (tx: Tx) => Promise<Transition | void>): Promise<DeploymentEventPayload[]> {
     const result = await this.prisma.$transaction(async (tx) => {
       const decided = guard ? await guard(tx) : undefined;

@@ -153,7 +153,14 @@ export async function startReplicaBridge(o: {
     });
   });
   // Local wake-ups and cluster changes travel too (a deployment created on one replica, driven by another).
-  const supervision = { signal: stop.signal, log: o.log, onRestart: () => (stats.restarts++, o.metrics?.replicaLoopRestarts.inc()) };
+  const supervision = {
+    signal: stop.signal,
+    log: o.log,
+    onRestart: () => {
+      stats.restarts++;
+      o.metrics?.replicaLoopRestarts.inc();
+    },
+  };
   const loops = [
     superviseLoop(
       'engineWake',

@@ -63,7 +63,7 @@ describe.each(DATABASE_KINDS)('clusters API (%s)', (kind) => {
     ['no server', yaml.dump({ ...kubeconfigObject(), clusters: [{ name: 'test', cluster: {} }] }), /has no server URL/],
     ['a user without credentials', kubeconfigYaml({ user: {} }), /has no credentials/],
     ['an exec plugin', kubeconfigYaml({ user: { exec: { command: 'rm', args: ['-rf', '/'] } } }), /exec credential plugin/],
-    ['huge', 'a: ' + 'x'.repeat(300 * 1024), /larger than 256 KiB/],
+    ['huge', `a: ${'x'.repeat(300 * 1024)}`, /larger than 256 KiB/],
     ['empty', '   ', /empty/],
   ];
 

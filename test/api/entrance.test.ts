@@ -9,7 +9,7 @@ import { eventually } from '../helpers/fleet.ts';
 import { capturingLogger } from '../helpers/logs.ts';
 
 /** `query { viewer { ...F0 } }` where each of `levels` fragments spreads the next one twice: 2^levels paths. */
-export function fragmentBomb(levels: number): string {
+function fragmentBomb(levels: number): string {
   const fragments = Array.from({ length: levels }, (_, i) =>
     i === levels - 1 ? `fragment F${i} on Viewer { sub }` : `fragment F${i} on Viewer { ...F${i + 1} ...F${i + 1} }`,
   );
@@ -17,7 +17,7 @@ export function fragmentBomb(levels: number): string {
 }
 
 /** A query of `n` aliased fields. */
-export const aliasFlood = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: viewer { sub }`).join(' ')} }`;
+const aliasFlood = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: viewer { sub }`).join(' ')} }`;
 
 /** Opens a WebSocket with the graphql-transport-ws protocol and collects what happens to it. */
 function rawSocket(url: string) {

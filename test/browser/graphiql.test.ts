@@ -57,7 +57,7 @@ describe.skipIf(!hasChromium)(suiteName, () => {
       );
       if (shown) return name;
     }
-    const seen = `result pane: ${await resultPane().innerText()}\nWebSocket frames: ${JSON.stringify(sockets.map((f) => [f.ws.url(), f.sent, f.received]))}\nproblems: ${problems.join('; ')}`;
+    const seen = `result pane: ${await resultPane().textContent()}\nWebSocket frames: ${JSON.stringify(sockets.map((f) => [f.ws.url(), f.sent, f.received]))}\nproblems: ${problems.join('; ')}`;
     throw new Error(`no event of ${prefix}-1…10 reached the result pane\n${seen}`);
   }
 

@@ -27,8 +27,8 @@ import { TEST_JWT_SECRET, TEST_SOURCE_ENV } from '../helpers/app.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 import { eventually, FAST_ENGINE_ENV, startFleet, type Fleet } from '../helpers/fleet.ts';
 
-export const BG_TEMPLATE = pathToFileURL(path.resolve('test/fixtures/operators/bg')).toString() + '/{version}.yaml';
-export const BG_VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0'];
+const BG_TEMPLATE = `${pathToFileURL(path.resolve('test/fixtures/operators/bg')).toString()}/{version}.yaml`;
+const BG_VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0'];
 const BLUE = 'bg-system';
 const GREEN = 'bg-system-green';
 const TERMINAL = ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'];
@@ -61,11 +61,9 @@ describe('Blue-Green rollouts', () => {
   const controller = (cluster: string, ns: string) => objects(cluster).get('apps/v1', 'Deployment', ns, 'bg-operator');
   const image = (d: KubeObject | undefined) => d?.spec.template.spec.containers[0].image as string | undefined;
   const webhookNamespace = (cluster: string) =>
-    (
-      objects(cluster).get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, 'bg-operator') as
-        | { webhooks: Array<{ clientConfig: { service: { namespace: string } } }> }
-        | undefined
-    )?.webhooks[0]!.clientConfig.service.namespace;
+    (objects(cluster).get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, 'bg-operator') as
+      | { webhooks: Array<{ clientConfig: { service: { namespace: string } } }> }
+      | undefined)!.webhooks[0]!.clientConfig.service.namespace;
   const replicaSets = (cluster: string, ns: string) =>
     objects(cluster)
       .list('apps/v1', 'ReplicaSet', ns)

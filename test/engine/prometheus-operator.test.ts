@@ -7,7 +7,7 @@ import { ClusterDocument, CreateDeploymentDocument, RegisterOperatorDocument } f
 import { finishedDeployment, startFleet, workloadImage, type Fleet } from '../helpers/fleet.ts';
 
 const CORPUS = path.resolve('../shared/corpus/prometheus-operator');
-const TEMPLATE = pathToFileURL(CORPUS).toString() + '/{version}/bundle.yaml';
+const TEMPLATE = `${pathToFileURL(CORPUS).toString()}/{version}/bundle.yaml`;
 const CLUSTERS = ['dev-1', 'stage-1', 'stage-2'];
 
 describe('prometheus-operator v0.75.0 → v0.80.0 across three clusters', () => {

@@ -136,7 +136,9 @@ export function subscribe<R>(client: Client, query: string, variables: Record<st
   let completed = false;
   let error: unknown;
   const waiters: Array<() => void> = [];
-  const notify = () => waiters.splice(0).forEach((w) => w());
+  const notify = () => {
+    for (const w of waiters.splice(0)) w();
+  };
   const unsubscribe = client.subscribe<R>(
     { query, variables },
     {

@@ -8,7 +8,7 @@ import type { Logger } from '../../src/observability/logger.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import type { DatabaseKind } from './databases.ts';
 
-export const DEMO_TEMPLATE = pathToFileURL(path.resolve('test/fixtures/operators/demo')).toString() + '/{version}.yaml';
+export const DEMO_TEMPLATE = `${pathToFileURL(path.resolve('test/fixtures/operators/demo')).toString()}/{version}.yaml`;
 export const DEMO_VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v2.0.0'];
 
 export interface Fleet extends TestApp {

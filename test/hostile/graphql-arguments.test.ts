@@ -13,7 +13,7 @@ const REGISTER_CLUSTER = 'mutation($input: RegisterClusterInput!) { registerClus
 const CREATE_DEPLOYMENT = 'mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { id } }';
 
 /** JSON text of `levels` nested objects, built without recursion (JSON.stringify would overflow). */
-const deepJson = (levels: number) => '{"a":'.repeat(levels) + '"x"' + '}'.repeat(levels);
+const deepJson = (levels: number) => `${'{"a":'.repeat(levels)}"x"${'}'.repeat(levels)}`;
 /** The request body with `marker` (a quoted string) replaced by raw JSON text. */
 const withRaw = (body: unknown, marker: string, raw: string) => JSON.stringify(body).replace(JSON.stringify(marker), raw);
 

@@ -164,7 +164,10 @@ describe('planApply ordering and scopes', () => {
     const asked: string[] = [];
     const plan = planApply(objects, {
       ...options,
-      isNamespaced: (ref) => (asked.push(ref.kind), ref.kind !== 'ClusterIssuer'),
+      isNamespaced: (ref) => {
+        asked.push(ref.kind);
+        return ref.kind !== 'ClusterIssuer';
+      },
     });
     expect(asked.sort()).toEqual(['ClusterIssuer', 'ServiceMonitor']);
     expect(subjects(plan.stages[0]!.objects)).toEqual(['ClusterIssuer/ca', 'ServiceMonitor/monitoring/sm']);

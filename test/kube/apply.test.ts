@@ -96,7 +96,7 @@ describe('applyManifests: prometheus-operator v0.75.0 → v0.80.0 on one cluster
         [OWNER_LABELS.release]: 'prometheus-operator',
         [OWNER_LABELS.revision]: '1',
       });
-      const managers = (live?.metadata.managedFields as Array<{ manager: string; operation: string }>).filter((m) => m.operation === 'Apply');
+      const managers = (live!.metadata.managedFields as Array<{ manager: string; operation: string }>).filter((m) => m.operation === 'Apply');
       expect(managers.map((m) => m.manager)).toEqual(['operator-manager']);
     }
   });

@@ -88,7 +88,7 @@ describe('canary stages', () => {
     expect(p.waves.flatMap((w) => w.clusters)).toEqual(p.clusters);
     expect(p.waves.map((w) => w.clustersDoneAfter)).toEqual(cumulative([2, 4, 4, 4, 4, 2]));
     // each stage samples every cluster deployed so far
-    p.waves.forEach((w) => expect(w.evaluation!.clusters).toEqual(p.clusters.slice(0, w.clustersDoneAfter)));
+    for (const w of p.waves) expect(w.evaluation!.clusters).toEqual(p.clusters.slice(0, w.clustersDoneAfter));
     expect(p.waves.map((w) => w.evaluation!.percentage)).toEqual([10, 30, 50, 70, 90, 100]);
     expect(p.waves[1]).toMatchObject({ parallelism: 4, onClusterFailure: 'stop', label: 'stage 2 of 6: 30 % (6 of 20 clusters)' });
     expect(p.waves[0]!.evaluation).toMatchObject({ periodMs: 300_000, intervalMs: 30_000, successThreshold: 0.95, rounds: 10, expectedSamples: 20 });

@@ -7,7 +7,7 @@ import { clientsFor, eventually, raw, statusOf } from './helpers.ts';
 /** The error code of a request on a fresh connection (no pooled socket), or undefined when it is answered. */
 function connectionError(url: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const req = http.get(url + '/version', { agent: false }, (res) => {
+    const req = http.get(`${url}/version`, { agent: false }, (res) => {
       res.resume();
       resolve(undefined);
     });
@@ -171,7 +171,7 @@ describe('sandbox fault injection', () => {
     const before = c.stats.injected.timeouts;
     const connections = openConnections(c);
     const t0 = Date.now();
-    expect(await requestWithin(c.url + '/version', 200)).toBe('timeout');
+    expect(await requestWithin(`${c.url}/version`, 200)).toBe('timeout');
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(c.stats.injected.timeouts).toBe(before + 1);
     // Nothing of it is left on the server once the client has gone.
@@ -180,13 +180,13 @@ describe('sandbox fault injection', () => {
     // A client that waits longer than the server's bound gets its connection dropped.
     await c.setFaults({ holdMs: 150 });
     const t1 = Date.now();
-    expect(await requestWithin(c.url + '/version', 5000)).toMatch(/ECONNRESET|socket hang up/);
+    expect(await requestWithin(`${c.url}/version`, 5000)).toMatch(/ECONNRESET|socket hang up/);
     expect(Date.now() - t1).toBeGreaterThanOrEqual(140);
     expect(Date.now() - t1).toBeLessThan(2000);
 
     await c.setFaults({ timeoutRate: 0.5, holdMs: 60_000, seed: 11 });
     const outcomes = [];
-    for (let i = 0; i < 16; i++) outcomes.push(await requestWithin(c.url + '/version', 150));
+    for (let i = 0; i < 16; i++) outcomes.push(await requestWithin(`${c.url}/version`, 150));
     expect(outcomes.filter((o) => o === 'timeout').length).toBeGreaterThan(2);
     expect(outcomes.filter((o) => o === '200').length).toBeGreaterThan(2);
     await c.setFaults({ timeoutRate: 0, holdMs: NO_FAULTS.holdMs });
@@ -331,6 +331,6 @@ describe('sandbox fault injection', () => {
     expect(stats.body.injected.timeouts).toBeGreaterThan(0);
     const list = await admin('/clusters');
     expect(list.body.map((x: any) => x.name)).toEqual(['flaky', 'offline', 'slow']);
-    expect((await fetch(fleet.adminUrl + '/clusters/slow/faults', { headers: { authorization: `Bearer ${c.token}` } })).status).toBe(401);
+    expect((await fetch(`${fleet.adminUrl}/clusters/slow/faults`, { headers: { authorization: `Bearer ${c.token}` } })).status).toBe(401);
   });
 });

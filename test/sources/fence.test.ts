@@ -65,9 +65,9 @@ describe('file:// sources', () => {
   });
 
   it('refuses a symbolic link inside a root that points outside, file or directory', async () => {
-    const escape = fileUrl(path.join(root, 'op', 'escape.yaml'));
-    expect(fence.checkUrl(escape)).toBe(`${escape} leads outside SOURCE_FILE_ROOTS (${root}) through a symbolic link`);
-    await expect(readUrl(escape, { fence })).rejects.toThrow(`${escape}: ${escape} leads outside SOURCE_FILE_ROOTS (${root}) through a symbolic link`);
+    const escaping = fileUrl(path.join(root, 'op', 'escape.yaml'));
+    expect(fence.checkUrl(escaping)).toBe(`${escaping} leads outside SOURCE_FILE_ROOTS (${root}) through a symbolic link`);
+    await expect(readUrl(escaping, { fence })).rejects.toThrow(`${escaping}: ${escaping} leads outside SOURCE_FILE_ROOTS (${root}) through a symbolic link`);
     // A template into a linked directory is refused before any version exists there.
     expect(fence.checkUrl(fileUrl(path.join(root, 'elsewhere', 'v9.9.9.yaml')))).toMatch(/leads outside SOURCE_FILE_ROOTS .* through a symbolic link$/);
     await expect(readUrl(fileUrl(path.join(root, 'elsewhere', 'secret.yaml')), { fence })).rejects.toThrow(/through a symbolic link$/);

@@ -3,7 +3,11 @@ import { ManifestParseError } from '../../src/sources/errors.ts';
 import { canonicalJson, parseManifests, parseYamlDocument, sourcePositionOf, toJson, toYaml } from '../../src/sources/yaml.ts';
 import { readCorpus } from './corpus.ts';
 
-const kindsOf = (objects: Array<{ kind: string }>) => objects.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});
+const kindsOf = (objects: Array<{ kind: string }>) => {
+  const counts: Record<string, number> = {};
+  for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
+  return counts;
+};
 
 describe('parseManifests on the real corpus', () => {
   it.each(['v0.75.0', 'v0.80.0'])('prometheus-operator %s: 10 CRDs and the controller objects', (tag) => {
@@ -127,7 +131,7 @@ describe('parseManifests semantics', () => {
   });
 
   it('enforces the total, per-document and document-count limits', () => {
-    const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: "' + 'x'.repeat(2000) + '"}\n';
+    const doc = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: "${'x'.repeat(2000)}"}\n`;
     expect(() => parseManifests(doc, { maxTotalBytes: 1000 })).toThrow(/bytes exceed the limit of 1000/);
     expect(() => parseManifests(`---\n${doc}---\n${doc}`, { maxDocumentBytes: 1000 })).toThrow(
       /document 1 \(line 1\): \d+ bytes exceed the per-document limit of 1000/,

@@ -36,7 +36,7 @@ describe('kubeconfig checks', () => {
   });
 
   it('refuses an alias that refers to a node containing it', () => {
-    const doc = kubeconfigYaml() + 'preferences: &p {self: *p}\n';
+    const doc = `${kubeconfigYaml()}preferences: &p {self: *p}\n`;
     expect(() => checkKubeconfig(doc)).toThrow(/kubeconfig has a YAML alias that refers to a node containing it/);
   });
 

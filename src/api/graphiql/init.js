@@ -6,7 +6,6 @@
 //  - with subscriptions, as graphql-ws connection parameters: { authorization } is what the
 //    server reads from connection_init (one WebSocket client per Authorization value).
 (() => {
-  'use strict';
   const config = JSON.parse(document.getElementById('graphiql-config').textContent);
 
   self.MonacoEnvironment = {

@@ -20,5 +20,5 @@ export function buildSchema(): GraphQLSchema {
 
 /** The SDL committed as schema.graphql. */
 export function printedSchema(): string {
-  return printSchema(lexicographicSortSchema(buildSchema())) + '\n';
+  return `${printSchema(lexicographicSortSchema(buildSchema()))}\n`;
 }

@@ -227,7 +227,7 @@ function diffRequired(o: JSONSchemaProps, n: JSONSchemaProps, path: string, emit
         'WARNING',
         null,
         r,
-        `${path}.${r} is now required` + (defaulted ? ' (it has a default, so objects without it get the default)' : ''),
+        `${path}.${r} is now required${defaulted ? ' (it has a default, so objects without it get the default)' : ''}`,
       ),
     );
   }

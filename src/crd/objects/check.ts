@@ -96,7 +96,7 @@ export class ObjectChecker {
       });
 
     const tv = this.targetVersions.get(version);
-    if (!tv || !tv.served) {
+    if (!tv?.served) {
       const finding = this.findings.versionFinding(version);
       add({
         fieldPath: '.apiVersion',

@@ -65,7 +65,7 @@ function build(s: JSONSchemaProps): CompiledNode {
     additional,
     items,
     required: s.required ?? [],
-    enumScalars: enumValues && enumValues.every(isScalar) ? new Set(enumValues) : undefined,
+    enumScalars: enumValues?.every(isScalar) ? new Set(enumValues) : undefined,
     enumValues,
     pattern: s.pattern === undefined ? undefined : compilePattern(s.pattern),
     format: s.format ? formatChecker(s.format) : undefined,

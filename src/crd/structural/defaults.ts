@@ -33,7 +33,7 @@ function fill(n: CompiledNode, v: unknown): unknown {
   let copy: Record<string, unknown> | undefined;
   if (n.properties) {
     for (const [k, child] of n.properties) {
-      if (needsDefault(child, v[k], Object.prototype.hasOwnProperty.call(v, k))) {
+      if (needsDefault(child, v[k], Object.hasOwn(v, k))) {
         (copy ??= { ...v })[k] = structuredClone(child.schema.default);
       }
     }

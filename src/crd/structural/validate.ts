@@ -169,7 +169,7 @@ function checkDuplicates(v: unknown[], identity: (item: unknown) => unknown, p: 
 function checkObject(n: CompiledNode, v: Record<string, unknown>, p: PathNode | undefined, ctx: Ctx): void {
   const s = n.schema;
   for (const r of n.required) {
-    if (!Object.prototype.hasOwnProperty.call(v, r)) report(ctx, prop(p, r), 'required', 'Required value');
+    if (!Object.hasOwn(v, r)) report(ctx, prop(p, r), 'required', 'Required value');
   }
   if (n.embedded) {
     for (const field of ['apiVersion', 'kind']) {

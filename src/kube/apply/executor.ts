@@ -163,7 +163,7 @@ async function planWithDiscovery(client: KubeClient, objects: readonly KubeObjec
     isNamespaced: (ref) => scopes.get(`${ref.apiVersion}/${ref.kind}`),
   });
   // Custom resources of CRDs in this set are applied before discovery lists them.
-  for (const stage of plan.stages) if (stage.name === 'crds') stage.objects.forEach((crd) => client.discovery.learnFromCrd(crd));
+  for (const stage of plan.stages) if (stage.name === 'crds') for (const crd of stage.objects) client.discovery.learnFromCrd(crd);
   return plan;
 }
 

@@ -19,7 +19,7 @@ export function startEndpointsController(rt: ControllerRuntime): void {
   const sync = (namespace: string, name: string) => {
     const svc = rt.store.get('/services', namespace, name);
     const existing = rt.store.get('/endpoints', namespace, name);
-    if (!svc || !svc.spec?.selector || Object.keys(svc.spec.selector).length === 0) {
+    if (!svc?.spec?.selector || Object.keys(svc.spec.selector).length === 0) {
       if (!svc && existing) rt.api.delete(endpoints, namespace, name);
       return;
     }
