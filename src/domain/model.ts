@@ -6,23 +6,6 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export const ROLES = ['ADMIN', 'OPERATOR', 'VIEWER', 'ENVIRONMENT_OWNER'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const HEALTH_STATUSES = ['HEALTHY', 'DEGRADED', 'UNHEALTHY', 'UNKNOWN'] as const;
-export type HealthStatus = (typeof HEALTH_STATUSES)[number];
-
-/**
- * The API's health status for a stored or internal one: every health that reaches GraphQL
- * goes through here. The kube layer (src/kube/health/types.ts) also knows PROGRESSING, which
- * is not yet healthy and shows as DEGRADED (the health message beside it says what is in
- * progress); anything else outside HEALTH_STATUSES is UNKNOWN. Null stays null (never assessed).
- */
-export function toHealthStatus(status: string): HealthStatus;
-export function toHealthStatus(status: string | null | undefined): HealthStatus | null;
-export function toHealthStatus(status: string | null | undefined): HealthStatus | null {
-  if (status === null || status === undefined) return null;
-  if (status === 'PROGRESSING') return 'DEGRADED';
-  return (HEALTH_STATUSES as readonly string[]).includes(status) ? (status as HealthStatus) : 'UNKNOWN';
-}
-
 export const DEPLOYMENT_STRATEGIES = ['DIRECT', 'ROLLING', 'CANARY', 'BLUE_GREEN'] as const;
 export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
 
@@ -39,6 +22,8 @@ export const DEPLOYMENT_STATUSES = [
 ] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<DeploymentStatus> = new Set(['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED']);
+/** A deployment in one of these statuses has ended: nothing drives it any more. */
+export const isTerminal = (status: string) => TERMINAL_DEPLOYMENT_STATUSES.has(status as DeploymentStatus);
 
 export const CLUSTER_DEPLOYMENT_STATUSES = ['PENDING', 'DEPLOYING', 'VALIDATING', 'COMPLETED', 'FAILED', 'ROLLING_BACK', 'ROLLED_BACK', 'SKIPPED'] as const;
 export type ClusterDeploymentStatus = (typeof CLUSTER_DEPLOYMENT_STATUSES)[number];

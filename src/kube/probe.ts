@@ -4,7 +4,7 @@
 // (checkClusterHealth: never throws, reports UNHEALTHY with the reason).
 
 import { ValidationError } from '../domain/errors.ts';
-import type { HealthStatus } from '../domain/model.ts';
+import type { HealthStatus } from '../domain/health.ts';
 import { KubeClient, type CallOptions } from './client.ts';
 import type { KubeClients } from './client-registry.ts';
 import type { RetryPolicy } from './client-retry.ts';

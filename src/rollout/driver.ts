@@ -2,7 +2,7 @@
 // the engine stops. Every transition is committed (with its events) before the next step,
 // so a restarted engine continues from the last committed step.
 import type { Cluster, Deployment, Operator, Prisma } from '../generated/prisma/client.ts';
-import { isTerminal } from '../services/deployments.ts';
+import { isTerminal } from '../domain/model.ts';
 import type { NewEvent } from '../services/deployment-store.ts';
 import { rollbackCluster, type RolloutContext } from './cluster-step.ts';
 import type { EngineDeps } from './context.ts';

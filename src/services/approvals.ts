@@ -5,7 +5,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { Approval, PrismaClient } from '../generated/prisma/client.ts';
 import { recordAudit } from './audit.ts';
 import type { Actor } from './context.ts';
-import { closePendingApprovals, isTerminal } from './deployments.ts';
+import { isTerminal } from '../domain/model.ts';
+import { closePendingApprovals } from './deployments.ts';
 import type { DeploymentStore } from './deployment-store.ts';
 import type { EventBus } from './events.ts';
 

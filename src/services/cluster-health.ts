@@ -1,7 +1,7 @@
 // Cluster health: checked on demand and by a monitor every HEALTH_CHECK_INTERVAL. Clusters
 // are checked concurrently with a bound, each with its own deadline, so one slow or broken
 // cluster never delays or breaks the others.
-import type { HealthStatus } from '../domain/model.ts';
+import type { HealthStatus } from '../domain/health.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../observability/logger.ts';
 import { NotFoundError } from '../domain/errors.ts';

@@ -1,5 +1,6 @@
 // Use cases of clusters: register (kubeconfig checked, encrypted, cluster probed), update, delete.
-import { ENVIRONMENTS, TERMINAL_DEPLOYMENT_STATUSES, type Environment, type HealthStatus } from '../domain/model.ts';
+import type { HealthStatus } from '../domain/health.ts';
+import { ENVIRONMENTS, TERMINAL_DEPLOYMENT_STATUSES, type Environment } from '../domain/model.ts';
 import { ConflictError, NotFoundError, ValidationErrors } from '../domain/errors.ts';
 import { dns1123LabelProblem } from '../domain/names.ts';
 import type { Cluster, Prisma, PrismaClient } from '../generated/prisma/client.ts';

@@ -7,7 +7,7 @@
 // again until it is back, for up to `outageMs`.
 import { NotFoundError } from '../domain/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { isTerminal } from './deployments.ts';
+import { isTerminal } from '../domain/model.ts';
 import type { DeploymentStore } from './deployment-store.ts';
 import type { DeploymentEventPayload, EventBus } from './events.ts';
 

@@ -1,7 +1,7 @@
 // Use cases of deployments: create (validated, planned, waiting for approval when it
 // touches PRODUCTION), cancel, roll back. The engine does the work; this only records intent.
 import { ConflictError, NotFoundError, ValidationError, ValidationErrors } from '../domain/errors.ts';
-import { TERMINAL_DEPLOYMENT_STATUSES, type DeploymentStatus, type DeploymentStrategy } from '../domain/model.ts';
+import { isTerminal, TERMINAL_DEPLOYMENT_STATUSES, type DeploymentStatus, type DeploymentStrategy } from '../domain/model.ts';
 import { resolveStrategyConfig, type StrategyConfigInput } from '../domain/strategy-config.ts';
 import { versionProblem } from '../domain/version.ts';
 import type { Deployment, Prisma, PrismaClient } from '../generated/prisma/client.ts';
@@ -47,8 +47,6 @@ export interface ApprovalNotices {
 
 const MAX_TARGETS = 500;
 const ACTIVE = { notIn: [...TERMINAL_DEPLOYMENT_STATUSES] };
-
-export const isTerminal = (status: string) => TERMINAL_DEPLOYMENT_STATUSES.has(status as DeploymentStatus);
 
 export class DeploymentService {
   constructor(private readonly deps: DeploymentServiceDeps) {}

@@ -1,7 +1,7 @@
 // Health of an operator where it is installed: read live from each cluster (concurrently,
 // each cluster's failure its own), recorded on the release.
 import { NotFoundError } from '../domain/errors.ts';
-import { toHealthStatus, type HealthStatus } from '../domain/model.ts';
+import { worstStatus, type HealthStatus } from '../domain/health.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
 import { readOperatorHealth } from '../kube/health/live.ts';
@@ -25,8 +25,6 @@ export interface OperatorHealthReport {
   checkedAt: Date;
 }
 
-const RANK: HealthStatus[] = ['HEALTHY', 'UNKNOWN', 'DEGRADED', 'UNHEALTHY'];
-
 export async function operatorHealth(
   prisma: PrismaClient,
   kube: KubeClients,
@@ -45,7 +43,7 @@ export async function operatorHealth(
       try {
         const client = await kube.get(r.clusterName);
         const h = await readOperatorHealth(client, r.inventory as unknown as ObjectRef[], { namespace: r.namespace, signal: AbortSignal.timeout(timeoutMs) });
-        results[i] = { ...base, status: toHealthStatus(h.status), message: h.message, counts: h.counts };
+        results[i] = { ...base, status: h.status, message: h.message, counts: h.counts };
       } catch (err) {
         results[i] = { ...base, status: 'UNKNOWN', message: `${r.clusterName}: health not readable: ${(err as Error).message}` };
       }
@@ -53,6 +51,6 @@ export async function operatorHealth(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, releases.length) }, worker));
-  const status = results.reduce<HealthStatus>((w, c) => (RANK.indexOf(c.status) > RANK.indexOf(w) ? c.status : w), results.length ? 'HEALTHY' : 'UNKNOWN');
+  const status: HealthStatus = results.length ? worstStatus(results.map((c) => c.status)) : 'UNKNOWN';
   return { operatorName, status, clusters: results, checkedAt: new Date() };
 }

@@ -8,10 +8,9 @@ import {
   healthContextFromObjects,
   healthKey,
   worst,
-  worstStatus,
   type HealthContext,
-  type HealthStatus,
 } from '../../src/kube/health/index.ts';
+import { worstStatus, type HealthStatus } from '../../src/domain/health.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../../src/domain/duration.ts';
-import { toHealthStatus } from '../../src/domain/model.ts';
+import { apiHealthStatus } from '../../src/api/schema/scalars.ts';
 import { dns1123LabelProblem, urlProblem } from '../../src/domain/names.ts';
 
 describe('ISO-8601 durations', () => {
@@ -50,10 +50,10 @@ describe('health statuses for the API', () => {
     ['UNKNOWN', 'UNKNOWN'],
     ['something-else', 'UNKNOWN'],
     ['', 'UNKNOWN'],
-  ])('%j answers %s', (stored, api) => expect(toHealthStatus(stored)).toBe(api));
+  ])('%j answers %s', (stored, api) => expect(apiHealthStatus(stored)).toBe(api));
 
   it('keeps "never assessed" as null', () => {
-    expect(toHealthStatus(null)).toBeNull();
-    expect(toHealthStatus(undefined)).toBeNull();
+    expect(apiHealthStatus(null)).toBeNull();
+    expect(apiHealthStatus(undefined)).toBeNull();
   });
 });

@@ -1,9 +1,8 @@
 // Cluster: type, queries and mutations. Never exposes a kubeconfig.
-import { toHealthStatus } from '../../domain/model.ts';
 import { installedReleases } from '../../services/clusters.ts';
 import { actorOf } from '../context.ts';
 import { builder } from '../builder.ts';
-import { EnvironmentEnum, HealthStatusEnum } from './scalars.ts';
+import { EnvironmentEnum, HealthStatusEnum, apiHealthStatus } from './scalars.ts';
 
 const InstalledOperator = builder.prismaObject('Release', {
   name: 'InstalledOperator',
@@ -14,7 +13,7 @@ const InstalledOperator = builder.prismaObject('Release', {
     version: t.exposeString('version'),
     revision: t.exposeInt('revision'),
     namespace: t.exposeString('namespace'),
-    health: t.field({ type: HealthStatusEnum, nullable: true, resolve: (r) => toHealthStatus(r.health) }),
+    health: t.field({ type: HealthStatusEnum, nullable: true, resolve: (r) => apiHealthStatus(r.health) }),
     healthMessage: t.exposeString('healthMessage', { nullable: true }),
     installedAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -33,7 +32,7 @@ export const Cluster = builder.prismaObject('Cluster', {
     }),
     kubernetesVersion: t.exposeString('kubernetesVersion', { nullable: true }),
     nodeCount: t.exposeInt('nodeCount', { nullable: true }),
-    healthStatus: t.field({ type: HealthStatusEnum, resolve: (c) => toHealthStatus(c.healthStatus) }),
+    healthStatus: t.field({ type: HealthStatusEnum, resolve: (c) => apiHealthStatus(c.healthStatus) }),
     healthMessage: t.exposeString('healthMessage', { nullable: true }),
     lastHealthCheckAt: t.expose('lastHealthCheckAt', { type: 'DateTime', nullable: true }),
     labels: t.expose('labels', { type: 'JSON', nullable: true }),

@@ -1,11 +1,10 @@
 // Deployment: type, queries, mutations, subscriptions.
 import { formatDuration } from '../../domain/duration.ts';
-import { toHealthStatus } from '../../domain/model.ts';
 import type { DeploymentEventPayload } from '../../services/events.ts';
 import { deploymentProgress } from '../../services/deployment-progress.ts';
 import { actorOf, type GraphQLContext } from '../context.ts';
 import { builder } from '../builder.ts';
-import { ApprovalStatusEnum, ClusterDeploymentStatusEnum, DeploymentStatusEnum, DeploymentStrategyEnum, HealthStatusEnum } from './scalars.ts';
+import { ApprovalStatusEnum, ClusterDeploymentStatusEnum, DeploymentStatusEnum, DeploymentStrategyEnum, HealthStatusEnum, apiHealthStatus } from './scalars.ts';
 
 export const DeploymentEvent = builder.objectRef<DeploymentEventPayload>('DeploymentEvent').implement({
   description: 'One persisted step of a deployment. `sequence` counts 1, 2, 3… per deployment without gaps.',
@@ -33,7 +32,7 @@ builder.prismaObject('ClusterDeployment', {
       type: HealthStatusEnum,
       nullable: true,
       description: 'Operator health at the last check.',
-      resolve: (c) => toHealthStatus((c.healthCheckResult as { status?: string } | null)?.status),
+      resolve: (c) => apiHealthStatus((c.healthCheckResult as { status?: string } | null)?.status),
     }),
     healthMessage: t.string({ nullable: true, resolve: (c) => (c.healthCheckResult as { message?: string } | null)?.message ?? null }),
     previousRevision: t.exposeInt('previousRevision', { nullable: true, description: 'Release revision before this deployment (the rollback target).' }),

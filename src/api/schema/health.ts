@@ -1,16 +1,15 @@
 // Live health: operatorHealth (where an operator runs) and checkClusterHealth (on demand).
-import { toHealthStatus } from '../../domain/model.ts';
 import type { ClusterOperatorHealth, OperatorHealthReport } from '../../services/operator-health.ts';
 import { operatorHealth } from '../../services/operator-health.ts';
 import { builder } from '../builder.ts';
-import { HealthStatusEnum } from './scalars.ts';
+import { apiHealthStatus, HealthStatusEnum } from './scalars.ts';
 
 const OperatorClusterHealth = builder.objectRef<ClusterOperatorHealth>('OperatorClusterHealth').implement({
   fields: (t) => ({
     clusterName: t.exposeString('clusterName'),
     version: t.exposeString('version'),
     revision: t.exposeInt('revision'),
-    status: t.field({ type: HealthStatusEnum, resolve: (c) => toHealthStatus(c.status) }),
+    status: t.field({ type: HealthStatusEnum, resolve: (c) => apiHealthStatus(c.status) }),
     message: t.exposeString('message', { description: 'What is wrong and where, with counts ("Deployment/ns/name: 0 of 1 replicas available").' }),
     objectCounts: t.field({ type: 'JSON', nullable: true, description: 'Objects of the release by health status.', resolve: (c) => c.counts ?? null }),
   }),
@@ -23,7 +22,7 @@ const OperatorHealth = builder.objectRef<OperatorHealthReport>('OperatorHealth')
     status: t.field({
       type: HealthStatusEnum,
       description: 'The worst over the clusters (UNKNOWN when installed nowhere).',
-      resolve: (h) => toHealthStatus(h.status),
+      resolve: (h) => apiHealthStatus(h.status),
     }),
     clusters: t.field({ type: [OperatorClusterHealth], resolve: (h) => h.clusters }),
     checkedAt: t.expose('checkedAt', { type: 'DateTime' }),

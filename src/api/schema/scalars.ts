@@ -7,9 +7,9 @@ import {
   DEPLOYMENT_STATUSES,
   DEPLOYMENT_STRATEGIES,
   ENVIRONMENTS,
-  HEALTH_STATUSES,
   ROLES,
 } from '../../domain/model.ts';
+import { parseHealthStatus } from '../../domain/health.ts';
 import { builder } from '../builder.ts';
 
 builder.scalarType('DateTime', {
@@ -67,7 +67,23 @@ builder.scalarType('JSON', {
 
 export const EnvironmentEnum = builder.enumType('Environment', { values: ENVIRONMENTS });
 export const RoleEnum = builder.enumType('Role', { values: ROLES });
-export const HealthStatusEnum = builder.enumType('HealthStatus', { values: HEALTH_STATUSES });
+/** The health statuses the API shows. */
+export const API_HEALTH_STATUSES = ['HEALTHY', 'DEGRADED', 'UNHEALTHY', 'UNKNOWN'] as const;
+export type ApiHealthStatus = (typeof API_HEALTH_STATUSES)[number];
+export const HealthStatusEnum = builder.enumType('HealthStatus', { values: API_HEALTH_STATUSES });
+
+/**
+ * The API's health for a stored or assessed one (src/domain/health.ts): every health that
+ * reaches GraphQL goes through here. PROGRESSING is not healthy yet and shows as DEGRADED
+ * (the message beside it says what is in progress); anything unknown is UNKNOWN; null
+ * stays null (never assessed).
+ */
+export function apiHealthStatus(status: string): ApiHealthStatus;
+export function apiHealthStatus(status: string | null | undefined): ApiHealthStatus | null;
+export function apiHealthStatus(status: string | null | undefined): ApiHealthStatus | null {
+  const parsed = parseHealthStatus(status);
+  return parsed === 'PROGRESSING' ? 'DEGRADED' : parsed;
+}
 export const DeploymentStrategyEnum = builder.enumType('DeploymentStrategy', { values: DEPLOYMENT_STRATEGIES });
 export const DeploymentStatusEnum = builder.enumType('DeploymentStatus', { values: DEPLOYMENT_STATUSES });
 export const ClusterDeploymentStatusEnum = builder.enumType('ClusterDeploymentStatus', { values: CLUSTER_DEPLOYMENT_STATUSES });

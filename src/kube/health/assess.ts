@@ -6,7 +6,8 @@ import { identityKey } from '../apply/inventory.ts';
 import { subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
 import { genericHealth } from './generic.ts';
 import { checkFor, defaultHealthChecks, type HealthRegistry } from './registry.ts';
-import { HEALTH_ORDER, healthRank, worst, type Health, type HealthContext, type HealthStatus } from './types.ts';
+import { HEALTH_ORDER, healthRank, type HealthStatus } from '../../domain/health.ts';
+import { worst, type Health, type HealthContext } from './types.ts';
 
 /** Assesses one object; a check that throws gives UNKNOWN instead of breaking the whole assessment. */
 export function assessObjectHealth(obj: KubeObject, ctx: HealthContext = {}, registry: HealthRegistry = defaultHealthChecks): Health {

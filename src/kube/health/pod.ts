@@ -2,7 +2,8 @@
 // and readiness (progressing). Also used by the workload checks on their pods.
 
 import type { KubeObject } from '../types.ts';
-import { healthOf, conditionOf, nowOf, plural, type Health, type HealthContext, type HealthStatus } from './types.ts';
+import type { HealthStatus } from '../../domain/health.ts';
+import { healthOf, conditionOf, nowOf, plural, type Health, type HealthContext } from './types.ts';
 
 /** Waiting reasons that will not go away by waiting: the rollout has failed. */
 export const FAILED_WAITING_REASONS: ReadonlySet<string> = new Set([

@@ -1,9 +1,8 @@
 // Health of Kubernetes objects (DESIGN §5 step 4): the shapes every per-kind check shares,
 // the order of statuses, and the context through which a check sees related objects.
 
+import { healthRank, type HealthStatus } from '../../domain/health.ts';
 import { subjectOf, type KubeObject } from '../types.ts';
-
-export type HealthStatus = 'HEALTHY' | 'PROGRESSING' | 'DEGRADED' | 'UNHEALTHY' | 'UNKNOWN';
 
 export interface Health {
   status: HealthStatus;
@@ -13,23 +12,6 @@ export interface Health {
   failed?: boolean;
   /** "Kind/namespace/name" of the object assessed. */
   subject?: string;
-}
-
-/**
- * Best to worst. UNKNOWN ranks above PROGRESSING (not being able to tell is worse than
- * knowing it is on its way) and below DEGRADED/UNHEALTHY (a known problem says more).
- */
-export const HEALTH_ORDER: readonly HealthStatus[] = ['HEALTHY', 'PROGRESSING', 'UNKNOWN', 'DEGRADED', 'UNHEALTHY'];
-
-export function healthRank(status: HealthStatus): number {
-  return HEALTH_ORDER.indexOf(status);
-}
-
-/** The worst of some statuses; HEALTHY for none. */
-export function worstStatus(statuses: Iterable<HealthStatus>): HealthStatus {
-  let worst: HealthStatus = 'HEALTHY';
-  for (const s of statuses) if (healthRank(s) > healthRank(worst)) worst = s;
-  return worst;
 }
 
 /** The worst of some results (a failed one wins a tie); undefined for none. */

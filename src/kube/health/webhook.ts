@@ -5,7 +5,8 @@
 
 import type { KubeObject } from '../types.ts';
 import { certificateProblem, daysUntilExpiry } from './certificates.ts';
-import { healthOf, nowOf, plural, worst, type Health, type HealthContext, type HealthStatus } from './types.ts';
+import type { HealthStatus } from '../../domain/health.ts';
+import { healthOf, nowOf, plural, worst, type Health, type HealthContext } from './types.ts';
 
 interface Webhook {
   name: string;
