@@ -23,7 +23,7 @@ import { subjectOf } from '../kube/types.ts';
 import { canonicalJson } from '../sources/yaml.ts';
 import type { ClusterStepResult, RolloutContext } from './cluster-step.ts';
 import { waitUntilHealthy, type HealthSample } from './health.ts';
-import { nextRevision, recordRelease, refreshOperatorVersion, releaseAt, inventoryOfRelease } from './releases.ts';
+import { inventoryOfRelease, markRolledBack, nextRevision, recordRelease, refreshOperatorVersion, releaseAt } from '../persistence/releases.ts';
 import { describeError, sampleCluster } from './cluster-step.ts';
 import { keepOldColor, scheduleRetirement } from './blue-green-retirement.ts';
 import {
@@ -319,7 +319,7 @@ async function removeFirstInstallation(
       ],
     },
     async (tx) => {
-      await tx.release.updateMany({ where: { deploymentId: deployment.id, clusterName, status: 'DEPLOYED' }, data: { status: 'ROLLED_BACK' } });
+      await markRolledBack(tx, { deploymentId: deployment.id, clusterName });
       await refreshOperatorVersion(tx, operator.id);
       await saveColors(tx, deployment.id, clusterName, { switchedBackAt: new Date().toISOString() });
     },

@@ -8,7 +8,7 @@
 import { applyManifests } from '../kube/apply/executor.ts';
 import { pruneObjects } from '../kube/apply/prune-executor.ts';
 import type { ChangeEntry } from '../kube/apply/types.ts';
-import { currentRelease, nextRevision } from './releases.ts';
+import { currentRelease, nextRevision } from '../persistence/releases.ts';
 import { describeError, preflight, type ClusterStepResult, type RolloutContext } from './cluster-step.ts';
 import { waitUntilHealthy } from './health.ts';
 import { takeOverRetirements } from './blue-green-retirement.ts';

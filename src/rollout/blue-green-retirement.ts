@@ -11,8 +11,8 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { pruneObjects } from '../kube/apply/prune-executor.ts';
 import type { ChangeEntry } from '../kube/apply/types.ts';
 import type { ObjectRef } from '../kube/types.ts';
-import type { EngineDeps } from './context.ts';
-import { currentRelease } from './releases.ts';
+import type { EngineDeps } from './ports.ts';
+import { currentRelease } from '../persistence/releases.ts';
 import { colorOfRelease } from './blue-green-state.ts';
 import type { Color } from './strategies/blue-green-manifests.ts';
 

@@ -3,6 +3,11 @@
 // crash simply runs again: apply is declarative, and a release this deployment already
 // recorded is reused rather than numbered again.
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { checkCluster } from '../crd/objects/cluster.ts';
+import { decideCrdRollback, describeCrdRollback, type CrdRollbackDecision } from '../crd/rollback.ts';
+import { crdName, isCrd } from '../crd/structural/crd-schema.ts';
+import { crdClusterSource } from '../kube/crds.ts';
 import type { Cluster, Deployment, Operator } from '../generated/prisma/client.ts';
 import { applyManifests } from '../kube/apply/executor.ts';
 import { inventoryOf } from '../kube/apply/inventory.ts';
@@ -12,9 +17,17 @@ import { readOperatorHealth } from '../kube/health/live.ts';
 import type { KubeObject, ObjectRef } from '../kube/types.ts';
 import { canonicalJson } from '../sources/yaml.ts';
 import type { RenderResult } from '../sources/index.ts';
-import { decideCrdRollback, describeCrdRollback } from '../services/crd-rollback.ts';
-import type { EngineDeps } from './context.ts';
-import { currentRelease, inventoryOfRelease, nextRevision, recordRelease, refreshOperatorVersion, releaseAt } from './releases.ts';
+import type { EngineDeps } from './ports.ts';
+import {
+  currentRelease,
+  deploymentRelease,
+  inventoryOfRelease,
+  markRolledBack,
+  nextRevision,
+  recordRelease,
+  refreshOperatorVersion,
+  releaseAt,
+} from '../persistence/releases.ts';
 import type { Renderer } from './render.ts';
 import { waitUntilHealthy, type HealthSample } from './health.ts';
 
@@ -105,10 +118,7 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
     const { client } = checked;
 
     // The release this deployment may already have recorded (a re-run after a crash).
-    const own = await deps.prisma.release.findFirst({
-      where: { deploymentId: deployment.id, clusterId: cluster.id, version: deployment.targetVersion },
-      orderBy: { revision: 'desc' },
-    });
+    const own = await deploymentRelease(deps.prisma, deployment.id, cluster.id, deployment.targetVersion);
     const previous =
       row.previousRevision != null
         ? await releaseAt(deps.prisma, operator.id, cluster.id, row.previousRevision)
@@ -212,13 +222,13 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
     );
     const client = await deps.kube.get(clusterName);
     const previous = row.previousRevision != null ? await releaseAt(deps.prisma, operator.id, cluster.id, row.previousRevision) : null;
-    const own = await deps.prisma.release.findFirst({ where: { deploymentId: deployment.id, clusterId: cluster.id }, orderBy: { revision: 'desc' } });
+    const own = await deploymentRelease(deps.prisma, deployment.id, cluster.id);
     // What this deployment may have put there: its recorded inventory, or (if it never got
     // that far) the planned inventory of the target version.
     const added = own ? inventoryOfRelease(own) : targetInventory(ctx);
     const previousObjects: KubeObject[] = previous ? await ctx.renderer.objectsOf(previous.manifestDigest) : [];
     // Older CRDs go back only where the check in reverse finds no existing object they would invalidate or prune.
-    const crds = await decideCrdRollback(client, previousObjects, { signal: ctx.signal });
+    const crds = await crdsToRestore(client, previousObjects, ctx.signal);
     const objects = [...previousObjects.filter((o) => o.kind !== 'CustomResourceDefinition'), ...crds.restore];
     const revision = await nextRevision(deps.prisma, operator.id, cluster.id);
     const applied = await applyManifests(client, objects, {
@@ -245,7 +255,7 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
     await deps.prisma.$transaction(async (tx) => {
       // Only this deployment's own release was rolled back; whatever else was current (the
       // previous release, when this one never got recorded) is merely superseded.
-      if (own) await tx.release.update({ where: { id: own.id }, data: { status: 'ROLLED_BACK' } });
+      if (own) await markRolledBack(tx, { id: own.id });
       if (previous) {
         await recordRelease(tx, {
           operatorId: operator.id,
@@ -282,6 +292,21 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
     await event(ctx, clusterName, 'FAILED', `${clusterName}: ${reason}`, { errorMessage: reason });
     return { cluster: clusterName, ok: false, reason };
   }
+}
+
+/** Reads the live CRDs and their custom resources, then decides which older CRDs may go back (src/crd/rollback.ts). */
+async function crdsToRestore(client: KubeClient, previousObjects: readonly KubeObject[], signal: AbortSignal): Promise<CrdRollbackDecision> {
+  const older = previousObjects.filter(isCrd);
+  if (older.length === 0) return { restore: [], keep: [] };
+  // Every older CRD is read at once under this signal: many listeners by design.
+  const reads = AbortSignal.any([signal]);
+  setMaxListeners(0, reads);
+  const source = await crdClusterSource(
+    client,
+    older.map((c) => crdName(c)),
+    { pageSize: 500, signal: reads },
+  );
+  return decideCrdRollback(older, await checkCluster(older, source));
 }
 
 /**

@@ -3,9 +3,8 @@
 // so a restarted engine continues from the last committed step.
 import type { Cluster, Deployment, Operator, Prisma } from '../generated/prisma/client.ts';
 import { isTerminal } from '../domain/model.ts';
-import type { NewEvent } from '../services/deployment-store.ts';
 import { rollbackCluster, type RolloutContext } from './cluster-step.ts';
-import type { EngineDeps } from './context.ts';
+import type { EngineDeps, NewEvent } from './ports.ts';
 import { runBlueGreenPhase, rollbackBlueGreenCluster } from './blue-green-phases.ts';
 import { runDeploy, runEvaluate, runPause, runWatch, type PhaseControl, type PhaseResult } from './phases.ts';
 import { describePosition, isStuck, trackProgress, type ProgressTrack } from './no-progress.ts';

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { EngineDeps } from './context.ts';
+import type { EngineDeps } from './ports.ts';
 import { ScheduledTaskRunner } from './blue-green-retirement.ts';
 import { driveDeployment } from './driver.ts';
 import { Leases } from './lease.ts';

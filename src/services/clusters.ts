@@ -6,7 +6,7 @@ import { dns1123LabelProblem } from '../domain/names.ts';
 import type { Cluster, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { checkKubeconfig, KubeconfigError, type CheckedKubeconfig } from '../kube/kubeconfig.ts';
 import type { SecretBox } from '../persistence/secret-box.ts';
-import { refreshOperatorVersion } from '../rollout/releases.ts';
+import { operatorsWithReleasesOn, refreshOperatorVersion } from '../persistence/releases.ts';
 import { recordAudit } from './audit.ts';
 import type { EventBus } from './events.ts';
 import type { Actor } from './context.ts';
@@ -180,10 +180,10 @@ export class ClusterService {
     });
     if (active) throw new ConflictError(`cluster "${name}" is targeted by active deployment ${active.id}; cancel it first`);
     await this.deps.prisma.$transaction(async (tx) => {
-      const installed = await tx.release.findMany({ where: { clusterId: cluster.id }, select: { operatorId: true }, distinct: ['operatorId'] });
+      const installed = await operatorsWithReleasesOn(tx, cluster.id);
       await tx.cluster.delete({ where: { id: cluster.id } });
       // Its releases went with it: the operators' installed counts and current versions change.
-      for (const r of installed) await refreshOperatorVersion(tx, r.operatorId);
+      for (const operatorId of installed) await refreshOperatorVersion(tx, operatorId);
       await recordAudit(tx, actor, { action: 'deleteCluster', targetType: 'Cluster', targetName: name });
     });
     this.deps.onClusterChanged?.(name);
@@ -204,16 +204,3 @@ function probeFields(probe: ClusterProbe | undefined) {
 }
 
 /** The current release of each operator installed on a cluster (newest DEPLOYED revision). */
-export async function installedReleases(prisma: PrismaClient, where: { clusterId?: string; operatorId?: string }) {
-  const rows = await prisma.release.findMany({
-    where: { ...where, status: 'DEPLOYED' },
-    orderBy: [{ operatorName: 'asc' }, { clusterName: 'asc' }, { revision: 'desc' }],
-  });
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const key = `${r.operatorId}/${r.clusterId}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

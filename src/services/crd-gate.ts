@@ -14,24 +14,9 @@ import { enqueueApprovalNotifications, type NotificationSettings } from '../noti
 import { checkCrdCompatibility, type CrdReport } from './crd-check.ts';
 import { recordCrds } from './crd-registry.ts';
 import { blockingClusters, coveredBy, summaryOf, warningsOf } from './crd-verdicts.ts';
-import { installedReleases } from './clusters.ts';
-import type { DeploymentStore, Transition } from './deployment-store.ts';
-
-/** What the engine's planning step calls (EngineDeps.crdGate). */
-export interface CrdPlanningGate {
-  /**
-   * Records the target's CRDs and checks them against the deployment's clusters. Returns
-   * true when the rollout may start; false when the deployment now waits for approval (or
-   * changed status meanwhile).
-   */
-  beforeRollout(deployment: Deployment, target: { objects: readonly KubeObject[] }, signal: AbortSignal): Promise<boolean>;
-  /**
-   * Right before a cluster's step: a cluster that could not be read during planning is
-   * checked now. Returns why the step must not apply (an unapproved breaking change), or
-   * undefined when it may.
-   */
-  beforeCluster(deployment: Deployment, clusterName: string, target: { objects: readonly KubeObject[] }, signal: AbortSignal): Promise<string | undefined>;
-}
+import { installedReleases } from '../persistence/releases.ts';
+import type { CrdPlanningGate, Transition } from '../rollout/ports.ts';
+import type { DeploymentStore } from './deployment-store.ts';
 
 export interface CrdGateDeps {
   prisma: PrismaClient;

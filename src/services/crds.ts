@@ -11,7 +11,7 @@ import type { KubeClients } from '../kube/client-registry.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { Renderer } from '../rollout/render.ts';
 import { recordAudit } from './audit.ts';
-import { installedReleases } from './clusters.ts';
+import { installedReleases } from '../persistence/releases.ts';
 import type { Actor } from './context.ts';
 import { checkCrdCompatibility, type ClusterToCheck, type CrdReport } from './crd-check.ts';
 import { CRD_SUMMARY_SELECT, recordCrds, type CrdSummary } from './crd-registry.ts';

@@ -1,31 +1,15 @@
 // Durable state of deployments: every change and its events are written in one
 // transaction (events numbered per deployment without gaps), then published. Services
 // and the engine both change deployments through here.
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { DeploymentTransitions, NewEvent, Transition, Tx } from '../rollout/ports.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { DeploymentEventPayload, EventBus } from './events.ts';
-
-export type Tx = Prisma.TransactionClient;
-
-export interface NewEvent {
-  clusterName?: string | null;
-  status: string;
-  message: string;
-  progress?: number | null;
-}
-
-export interface Transition {
-  /** Fields of the deployment row to change. */
-  deployment?: Prisma.DeploymentUpdateInput;
-  /** Per-cluster rows to change, by cluster name. */
-  clusters?: Record<string, Prisma.ClusterDeploymentUpdateInput>;
-  events?: NewEvent[];
-}
 
 /** Something that must happen after commit (e.g. a NOTIFY to other replicas). */
 export type AfterCommit = (published: { deploymentId: string; operatorName: string; status: string; events: DeploymentEventPayload[] }) => void | Promise<void>;
 
-export class DeploymentStore {
+export class DeploymentStore implements DeploymentTransitions {
   private readonly afterCommit: AfterCommit[] = [];
 
   constructor(

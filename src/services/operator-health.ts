@@ -6,7 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
 import { readOperatorHealth } from '../kube/health/live.ts';
 import type { ObjectRef } from '../kube/types.ts';
-import { installedReleases } from './clusters.ts';
+import { installedReleases, recordReleaseHealth } from '../persistence/releases.ts';
 
 export interface ClusterOperatorHealth {
   clusterName: string;
@@ -47,7 +47,7 @@ export async function operatorHealth(
       } catch (err) {
         results[i] = { ...base, status: 'UNKNOWN', message: `${r.clusterName}: health not readable: ${(err as Error).message}` };
       }
-      await prisma.release.update({ where: { id: r.id }, data: { health: results[i]!.status, healthMessage: results[i]!.message } });
+      await recordReleaseHealth(prisma, r.id, results[i]!.status, results[i]!.message);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, releases.length) }, worker));

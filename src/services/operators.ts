@@ -6,6 +6,7 @@ import { latestVersion, sortVersionsDescending, versionProblem } from '../domain
 import type { SourceFence } from '../sources/fence.ts';
 import { expandManifestUrl, manifestUrlTemplateProblem } from '../sources/manifest-url.ts';
 import type { Operator, Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { clustersRunning, deleteReleasesOf, releaseCount } from '../persistence/releases.ts';
 import { recordAudit } from './audit.ts';
 import type { EventBus } from './events.ts';
 import type { Actor } from './context.ts';
@@ -175,7 +176,7 @@ export class OperatorService {
     const defaultValues = checkValues(errors, 'input.defaultValues', input.defaultValues);
     errors.throwIfAny();
     if (input.namespace != null && input.namespace !== existing.namespace) {
-      const installed = await this.deps.prisma.release.count({ where: { operatorId: existing.id } });
+      const installed = await releaseCount(this.deps.prisma, existing.id);
       if (installed > 0) throw new ConflictError(`operator "${name}" is installed in ${installed} release(s); its namespace cannot change`);
     }
     const data: Prisma.OperatorUpdateInput = {};
@@ -244,17 +245,13 @@ export class OperatorService {
       select: { id: true },
     });
     if (active) throw new ConflictError(`operator "${name}" has active deployment ${active.id}; cancel it first`);
-    const installedOn = await this.deps.prisma.release.findMany({
-      where: { operatorId: operator.id, status: 'DEPLOYED' },
-      select: { clusterName: true },
-      distinct: ['clusterName'],
-    });
+    const installedOn = await clustersRunning(this.deps.prisma, operator.id);
     if (installedOn.length > 0) {
-      throw new ConflictError(`operator "${name}" is installed on ${installedOn.map((r) => r.clusterName).join(', ')}; it cannot be deleted while installed`);
+      throw new ConflictError(`operator "${name}" is installed on ${installedOn.join(', ')}; it cannot be deleted while installed`);
     }
     await this.deps.prisma.$transaction(async (tx) => {
       await tx.deployment.deleteMany({ where: { operatorId: operator.id } });
-      await tx.release.deleteMany({ where: { operatorId: operator.id } });
+      await deleteReleasesOf(tx, operator.id);
       await tx.operator.delete({ where: { id: operator.id } });
       await recordAudit(tx, actor, { action: 'deleteOperator', targetType: 'Operator', targetName: name });
     });

@@ -1,5 +1,5 @@
 // Cluster: type, queries and mutations. Never exposes a kubeconfig.
-import { installedReleases } from '../../services/clusters.ts';
+import { installedReleases } from '../../persistence/releases.ts';
 import { actorOf } from '../context.ts';
 import { builder } from '../builder.ts';
 import { EnvironmentEnum, HealthStatusEnum, apiHealthStatus } from './scalars.ts';

@@ -1,5 +1,6 @@
-// Releases: what is installed where. The newest DEPLOYED release of (operator, cluster) is
-// the current one; its predecessor is what a rollback returns to.
+// Releases: what is installed where, and every query of the releases table. The newest
+// DEPLOYED release of (operator, cluster) is the current one; its predecessor is what a
+// rollback returns to. The engine records them; services read them.
 import type { Prisma, PrismaClient, Release } from '../generated/prisma/client.ts';
 import type { ObjectRef } from '../kube/types.ts';
 
@@ -16,6 +17,58 @@ export function releaseAt(db: Db, operatorId: string, clusterId: string, revisio
 export async function nextRevision(db: Db, operatorId: string, clusterId: string): Promise<number> {
   const top = await db.release.findFirst({ where: { operatorId, clusterId }, orderBy: { revision: 'desc' }, select: { revision: true } });
   return (top?.revision ?? 0) + 1;
+}
+
+/** The newest release a deployment recorded on a cluster (of `version`, when given): a re-run after a crash reuses it. */
+export function deploymentRelease(db: Db, deploymentId: string, clusterId: string, version?: string): Promise<Release | null> {
+  return db.release.findFirst({ where: { deploymentId, clusterId, ...(version !== undefined ? { version } : {}) }, orderBy: { revision: 'desc' } });
+}
+
+/** The current release of each (operator, cluster) matching `where`, by operator then cluster name. */
+export async function installedReleases(db: Db, where: { clusterId?: string; operatorId?: string }): Promise<Release[]> {
+  const rows = await db.release.findMany({
+    where: { ...where, status: 'DEPLOYED' },
+    orderBy: [{ operatorName: 'asc' }, { clusterName: 'asc' }, { revision: 'desc' }],
+  });
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = `${r.operatorId}/${r.clusterId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Operators with any release on a cluster (current or not). */
+export async function operatorsWithReleasesOn(db: Db, clusterId: string): Promise<string[]> {
+  const rows = await db.release.findMany({ where: { clusterId }, select: { operatorId: true }, distinct: ['operatorId'] });
+  return rows.map((r) => r.operatorId);
+}
+
+/** How many releases an operator has, current or not. */
+export function releaseCount(db: Db, operatorId: string): Promise<number> {
+  return db.release.count({ where: { operatorId } });
+}
+
+/** Clusters where an operator has a DEPLOYED release. */
+export async function clustersRunning(db: Db, operatorId: string): Promise<string[]> {
+  const rows = await db.release.findMany({ where: { operatorId, status: 'DEPLOYED' }, select: { clusterName: true }, distinct: ['clusterName'] });
+  return rows.map((r) => r.clusterName);
+}
+
+export async function deleteReleasesOf(tx: Prisma.TransactionClient, operatorId: string): Promise<void> {
+  await tx.release.deleteMany({ where: { operatorId } });
+}
+
+/** Records the health last read of a release. */
+export async function recordReleaseHealth(db: Db, id: string, health: string, healthMessage: string): Promise<void> {
+  await db.release.update({ where: { id }, data: { health, healthMessage } });
+}
+
+/** Marks rolled back: one release by id, or every DEPLOYED release a deployment recorded on a cluster. */
+export async function markRolledBack(tx: Prisma.TransactionClient, which: { id: string } | { deploymentId: string; clusterName: string }): Promise<void> {
+  if ('id' in which) await tx.release.update({ where: { id: which.id }, data: { status: 'ROLLED_BACK' } });
+  else await tx.release.updateMany({ where: { ...which, status: 'DEPLOYED' }, data: { status: 'ROLLED_BACK' } });
 }
 
 export const inventoryOfRelease = (r: Pick<Release, 'inventory'> | null | undefined): ObjectRef[] => (r?.inventory as unknown as ObjectRef[] | undefined) ?? [];

@@ -1,14 +1,14 @@
-// Which older CRDs a rollback may re-apply (issue 5, "rollback never loses data"): the
+// Which older CRDs a rollback may re-apply, so that a rollback never loses data: the
 // compatibility check run in reverse — the older CRD is the target, the live (newer) one
-// and the custom resources that exist now are what it is checked against. An older CRD is
-// re-applied only when no existing object would become invalid or lose data under it and
-// no served or stored version would go away; otherwise the newer CRD stays, with the reason.
-import { setMaxListeners } from 'node:events';
-import { checkCluster, isBreakingObject, type AffectedObject } from '../crd/index.ts';
-import { crdName, isCrd } from '../crd/structural/crd-schema.ts';
-import type { KubeClient } from '../kube/client.ts';
-import { crdClusterSource } from '../kube/crds.ts';
+// and the custom resources that exist now are what it is checked against (the caller reads
+// them: src/rollout/cluster-step.ts). An older CRD is re-applied only when no existing
+// object would become invalid or lose data under it and no served or stored version would
+// go away; otherwise the newer CRD stays, with the reason.
 import type { KubeObject } from '../kube/types.ts';
+import type { ClusterCheck } from './objects/report.ts';
+import type { AffectedObject } from './objects/types.ts';
+import { isBreakingObject } from './objects/verdict.ts';
+import { crdName } from './structural/crd-schema.ts';
 
 export interface CrdRollbackDecision {
   /** Older CRDs safe to re-apply. */
@@ -17,24 +17,10 @@ export interface CrdRollbackDecision {
   keep: Array<{ name: string; reason: string }>;
 }
 
-export async function decideCrdRollback(
-  client: KubeClient,
-  olderObjects: readonly KubeObject[],
-  options: { signal?: AbortSignal; pageSize?: number } = {},
-): Promise<CrdRollbackDecision> {
-  const older = olderObjects.filter(isCrd);
-  if (older.length === 0) return { restore: [], keep: [] };
-  // Every older CRD is read at once under this signal: many listeners by design.
-  const signal = options.signal ? AbortSignal.any([options.signal]) : undefined;
-  if (signal) setMaxListeners(0, signal);
-  const source = await crdClusterSource(
-    client,
-    older.map((c) => crdName(c)),
-    { pageSize: options.pageSize ?? 500, ...(signal ? { signal } : {}) },
-  );
-  const check = await checkCluster(older, source);
+/** Splits the older CRDs into those safe to re-apply and those to keep newer, given the check of them against the cluster. */
+export function decideCrdRollback(olderCrds: readonly KubeObject[], check: ClusterCheck): CrdRollbackDecision {
   const decision: CrdRollbackDecision = { restore: [], keep: [] };
-  for (const crd of older) {
+  for (const crd of olderCrds) {
     const name = crdName(crd);
     const reason = whyKeep(name, check);
     if (reason) decision.keep.push({ name, reason });
@@ -43,7 +29,7 @@ export async function decideCrdRollback(
   return decision;
 }
 
-function whyKeep(name: string, check: Awaited<ReturnType<typeof checkCluster>>): string | undefined {
+function whyKeep(name: string, check: ClusterCheck): string | undefined {
   const error = check.errors.find((e) => e.crdName === name);
   if (error) return `its objects could not be checked (${error.message})`;
   const objectCheck = check.objectChecks.find((c) => c.crdName === name);
