@@ -4,7 +4,6 @@
 //   objects/     check existing custom resources → affected objects, verdict, report
 
 export * from './structural/validate.ts';
-export { parseManifests, crdsOf } from './manifests.ts';
 export { compareCrds, compareCrdSets } from './compat/compare.ts';
 export { diffSchemas } from './compat/schema-diff.ts';
 export { CHANGE_TYPES, SEVERITIES, type ChangeType, type Severity, type CrdFinding, type CompareOptions } from './compat/types.ts';

@@ -1,6 +1,8 @@
 // Releases: what is installed where, and every query of the releases table. The newest
 // DEPLOYED release of (operator, cluster) is the current one; its predecessor is what a
 // rollback returns to. The engine records them; services read them.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/json.ts';
 import type { Prisma, PrismaClient, Release } from '../generated/prisma/client.ts';
 import type { ObjectRef } from '../kube/types.ts';
 
@@ -83,14 +85,17 @@ export interface NewRelease {
   namespace: string;
   inventory: ObjectRef[];
   manifestDigest: string;
+  /** The values it was rendered with (their digest is recorded beside them). */
   values: Record<string, unknown>;
-  valuesDigest: string;
   deploymentId: string;
   health?: string;
   healthMessage?: string;
   /** Blue-Green: the color the release runs as (absent: uncolored). */
   color?: string | null;
 }
+
+/** sha256 of the values' canonical JSON: equal values, equal digests. */
+const valuesDigest = (values: unknown) => `sha256:${createHash('sha256').update(canonicalJson(values)).digest('hex')}`;
 
 /** Records a release as the current one; earlier DEPLOYED releases become SUPERSEDED (or `previousStatus`). */
 export async function recordRelease(tx: Prisma.TransactionClient, r: NewRelease, previousStatus = 'SUPERSEDED'): Promise<Release> {
@@ -100,7 +105,13 @@ export async function recordRelease(tx: Prisma.TransactionClient, r: NewRelease,
   });
   return tx.release.upsert({
     where: { operatorId_clusterId_revision: { operatorId: r.operatorId, clusterId: r.clusterId, revision: r.revision } },
-    create: { ...r, inventory: r.inventory as unknown as Prisma.InputJsonValue, values: r.values as Prisma.InputJsonValue, status: 'DEPLOYED' },
+    create: {
+      ...r,
+      inventory: r.inventory as unknown as Prisma.InputJsonValue,
+      values: r.values as Prisma.InputJsonValue,
+      valuesDigest: valuesDigest(r.values),
+      status: 'DEPLOYED',
+    },
     update: { status: 'DEPLOYED', inventory: r.inventory as unknown as Prisma.InputJsonValue, health: r.health, healthMessage: r.healthMessage },
   });
 }

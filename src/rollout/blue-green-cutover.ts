@@ -11,7 +11,6 @@
 // retirement in one transaction; the switch back records the old color's release again
 // and removes the failed color (a retirement due at once). Either records the health of
 // the release as sampled once traffic has moved (sampleCluster, src/rollout/cluster-step.ts).
-import { createHash } from 'node:crypto';
 import type { Prisma, Release } from '../generated/prisma/client.ts';
 import { applyManifests } from '../kube/apply/executor.ts';
 import { inventoryOf, refOf } from '../kube/apply/inventory.ts';
@@ -20,7 +19,6 @@ import type { KubeClient } from '../kube/client.ts';
 import { isKubeError } from '../kube/errors.ts';
 import { mergePatch } from '../kube/patch.ts';
 import { subjectOf } from '../kube/types.ts';
-import { canonicalJson } from '../sources/yaml.ts';
 import type { ClusterStepResult, RolloutContext } from './cluster-step.ts';
 import { waitUntilHealthy, type HealthSample } from './health.ts';
 import { inventoryOfRelease, markRolledBack, nextRevision, recordRelease, refreshOperatorVersion, releaseAt } from '../persistence/releases.ts';
@@ -40,7 +38,6 @@ import type { ColorVariant } from './strategies/blue-green-manifests.ts';
 import { planSwitch, retirementRefs, workloadsOf, type MergePatch } from './strategies/blue-green-switch.ts';
 import type { BlueGreenWave } from './strategies/types.ts';
 
-const valuesDigest = (values: unknown) => `sha256:${createHash('sha256').update(canonicalJson(values)).digest('hex')}`;
 const SCALED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
 /** Live spec.replicas of a color's scalable workloads, by subject (what a switch back restores). */
@@ -152,7 +149,6 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
           inventory,
           manifestDigest: ctx.target.digest,
           values: ctx.values,
-          valuesDigest: valuesDigest(ctx.values),
           deploymentId: deployment.id,
           health: health.status,
           healthMessage: health.message,
@@ -281,7 +277,6 @@ async function recordSwitchBack(
       inventory: inventoryOfRelease(previous),
       manifestDigest: from.manifestDigest,
       values: (previous?.values ?? {}) as Record<string, unknown>,
-      valuesDigest: previous?.valuesDigest ?? valuesDigest({}),
       deploymentId: deployment.id,
       health: health.status,
       healthMessage: health.message,

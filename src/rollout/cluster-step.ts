@@ -2,7 +2,6 @@
 // the release; and its rollback. Every step is idempotent, so a step interrupted by a
 // crash simply runs again: apply is declarative, and a release this deployment already
 // recorded is reused rather than numbered again.
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { checkCluster } from '../crd/objects/cluster.ts';
 import { decideCrdRollback, describeCrdRollback, type CrdRollbackDecision } from '../crd/rollback.ts';
@@ -15,7 +14,6 @@ import { planApply } from '../kube/apply/plan.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { readOperatorHealth } from '../kube/health/live.ts';
 import type { KubeObject, ObjectRef } from '../kube/types.ts';
-import { canonicalJson } from '../sources/yaml.ts';
 import type { RenderResult } from '../sources/index.ts';
 import type { EngineDeps } from './ports.ts';
 import {
@@ -51,8 +49,6 @@ export interface ClusterStepResult {
   ok: boolean;
   reason?: string;
 }
-
-const valuesDigest = (values: unknown) => `sha256:${createHash('sha256').update(canonicalJson(values)).digest('hex')}`;
 
 function clusterOf(ctx: RolloutContext, name: string): Cluster {
   const c = ctx.clusters.get(name);
@@ -170,7 +166,6 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
         inventory: applied.inventory,
         manifestDigest: ctx.target.digest,
         values: ctx.values,
-        valuesDigest: valuesDigest(ctx.values),
         deploymentId: deployment.id,
         health: health?.status ?? 'UNKNOWN',
         healthMessage: health?.message ?? 'health checks skipped',
@@ -268,7 +263,6 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
           inventory,
           manifestDigest: previous.manifestDigest,
           values: previous.values as Record<string, unknown>,
-          valuesDigest: previous.valuesDigest,
           deploymentId: deployment.id,
           health: health?.status,
           healthMessage: health?.message,

@@ -6,7 +6,7 @@ import type { KubeObject } from '../kube/types.ts';
 import { StatusError, type StatusCause } from './errors.ts';
 import { fieldsOf, formatPath, fromFieldsV1, removeAt, toFieldsV1, valueAt, type FieldSet, type FieldsV1, type Scope } from './fieldset.ts';
 import type { ListTypeResolver } from './listkeys.ts';
-import { deepEqual } from './objects.ts';
+import { deepEqual } from '../domain/json.ts';
 
 export interface ManagedFieldsEntry {
   manager: string;

@@ -2,22 +2,6 @@
 import type { KubeObject } from '../kube/types.ts';
 import { apiVersionOf, type ResourceType } from './resources.ts';
 
-/** Structural equality that ignores key order (JSON values only). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
-}
-
 /**
  * A stored object as served under `rt`'s version: custom resources are read through
  * their schema (pruning, defaults) and converted by rewriting apiVersion.

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { crdName, crdVersions, isCrd } from '../crd/structural/crd-schema.ts';
 import type { Crd, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeObject } from '../kube/types.ts';
-import { canonicalJson } from '../sources/yaml.ts';
+import { canonicalJson } from '../domain/json.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

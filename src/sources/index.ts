@@ -29,7 +29,6 @@ export {
   type SourceIdentity,
 } from './render.ts';
 export {
-  canonicalJson,
   DEFAULT_MANIFEST_LIMITS,
   describeSourcePosition,
   MANIFEST_SCHEMA,

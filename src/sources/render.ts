@@ -11,7 +11,8 @@ import type { SourceFence } from './fence.ts';
 import type { FetchTuning } from './fetch.ts';
 import { helmTemplate } from './helm-repo.ts';
 import { expandManifestUrl, fetchManifestBundle } from './manifest-url.ts';
-import { canonicalJson, parseManifests, toYaml, type ManifestLimits } from './yaml.ts';
+import { canonicalJson } from '../domain/json.ts';
+import { parseManifests, toYaml, type ManifestLimits } from './yaml.ts';
 
 /** The fields of an operator that say where its manifests come from. */
 export interface OperatorSource {

@@ -11,6 +11,7 @@
 // count, so the number matches what a person counts in the file) and line.
 
 import yaml from 'js-yaml';
+import { sortedDeep } from '../domain/json.ts';
 import { expandedSize } from '../domain/yaml-aliases.ts';
 import { describeSourcePosition, recordSourcePosition, sourcePositionOf, type KubeObject, type SourcePosition } from '../kube/types.ts';
 import { ManifestParseError } from './errors.ts';
@@ -253,22 +254,7 @@ export function toYaml(objects: readonly KubeObject[]): string {
   return objects.map((obj) => yaml.dump(obj, { lineWidth: -1, noRefs: true, sortKeys: compareKeys })).join('---\n');
 }
 
-function sortedDeep(value: unknown, compare: (a: string, b: string) => number): unknown {
-  if (Array.isArray(value)) return value.map((v) => sortedDeep(v, compare));
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort(compare)) {
-    if (value[key] !== undefined) out[key] = sortedDeep(value[key], compare);
-  }
-  return out;
-}
-
 /** The objects as one JSON `List` (`{"apiVersion":"v1","kind":"List","items":[…]}`), deterministic. */
 export function toJson(objects: readonly KubeObject[]): string {
   return JSON.stringify(sortedDeep({ apiVersion: 'v1', kind: 'List', items: objects }, compareKeys));
-}
-
-/** JSON with every object's keys sorted: equal values give equal text (for digests). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortedDeep(value, (a, b) => (a < b ? -1 : a > b ? 1 : 0))) ?? 'null';
 }

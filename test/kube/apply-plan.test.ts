@@ -3,7 +3,8 @@ import { createScopeResolver, inventoryOf, isOwnedBy, kindsNeedingDiscovery } fr
 import { planApply, planPrune, type ApplyPlanOptions } from '../../src/kube/apply/plan.ts';
 import { ApplyPlanError, OWNER_LABELS } from '../../src/kube/apply/types.ts';
 import { subjectOf, type KubeObject, type ObjectRef } from '../../src/kube/types.ts';
-import { canonicalJson, parseManifests } from '../../src/sources/yaml.ts';
+import { canonicalJson } from '../../src/domain/json.ts';
+import { parseManifests } from '../../src/sources/yaml.ts';
 import { readCorpus } from '../sources/corpus.ts';
 
 const options: ApplyPlanOptions = { operatorName: 'prometheus-operator', revision: 3, namespace: 'monitoring' };

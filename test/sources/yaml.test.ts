@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManifestParseError } from '../../src/sources/errors.ts';
-import { canonicalJson, parseManifests, parseYamlDocument, sourcePositionOf, toJson, toYaml } from '../../src/sources/yaml.ts';
+import { canonicalJson } from '../../src/domain/json.ts';
+import { parseManifests, parseYamlDocument, sourcePositionOf, toJson, toYaml } from '../../src/sources/yaml.ts';
 import { readCorpus } from './corpus.ts';
 
 const kindsOf = (objects: Array<{ kind: string }>) => {

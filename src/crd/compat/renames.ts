@@ -3,7 +3,7 @@
 // the removed field should go; it is a heuristic and messages say "possibly".
 
 import type { JSONSchemaProps } from '../structural/types.ts';
-import { canonicalJson, isPlainObject } from '../structural/values.ts';
+import { canonicalJson, isPlainObject } from '../../domain/json.ts';
 
 const DOC_KEYS = new Set(['description', 'title', 'example']);
 

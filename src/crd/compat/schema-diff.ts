@@ -5,7 +5,7 @@
 
 import { isValidatedFormat } from '../structural/formats.ts';
 import type { JSONSchemaProps } from '../structural/types.ts';
-import { deepEqual } from '../structural/values.ts';
+import { deepEqual } from '../../domain/json.ts';
 import { diffConstraints } from './constraints.ts';
 import { findRenames } from './renames.ts';
 import { change, where, type FieldChange } from './change.ts';

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../kube/types.ts';
 import { compareCrds } from '../compat/compare.ts';
 import type { CompareOptions, CrdFinding } from '../compat/types.ts';
 import { crdName } from '../structural/crd-schema.ts';
-import { deepEqual } from '../structural/values.ts';
+import { deepEqual } from '../../domain/json.ts';
 import { checkObjects, type ObjectSource } from './check.ts';
 import type { ClusterCheck, ClusterCheckError } from './report.ts';
 import type { ObjectCheckResult } from './types.ts';

@@ -27,6 +27,11 @@ export function isCrd(obj: { apiVersion?: string; kind?: string } | undefined): 
   return obj?.kind === 'CustomResourceDefinition' && (obj.apiVersion ?? '').startsWith('apiextensions.k8s.io/');
 }
 
+/** The CustomResourceDefinitions among manifests. */
+export function crdsOf(objects: Iterable<KubeObject>): KubeObject[] {
+  return [...objects].filter(isCrd);
+}
+
 /** `certificates.cert-manager.io`. */
 export function crdName(crd: KubeObject): string {
   return crd.metadata?.name ?? `${crd.spec?.names?.plural ?? ''}.${crd.spec?.group ?? ''}`;

@@ -6,7 +6,7 @@
 
 import { compile, type CompiledNode } from './compile.ts';
 import type { JSONSchemaProps } from './types.ts';
-import { isPlainObject } from './values.ts';
+import { isPlainObject } from '../../domain/json.ts';
 
 export function applyDefaults(schema: JSONSchemaProps, obj: unknown): unknown {
   return fill(compile(schema), obj);

@@ -9,7 +9,7 @@
 import { compile, type CompiledNode } from './compile.ts';
 import { index, key, objectPath, prop, schemaPath, type PathNode } from './paths.ts';
 import type { JSONSchemaProps } from './types.ts';
-import { isPlainObject } from './values.ts';
+import { isPlainObject } from '../../domain/json.ts';
 
 export interface PruneResult {
   pruned: unknown;

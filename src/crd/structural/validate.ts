@@ -9,7 +9,8 @@
 import { compile, type CompiledNode } from './compile.ts';
 import { bodyPath, index, key, objectPath, prop, schemaPath, type PathNode } from './paths.ts';
 import type { DetailedSchemaIssue, JSONSchemaProps, SchemaIssue, UncheckedRule } from './types.ts';
-import { jsonType, canonicalJson, describeValue, isPlainObject } from './values.ts';
+import { canonicalJson, isPlainObject } from '../../domain/json.ts';
+import { jsonType, describeValue } from './values.ts';
 
 export type { JSONSchemaProps, SchemaIssue, DetailedSchemaIssue, UncheckedRule, ValidationRule } from './types.ts';
 export { pruneObject, pruneObjectDetailed, type PruneResult, type RemovedField } from './prune.ts';

@@ -1,8 +1,6 @@
 // Small helpers over JSON values as they come out of YAML or JSON parsers.
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+import { canonicalJson } from '../../domain/json.ts';
 
 /** The JSON type name the API server uses in messages: integer for whole numbers. */
 export function jsonType(v: unknown): string {
@@ -20,22 +18,6 @@ export function jsonType(v: unknown): string {
     default:
       return typeof v;
   }
-}
-
-/** JSON with sorted keys, so equal values give equal strings (for sets and deep equality). */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (isPlainObject(v)) {
-    const keys = Object.keys(v).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return canonicalJson(a) === canonicalJson(b);
 }
 
 /** A value as messages show it: strings quoted, long values cut. */
