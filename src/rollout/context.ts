@@ -25,7 +25,7 @@ export interface EngineDeps {
   kube: KubeClients;
   /** Renders (and stores) manifests; shared with the services so a render is memoised once per process. */
   renderer: Renderer;
-  /** CRD compatibility gate of planning (DESIGN §6); none = no CRD check. */
+  /** CRD compatibility gate of planning (docs/crd-safety.md); none = no CRD check. */
   crdGate?: CrdPlanningGate;
   log: Logger;
   settings: EngineSettings;
