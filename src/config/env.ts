@@ -1,4 +1,4 @@
-// Reading variables with the aliases of the published deployment guide
+// Reading variables and their Section__Key aliases, listed in docs/configuration.md
 // (ConnectionStrings__PostgreSQL, JWT__Secret, KubernetesManager__…).
 import { parseDuration } from '../domain/duration.ts';
 
@@ -41,8 +41,8 @@ export function boolVar(env: Env, names: readonly string[], fallback: boolean): 
 }
 
 /**
- * A PostgreSQL connection string from a URL or the ADO.NET/Npgsql form of the deployment
- * guide (`Host=postgres;Database=operator_manager;Username=u;Password=p;Port=5432`).
+ * A PostgreSQL connection string from a URL or the ADO.NET/Npgsql form
+ * (`Host=postgres;Database=operator_manager;Username=u;Password=p;Port=5432`).
  */
 export function postgresUrl(variable: string, value: string): string {
   if (/^postgres(ql)?:\/\//i.test(value)) {

@@ -35,7 +35,7 @@ export interface Config {
     jwksUrl?: string;
     issuer?: string;
     audience?: string;
-    /** Lifetime of tokens minted by `npm run token` and the start-up dev token, minutes. */
+    /** Lifetime of tokens minted by `npm run token` without --ttl, minutes (the start-up dev token lasts 24 h, src/main.ts). */
     expirationMinutes: number;
   };
   encryption: {
@@ -55,7 +55,7 @@ export interface Config {
     leaseTtlMs: number;
     /** How often the engine looks for work without being woken, ms (ENGINE_POLL_INTERVAL, default PT2S). */
     pollIntervalMs: number;
-    /** Deployments driven at once by this replica (MAX_CONCURRENT_DEPLOYMENTS, default 10). */
+    /** Deployments running at once across all replicas (MAX_CONCURRENT_DEPLOYMENTS, default 10; src/rollout/lease.ts). */
     maxConcurrentDeployments: number;
     /** How long a cluster step waits for the operator to become healthy, ms (DEFAULT_TIMEOUT, default PT5M). */
     healthTimeoutMs: number;

@@ -28,7 +28,7 @@ export interface RateLimitSettings {
 
 const MINUTE = 60_000;
 
-/** The production limits of the original specification (per user: createDeployment 10/min, registerCluster 5/min, list queries 60/min). */
+/** The production limits (per user: createDeployment 10/min, registerCluster 5/min, list queries 60/min; docs/security.md). */
 const PRODUCTION: Record<RateLimitBucket, RateLimit> = {
   operations: { points: 600, windowMs: MINUTE },
   lists: { points: 60, windowMs: MINUTE },

@@ -1,4 +1,4 @@
-// Public API of CRD safety (DESIGN §6). Pure: nothing here talks to a cluster or a database.
+// Public API of CRD safety (docs/crd-safety.md). Pure: nothing here talks to a cluster or a database.
 //   structural/  validate, prune and default custom resources like the API server
 //   compat/      compare a live CRD with a target CRD → findings
 //   objects/     check existing custom resources → affected objects, verdict, report

@@ -1,4 +1,4 @@
-// Which older CRDs a rollback may re-apply, so that a rollback never loses data: the
+// Which older CRDs a rollback may re-apply (docs/crd-safety.md, "Rollback never loses data"): the
 // compatibility check run in reverse — the older CRD is the target, the live (newer) one
 // and the custom resources that exist now are what it is checked against (the caller reads
 // them: src/rollout/cluster-step.ts). An older CRD is re-applied only when no existing

@@ -1,4 +1,4 @@
-// Enumerations of the domain (DESIGN §3–4), shared by services, engine and API.
+// Enumerations of the domain (as in schema.graphql), shared by services, engine and API.
 
 export const ENVIRONMENTS = ['DEVELOPMENT', 'STAGING', 'PRODUCTION'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

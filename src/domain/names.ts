@@ -1,4 +1,4 @@
-// Naming rules (DESIGN §3). Each check returns a problem sentence, or undefined when fine,
+// Naming rules (docs/api.md, "Input rules"). Each check returns a problem sentence, or undefined when fine,
 // so callers can collect every problem of an input before rejecting it.
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -1,4 +1,4 @@
-// Strategy configuration (DESIGN §4): the StrategyConfigInput the API receives, its
+// Strategy configuration (docs/rollouts.md): the StrategyConfigInput the API receives, its
 // validation, the fully-resolved form the planners use (defaults filled in, durations in
 // milliseconds, the rollout order of the clusters frozen) and the JSON stored in
 // `deployments.strategy_config` (rollout/strategies/stored-config.ts). Pure.

@@ -1,5 +1,5 @@
 // Reading CRDs and their custom resources from a live cluster, for the CRD-safety checks
-// (DESIGN §6). Custom resources come in pages (`limit` + `continue`) as an async iterable,
+// (docs/crd-safety.md). Custom resources come in pages (`limit` + `continue`) as an async iterable,
 // so a cluster with a hundred thousand objects is checked in bounded memory. The shapes
 // match src/crd (ClusterSource, ObjectSource) without importing it: the kube layer stays
 // below the checks.

@@ -169,7 +169,7 @@ function clusterList(clusters: string[]): string {
   return clusters.length > CLUSTERS_IN_SUMMARY ? `${shown} and ${clusters.length - CLUSTERS_IN_SUMMARY} more` : shown;
 }
 
-/** Versions are semver with an optional `v` (DESIGN §3); messages always show the `v`. */
+/** Versions are semver with an optional `v` (src/domain/version.ts); messages always show the `v`. */
 function displayVersion(version: string): string {
   return /^\d/.test(version) ? `v${version}` : version;
 }

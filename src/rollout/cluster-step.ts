@@ -1,4 +1,4 @@
-// One cluster of a rollout (DESIGN §5): render → preflight → apply → wait healthy → record
+// One cluster of a rollout (docs/rollouts.md): render → preflight → apply → wait healthy → record
 // the release; and its rollback. Every step is idempotent, so a step interrupted by a
 // crash simply runs again: apply is declarative, and a release this deployment already
 // recorded is reused rather than numbered again.

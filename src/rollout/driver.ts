@@ -175,7 +175,7 @@ async function plan_(d: Deployment, operator: Operator, clusters: Map<string, Cl
   }
   const ctx = await contextFor(d, operator, clusters, plan, o);
   if (!ctx) return false;
-  // CRD safety (DESIGN §6): records the target's CRDs, checks every target cluster; a breaking change waits for approval.
+  // CRD safety (docs/crd-safety.md): records the target's CRDs, checks every target cluster; a breaking change waits for approval.
   if (o.deps.crdGate && !(await o.deps.crdGate.beforeRollout(d, ctx.target, o.signal))) return false;
   const missing = d.targetClusters.filter((n) => !clusters.has(n));
   const waves = plan.waves.map((w) => `${w.label}: ${w.clusters.join(', ')}`).join('; ');

@@ -41,7 +41,7 @@ export interface WakeUps {
   subscribe(topic: 'engineWake', signal?: AbortSignal): AsyncIterable<{ deploymentId?: string }>;
 }
 
-/** The CRD compatibility gate of planning (src/services/crd-gate.ts); see docs/crd-safety.md. */
+/** The CRD compatibility gate of planning (src/services/crd-gate.ts, docs/crd-safety.md). */
 export interface CrdPlanningGate {
   /**
    * Records the target's CRDs and checks them against the deployment's clusters. Returns

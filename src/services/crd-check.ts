@@ -1,4 +1,4 @@
-// The CRD compatibility check of an operator version against live clusters (DESIGN §6):
+// The CRD compatibility check of an operator version against live clusters (docs/crd-safety.md):
 // for each cluster, the target's CRDs are compared with the live ones (or, where a cluster
 // has none, with the CRDs recorded for the version installed there) and every existing
 // custom resource of a changed CRD is listed in pages and checked. Used by the API

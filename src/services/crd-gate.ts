@@ -1,4 +1,4 @@
-// The CRD gate of deployment planning (DESIGN §6, issue 5): before any cluster is touched,
+// The CRD gate of deployment planning (docs/crd-safety.md, "The gate"): before any cluster is touched,
 // the target version's CRDs are recorded in the registry and checked against every target
 // cluster. A breaking change puts the deployment back to PENDING_APPROVAL behind a
 // CRD_CHANGE approval (only an ADMIN may give it) that carries the report, and notifies;

@@ -7,7 +7,7 @@ import type { ClusterCrdVerdict, CrdReport } from './crd-check.ts';
  * Clusters that stop the rollout for approval. A reachable cluster blocks when its check
  * requires approval (breaking, or incomplete: a listing failed). A cluster whose CRDs could
  * not be read blocks only when the recorded baseline already shows a breaking change: it
- * cannot be touched either, so its own step fails at preflight (DESIGN §5).
+ * cannot be touched either, so its own step fails at preflight (src/rollout/cluster-step.ts).
  */
 export function blockingClusters(report: Pick<CrdReport, 'clusters'>): ClusterCrdVerdict[] {
   return report.clusters.filter((c) => (c.reachable ? c.requiresApproval : c.breakingFindings > 0));

@@ -1,6 +1,6 @@
 // CRD safety in the API: the CRD registry (crds, crd, deprecateCrd, reactivateCrd), the
 // compatibility check (validateCrdCompatibility → CrdCompatibilityReport; the field names of
-// CrdFinding and AffectedObject are part of the contract, issue 5), the report a deployment
+// CrdFinding and AffectedObject are part of the contract in schema.graphql), the report a deployment
 // keeps (Deployment.crdReport) and what was sent about an approval (Approval.notifications).
 // Stored reports are JSON written by an earlier version, so their resolvers read leniently.
 import { AFFECTED_CATEGORIES, CHANGE_TYPES, SEVERITIES, type AffectedObject, type NotCheckedRule, type ReportFinding } from '../../crd/index.ts';

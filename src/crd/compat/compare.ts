@@ -1,5 +1,5 @@
 // Comparison of a live CRD (from a cluster, or the previous recorded release) with the
-// CRD a target release installs, per API version. Severity rule (DESIGN §6): removing or
+// CRD a target release installs, per API version. Severity rule (docs/crd-safety.md): removing or
 // unserving a version and dropping a stored version are BREAKING on their own; field-level
 // changes are WARNING here and become BREAKING only through an existing object they
 // affect (see src/crd/objects).

@@ -1,5 +1,5 @@
 // The findings of a CRD comparison. Field names of CrdFinding are part of the public API
-// contract (DESIGN §6, issue 5): crdName, version, fieldPath, changeType, severity,
+// contract (CrdFinding in schema.graphql): crdName, version, fieldPath, changeType, severity,
 // oldValue, newValue, message.
 
 export const CHANGE_TYPES = [

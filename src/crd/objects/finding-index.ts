@@ -1,5 +1,5 @@
 // Looks up the schema finding that explains a problem found on an object, so the report can
-// say why an object breaks and escalate the finding to BREAKING (DESIGN §6).
+// say why an object breaks and escalate the finding to BREAKING (see verdict.ts).
 
 import type { ChangeType, CrdFinding } from '../compat/types.ts';
 

@@ -1,5 +1,5 @@
 // What checking existing custom resources reports. AffectedObject's clusterName, kind,
-// namespace, name, fieldPath and reason are part of the public API contract (issue 5).
+// namespace, name, fieldPath and reason are part of the public API contract (AffectedObject in schema.graphql).
 
 import type { ChangeType } from '../compat/types.ts';
 

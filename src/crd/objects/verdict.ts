@@ -1,4 +1,4 @@
-// The verdict of DESIGN §6. Breaking: an existing object would become invalid or lose
+// The verdict of CRD safety (docs/crd-safety.md). Breaking: an existing object would become invalid or lose
 // data, an API version is removed or no longer served, a stored version is dropped (and
 // the few CRD changes the API server refuses outright, see compat/types.ts). A field-level
 // finding is a warning unless an existing object is affected by it, in which case it is

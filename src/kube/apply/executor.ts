@@ -1,4 +1,4 @@
-// Staged server-side apply of an operator's manifests to one cluster (DESIGN §5 step 3):
+// Staged server-side apply of an operator's manifests to one cluster (docs/rollouts.md, step 3):
 // plan (pure, plan.ts) → check namespaces → apply stage by stage, objects of a stage in
 // parallel (bounded) → wait for CRDs to be Established before the stages that need them →
 // prune what the previous release had and this one lacks. Every object gets a change

@@ -1,4 +1,4 @@
-// Apply and prune planning (DESIGN §5 step 3), pure: which objects go in which stage and
+// Apply and prune planning (docs/rollouts.md, step 3), pure: which objects go in which stage and
 // order, with namespaces filled in and owner labels added; which objects of the previous
 // release to delete, in reverse order, never CustomResourceDefinitions.
 
@@ -221,7 +221,7 @@ export interface PruneOptions {
   /**
    * Delete Namespaces that the previous release created and the new one no longer has.
    * Default false: deleting a namespace deletes everything in it, custom resources of
-   * users included, which DESIGN §5 rules out.
+   * users included, which docs/rollouts.md rules out (never namespaces).
    */
   pruneNamespaces?: boolean;
 }

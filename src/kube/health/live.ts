@@ -1,4 +1,4 @@
-// Health of an operator in a live cluster (DESIGN §5 step 4): reads the objects of its
+// Health of an operator in a live cluster (docs/rollouts.md, step 4): reads the objects of its
 // inventory and what their checks need to see — the pods (and ReplicaSets) of its
 // workloads, the Services and Endpoints its webhooks call — then assesses them with the
 // pure checks of this folder. waitForHealthy polls it until healthy, stops at once on a

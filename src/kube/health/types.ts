@@ -1,4 +1,4 @@
-// Health of Kubernetes objects (DESIGN §5 step 4): the shapes every per-kind check shares,
+// Health of Kubernetes objects (docs/operating.md, "Clusters and health"): the shapes every per-kind check shares,
 // the order of statuses, and the context through which a check sees related objects.
 
 import { healthRank, type HealthStatus } from '../../domain/health.ts';
@@ -27,7 +27,7 @@ export function worst<T extends Health>(results: Iterable<T>): T | undefined {
   return found;
 }
 
-/** Pod crash-loop rule: at least `restarts` restarts within `windowMs` (DESIGN §5: 3 in 5 minutes). */
+/** Pod crash-loop rule: at least `restarts` restarts within `windowMs` (by default 3 in 5 minutes, docs/operating.md). */
 export interface CrashLoopRule {
   /** Default 3. */
   restarts?: number;

@@ -1,6 +1,6 @@
-// Waiting for an operator to become healthy after an apply (DESIGN §5 step 4): poll the
+// Waiting for an operator to become healthy after an apply (docs/rollouts.md, step 4): poll the
 // live health until HEALTHY; stop at once when an object has clearly failed — waiting out
-// the timeout on a known failure is what DESIGN §5 rules out — and on timeout name every
+// the timeout on a known failure is what docs/rollouts.md rules out — and on timeout name every
 // object that is still not healthy, with its own message.
 
 import type { KubeClient } from '../client.ts';

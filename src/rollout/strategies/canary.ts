@@ -1,4 +1,4 @@
-// Canary (DESIGN §4): stage k covers ceil(total × pct_k / 100) clusters, cumulatively, in
+// Canary: stage k covers ceil(total × pct_k / 100) clusters, cumulatively, in
 // the stored cluster order (environment order), where pct_1 = initialPercentage and
 // pct_{k+1} = min(100, pct_k + incrementPercentage); the last stage reaches 100 %.
 // Each stage is a wave holding only its NEW clusters, deployed together, then evaluated:

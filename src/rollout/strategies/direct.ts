@@ -1,6 +1,6 @@
 // Direct: every cluster in one wave, `parallelClusters` of them in flight at a time.
 // A pool rather than chunks: a slow cluster holds one slot, not a whole chunk. A failed
-// cluster does not stop the others; the deployment fails if any failed (DESIGN §5), and
+// cluster does not stop the others; the deployment fails if any failed, and
 // the per-cluster results say which.
 
 import type { ResolvedDirectConfig } from '../../domain/strategy-config.ts';

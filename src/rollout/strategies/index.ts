@@ -1,4 +1,4 @@
-// Pure planning of rollout strategies (DESIGN §4–5): what the engine imports. Nothing here
+// Pure planning of rollout strategies (docs/rollouts.md): what the engine imports. Nothing here
 // does I/O; the engine persists a Cursor and recomputes the plan from the stored config.
 
 export type { ResolvedStrategyConfig, StrategyConfigInput, TargetCluster } from '../../domain/strategy-config.ts';
