@@ -17,7 +17,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { crdsOf } from '../src/crd/structural/crd-schema.ts';
+import { crdsOf } from '../src/kube/types.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
 import { checkCluster, type ClusterSource } from '../src/crd/objects/cluster.ts';
 import { buildReport, type CrdCompatibilityReport } from '../src/crd/objects/report.ts';

@@ -51,6 +51,20 @@ export function groupOf(apiVersion: string): string {
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
 
+/** "group/Kind" ("/Kind" for the core group): the key of a kind across API versions. */
+export function groupKindOf(ref: { apiVersion: string; kind: string }): string {
+  return `${groupOf(ref.apiVersion)}/${ref.kind}`;
+}
+
+export function isCrd(obj: { apiVersion?: string; kind?: string } | undefined): boolean {
+  return obj?.kind === 'CustomResourceDefinition' && (obj.apiVersion ?? '').startsWith('apiextensions.k8s.io/');
+}
+
+/** The CustomResourceDefinitions among manifests. */
+export function crdsOf(objects: Iterable<KubeObject>): KubeObject[] {
+  return [...objects].filter(isCrd);
+}
+
 /** Where an object was read from: set by the manifest parser, shown by planners in messages. */
 export interface SourcePosition {
   /** 1-based document number in the YAML stream (empty documents count). */

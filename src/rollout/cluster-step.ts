@@ -5,17 +5,15 @@
 import { setMaxListeners } from 'node:events';
 import { checkCluster } from '../crd/objects/cluster.ts';
 import { decideCrdRollback, describeCrdRollback, type CrdRollbackDecision } from '../crd/rollback.ts';
-import { crdName, isCrd } from '../crd/structural/crd-schema.ts';
+import { crdName } from '../crd/structural/crd-schema.ts';
 import { crdClusterSource } from '../kube/crds.ts';
-import type { Cluster, Deployment, Operator } from '../generated/prisma/client.ts';
 import { applyManifests } from '../kube/apply/executor.ts';
 import { inventoryOf } from '../kube/apply/inventory.ts';
 import { planApply } from '../kube/apply/plan.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { readOperatorHealth } from '../kube/health/live.ts';
-import type { KubeObject, ObjectRef } from '../kube/types.ts';
-import type { RenderResult } from '../sources/index.ts';
-import type { EngineDeps } from './ports.ts';
+import { isCrd, type KubeObject, type ObjectRef } from '../kube/types.ts';
+import { clusterEvent, clusterOf, clusterRow, countActions, describeError, type ClusterStepResult, type RolloutContext } from './cluster-context.ts';
 import {
   currentRelease,
   deploymentRelease,
@@ -26,47 +24,8 @@ import {
   refreshOperatorVersion,
   releaseAt,
 } from '../persistence/releases.ts';
-import type { Renderer } from './render.ts';
-import { waitUntilHealthy, type HealthSample } from './health.ts';
-
-export interface RolloutContext {
-  deps: EngineDeps;
-  renderer: Renderer;
-  deployment: Deployment;
-  operator: Operator;
-  /** Target clusters by name. */
-  clusters: Map<string, Cluster>;
-  /** The target version's manifests. */
-  target: RenderResult;
-  values: Record<string, unknown>;
-  signal: AbortSignal;
-  /** Share of the rollout done, for events. */
-  progress(): number;
-}
-
-export interface ClusterStepResult {
-  cluster: string;
-  ok: boolean;
-  reason?: string;
-}
-
-function clusterOf(ctx: RolloutContext, name: string): Cluster {
-  const c = ctx.clusters.get(name);
-  if (!c) throw new Error(`cluster ${name} is not a target of deployment ${ctx.deployment.id}`);
-  return c;
-}
-
-/** The message of an error as events and error messages show it. */
-export function describeError(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-async function event(ctx: RolloutContext, clusterName: string, status: string, message: string, patch: Record<string, unknown> = {}) {
-  await ctx.deps.store.commit(ctx.deployment.id, {
-    clusters: Object.keys(patch).length || status ? { [clusterName]: { status, ...patch } } : {},
-    events: [{ clusterName, status, message, progress: ctx.progress() }],
-  });
-}
+import { waitForHealthy } from '../kube/health/wait-healthy.ts';
+import { sampleOfWait, type HealthSample } from './health.ts';
 
 /** The inventory the target version has (or would have) on a cluster: its planned objects. */
 function targetInventory(ctx: RolloutContext): ObjectRef[] {
@@ -96,15 +55,15 @@ export async function preflight(ctx: RolloutContext, clusterName: string): Promi
 /** Deploys the target version to one cluster and waits until the operator is healthy. */
 export async function deployCluster(ctx: RolloutContext, clusterName: string, { skipHealthChecks = false } = {}): Promise<ClusterStepResult> {
   const { deps, deployment, operator } = ctx;
-  const row = await deps.prisma.clusterDeployment.findUniqueOrThrow({ where: { deploymentId_clusterName: { deploymentId: deployment.id, clusterName } } });
+  const row = await clusterRow(ctx, clusterName);
   if (row.status === 'COMPLETED') return { cluster: clusterName, ok: true };
   const cluster = clusterOf(ctx, clusterName);
   const fail = async (reason: string): Promise<ClusterStepResult> => {
-    await event(ctx, clusterName, 'FAILED', `${clusterName}: ${reason}`, { errorMessage: reason, completedAt: new Date() });
+    await clusterEvent(ctx, clusterName, 'FAILED', `${clusterName}: ${reason}`, { errorMessage: reason, completedAt: new Date() });
     return { cluster: clusterName, ok: false, reason };
   };
   try {
-    await event(ctx, clusterName, 'DEPLOYING', `${clusterName}: deploying ${operator.name} ${deployment.targetVersion}`, {
+    await clusterEvent(ctx, clusterName, 'DEPLOYING', `${clusterName}: deploying ${operator.name} ${deployment.targetVersion}`, {
       startedAt: row.startedAt ?? new Date(),
       errorMessage: null,
     });
@@ -137,7 +96,7 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
     });
     const counts = countActions(applied.changes);
     if (applied.error) return await fail(`apply failed after ${applied.changes.length} object(s) (${counts}): ${describeError(applied.error)}`);
-    await event(
+    await clusterEvent(
       ctx,
       clusterName,
       skipHealthChecks ? 'DEPLOYING' : 'VALIDATING',
@@ -146,11 +105,13 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
 
     let health: HealthSample | undefined;
     if (!skipHealthChecks) {
-      health = await waitUntilHealthy(client, applied.inventory, {
-        namespace: operator.namespace,
-        timeoutMs: deps.settings.healthTimeoutMs,
-        signal: ctx.signal,
-      });
+      health = sampleOfWait(
+        await waitForHealthy(client, applied.inventory, {
+          namespace: operator.namespace,
+          timeoutMs: deps.settings.healthTimeoutMs,
+          signal: ctx.signal,
+        }),
+      );
       if (!health.healthy) return await fail(health.message);
     }
 
@@ -172,7 +133,7 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
       });
       await refreshOperatorVersion(tx, operator.id);
     });
-    await event(
+    await clusterEvent(
       ctx,
       clusterName,
       'COMPLETED',
@@ -190,12 +151,6 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
   }
 }
 
-function countActions(changes: ReadonlyArray<{ action: string }>): string {
-  const counts = new Map<string, number>();
-  for (const c of changes) counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
-  return [...counts.entries()].map(([a, n]) => `${n} ${a}`).join(', ') || 'nothing to do';
-}
-
 /**
  * Returns a cluster to the release it had before this deployment: re-applies that
  * release's manifests and prunes what this deployment added (never CRDs); an older CRD is
@@ -205,11 +160,11 @@ function countActions(changes: ReadonlyArray<{ action: string }>): string {
  */
 export async function rollbackCluster(ctx: RolloutContext, clusterName: string): Promise<ClusterStepResult> {
   const { deps, deployment, operator } = ctx;
-  const row = await deps.prisma.clusterDeployment.findUniqueOrThrow({ where: { deploymentId_clusterName: { deploymentId: deployment.id, clusterName } } });
+  const row = await clusterRow(ctx, clusterName);
   if (row.status === 'ROLLED_BACK' || !row.changed) return { cluster: clusterName, ok: true };
   const cluster = clusterOf(ctx, clusterName);
   try {
-    await event(
+    await clusterEvent(
       ctx,
       clusterName,
       'ROLLING_BACK',
@@ -240,12 +195,14 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
     const inventory = inventoryOf([...applied.inventory, ...keptCrds]);
     let health: HealthSample | undefined;
     if (previous) {
-      health = await waitUntilHealthy(client, inventory, {
-        namespace: operator.namespace,
-        timeoutMs: deps.settings.healthTimeoutMs,
-        signal: ctx.signal,
-        patient: true,
-      });
+      health = sampleOfWait(
+        await waitForHealthy(client, inventory, {
+          namespace: operator.namespace,
+          timeoutMs: deps.settings.healthTimeoutMs,
+          signal: ctx.signal,
+          patient: true,
+        }),
+      );
     }
     await deps.prisma.$transaction(async (tx) => {
       // Only this deployment's own release was rolled back; whatever else was current (the
@@ -272,7 +229,7 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
     });
     const note = describeCrdRollback(crds, keptCrds.length);
     const healthNote = health && !health.healthy ? `; after rollback: ${health.message}` : '';
-    await event(
+    await clusterEvent(
       ctx,
       clusterName,
       'ROLLED_BACK',
@@ -283,7 +240,7 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     const reason = `rollback failed: ${describeError(err)}`;
-    await event(ctx, clusterName, 'FAILED', `${clusterName}: ${reason}`, { errorMessage: reason });
+    await clusterEvent(ctx, clusterName, 'FAILED', `${clusterName}: ${reason}`, { errorMessage: reason });
     return { cluster: clusterName, ok: false, reason };
   }
 }

@@ -3,9 +3,10 @@
 // so a restarted engine continues from the last committed step.
 import type { Cluster, Deployment, Operator, Prisma } from '../generated/prisma/client.ts';
 import { isTerminal } from '../domain/model.ts';
-import { rollbackCluster, type RolloutContext } from './cluster-step.ts';
+import type { RolloutContext } from './cluster-context.ts';
+import { rollbackCluster } from './cluster-step.ts';
 import type { EngineDeps, NewEvent } from './ports.ts';
-import { runBlueGreenPhase, rollbackBlueGreenCluster } from './blue-green-phases.ts';
+import { rollbackBlueGreenCluster, runBlueGreenPhase } from './blue-green/phases.ts';
 import { runDeploy, runEvaluate, runPause, runWatch, type PhaseControl, type PhaseResult } from './phases.ts';
 import { describePosition, isStuck, trackProgress, type ProgressTrack } from './no-progress.ts';
 import { mergeValues, type Renderer } from './render.ts';
@@ -18,7 +19,7 @@ interface EngineState {
   cursor?: Cursor;
   /** Canary samples of the wave under the cursor, kept across restarts. */
   samples?: { waveIndex: number; healthy: number; total: number };
-  /** Blue-Green, per cluster: colors, saved replica counts, switch times (written by blue-green-state.ts while phases run). */
+  /** Blue-Green, per cluster: colors, saved replica counts, switch times (written by blue-green/state.ts while phases run). */
   blueGreen?: Record<string, unknown>;
 }
 

@@ -6,7 +6,8 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EngineDeps } from './ports.ts';
-import { ScheduledTaskRunner } from './blue-green-retirement.ts';
+import { RETIRE_COLOR, retirementHandler } from './blue-green/retirement.ts';
+import { ScheduledTaskRunner } from './scheduled-tasks.ts';
 import { driveDeployment } from './driver.ts';
 import { Leases } from './lease.ts';
 import { inSpan } from '../observability/tracing.ts';
@@ -22,7 +23,7 @@ interface Running {
 
 export class RolloutEngine {
   private readonly leases: Leases;
-  /** Deferred work (retiring an old Blue-Green color), looked for on every poll. */
+  /** Deferred work (src/rollout/scheduled-tasks.ts), looked for on every poll. */
   private readonly scheduled: ScheduledTaskRunner;
   private readonly running = new Map<string, Running>();
   private readonly stop$ = new AbortController();
@@ -35,7 +36,7 @@ export class RolloutEngine {
   constructor(private readonly deps: EngineDeps) {
     const s = deps.settings;
     this.leases = new Leases(deps.prisma, { owner: s.replicaId, ttlMs: s.leaseTtlMs, maxConcurrent: s.maxConcurrentDeployments });
-    this.scheduled = new ScheduledTaskRunner(deps);
+    this.scheduled = new ScheduledTaskRunner(deps, { [RETIRE_COLOR]: retirementHandler(deps) });
   }
 
   get replicaId(): string {

@@ -3,8 +3,10 @@
 // early when the user asks to cancel or roll back (checked before each cluster starts and
 // between health samples) or when the engine stops (the signal).
 import type { Cursor, PhaseOutcome, PhaseWork } from './strategies/cursor.ts';
+import { canaryStageCannotPass } from './strategies/canary.ts';
 import { remainingMs } from './strategies/cursor.ts';
-import { deployCluster, sampleCluster, type ClusterStepResult, type RolloutContext } from './cluster-step.ts';
+import type { ClusterStepResult, RolloutContext } from './cluster-context.ts';
+import { deployCluster, sampleCluster } from './cluster-step.ts';
 import type { HealthSample } from './health.ts';
 
 export type StopRequest = 'CANCEL' | 'ROLLBACK';
@@ -71,8 +73,7 @@ export async function runEvaluate(ctx: RolloutContext, work: PhaseWork, cursor: 
     counts.total += samples.length;
     counts.healthy += samples.filter((s) => s.healthy).length;
     await control.saveSamples(counts);
-    const unhealthy = counts.total - counts.healthy;
-    if (unhealthy > Math.max(expected, counts.total) * (1 - evaluation.successThreshold)) break;
+    if (canaryStageCannotPass(counts, expected, evaluation.successThreshold)) break;
     if (Date.now() + evaluation.intervalMs > deadline) break;
     await control.sleep(Math.min(evaluation.intervalMs, Math.max(0, deadline - Date.now())));
     ctx.signal.throwIfAborted();

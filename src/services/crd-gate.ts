@@ -6,10 +6,9 @@
 // After an approval the check runs again: it passes when everything breaking was in the
 // approved report, and asks again when something new breaks (objects created meanwhile).
 import { environmentRank } from '../domain/model.ts';
-import { isCrd } from '../crd/structural/crd-schema.ts';
 import type { Deployment, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { isCrd, type KubeObject } from '../kube/types.ts';
 import { enqueueApprovalNotifications, type NotificationSettings } from '../notifications/index.ts';
 import { checkCrdCompatibility, type CrdReport } from './crd-check.ts';
 import { recordCrds } from './crd-registry.ts';

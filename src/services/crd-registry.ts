@@ -3,7 +3,8 @@
 // (canonical JSON, so identical CRDs share a digest): the schema of each version, and the
 // baseline a compatibility check uses when a cluster has no live CRD to compare with.
 import { createHash } from 'node:crypto';
-import { crdName, crdVersions, isCrd } from '../crd/structural/crd-schema.ts';
+import { crdName, crdVersions } from '../crd/structural/crd-schema.ts';
+import { isCrd } from '../kube/types.ts';
 import type { Crd, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { canonicalJson } from '../domain/json.ts';

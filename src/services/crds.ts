@@ -2,13 +2,12 @@
 // kept, deprecation by an ADMIN) and validateCrdCompatibility, the check the planning gate
 // runs, on demand. The check changes nothing in any cluster; it records the target's CRDs
 // in the registry like any render does.
-import { isCrd } from '../crd/structural/crd-schema.ts';
 import { NotFoundError, ValidationError, ValidationErrors } from '../domain/errors.ts';
 import { maxLengthProblem } from '../domain/names.ts';
 import { compareVersions, parseVersion, versionProblem } from '../domain/version.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { isCrd, type KubeObject } from '../kube/types.ts';
 import type { Renderer } from '../rollout/render.ts';
 import { recordAudit } from './audit.ts';
 import { installedReleases } from '../persistence/releases.ts';

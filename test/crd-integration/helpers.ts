@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { crdsOf } from '../../src/crd/structural/crd-schema.ts';
+import { crdsOf } from '../../src/kube/types.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import type { SandboxCluster } from '../../src/sandbox/cluster.ts';

@@ -4,7 +4,7 @@ import { planApply } from '../../src/kube/apply/plan.ts';
 import { subjectOf, type KubeObject } from '../../src/kube/types.ts';
 import { canonicalJson } from '../../src/domain/json.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
-import { COLOR_LABEL, colorVariant, nextColor, type Color, type ColorVariantOptions } from '../../src/rollout/strategies/blue-green-manifests.ts';
+import { COLOR_LABEL, colorVariant, nextColor, type Color, type ColorVariantOptions } from '../../src/rollout/blue-green/manifests.ts';
 import { PlanError } from '../../src/rollout/strategies/types.ts';
 import { readCorpus } from '../sources/corpus.ts';
 

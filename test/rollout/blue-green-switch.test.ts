@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { subjectOf, type KubeObject } from '../../src/kube/types.ts';
 import { parseManifests } from '../../src/sources/index.ts';
-import { colorVariant, type Color } from '../../src/rollout/strategies/blue-green-manifests.ts';
-import { PARKED_NODE_SELECTOR, planSwitch, retirementRefs } from '../../src/rollout/strategies/blue-green-switch.ts';
+import { colorVariant, type Color } from '../../src/rollout/blue-green/manifests.ts';
+import { PARKED_NODE_SELECTOR, planSwitch, retirementRefs } from '../../src/rollout/blue-green/switch-plan.ts';
 import { readCorpus } from '../sources/corpus.ts';
 
 const prometheus = parseManifests(readCorpus('prometheus-operator/v0.75.0/bundle.yaml'));

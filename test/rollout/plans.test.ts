@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../../src/domain/model.ts';
-import { resolveStrategyConfig, type ResolvedBlueGreenConfig, type StrategyConfigInput, type TargetCluster } from '../../src/domain/strategy-config.ts';
-import { retirementDueAt } from '../../src/rollout/strategies/index.ts';
+import { resolveStrategyConfig, type StrategyConfigInput, type TargetCluster } from '../../src/domain/strategy-config.ts';
+import { retirementDueAt } from '../../src/rollout/blue-green/plan.ts';
 import {
   canaryPercentages,
   canaryStageCannotPass,
@@ -215,9 +215,13 @@ describe('direct, rolling and blue-green waves', () => {
     });
   });
 
-  it('schedules the retirement of the old color retentionPeriod after the switch', () => {
-    const config = resolveStrategyConfig('BLUE_GREEN', { blueGreen: { retentionPeriod: 'PT36H' } }, { targetClusters: fleet(1), operatorNamespace: 'ops' });
-    expect(retirementDueAt(new Date('2025-03-01T12:00:00Z'), config as ResolvedBlueGreenConfig).toISOString()).toBe('2025-03-03T00:00:00.000Z');
+  it.each([
+    ['PT36H', 'PT5M', '2025-03-03T00:00:00.000Z'],
+    ['PT0S', 'PT5M', '2025-03-01T12:05:00.000Z'],
+    ['PT10M', 'PT30M', '2025-03-01T12:30:00.000Z'],
+  ])('schedules the retirement of the old color after retentionPeriod %s, never within monitoring (%s)', (retentionPeriod, switchMonitoringPeriod, due) => {
+    const p = plan('BLUE_GREEN', fleet(1), { blueGreen: { retentionPeriod, switchMonitoringPeriod } });
+    expect(retirementDueAt(new Date('2025-03-01T12:00:00Z'), p.waves[0]!.blueGreen!).toISOString()).toBe(due);
   });
 
   it('is deterministic', () => {

@@ -2,7 +2,7 @@
 // apiextensions.k8s.io/v1 keeps one schema per version; the old v1beta1 shape may keep a
 // single top-level `spec.validation` for all versions, which we honour as a fallback.
 
-import type { KubeObject } from '../../kube/types.ts';
+import { type KubeObject } from '../../kube/types.ts';
 import type { JSONSchemaProps } from './types.ts';
 
 export interface CrdVersion {
@@ -21,15 +21,6 @@ interface RawVersion {
   deprecated?: boolean;
   deprecationWarning?: string;
   schema?: { openAPIV3Schema?: JSONSchemaProps };
-}
-
-export function isCrd(obj: { apiVersion?: string; kind?: string } | undefined): boolean {
-  return obj?.kind === 'CustomResourceDefinition' && (obj.apiVersion ?? '').startsWith('apiextensions.k8s.io/');
-}
-
-/** The CustomResourceDefinitions among manifests. */
-export function crdsOf(objects: Iterable<KubeObject>): KubeObject[] {
-  return [...objects].filter(isCrd);
 }
 
 /** `certificates.cert-manager.io`. */

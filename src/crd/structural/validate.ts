@@ -15,7 +15,7 @@ import { jsonType, describeValue } from './values.ts';
 export type { JSONSchemaProps, SchemaIssue, DetailedSchemaIssue, UncheckedRule, ValidationRule } from './types.ts';
 export { pruneObject, pruneObjectDetailed, type PruneResult, type RemovedField } from './prune.ts';
 export { applyDefaults, dropNonNullableNulls } from './defaults.ts';
-export { schemaOf, crdVersions, storageVersionOf, crdName, crdKind, isCrd, type CrdVersion } from './crd-schema.ts';
+export { schemaOf, crdVersions, storageVersionOf, crdName, crdKind, type CrdVersion } from './crd-schema.ts';
 export { listValidationRules, type ListedRule } from './rules.ts';
 export { admit, type AdmitResult } from './admit.ts';
 

@@ -14,10 +14,10 @@
 import type { KubeClient } from '../client.ts';
 import { sleep } from '../client-retry.ts';
 import { KubeError } from '../errors.ts';
-import { groupOf, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
+import { isCrd, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
 import { forEachBounded } from './bounded.ts';
 import { waitForCrdsEstablished } from './crd-established.ts';
-import { identityKey, inventoryOf, kindsNeedingDiscovery, refOf } from './inventory.ts';
+import { identityKey, inventoryOf, kindsNeedingDiscovery, refOf, type ScopeResolver } from './inventory.ts';
 import { applyChanged, liveVersions, versionOf, type LiveVersion } from './live-versions.ts';
 import { planApply, type ApplyPlan, type ApplyStage } from './plan.ts';
 import { pruneObjects } from './prune-executor.ts';
@@ -146,21 +146,26 @@ export async function applyManifests(client: KubeClient, objects: readonly KubeO
   return finish(prune.error, prune.error ? inventoryOf([...plan.inventory, ...prune.remaining]) : plan.inventory);
 }
 
-/** Plans, asking discovery for the scope of kinds neither built in nor defined by a CRD of the set. */
-async function planWithDiscovery(client: KubeClient, objects: readonly KubeObject[], options: ApplyManifestsOptions): Promise<ApplyPlan> {
+/** Whether kinds neither built in nor defined by a CRD of the set are namespaced, from API discovery. */
+export async function scopesFromDiscovery(client: KubeClient, objects: readonly KubeObject[], signal?: AbortSignal): Promise<ScopeResolver> {
   const scopes = new Map<string, boolean>();
   await Promise.all(
     kindsNeedingDiscovery(objects).map(async (ref) => {
-      const info = await client.discovery.resourceFor(ref.apiVersion, ref.kind, options.signal);
+      const info = await client.discovery.resourceFor(ref.apiVersion, ref.kind, signal);
       if (info) scopes.set(`${ref.apiVersion}/${ref.kind}`, info.namespaced);
     }),
   );
+  return (ref) => scopes.get(`${ref.apiVersion}/${ref.kind}`);
+}
+
+/** Plans, asking discovery for the scope of kinds neither built in nor defined by a CRD of the set. */
+async function planWithDiscovery(client: KubeClient, objects: readonly KubeObject[], options: ApplyManifestsOptions): Promise<ApplyPlan> {
   const plan = planApply(objects, {
     operatorName: options.operatorName,
     revision: options.revision,
     namespace: options.namespace,
     ...(options.releaseName ? { releaseName: options.releaseName } : {}),
-    isNamespaced: (ref) => scopes.get(`${ref.apiVersion}/${ref.kind}`),
+    isNamespaced: await scopesFromDiscovery(client, objects, options.signal),
   });
   // Custom resources of CRDs in this set are applied before discovery lists them.
   for (const stage of plan.stages) if (stage.name === 'crds') for (const crd of stage.objects) client.discovery.learnFromCrd(crd);
@@ -268,5 +273,3 @@ async function untilServed<T>(apply: () => Promise<T>, clusterName: string, sign
     }
   }
 }
-
-const isCrd = (obj: KubeObject) => obj.kind === 'CustomResourceDefinition' && groupOf(obj.apiVersion) === 'apiextensions.k8s.io';

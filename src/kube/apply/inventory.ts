@@ -1,7 +1,7 @@
 // Object identities (what an inventory stores and prune compares), the scope of kinds
 // (namespaced or cluster-scoped) and ownership by label. Pure.
 
-import { groupOf, type KubeObject, type ObjectRef } from '../types.ts';
+import { groupKindOf, groupOf, type KubeObject, type ObjectRef } from '../types.ts';
 import { MANAGED_BY, OWNER_LABELS } from './types.ts';
 
 /** The identity of an object as an inventory stores it. */
@@ -115,7 +115,7 @@ scope('resource.k8s.io', false, ['DeviceClass', 'ResourceSlice']);
 
 /** Namespaced (true), cluster-scoped (false) or not a built-in kind (undefined). */
 export function builtinScope(ref: { apiVersion: string; kind: string }): boolean | undefined {
-  return BUILTIN_SCOPES[`${groupOf(ref.apiVersion)}/${ref.kind}`];
+  return BUILTIN_SCOPES[groupKindOf(ref)];
 }
 
 export function isBuiltinKind(ref: { apiVersion: string; kind: string }): boolean {
@@ -143,7 +143,7 @@ export function crdScopes(objects: readonly KubeObject[]): Map<string, boolean> 
  */
 export function createScopeResolver(objects: readonly KubeObject[], fallback?: ScopeResolver): ScopeResolver {
   const fromCrds = crdScopes(objects);
-  return (ref) => builtinScope(ref) ?? fromCrds.get(`${groupOf(ref.apiVersion)}/${ref.kind}`) ?? fallback?.(ref);
+  return (ref) => builtinScope(ref) ?? fromCrds.get(groupKindOf(ref)) ?? fallback?.(ref);
 }
 
 /**

@@ -7,7 +7,7 @@
 
 import type { KubeClient } from '../client.ts';
 import { forEachBounded } from '../apply/bounded.ts';
-import { identityKey } from '../apply/inventory.ts';
+import { identityKey, refOf } from '../apply/inventory.ts';
 import { groupOf, type KubeObject, type ObjectRef } from '../types.ts';
 import { assessOperatorHealth, type OperatorHealth } from './assess.ts';
 import { healthContextFromObjects } from './context.ts';
@@ -111,7 +111,7 @@ export async function readLiveHealth(client: KubeClient, inventory: readonly Obj
   });
   // Input order of the inventory, so results are stable between polls.
   const order = new Map(refs.map((r, i) => [identityKey(r), i]));
-  live.sort((a, b) => (order.get(keyOf(a)) ?? 0) - (order.get(keyOf(b)) ?? 0));
+  live.sort((a, b) => (order.get(identityKey(refOf(a))) ?? 0) - (order.get(identityKey(refOf(b))) ?? 0));
   const health = assessOperatorHealth(live, { ...ctx, inventory: refs, ...(options.registry ? { registry: options.registry } : {}) });
   return { health, objects: live };
 }
@@ -131,6 +131,3 @@ async function withDefaultNamespace(client: KubeClient, ref: ObjectRef, options:
   const info = await client.discovery.resourceFor(ref.apiVersion, ref.kind, options.signal);
   return info?.namespaced ? { ...ref, namespace: options.namespace } : ref;
 }
-
-export const keyOf = (o: KubeObject) =>
-  identityKey({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name ?? '', ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) });

@@ -7,15 +7,22 @@ import type { KubeClient } from '../client.ts';
 import { sleep } from '../client-retry.ts';
 import { KubeError } from '../errors.ts';
 import { describeDuration } from '../apply/durations.ts';
-import { groupOf, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
+import { groupKindOf, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
 import type { OperatorHealth } from './assess.ts';
-import { keyOf, readLiveHealth, type ReadHealthOptions } from './live.ts';
+import { identityKey, refOf } from '../apply/inventory.ts';
+import { readLiveHealth, type ReadHealthOptions } from './live.ts';
 
 export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse'> {
   /** Give up after this long. Default 5 minutes. */
   timeoutMs?: number;
-  /** Time between polls. Default 2 s. */
+  /** Time between polls. Default a twentieth of the timeout, between 100 ms and 2 s. */
   intervalMs?: number;
+  /**
+   * Keep waiting through clear failures until the timeout (a rollback: the pods of the
+   * release being replaced may still crash-loop for a moment after the good one is back);
+   * the outcome is then 'failed' when the last assessment still was.
+   */
+  patient?: boolean;
   /** Called with every assessment (progress events: "2 of 5 objects not healthy…"). */
   onProgress?: (health: OperatorHealth) => void;
 }
@@ -41,7 +48,7 @@ const STABLE_KINDS = new Set([
   '/Secret',
 ]);
 
-const isStable = (o: { apiVersion: string; kind: string }) => STABLE_KINDS.has(`${groupOf(o.apiVersion)}/${o.kind}`);
+const isStable = (o: { apiVersion: string; kind: string }) => STABLE_KINDS.has(groupKindOf(o));
 
 /**
  * Polls until the operator is healthy, has clearly failed, or the timeout passes. Read
@@ -49,7 +56,7 @@ const isStable = (o: { apiVersion: string; kind: string }) => STABLE_KINDS.has(`
  * timeout comes first. An aborted signal rejects with KubeError ABORTED.
  */
 export async function waitForHealthy(client: KubeClient, inventory: readonly ObjectRef[], options: WaitForHealthyOptions = {}): Promise<WaitForHealthyResult> {
-  const { timeoutMs = 300_000, intervalMs = 2_000, onProgress, ...readOptions } = options;
+  const { timeoutMs = 300_000, intervalMs = Math.min(2_000, Math.max(100, Math.floor(timeoutMs / 20))), onProgress, patient = false, ...readOptions } = options;
   const started = Date.now();
   const deadline = started + timeoutMs;
   const reuse = new Map<string, KubeObject>();
@@ -66,7 +73,7 @@ export async function waitForHealthy(client: KubeClient, inventory: readonly Obj
       lastError = undefined;
       onProgress?.(health);
       if (health.status === 'HEALTHY') return done('healthy', health);
-      if (health.failed) return done('failed', health);
+      if (health.failed && !patient) return done('failed', health);
       rememberStable(health, objects, reuse);
     } catch (err) {
       if (err instanceof KubeError && err.kind === 'ABORTED') throw err;
@@ -74,7 +81,7 @@ export async function waitForHealthy(client: KubeClient, inventory: readonly Obj
       lastError = err as Error;
     }
     const left = deadline - Date.now();
-    if (left <= 0) return done('timeout', timedOut(last, lastError, timeoutMs, inventory.length));
+    if (left <= 0) return last?.failed && !lastError ? done('failed', last) : done('timeout', timedOut(last, lastError, timeoutMs, inventory.length));
     try {
       await sleep(Math.min(intervalMs, left), options.signal);
     } catch {
@@ -86,7 +93,7 @@ export async function waitForHealthy(client: KubeClient, inventory: readonly Obj
 /** Objects of stable kinds that were healthy are not read again (see STABLE_KINDS). */
 function rememberStable(health: OperatorHealth, objects: readonly KubeObject[], reuse: Map<string, KubeObject>): void {
   const healthy = new Set(health.results.filter((r) => r.status === 'HEALTHY').map((r) => r.subject));
-  for (const obj of objects) if (isStable(obj) && healthy.has(subjectOf(obj))) reuse.set(keyOf(obj), obj);
+  for (const obj of objects) if (isStable(obj) && healthy.has(subjectOf(obj))) reuse.set(identityKey(refOf(obj)), obj);
 }
 
 function timedOut(last: OperatorHealth | undefined, lastError: Error | undefined, timeoutMs: number, total: number): OperatorHealth {

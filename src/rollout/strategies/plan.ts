@@ -1,7 +1,7 @@
 // One entry point for the engine: the plan of any strategy.
 
 import type { ResolvedStrategyConfig } from '../../domain/strategy-config.ts';
-import { planBlueGreen } from './blue-green.ts';
+import { planBlueGreen } from '../blue-green/plan.ts';
 import { planCanary } from './canary.ts';
 import { planDirect } from './direct.ts';
 import { planRolling } from './rolling.ts';

@@ -1,7 +1,7 @@
 // Reads the shared real-operator corpus in place (never copied into the project).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { crdsOf } from '../../../src/crd/structural/crd-schema.ts';
+import { crdsOf } from '../../../src/kube/types.ts';
 import { parseManifests } from '../../../src/sources/yaml.ts';
 import type { KubeObject } from '../../../src/kube/types.ts';
 

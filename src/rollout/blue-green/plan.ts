@@ -1,7 +1,7 @@
 // Blue-Green plan: one cluster per wave, in the stored cluster order (environment order).
 // Per cluster, the phases (cursor.ts) are: deploy (install the new color beside the live
-// one — blue-green-manifests.ts), validate (watch it for validationPeriod), await-switch
-// (only when autoSwitch is false), switch (webhooks and replicas — blue-green-switch.ts),
+// one — manifests.ts), validate (watch it for validationPeriod), await-switch
+// (only when autoSwitch is false), switch (webhooks and replicas — switch-plan.ts),
 // monitor (switchMonitoringPeriod; a failure switches back without redeploying). The old
 // color is deleted retentionPeriod after the switch, on a schedule the engine persists.
 //
@@ -11,8 +11,8 @@
 // so switching them back is as quick as for the failed one.
 
 import type { ResolvedBlueGreenConfig } from '../../domain/strategy-config.ts';
-import { oneClusterPerWave, orderedTargets } from './order.ts';
-import type { RolloutPlan, TargetCluster } from './types.ts';
+import { oneClusterPerWave, orderedTargets } from '../strategies/order.ts';
+import type { BlueGreenWave, RolloutPlan, TargetCluster } from '../strategies/types.ts';
 
 export function planBlueGreen(config: ResolvedBlueGreenConfig, clusters: readonly TargetCluster[]): RolloutPlan {
   const ordered = orderedTargets(config, clusters);
@@ -33,7 +33,11 @@ export function planBlueGreen(config: ResolvedBlueGreenConfig, clusters: readonl
   };
 }
 
-/** When the old color of a cluster switched at `switchedAt` is due for deletion. */
-export function retirementDueAt(switchedAt: Date, config: Pick<ResolvedBlueGreenConfig, 'retentionPeriodMs'>): Date {
-  return new Date(switchedAt.getTime() + config.retentionPeriodMs);
+/**
+ * When the old color of a cluster switched at `switchedAt` is due for deletion: after the
+ * retention period, and never while the new color is still monitored (a failure then
+ * switches back to the old color, which must still be there).
+ */
+export function retirementDueAt(switchedAt: Date, wave: Pick<BlueGreenWave, 'retentionPeriodMs' | 'monitoringPeriodMs'>): Date {
+  return new Date(switchedAt.getTime() + Math.max(wave.retentionPeriodMs, wave.monitoringPeriodMs));
 }

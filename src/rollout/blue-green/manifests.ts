@@ -28,8 +28,8 @@
 // Objects of the color (install, routing) get the label `operator-manager.io/color`.
 
 import { createScopeResolver, isBuiltinKind, type ScopeResolver } from '../../kube/apply/inventory.ts';
-import { groupOf, recordSourcePosition, sourcePositionOf, subjectOf, type KubeObject } from '../../kube/types.ts';
-import { PlanError } from './types.ts';
+import { groupKindOf, recordSourcePosition, sourcePositionOf, subjectOf, type KubeObject } from '../../kube/types.ts';
+import { PlanError } from '../strategies/types.ts';
 
 export type Color = 'blue' | 'green';
 export const COLOR_LABEL = 'operator-manager.io/color';
@@ -83,7 +83,6 @@ const ROUTING_KINDS = new Set([
 ]);
 const RBAC = 'rbac.authorization.k8s.io';
 const CA_INJECTION_ANNOTATIONS = ['cert-manager.io/inject-ca-from', 'cert-manager.io/inject-ca-from-secret'];
-const keyOf = (obj: { apiVersion: string; kind: string }) => `${groupOf(obj.apiVersion)}/${obj.kind}`;
 
 function copyOf(obj: KubeObject): KubeObject {
   const copy = structuredClone(obj);
@@ -112,7 +111,7 @@ export function colorVariant(objects: readonly KubeObject[], options: ColorVaria
 
   for (const input of objects) {
     const obj = copyOf(input);
-    const key = keyOf(obj);
+    const key = groupKindOf(obj);
     const namespaced = resolveScope(obj);
     if (key === 'apiextensions.k8s.io/CustomResourceDefinition') {
       variant.shared.push(options.liveNamespace ? pointConversionAt(obj, home, options.liveNamespace) : obj);
@@ -147,7 +146,7 @@ export function colorVariant(objects: readonly KubeObject[], options: ColorVaria
   if (unknownKinds.size) throw new PlanError(`cannot tell whether these kinds are namespaced: ${[...unknownKinds].sort().join(', ')}`);
 
   for (const obj of variant.install) {
-    const key = keyOf(obj);
+    const key = groupKindOf(obj);
     if (key === `${RBAC}/ClusterRoleBinding` || key === `${RBAC}/RoleBinding`) {
       rewriteBinding(obj, { renamedClusterRoles, renamedRoles, suffix, moveNamespace });
     } else if (key === 'cert-manager.io/Certificate') {

@@ -1,14 +1,15 @@
 // Blue-Green on the engine side: what the engine remembers per cluster between phases (in
 // deployments.engine_state.blueGreen, so a restart keeps it), and the two color variants
 // of a cluster rebuilt from it — the color serving before the deployment ("from") and the
-// color it installs ("to"). The pure rules live in strategies/blue-green-*.ts.
-import type { Prisma, Release } from '../generated/prisma/client.ts';
-import { inventoryOf, kindsNeedingDiscovery } from '../kube/apply/inventory.ts';
-import type { KubeClient } from '../kube/client.ts';
-import type { KubeObject, ObjectRef } from '../kube/types.ts';
-import type { RolloutContext } from './cluster-step.ts';
-import { colorVariant, nextColor, type Color, type ColorVariant } from './strategies/blue-green-manifests.ts';
-import type { BlueGreenWave } from './strategies/types.ts';
+// color it installs ("to"). The pure rules live in manifests.ts and switch-plan.ts.
+import type { Prisma, Release } from '../../generated/prisma/client.ts';
+import { scopesFromDiscovery } from '../../kube/apply/executor.ts';
+import { inventoryOf } from '../../kube/apply/inventory.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import type { ObjectRef } from '../../kube/types.ts';
+import type { RolloutContext } from '../cluster-context.ts';
+import { colorVariant, nextColor, type Color, type ColorVariant } from './manifests.ts';
+import type { BlueGreenWave } from '../strategies/types.ts';
 
 /** The installation serving before this deployment touched the cluster. */
 export interface ServingColor {
@@ -70,22 +71,6 @@ export const colorToInstall = (serving: Pick<Release, 'color'> | null): Color =>
 
 export const namespaceOfColor = (color: Color, wave: BlueGreenWave): string => (color === 'blue' ? wave.blueNamespace : wave.greenNamespace);
 
-/** Scope of kinds neither built in nor defined by a CRD of the set, from API discovery (as apply does). */
-export async function scopesFor(
-  client: KubeClient,
-  objects: readonly KubeObject[],
-  signal?: AbortSignal,
-): Promise<(ref: { apiVersion: string; kind: string }) => boolean | undefined> {
-  const scopes = new Map<string, boolean>();
-  await Promise.all(
-    kindsNeedingDiscovery(objects).map(async (ref) => {
-      const info = await client.discovery.resourceFor(ref.apiVersion, ref.kind, signal);
-      if (info) scopes.set(`${ref.apiVersion}/${ref.kind}`, info.namespaced);
-    }),
-  );
-  return (ref) => scopes.get(`${ref.apiVersion}/${ref.kind}`);
-}
-
 /** The variant this deployment installs on a cluster (CRD conversion stays with the serving color until the switch). */
 export async function targetVariant(
   ctx: RolloutContext,
@@ -99,7 +84,7 @@ export async function targetVariant(
     blueNamespace: wave.blueNamespace,
     greenNamespace: wave.greenNamespace,
     ...(colors.from ? { liveNamespace: colors.from.namespace } : {}),
-    isNamespaced: await scopesFor(client, ctx.target.objects, ctx.signal),
+    isNamespaced: await scopesFromDiscovery(client, ctx.target.objects, ctx.signal),
   });
 }
 
@@ -114,7 +99,7 @@ export async function servingVariant(ctx: RolloutContext, client: KubeClient, wa
     operatorNamespace: ctx.operator.namespace,
     blueNamespace: from.color === 'blue' ? from.namespace : wave.blueNamespace,
     greenNamespace: from.color === 'green' ? from.namespace : wave.greenNamespace,
-    isNamespaced: await scopesFor(client, objects, ctx.signal),
+    isNamespaced: await scopesFromDiscovery(client, objects, ctx.signal),
   });
 }
 
@@ -125,17 +110,3 @@ export function colorInventory(variant: ColorVariant, { routed }: { routed: bool
 
 /** Subject of the retirement task of one color of one operator on one cluster. */
 export const retirementSubject = (operatorName: string, clusterName: string, color: Color) => `${operatorName}/${clusterName}/${color}`;
-
-/** A cluster event, with the cluster row's status (and any other fields) changed in the same commit. */
-export async function clusterEvent(
-  ctx: RolloutContext,
-  clusterName: string,
-  status: string,
-  message: string,
-  row: Prisma.ClusterDeploymentUpdateInput = {},
-): Promise<void> {
-  await ctx.deps.store.commit(ctx.deployment.id, {
-    clusters: { [clusterName]: { status, ...row } },
-    events: [{ clusterName, status, message, progress: ctx.progress() }],
-  });
-}

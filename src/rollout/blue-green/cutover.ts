@@ -1,4 +1,4 @@
-// Blue-Green switch and switch back on one cluster (the plan is strategies/blue-green-switch.ts):
+// Blue-Green switch and switch back on one cluster (the plan is switch-plan.ts):
 //   1. scale the incoming color up (on a switch back: to the replica counts saved before
 //      it was scaled down) and wait until its workloads are ready;
 //   2. point the webhook configurations / APIServices at it (server-side apply of the one
@@ -11,32 +11,25 @@
 // retirement in one transaction; the switch back records the old color's release again
 // and removes the failed color (a retirement due at once). Either records the health of
 // the release as sampled once traffic has moved (sampleCluster, src/rollout/cluster-step.ts).
-import type { Prisma, Release } from '../generated/prisma/client.ts';
-import { applyManifests } from '../kube/apply/executor.ts';
-import { inventoryOf, refOf } from '../kube/apply/inventory.ts';
-import { pruneObjects } from '../kube/apply/prune-executor.ts';
-import type { KubeClient } from '../kube/client.ts';
-import { isKubeError } from '../kube/errors.ts';
-import { mergePatch } from '../kube/patch.ts';
-import { subjectOf } from '../kube/types.ts';
-import type { ClusterStepResult, RolloutContext } from './cluster-step.ts';
-import { waitUntilHealthy, type HealthSample } from './health.ts';
-import { inventoryOfRelease, markRolledBack, nextRevision, recordRelease, refreshOperatorVersion, releaseAt } from '../persistence/releases.ts';
-import { describeError, sampleCluster } from './cluster-step.ts';
-import { keepOldColor, scheduleRetirement } from './blue-green-retirement.ts';
-import {
-  clusterEvent,
-  colorInventory,
-  colorsOf,
-  retirementSubject,
-  saveColors,
-  servingVariant,
-  targetVariant,
-  type ClusterColors,
-} from './blue-green-state.ts';
-import type { ColorVariant } from './strategies/blue-green-manifests.ts';
-import { planSwitch, retirementRefs, workloadsOf, type MergePatch } from './strategies/blue-green-switch.ts';
-import type { BlueGreenWave } from './strategies/types.ts';
+import type { Prisma, Release } from '../../generated/prisma/client.ts';
+import { applyManifests } from '../../kube/apply/executor.ts';
+import { inventoryOf, refOf } from '../../kube/apply/inventory.ts';
+import { pruneObjects } from '../../kube/apply/prune-executor.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { isKubeError } from '../../kube/errors.ts';
+import { mergePatch } from '../../kube/patch.ts';
+import { subjectOf } from '../../kube/types.ts';
+import { waitForHealthy } from '../../kube/health/wait-healthy.ts';
+import { clusterEvent, clusterOf, clusterRow, describeError, type ClusterStepResult, type RolloutContext } from '../cluster-context.ts';
+import { sampleOfWait, type HealthSample } from '../health.ts';
+import { inventoryOfRelease, markRolledBack, nextRevision, recordRelease, refreshOperatorVersion, releaseAt } from '../../persistence/releases.ts';
+import { sampleCluster } from '../cluster-step.ts';
+import { retirementDueAt } from './plan.ts';
+import { keepOldColor, scheduleRetirement } from './retirement.ts';
+import { colorInventory, colorsOf, retirementSubject, saveColors, servingVariant, targetVariant, type ClusterColors } from './state.ts';
+import type { ColorVariant } from './manifests.ts';
+import { planSwitch, retirementRefs, workloadsOf, type MergePatch } from './switch-plan.ts';
+import type { BlueGreenWave } from '../strategies/types.ts';
 
 const SCALED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
@@ -73,7 +66,9 @@ async function moveTraffic(
   const plan = planSwitch({ to: incoming, from: outgoing ?? { namespace: incoming.namespace, install: [] }, ...(replicas ? { replicas } : {}) });
   await patchAll(client, plan.scaleUp, ctx.signal);
   const workloads = inventoryOf(workloadsOf(incoming.install));
-  const ready = await waitUntilHealthy(client, workloads, { namespace: incoming.namespace, timeoutMs: ctx.deps.settings.healthTimeoutMs, signal: ctx.signal });
+  const ready = sampleOfWait(
+    await waitForHealthy(client, workloads, { namespace: incoming.namespace, timeoutMs: ctx.deps.settings.healthTimeoutMs, signal: ctx.signal }),
+  );
   if (!ready.healthy) throw new Error(`${incoming.color} did not become ready: ${ready.message}`);
   if (plan.route.length) {
     const routed = await applyManifests(client, plan.route, { operatorName: ctx.operator.name, revision, namespace: incoming.namespace, signal: ctx.signal });
@@ -97,7 +92,7 @@ async function moveTraffic(
 /** Switches one cluster to the color this deployment installed, records its release and schedules the old color's retirement. */
 export async function switchCluster(ctx: RolloutContext, clusterName: string, wave: BlueGreenWave): Promise<ClusterStepResult> {
   const { deps, deployment, operator } = ctx;
-  const row = await deps.prisma.clusterDeployment.findUniqueOrThrow({ where: { deploymentId_clusterName: { deploymentId: deployment.id, clusterName } } });
+  const row = await clusterRow(ctx, clusterName);
   if (row.status === 'COMPLETED') return { cluster: clusterName, ok: true };
   try {
     let colors = await colorsOf(deps.prisma, deployment.id, clusterName);
@@ -120,7 +115,7 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
     const health = await sampleCluster(ctx, clusterName, { inventory, namespace: to.namespace });
 
     const now = new Date();
-    const dueAt = new Date(now.getTime() + Math.max(wave.retentionPeriodMs, wave.monitoringPeriodMs));
+    const dueAt = retirementDueAt(now, wave);
     const saved = Object.entries(colors.savedReplicas ?? {})
       .map(([s, n]) => `${s}=${n}`)
       .join(', ');
@@ -141,7 +136,7 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
         await recordRelease(tx, {
           operatorId: operator.id,
           operatorName: operator.name,
-          clusterId: ctx.clusters.get(clusterName)!.id,
+          clusterId: clusterOf(ctx, clusterName).id,
           clusterName,
           version: deployment.targetVersion,
           revision: to.revision,
@@ -160,7 +155,7 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
           const payload = {
             operatorId: operator.id,
             operatorName: operator.name,
-            clusterId: ctx.clusters.get(clusterName)!.id,
+            clusterId: clusterOf(ctx, clusterName).id,
             clusterName,
             color: from.color,
             namespace: from.namespace,
@@ -187,12 +182,12 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
  */
 export async function switchBackCluster(ctx: RolloutContext, clusterName: string, wave: BlueGreenWave, why: string): Promise<ClusterStepResult> {
   const { deps, deployment, operator } = ctx;
-  const row = await deps.prisma.clusterDeployment.findUniqueOrThrow({ where: { deploymentId_clusterName: { deploymentId: deployment.id, clusterName } } });
+  const row = await clusterRow(ctx, clusterName);
   if (row.status === 'ROLLED_BACK') return { cluster: clusterName, ok: true };
   const colors = await colorsOf(deps.prisma, deployment.id, clusterName);
   if (!colors) return { cluster: clusterName, ok: true };
   const { from, to } = colors;
-  const clusterId = ctx.clusters.get(clusterName)!.id;
+  const clusterId = clusterOf(ctx, clusterName).id;
   try {
     const client = await deps.kube.get(clusterName);
     const failed = await targetVariant(ctx, client, wave, colors);

@@ -14,8 +14,8 @@
 // objects were kept (scaled down) for the retention period.
 
 import { inventoryOf, refOf } from '../../kube/apply/inventory.ts';
-import { groupOf, subjectOf, type KubeObject, type ObjectRef } from '../../kube/types.ts';
-import { conversionNamespaceOf, movedCaInjection, type ColorVariant } from './blue-green-manifests.ts';
+import { groupKindOf, groupOf, subjectOf, type KubeObject, type ObjectRef } from '../../kube/types.ts';
+import { conversionNamespaceOf, movedCaInjection, type ColorVariant } from './manifests.ts';
 
 /** Node-selector key that parks a DaemonSet of the color that is not serving. */
 export const PARKED_NODE_SELECTOR = 'operator-manager.io/parked';
@@ -50,7 +50,6 @@ export interface SwitchPlan {
 
 const SCALABLE = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/ReplicaSet']);
 const DAEMON_SET = 'apps/DaemonSet';
-const keyOf = (obj: KubeObject) => `${groupOf(obj.apiVersion)}/${obj.kind}`;
 
 function patchOf(obj: KubeObject, patch: Record<string, unknown>): MergePatch {
   return { ref: refOf(obj), subject: subjectOf(obj), patch };
@@ -60,16 +59,16 @@ const parkPatch = (parked: boolean) => ({ spec: { template: { spec: { nodeSelect
 
 /** The workloads among `objects` (what a switch scales). */
 export function workloadsOf(objects: readonly KubeObject[]): KubeObject[] {
-  return objects.filter((o) => SCALABLE.has(keyOf(o)) || keyOf(o) === DAEMON_SET);
+  return objects.filter((o) => SCALABLE.has(groupKindOf(o)) || groupKindOf(o) === DAEMON_SET);
 }
 
 export function planSwitch({ to, from, replicas = {} }: SwitchOptions): SwitchPlan {
   const scaleUp = workloadsOf(to.install).map((w) => {
-    if (keyOf(w) === DAEMON_SET) return patchOf(w, parkPatch(false));
+    if (groupKindOf(w) === DAEMON_SET) return patchOf(w, parkPatch(false));
     const count = replicas[subjectOf(w)] ?? (typeof w.spec?.replicas === 'number' ? w.spec.replicas : 1);
     return patchOf(w, { spec: { replicas: count } });
   });
-  const scaleDown = workloadsOf(from.install).map((w) => patchOf(w, keyOf(w) === DAEMON_SET ? parkPatch(true) : { spec: { replicas: 0 } }));
+  const scaleDown = workloadsOf(from.install).map((w) => patchOf(w, groupKindOf(w) === DAEMON_SET ? parkPatch(true) : { spec: { replicas: 0 } }));
   const colors = new Set([from.namespace, to.namespace]);
   const conversion = to.shared
     .filter((crd) => crd.kind === 'CustomResourceDefinition' && colors.has(conversionNamespaceOf(crd) ?? ''))

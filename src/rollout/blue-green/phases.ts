@@ -1,22 +1,21 @@
 // The phases of a Blue-Green wave as the driver runs them (state machine: strategies/cursor.ts):
-//   deploy        install the next color beside the serving one (blue-green-install.ts)
+//   deploy        install the next color beside the serving one (install.ts)
 //   validate      watch the color under test, not the current release
 //   await-switch  (autoSwitch false) wait until promoteDeployment allows the switch
-//   switch        move service to the new color (blue-green-cutover.ts)
+//   switch        move service to the new color (cutover.ts)
 //   monitor       watch the new color; a failure leads to switch-back
 //   switch-back   give service back to the old color, without redeploying
 // and the rollback of one cluster of a Blue-Green deployment (rollbackBlueGreenCluster).
-import type { ClusterStepResult, RolloutContext } from './cluster-step.ts';
-import { rollbackCluster, sampleCluster } from './cluster-step.ts';
-import type { HealthSample } from './health.ts';
-import { runPause, runWatch, type PhaseControl, type PhaseResult } from './phases.ts';
-import { installColor, removeUnswitchedColor } from './blue-green-install.ts';
-import { describeError } from './cluster-step.ts';
-import { switchBackCluster, switchCluster } from './blue-green-cutover.ts';
-import { clusterEvent, colorInventory, colorsOf, targetVariant } from './blue-green-state.ts';
-import type { Cursor, PhaseWork } from './strategies/cursor.ts';
-import { fromStoredStrategyConfig } from './strategies/stored-config.ts';
-import type { BlueGreenWave } from './strategies/types.ts';
+import { clusterEvent, clusterRow, describeError, type ClusterStepResult, type RolloutContext } from '../cluster-context.ts';
+import { rollbackCluster, sampleCluster } from '../cluster-step.ts';
+import type { HealthSample } from '../health.ts';
+import { runPause, runWatch, type PhaseControl, type PhaseResult } from '../phases.ts';
+import { installColor, removeUnswitchedColor } from './install.ts';
+import { switchBackCluster, switchCluster } from './cutover.ts';
+import { colorInventory, colorsOf, targetVariant } from './state.ts';
+import type { Cursor, PhaseWork } from '../strategies/cursor.ts';
+import { fromStoredStrategyConfig } from '../strategies/stored-config.ts';
+import type { BlueGreenWave } from '../strategies/types.ts';
 
 /** How often await-switch looks for a promotion without a wake-up (promoteDeployment wakes it at once). */
 const AWAIT_SWITCH_POLL_MS = 5_000;
@@ -146,9 +145,7 @@ function blueGreenSettings(ctx: RolloutContext): BlueGreenWave {
  *   re-applies the previous release's manifests.
  */
 export async function rollbackBlueGreenCluster(ctx: RolloutContext, clusterName: string): Promise<ClusterStepResult> {
-  const row = await ctx.deps.prisma.clusterDeployment.findUniqueOrThrow({
-    where: { deploymentId_clusterName: { deploymentId: ctx.deployment.id, clusterName } },
-  });
+  const row = await clusterRow(ctx, clusterName);
   if (row.status === 'ROLLED_BACK' || !row.changed) return { cluster: clusterName, ok: true };
   const colors = await colorsOf(ctx.deps.prisma, ctx.deployment.id, clusterName);
   if (!colors) return rollbackCluster(ctx, clusterName);

@@ -5,15 +5,16 @@
 //
 // Also the undoing of it: before the switch, "rolling back" a cluster means removing the
 // new color's own objects (never CRDs, shared objects or namespaces).
-import { applyManifests } from '../kube/apply/executor.ts';
-import { pruneObjects } from '../kube/apply/prune-executor.ts';
-import type { ChangeEntry } from '../kube/apply/types.ts';
-import { currentRelease, nextRevision } from '../persistence/releases.ts';
-import { describeError, preflight, type ClusterStepResult, type RolloutContext } from './cluster-step.ts';
-import { waitUntilHealthy } from './health.ts';
-import { takeOverRetirements } from './blue-green-retirement.ts';
+import { applyManifests } from '../../kube/apply/executor.ts';
+import { pruneObjects } from '../../kube/apply/prune-executor.ts';
+import type { ChangeEntry } from '../../kube/apply/types.ts';
+import { currentRelease, nextRevision } from '../../persistence/releases.ts';
+import { waitForHealthy } from '../../kube/health/wait-healthy.ts';
+import { clusterEvent, clusterOf, clusterRow, countActions, describeError, type ClusterStepResult, type RolloutContext } from '../cluster-context.ts';
+import { preflight } from '../cluster-step.ts';
+import { sampleOfWait } from '../health.ts';
+import { takeOverRetirements } from './retirement.ts';
 import {
-  clusterEvent,
   colorInventory,
   colorOfRelease,
   colorsOf,
@@ -23,22 +24,16 @@ import {
   saveColors,
   targetVariant,
   type ClusterColors,
-} from './blue-green-state.ts';
-import { retirementRefs } from './strategies/blue-green-switch.ts';
-import type { BlueGreenWave } from './strategies/types.ts';
-
-function countActions(changes: ReadonlyArray<{ action: string }>): string {
-  const counts = new Map<string, number>();
-  for (const c of changes) counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
-  return [...counts.entries()].map(([a, n]) => `${n} ${a}`).join(', ') || 'nothing to do';
-}
+} from './state.ts';
+import { retirementRefs } from './switch-plan.ts';
+import type { BlueGreenWave } from '../strategies/types.ts';
 
 /** Decides (once per deployment and cluster) which color to install, and remembers what serves now. */
 async function chooseColors(ctx: RolloutContext, clusterName: string, wave: BlueGreenWave): Promise<ClusterColors> {
   const { prisma } = ctx.deps;
   const known = await colorsOf(prisma, ctx.deployment.id, clusterName);
   if (known) return known;
-  const cluster = ctx.clusters.get(clusterName)!;
+  const cluster = clusterOf(ctx, clusterName);
   const serving = await currentRelease(prisma, ctx.operator.id, cluster.id);
   const color = colorToInstall(serving);
   const colors: ClusterColors = {
@@ -61,7 +56,7 @@ async function chooseColors(ctx: RolloutContext, clusterName: string, wave: Blue
 /** Installs the next color on one cluster and waits until it is healthy. */
 export async function installColor(ctx: RolloutContext, clusterName: string, wave: BlueGreenWave): Promise<ClusterStepResult> {
   const { deps, deployment, operator } = ctx;
-  const row = await deps.prisma.clusterDeployment.findUniqueOrThrow({ where: { deploymentId_clusterName: { deploymentId: deployment.id, clusterName } } });
+  const row = await clusterRow(ctx, clusterName);
   if (row.status === 'COMPLETED') return { cluster: clusterName, ok: true };
   const fail = async (reason: string): Promise<ClusterStepResult> => {
     await clusterEvent(ctx, clusterName, 'FAILED', `${clusterName}: ${reason}`, { errorMessage: reason, completedAt: new Date() });
@@ -115,11 +110,13 @@ export async function installColor(ctx: RolloutContext, clusterName: string, wav
       `${clusterName}: applied ${to.color} (${countActions(applied.changes)}); waiting until healthy${warnings}`,
     );
 
-    const health = await waitUntilHealthy(client, colorInventory(variant, { routed: false }), {
-      namespace: to.namespace,
-      timeoutMs: deps.settings.healthTimeoutMs,
-      signal: ctx.signal,
-    });
+    const health = sampleOfWait(
+      await waitForHealthy(client, colorInventory(variant, { routed: false }), {
+        namespace: to.namespace,
+        timeoutMs: deps.settings.healthTimeoutMs,
+        signal: ctx.signal,
+      }),
+    );
     if (!health.healthy) return await fail(`${to.color}: ${health.message}`);
     await clusterEvent(
       ctx,
