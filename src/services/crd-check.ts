@@ -13,6 +13,16 @@ import type { KubeObject } from '../kube/types.ts';
 import { parseManifests } from '../sources/yaml.ts';
 import { recordCrds, recordedCrds } from './crd-registry.ts';
 
+// The vocabulary of reports, as the API shows it.
+export {
+  AFFECTED_CATEGORIES,
+  CHANGE_TYPES,
+  SEVERITIES,
+  type AffectedObject,
+  type NotCheckedRule,
+  type ReportFinding,
+} from '../crd/index.ts';
+
 export interface CrdCheckDeps {
   prisma: PrismaClient;
   kube: KubeClients;

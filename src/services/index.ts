@@ -13,6 +13,8 @@ import { CrdService } from './crds.ts';
 import { DeploymentStore } from './deployment-store.ts';
 import { DeploymentService, type ApprovalNotices, type VersionChecker } from './deployments.ts';
 import { OperatorService, type SourceVersionLister } from './operators.ts';
+import { operatorHealth, type OperatorHealthReport } from './operator-health.ts';
+import { Reads } from './reads.ts';
 
 export interface ServiceDeps {
   prisma: PrismaClient;
@@ -35,8 +37,8 @@ export interface ServiceDeps {
 }
 
 export interface Services {
+  /** The database client, for Pothos' Prisma plugin (src/api/builder.ts) to load relations. */
   prisma: PrismaClient;
-  kube: KubeClients;
   events: EventBus;
   clusters: ClusterService;
   operators: OperatorService;
@@ -45,13 +47,17 @@ export interface Services {
   approvals: ApprovalService;
   clusterHealth: ClusterHealthService;
   crds: CrdService;
+  /** What the API reads. */
+  reads: Reads;
+  /** Reads an operator's health live on every cluster where it is installed, and records it. */
+  operatorHealth(operatorName: string): Promise<OperatorHealthReport>;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const store = new DeploymentStore(deps.prisma, deps.events, deps.log);
   return {
     store,
-    kube: deps.kube,
+    operatorHealth: (operatorName) => operatorHealth(deps.prisma, deps.kube, operatorName),
     deployments: new DeploymentService({
       prisma: deps.prisma,
       store,
@@ -78,5 +84,6 @@ export function createServices(deps: ServiceDeps): Services {
     }),
     operators: new OperatorService({ prisma: deps.prisma, events: deps.events, fence: deps.fence, listChartVersions: deps.listChartVersions }),
     crds: new CrdService({ prisma: deps.prisma, kube: deps.kube, renderer: deps.renderer }),
+    reads: new Reads(deps.prisma),
   };
 }

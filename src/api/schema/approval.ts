@@ -1,6 +1,7 @@
-// Approval: type, queries, decisions.
+// Approval: type, queries, decisions (what was sent about one: notification.ts).
 import { actorOf } from '../context.ts';
 import { builder } from '../builder.ts';
+import { CrdCompatibilityReportRef, storedReport } from './crd.ts';
 import { ApprovalKindEnum, ApprovalStatusEnum, EnvironmentEnum } from './scalars.ts';
 
 builder.prismaObject('Approval', {
@@ -17,6 +18,12 @@ builder.prismaObject('Approval', {
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
     comment: t.exposeString('comment', { nullable: true }),
     details: t.expose('details', { type: 'JSON', nullable: true, description: 'What the approver decides on (e.g. the CRD compatibility report).' }),
+    crdReport: t.field({
+      type: CrdCompatibilityReportRef,
+      nullable: true,
+      description: 'For CRD_CHANGE: the report the approver decides on (also in `details`).',
+      resolve: (a) => (a.kind === 'CRD_CHANGE' ? storedReport(a.details) : null),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -26,8 +33,7 @@ builder.queryField('approvals', (t) =>
     type: ['Approval'],
     authScopes: { read: true },
     args: { status: t.arg({ type: ApprovalStatusEnum }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.services.prisma.approval.findMany({ ...query, where: args.status ? { status: args.status } : undefined, orderBy: { createdAt: 'desc' }, take: 500 }),
+    resolve: (query, _root, args, ctx) => ctx.services.reads.approvals(query, args.status),
   }),
 );
 

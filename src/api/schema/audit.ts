@@ -1,5 +1,4 @@
 // auditEvents (ADMIN): who did what to which object, newest first.
-import { auditWhere } from '../../services/audit.ts';
 import { builder } from '../builder.ts';
 
 builder.prismaObject('AuditEvent', {
@@ -16,15 +15,19 @@ builder.prismaObject('AuditEvent', {
 });
 
 type AuditArgs = { actor?: string | null; action?: string | null; targetType?: string | null; targetName?: string | null };
-const whereOf = (a: AuditArgs) =>
-  auditWhere({ actor: a.actor ?? undefined, action: a.action ?? undefined, targetType: a.targetType ?? undefined, targetName: a.targetName ?? undefined });
+const filterOf = (a: AuditArgs) => ({
+  actor: a.actor ?? undefined,
+  action: a.action ?? undefined,
+  targetType: a.targetType ?? undefined,
+  targetName: a.targetName ?? undefined,
+});
 
 builder.queryField('auditEvents', (t) =>
   t.prismaConnection(
     {
       type: 'AuditEvent',
       cursor: 'id',
-      totalCount: (_root, args, ctx) => ctx.services.prisma.auditEvent.count({ where: whereOf(args) }),
+      totalCount: (_root, args, ctx) => ctx.services.reads.auditEventCount(filterOf(args)),
       authScopes: { admin: true },
       args: {
         actor: t.arg.string(),
@@ -32,12 +35,7 @@ builder.queryField('auditEvents', (t) =>
         targetType: t.arg.string(),
         targetName: t.arg.string(),
       },
-      resolve: (query, _root, args, ctx) =>
-        ctx.services.prisma.auditEvent.findMany({
-          ...query,
-          where: whereOf(args),
-          orderBy: { id: 'desc' },
-        }),
+      resolve: (query, _root, args, ctx) => ctx.services.reads.auditEvents(query, filterOf(args)),
     },
     { name: 'AuditEventConnection' },
     { name: 'AuditEventEdge' },

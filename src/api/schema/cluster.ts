@@ -1,5 +1,4 @@
 // Cluster: type, queries and mutations. Never exposes a kubeconfig.
-import { installedReleases } from '../../persistence/releases.ts';
 import { actorOf } from '../context.ts';
 import { builder } from '../builder.ts';
 import { EnvironmentEnum, HealthStatusEnum, apiHealthStatus } from './scalars.ts';
@@ -42,7 +41,7 @@ export const Cluster = builder.prismaObject('Cluster', {
     operators: t.field({
       type: [InstalledOperator],
       description: 'What is installed on this cluster.',
-      resolve: (c, _args, ctx) => installedReleases(ctx.services.prisma, { clusterId: c.id }),
+      resolve: (c, _args, ctx) => ctx.services.reads.installedOn(c.id),
     }),
   }),
 });
@@ -52,15 +51,10 @@ builder.queryFields((t) => ({
     {
       type: 'Cluster',
       cursor: 'name',
-      totalCount: (_root, args, ctx) => ctx.services.prisma.cluster.count({ where: args.environment ? { environment: args.environment } : undefined }),
+      totalCount: (_root, args, ctx) => ctx.services.reads.clusterCount(args.environment),
       authScopes: { read: true },
       args: { environment: t.arg({ type: EnvironmentEnum, required: false }) },
-      resolve: (query, _root, args, ctx) =>
-        ctx.services.prisma.cluster.findMany({
-          ...query,
-          where: args.environment ? { environment: args.environment } : undefined,
-          orderBy: { name: 'asc' },
-        }),
+      resolve: (query, _root, args, ctx) => ctx.services.reads.clusters(query, args.environment),
     },
     { name: 'ClusterConnection' },
     { name: 'ClusterEdge' },
@@ -70,7 +64,7 @@ builder.queryFields((t) => ({
     nullable: true,
     authScopes: { read: true },
     args: { name: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.services.prisma.cluster.findUnique({ ...query, where: { name: args.name } }),
+    resolve: (query, _root, args, ctx) => ctx.services.reads.cluster(query, args.name),
   }),
 }));
 
@@ -128,7 +122,7 @@ const ClusterChange = builder.objectRef<ClusterChangeShape>('ClusterChange').imp
       type: 'Cluster',
       nullable: true,
       description: 'The cluster now; null when it was deleted.',
-      resolve: (query, change, _args, ctx) => ctx.services.prisma.cluster.findUnique({ ...query, where: { name: change.name } }),
+      resolve: (query, change, _args, ctx) => ctx.services.reads.cluster(query, change.name),
     }),
   }),
 });

@@ -3,13 +3,19 @@
 // CrdFinding and AffectedObject are part of the contract in schema.graphql), the report a deployment
 // keeps (Deployment.crdReport) and what was sent about an approval (Approval.notifications).
 // Stored reports are JSON written by an earlier version, so their resolvers read leniently.
-import { AFFECTED_CATEGORIES, CHANGE_TYPES, SEVERITIES, type AffectedObject, type NotCheckedRule, type ReportFinding } from '../../crd/index.ts';
-import { crdVersions } from '../../crd/structural/crd-schema.ts';
-import type { KubeObject } from '../../kube/types.ts';
-import { NOTIFICATION_CHANNELS, notificationsOf, type NotificationRecord } from '../../notifications/index.ts';
-import type { ClusterCrdVerdict, CrdReport } from '../../services/crd-check.ts';
-import { definitionOf, type CrdSummary } from '../../services/crd-registry.ts';
+import {
+  AFFECTED_CATEGORIES,
+  CHANGE_TYPES,
+  SEVERITIES,
+  type AffectedObject,
+  type ClusterCrdVerdict,
+  type CrdReport,
+  type NotCheckedRule,
+  type ReportFinding,
+} from '../../services/crd-check.ts';
+import type { CrdSummary } from '../../services/crd-registry.ts';
 import type { CrdView } from '../../services/crds.ts';
+import type { CrdVersion } from '../../services/reads.ts';
 import { actorOf, type GraphQLContext } from '../context.ts';
 import { builder } from '../builder.ts';
 
@@ -156,21 +162,18 @@ interface CrdVersionRow {
   storage: boolean;
 }
 
-const definitions = new WeakMap<GraphQLContext, Map<string, Promise<KubeObject | undefined>>>();
+const versionLists = new WeakMap<GraphQLContext, Map<string, Promise<CrdVersion[]>>>();
 
-/** The stored CRD of a registry row, loaded once per request. */
-function definition(ctx: GraphQLContext, rowId: string): Promise<KubeObject | undefined> {
-  let cache = definitions.get(ctx);
-  if (!cache) definitions.set(ctx, (cache = new Map()));
+/** The versions of a registry row's stored CRD, loaded once per request. */
+function versionsOfRow(ctx: GraphQLContext, rowId: string): Promise<CrdVersion[]> {
+  let cache = versionLists.get(ctx);
+  if (!cache) versionLists.set(ctx, (cache = new Map()));
   let found = cache.get(rowId);
-  if (!found) cache.set(rowId, (found = definitionOf(ctx.services.prisma, rowId)));
+  if (!found) cache.set(rowId, (found = ctx.services.reads.crdVersions(rowId)));
   return found;
 }
 
-const versionOf = async (ctx: GraphQLContext, v: CrdVersionRow) => {
-  const crd = await definition(ctx, v.rowId);
-  return crd ? crdVersions(crd).find((x) => x.name === v.name) : undefined;
-};
+const versionOf = async (ctx: GraphQLContext, v: CrdVersionRow) => (await versionsOfRow(ctx, v.rowId)).find((x) => x.name === v.name);
 
 const versionsOf = (row: CrdSummary): CrdVersionRow[] =>
   row.versions.map((name) => ({ rowId: row.id, name, served: row.servedVersions.includes(name), storage: row.storageVersion === name }));
@@ -282,48 +285,5 @@ builder.mutationFields((t) => ({
     description: 'Undoes deprecateCrd.',
     args: { name: t.arg.string({ required: true }) },
     resolve: (_root, { name }, ctx) => ctx.services.crds.reactivate(actorOf(ctx), name),
-  }),
-}));
-
-// ---------------------------------------------------------------- deployments and approvals
-
-builder.prismaObjectField('Deployment', 'crdReport', (t) =>
-  t.field({
-    type: CrdCompatibilityReportRef,
-    nullable: true,
-    description: 'The CRD compatibility report of planning (null before planning, or when the target ships no CRD).',
-    resolve: (d) => storedReport(d.crdReport),
-  }),
-);
-
-const NotificationStatusEnum = builder.enumType('NotificationStatus', { values: ['PENDING', 'SENDING', 'SENT', 'FAILED', 'CANCELLED'] as const });
-const NotificationChannelEnum = builder.enumType('NotificationChannel', { values: NOTIFICATION_CHANNELS });
-
-const NotificationRef = builder.objectRef<NotificationRecord>('Notification').implement({
-  description: 'A webhook or email about an approval that waits, with its delivery record.',
-  fields: (t) => ({
-    id: t.exposeID('id'),
-    channel: t.field({ type: NotificationChannelEnum, resolve: (n) => n.channel as never }),
-    target: t.exposeString('target', { description: 'Email recipient, or the webhook URL redacted to its host and a fingerprint.' }),
-    status: t.field({ type: NotificationStatusEnum, resolve: (n) => n.status as never }),
-    attempts: t.exposeInt('attempts'),
-    lastError: t.exposeString('lastError', { nullable: true }),
-    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true }),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true, description: 'When the next retry is due (PENDING only).' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-  }),
-});
-
-builder.prismaObjectFields('Approval', (t) => ({
-  notifications: t.field({
-    type: [NotificationRef],
-    description: 'What was sent about this approval.',
-    resolve: (a, _args, ctx) => notificationsOf(ctx.services.prisma, a.id),
-  }),
-  crdReport: t.field({
-    type: CrdCompatibilityReportRef,
-    nullable: true,
-    description: 'For CRD_CHANGE: the report the approver decides on (also in `details`).',
-    resolve: (a) => (a.kind === 'CRD_CHANGE' ? storedReport(a.details) : null),
   }),
 }));

@@ -4,6 +4,7 @@ import type { DeploymentEventPayload } from '../../services/events.ts';
 import { deploymentProgress } from '../../services/deployment-progress.ts';
 import { actorOf, type GraphQLContext } from '../context.ts';
 import { builder } from '../builder.ts';
+import { CrdCompatibilityReportRef, storedReport } from './crd.ts';
 import { ApprovalStatusEnum, ClusterDeploymentStatusEnum, DeploymentStatusEnum, DeploymentStrategyEnum, HealthStatusEnum, apiHealthStatus } from './scalars.ts';
 
 export const DeploymentEvent = builder.objectRef<DeploymentEventPayload>('DeploymentEvent').implement({
@@ -58,6 +59,12 @@ export const Deployment = builder.prismaObject('Deployment', {
     errorMessage: t.exposeString('errorMessage', { nullable: true }),
     rollbackReason: t.exposeString('rollbackReason', { nullable: true }),
     warnings: t.exposeStringList('warnings', { description: 'Findings that do not block (e.g. CRD changes no existing object breaks).' }),
+    crdReport: t.field({
+      type: CrdCompatibilityReportRef,
+      nullable: true,
+      description: 'The CRD compatibility report of planning (null before planning, or when the target ships no CRD).',
+      resolve: (d) => storedReport(d.crdReport),
+    }),
     autoRollbackEnabled: t.exposeBoolean('autoRollbackEnabled'),
     strategyConfig: t.expose('strategyConfig', { type: 'JSON', nullable: true, description: 'The resolved configuration, defaults included.' }),
     helmValues: t.expose('helmValues', { type: 'JSON', nullable: true }),
@@ -89,11 +96,6 @@ export const Deployment = builder.prismaObject('Deployment', {
   }),
 });
 
-const deploymentsWhere = (args: { operatorName?: string | null; status?: string | null }) => ({
-  operatorName: args.operatorName ?? undefined,
-  status: args.status ?? undefined,
-});
-
 builder.queryFields((t) => ({
   deployments: t.prismaConnection(
     {
@@ -101,9 +103,8 @@ builder.queryFields((t) => ({
       cursor: 'id',
       authScopes: { read: true },
       args: { operatorName: t.arg.string(), status: t.arg({ type: DeploymentStatusEnum }) },
-      totalCount: (_root, args, ctx) => ctx.services.prisma.deployment.count({ where: deploymentsWhere(args) }),
-      resolve: (query, _root, args, ctx) =>
-        ctx.services.prisma.deployment.findMany({ ...query, where: deploymentsWhere(args), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      totalCount: (_root, args, ctx) => ctx.services.reads.deploymentCount(args),
+      resolve: (query, _root, args, ctx) => ctx.services.reads.deployments(query, args),
     },
     { name: 'DeploymentConnection' },
     { name: 'DeploymentEdge' },
@@ -113,7 +114,7 @@ builder.queryFields((t) => ({
     nullable: true,
     authScopes: { read: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.services.prisma.deployment.findUnique({ ...query, where: { id: String(args.id) } }),
+    resolve: (query, _root, args, ctx) => ctx.services.reads.deployment(query, String(args.id)),
   }),
 }));
 
@@ -171,7 +172,7 @@ const CreateDeploymentInput = builder.inputType('CreateDeploymentInput', {
 });
 
 /** The deployment a use case returned, loaded again with what the operation selects. */
-const reload = (ctx: GraphQLContext, query: object, d: { id: string }) => ctx.services.prisma.deployment.findUniqueOrThrow({ ...query, where: { id: d.id } });
+const reload = (ctx: GraphQLContext, query: object, d: { id: string }) => ctx.services.reads.existingDeployment(query, d.id);
 
 builder.mutationFields((t) => ({
   createDeployment: t.prismaField({
@@ -224,6 +225,6 @@ builder.subscriptionFields((t) => ({
         if (!args.operatorName || u.operatorName === args.operatorName) yield u;
       }
     },
-    resolve: (query, update, _args, ctx) => ctx.services.prisma.deployment.findUniqueOrThrow({ ...query, where: { id: (update as { id: string }).id } }),
+    resolve: (query, update, _args, ctx) => ctx.services.reads.existingDeployment(query, (update as { id: string }).id),
   }),
 }));

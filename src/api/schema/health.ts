@@ -1,6 +1,6 @@
 // Live health: operatorHealth (where an operator runs) and checkClusterHealth (on demand).
 import type { ClusterOperatorHealth, OperatorHealthReport } from '../../services/operator-health.ts';
-import { operatorHealth } from '../../services/operator-health.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import { builder } from '../builder.ts';
 import { apiHealthStatus, HealthStatusEnum } from './scalars.ts';
 
@@ -34,7 +34,7 @@ builder.queryField('operatorHealth', (t) =>
     type: OperatorHealth,
     authScopes: { read: true },
     args: { operatorName: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => operatorHealth(ctx.services.prisma, ctx.services.kube, args.operatorName),
+    resolve: (_root, args, ctx) => ctx.services.operatorHealth(args.operatorName),
   }),
 );
 
@@ -45,7 +45,9 @@ builder.mutationField('checkClusterHealth', (t) =>
     args: { name: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       await ctx.services.clusterHealth.check(args.name);
-      return ctx.services.prisma.cluster.findUniqueOrThrow({ ...query, where: { name: args.name } });
+      const cluster = await ctx.services.reads.cluster(query, args.name);
+      if (!cluster) throw new NotFoundError('cluster', args.name);
+      return cluster;
     },
   }),
 );

@@ -9,6 +9,7 @@ import './audit.ts';
 import './deployment.ts';
 import './approval.ts';
 import './crd.ts';
+import './notification.ts';
 import './health.ts';
 
 let schema: GraphQLSchema | undefined;

@@ -27,9 +27,9 @@ builder.queryFields((t) => ({
     {
       type: 'Operator',
       cursor: 'name',
-      totalCount: (_root, _args, ctx) => ctx.services.prisma.operator.count(),
+      totalCount: (_root, _args, ctx) => ctx.services.reads.operatorCount(),
       authScopes: { read: true },
-      resolve: (query, _root, _args, ctx) => ctx.services.prisma.operator.findMany({ ...query, orderBy: { name: 'asc' } }),
+      resolve: (query, _root, _args, ctx) => ctx.services.reads.operators(query),
     },
     { name: 'OperatorConnection' },
     { name: 'OperatorEdge' },
@@ -39,7 +39,7 @@ builder.queryFields((t) => ({
     nullable: true,
     authScopes: { read: true },
     args: { name: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.services.prisma.operator.findUnique({ ...query, where: { name: args.name } }),
+    resolve: (query, _root, args, ctx) => ctx.services.reads.operator(query, args.name),
   }),
 }));
 

@@ -2,7 +2,7 @@
 // apiextensions.k8s.io/v1 keeps one schema per version; the old v1beta1 shape may keep a
 // single top-level `spec.validation` for all versions, which we honour as a fallback.
 
-import { type KubeObject } from '../../kube/types.ts';
+import type { KubeObject } from '../../kube/types.ts';
 import type { JSONSchemaProps } from './types.ts';
 
 export interface CrdVersion {
