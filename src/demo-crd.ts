@@ -9,7 +9,7 @@ import type { Sandbox } from './sandbox/index.ts';
 export const CRD_BREAKING_VERSION = 'v2.0.0';
 
 /** Widgets created in the fleet after the baseline: none has a color, all use `size`. */
-export const DEMO_WIDGETS = [
+const DEMO_WIDGETS = [
   { cluster: 'dev-1', name: 'checkout', size: 3 },
   { cluster: 'dev-1', name: 'search', size: 1 },
   { cluster: 'dev-2', name: 'payments', size: 2 },

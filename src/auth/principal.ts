@@ -18,5 +18,3 @@ export function isRole(value: unknown): value is Role {
 export function isEnvironment(value: unknown): value is Environment {
   return typeof value === 'string' && (ENVIRONMENTS as readonly string[]).includes(value);
 }
-
-export const hasRole = (p: Principal | undefined, ...roles: Role[]): boolean => !!p && roles.some((r) => p.roles.includes(r));

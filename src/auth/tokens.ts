@@ -61,7 +61,7 @@ function describeJoseError(err: unknown): string {
   return 'token could not be verified';
 }
 
-export function principalFromClaims(payload: JWTPayload): Principal {
+function principalFromClaims(payload: JWTPayload): Principal {
   if (typeof payload.sub !== 'string' || !payload.sub.trim()) throw new UnauthenticatedError('token has no "sub" claim');
   const rawRoles = payload.roles;
   if (!Array.isArray(rawRoles)) throw new UnauthenticatedError('token has no "roles" claim (an array of ADMIN, OPERATOR, VIEWER, ENVIRONMENT_OWNER)');

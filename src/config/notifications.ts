@@ -6,7 +6,7 @@
 import { parseDuration } from '../domain/duration.ts';
 import { ConfigError, intVar, pick, type Env } from './env.ts';
 
-export interface SmtpSettings {
+interface SmtpSettings {
   host: string;
   port: number;
   /** Implicit TLS (smtps://); smtp:// upgrades with STARTTLS when the server offers it. */
@@ -43,10 +43,10 @@ export interface NotificationSettings {
   pollIntervalMs: number;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 8;
-export const DEFAULT_POLL_INTERVAL = 'PT2S';
+const DEFAULT_MAX_ATTEMPTS = 8;
+const DEFAULT_POLL_INTERVAL = 'PT2S';
 /** Longest poll interval that still leaves margin for "notified within 30 s" (a send may take 10 s). */
-export const MAX_POLL_INTERVAL_MS = 15_000;
+const MAX_POLL_INTERVAL_MS = 15_000;
 const MIN_POLL_INTERVAL_MS = 50;
 
 // Deliberately simple: catches typos and lists pasted with the wrong separator, not RFC 5322.
@@ -119,7 +119,7 @@ function emailSettings(env: Env): EmailSettings | undefined {
 }
 
 /** smtp://[user[:password]@]host[:port][?requireTLS=true&ignoreTLS=true&rejectUnauthorized=false] */
-export function parseSmtpUrl(value: string): SmtpSettings {
+function parseSmtpUrl(value: string): SmtpSettings {
   let url: URL;
   try {
     url = new URL(value);

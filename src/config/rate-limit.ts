@@ -9,7 +9,7 @@ import { ConfigError, intVar, pick, type Env } from './env.ts';
  * `registerCluster`. Per client address: `unauthenticated` (requests and WebSocket
  * connections refused for a missing or invalid token).
  */
-export const RATE_LIMIT_BUCKETS = ['operations', 'lists', 'createDeployment', 'registerCluster', 'unauthenticated'] as const;
+const RATE_LIMIT_BUCKETS = ['operations', 'lists', 'createDeployment', 'registerCluster', 'unauthenticated'] as const;
 export type RateLimitBucket = (typeof RATE_LIMIT_BUCKETS)[number];
 
 export interface RateLimit {

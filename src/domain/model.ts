@@ -26,13 +26,10 @@ export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<DeploymentStatus> = new S
 export const isTerminal = (status: string) => TERMINAL_DEPLOYMENT_STATUSES.has(status as DeploymentStatus);
 
 export const CLUSTER_DEPLOYMENT_STATUSES = ['PENDING', 'DEPLOYING', 'VALIDATING', 'COMPLETED', 'FAILED', 'ROLLING_BACK', 'ROLLED_BACK', 'SKIPPED'] as const;
-export type ClusterDeploymentStatus = (typeof CLUSTER_DEPLOYMENT_STATUSES)[number];
 
 export const APPROVAL_STATUSES = ['NOT_REQUIRED', 'PENDING', 'APPROVED', 'REJECTED'] as const;
-export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 export const APPROVAL_KINDS = ['DEPLOYMENT', 'CRD_CHANGE'] as const;
-export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
 /** Rollout order of environments: DEVELOPMENT → STAGING → PRODUCTION. */
 export function environmentRank(env: string): number {

@@ -25,13 +25,13 @@ import { environmentRank, type DeploymentStrategy } from './model.ts';
 import { dns1123LabelProblem } from './names.ts';
 import { ValidationErrors } from './errors.ts';
 
-export interface DirectConfigInput {
+interface DirectConfigInput {
   /** How many clusters are deployed at the same time [10]. */
   parallelClusters?: number | null;
   /** Do not wait for the operator to become healthy after applying [false]. */
   skipHealthChecks?: boolean | null;
 }
-export interface RollingConfigInput {
+interface RollingConfigInput {
   /** Clusters to deploy first, in this order; the rest follow in environment order. */
   clusterOrder?: readonly string[] | null;
   /** How long each cluster is watched after it became healthy [PT5M]. */
@@ -39,7 +39,7 @@ export interface RollingConfigInput {
   /** Wait between two clusters [PT0S]. */
   pauseBetweenClusters?: string | null;
 }
-export interface CanaryConfigInput {
+interface CanaryConfigInput {
   /** Share of the clusters in the first stage, percent [10]. */
   initialPercentage?: number | null;
   /** Added to the share at each later stage, percent [20]. */
@@ -51,7 +51,7 @@ export interface CanaryConfigInput {
   /** Time between two health samples [PT30S]. */
   healthCheckInterval?: string | null;
 }
-export interface BlueGreenConfigInput {
+interface BlueGreenConfigInput {
   /** Namespace of the blue color [the operator's namespace]. */
   blueNamespace?: string | null;
   /** Namespace of the green color [`<operator namespace>-green`]. */
@@ -112,7 +112,7 @@ export interface ResolvedBlueGreenConfig extends ResolvedBase {
 }
 export type ResolvedStrategyConfig = ResolvedDirectConfig | ResolvedRollingConfig | ResolvedCanaryConfig | ResolvedBlueGreenConfig;
 
-export const STRATEGY_DEFAULTS = {
+const STRATEGY_DEFAULTS = {
   direct: { parallelClusters: 10, skipHealthChecks: false },
   rolling: { validationPeriod: 'PT5M', pauseBetweenClusters: 'PT0S' },
   canary: { initialPercentage: 10, incrementPercentage: 20, evaluationPeriod: 'PT5M', successThreshold: 0.95, healthCheckInterval: 'PT30S' },
@@ -135,9 +135,9 @@ const SECTION_FIELDS: Record<Section, readonly string[]> = {
 
 const HOUR_MS = 3_600_000;
 /** Upper bound of every waiting period. */
-export const MAX_PERIOD_MS = 24 * HOUR_MS;
+const MAX_PERIOD_MS = 24 * HOUR_MS;
 /** Upper bound of blueGreen.retentionPeriod. */
-export const MAX_RETENTION_MS = 30 * 24 * HOUR_MS;
+const MAX_RETENTION_MS = 30 * 24 * HOUR_MS;
 
 export interface ResolveStrategyOptions {
   /** The deployment's clusters with their environments (names must be unique). */

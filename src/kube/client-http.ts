@@ -29,7 +29,7 @@ export interface TransportOptions {
   maxResponseBytes?: number;
 }
 
-export const DEFAULT_TRANSPORT_OPTIONS: Required<TransportOptions> = { requestTimeoutMs: 30_000, maxSockets: 16, maxResponseBytes: 64 * 1024 * 1024 };
+const DEFAULT_TRANSPORT_OPTIONS: Required<TransportOptions> = { requestTimeoutMs: 30_000, maxSockets: 16, maxResponseBytes: 64 * 1024 * 1024 };
 
 export interface RawRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

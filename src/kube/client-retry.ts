@@ -20,9 +20,6 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: Required<RetryPolicy> = { attempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 };
 
-/** No retry at all (e.g. a connectivity probe that must answer quickly). */
-export const NO_RETRY: RetryPolicy = { attempts: 1 };
-
 /** Called before waiting for attempt `attempt + 1`. */
 export type RetryObserver = (info: { attempt: number; delayMs: number; error: KubeError }) => void;
 

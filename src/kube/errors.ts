@@ -34,7 +34,7 @@ export type KubeErrorKind =
   | 'PROTOCOL';
 
 /** Kinds worth another attempt: transient by nature. */
-export const RETRYABLE_KINDS: ReadonlySet<KubeErrorKind> = new Set(['UNREACHABLE', 'TIMEOUT', 'TOO_MANY_REQUESTS', 'SERVER_ERROR']);
+const RETRYABLE_KINDS: ReadonlySet<KubeErrorKind> = new Set(['UNREACHABLE', 'TIMEOUT', 'TOO_MANY_REQUESTS', 'SERVER_ERROR']);
 
 /** The meta/v1 Status body of a failed request. */
 export interface KubeStatus {

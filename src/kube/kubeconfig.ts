@@ -6,7 +6,7 @@
 import yaml from 'js-yaml';
 import { AliasExpansionError, expandedSize } from '../domain/yaml-aliases.ts';
 
-export const MAX_KUBECONFIG_BYTES = 256 * 1024;
+const MAX_KUBECONFIG_BYTES = 256 * 1024;
 
 export class KubeconfigError extends Error {}
 
@@ -30,7 +30,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Raw YAML, or the same base64-encoded (as `base64 -w0 kubeconfig` gives). */
-export function decodeKubeconfig(input: string): string {
+function decodeKubeconfig(input: string): string {
   const text = input.trim();
   if (text.length === 0) throw new KubeconfigError('kubeconfig is empty');
   if (Buffer.byteLength(text) > MAX_KUBECONFIG_BYTES * 1.4) throw new KubeconfigError(`kubeconfig is larger than ${MAX_KUBECONFIG_BYTES / 1024} KiB`);

@@ -11,7 +11,7 @@ import type { CallOptions, KubeClient } from './client.ts';
 import { KubeError } from './errors.ts';
 import type { KubeObject, ObjectRef } from './types.ts';
 
-export const MERGE_PATCH = 'application/merge-patch+json';
+const MERGE_PATCH = 'application/merge-patch+json';
 
 /** Merge-patches one object and returns it as the server answered; a KubeError NOT_FOUND when it does not exist. */
 export async function mergePatch(client: KubeClient, ref: ObjectRef, patch: Record<string, unknown>, options: CallOptions = {}): Promise<KubeObject> {

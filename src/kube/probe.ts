@@ -61,7 +61,7 @@ export function nodeHealth(nodes: readonly KubeObject[]): { status: HealthStatus
 }
 
 /** Version and nodes of a cluster; throws KubeError when it cannot be asked. */
-export async function readClusterState(client: KubeClient, options: ProbeOptions = {}): Promise<Required<ClusterProbeResult>> {
+async function readClusterState(client: KubeClient, options: ProbeOptions = {}): Promise<Required<ClusterProbeResult>> {
   const call: CallOptions = {
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_PROBE.requestTimeoutMs,
     retry: options.retry ?? DEFAULT_PROBE.retry,
@@ -79,7 +79,7 @@ export async function readClusterState(client: KubeClient, options: ProbeOptions
 }
 
 /** Why a cluster cannot be used, in words for the person who registered it. Never quotes credentials. */
-export function describeConnectionProblem(err: KubeError, serverUrl: string): string | undefined {
+function describeConnectionProblem(err: KubeError, serverUrl: string): string | undefined {
   switch (err.kind) {
     case 'UNREACHABLE':
     case 'TIMEOUT':

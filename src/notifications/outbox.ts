@@ -5,13 +5,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { NotificationSettings } from '../config/notifications.ts';
 
 export const NOTIFICATION_CHANNELS = ['WEBHOOK', 'EMAIL'] as const;
-export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
-
-/**
- * Status of a notification row: PENDING → SENDING → SENT, or back to PENDING (retry), or
- * FAILED (no attempts left), or CANCELLED (the approval was decided before it went out).
- */
-export type NotificationStatus = 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'CANCELLED';
+type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
 /** A Prisma client or the client of an interactive transaction (`prisma.$transaction(async (tx) => …)`). */
 export type OutboxWriter = Pick<Prisma.TransactionClient, 'notification'>;
@@ -22,13 +16,13 @@ export interface ApprovalToAnnounce {
   status: string;
 }
 
-export interface NotificationTarget {
+interface NotificationTarget {
   channel: NotificationChannel;
   target: string;
 }
 
 /** One target per webhook URL and per email recipient. */
-export function targetsOf(config: NotificationSettings): NotificationTarget[] {
+function targetsOf(config: NotificationSettings): NotificationTarget[] {
   return [
     ...config.webhookUrls.map((target) => ({ channel: 'WEBHOOK' as const, target })),
     ...(config.email?.to ?? []).map((target) => ({ channel: 'EMAIL' as const, target })),

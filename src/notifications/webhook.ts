@@ -20,7 +20,7 @@ export interface WebhookOptions {
   notificationId?: string;
 }
 
-export const WEBHOOK_TIMEOUT_MS = 10_000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
 const BODY_EXCERPT_CHARS = 200;
 
 export async function postWebhook(url: string, payload: WebhookPayload, options: WebhookOptions): Promise<void> {

@@ -54,12 +54,6 @@ export async function inSpan<T>(name: string, attributes: Attributes, fn: (span:
   });
 }
 
-/** The trace id of the active span, for log lines ("" when not tracing). */
-export function currentTraceId(): string | undefined {
-  const id = trace.getActiveSpan()?.spanContext().traceId;
-  return id && !/^0+$/.test(id) ? id : undefined;
-}
-
 export function startSpan(name: string, attributes: Attributes): Span {
   return trace.getTracer(TRACER).startSpan(name, { attributes });
 }

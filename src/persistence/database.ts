@@ -10,8 +10,6 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import { pgliteMigrationFactory, pgMigrationFactory } from './migration-adapters.ts';
 import { applyMigrations } from './migrations.ts';
 
-export type { PrismaClient } from '../generated/prisma/client.ts';
-
 export interface DatabaseOptions {
   /** postgresql:// URL; when absent the embedded database is used. */
   url?: string;

@@ -14,9 +14,6 @@ export interface PgChannel {
   close(): Promise<void>;
 }
 
-/** PostgreSQL drops notifications over 8000 bytes; callers keep payloads small. */
-export const MAX_NOTIFY_BYTES = 7900;
-
 export async function openPgChannel(url: string, channel: string, onMessage: (payload: string) => void, log: Logger): Promise<PgChannel> {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
   let client: pg.Client | undefined;

@@ -4,7 +4,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { ConfigError } from '../config/env.ts';
 
-export interface Sealed {
+interface Sealed {
   keyId: string;
   ciphertext: string;
 }
@@ -15,14 +15,14 @@ export interface SecretBox {
   open(sealed: Sealed): string;
 }
 
-export function parseKey(variable: string, text: string): Buffer {
+function parseKey(variable: string, text: string): Buffer {
   const t = text.trim();
   const key = /^[0-9a-f]{64}$/i.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
   if (key.length !== 32) throw new ConfigError(variable, 'must be 32 bytes, as base64 (44 characters) or hex (64 characters)');
   return key;
 }
 
-export const keyIdOf = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 12);
+const keyIdOf = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 export function createSecretBox(currentKey: string, keyId?: string, previousKeys = ''): SecretBox {
   const current = parseKey('ENCRYPTION_KEY', currentKey);

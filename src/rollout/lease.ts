@@ -6,7 +6,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 
 /** Statuses the engine works on (PENDING_APPROVAL waits for people, terminal ones are done). */
-export const DRIVABLE_STATUSES = ['PLANNING', 'DEPLOYING', 'VALIDATING', 'ROLLING_BACK'] as const;
+const DRIVABLE_STATUSES = ['PLANNING', 'DEPLOYING', 'VALIDATING', 'ROLLING_BACK'] as const;
 
 // Arbitrary constant naming the advisory lock that serialises claims.
 const CLAIM_LOCK_KEY = 720_119_002;

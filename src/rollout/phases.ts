@@ -9,7 +9,7 @@ import type { ClusterStepResult, RolloutContext } from './cluster-context.ts';
 import { deployCluster, sampleCluster } from './cluster-step.ts';
 import type { HealthSample } from './health.ts';
 
-export type StopRequest = 'CANCEL' | 'ROLLBACK';
+type StopRequest = 'CANCEL' | 'ROLLBACK';
 
 export interface PhaseControl {
   /** The action the user asked for since the deployment started, if any. */

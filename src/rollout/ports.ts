@@ -37,7 +37,7 @@ export interface DeploymentTransitions {
 }
 
 /** Wake-ups: something a driver waits for happened (created, approved, cancel requested…); src/services/events.ts. */
-export interface WakeUps {
+interface WakeUps {
   subscribe(topic: 'engineWake', signal?: AbortSignal): AsyncIterable<{ deploymentId?: string }>;
 }
 
@@ -57,7 +57,7 @@ export interface CrdPlanningGate {
   beforeCluster(deployment: Deployment, clusterName: string, target: { objects: readonly KubeObject[] }, signal: AbortSignal): Promise<string | undefined>;
 }
 
-export interface EngineSettings {
+interface EngineSettings {
   /** This replica's name in leases. */
   replicaId: string;
   leaseTtlMs: number;

@@ -22,7 +22,7 @@ import { exceedsBytes, toJson } from './serialize.ts';
 const tooLargeToStore = () => new errors.StatusError(413, 'RequestEntityTooLarge', 'etcdserver: request is too large');
 
 /** etcd's default request limit: an object whose stored form is larger is refused. */
-export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
 export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 

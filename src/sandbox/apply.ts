@@ -8,7 +8,7 @@ import { fieldsOf, formatPath, fromFieldsV1, removeAt, toFieldsV1, valueAt, type
 import type { ListTypeResolver } from './listkeys.ts';
 import { deepEqual } from '../domain/json.ts';
 
-export interface ManagedFieldsEntry {
+interface ManagedFieldsEntry {
   manager: string;
   operation: 'Apply' | 'Update';
   apiVersion: string;

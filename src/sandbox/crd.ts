@@ -22,8 +22,8 @@ interface CrdVersionSpec {
   additionalPrinterColumns?: Array<{ name: string; type: string; jsonPath: string; description?: string; priority?: number; format?: string }>;
 }
 
-export const crdVersionsOf = (crd: KubeObject): CrdVersionSpec[] => (Array.isArray(crd.spec?.versions) ? crd.spec.versions : []);
-export const storageVersionOf = (crd: KubeObject): string | undefined => crdVersionsOf(crd).find((v) => v.storage)?.name;
+const crdVersionsOf = (crd: KubeObject): CrdVersionSpec[] => (Array.isArray(crd.spec?.versions) ? crd.spec.versions : []);
+const storageVersionOf = (crd: KubeObject): string | undefined => crdVersionsOf(crd).find((v) => v.storage)?.name;
 
 const invalidCause = (field: string, value: unknown, why: string): StatusCause => ({
   reason: 'FieldValueInvalid',

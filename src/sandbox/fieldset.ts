@@ -9,8 +9,8 @@ export type FieldSet = Set<string>;
 
 const SEP = '\u0001';
 
-export const joinPath = (elements: string[]): string => elements.join(SEP);
-export const splitPath = (path: string): string[] => (path === '' ? [] : path.split(SEP));
+const joinPath = (elements: string[]): string => elements.join(SEP);
+const splitPath = (path: string): string[] => (path === '' ? [] : path.split(SEP));
 
 /** Fields never tracked in managedFields: identity and server-owned metadata. */
 const IGNORED_METADATA = new Set([

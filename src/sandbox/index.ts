@@ -8,12 +8,10 @@ import { clusterSeed, NO_FAULTS, type Faults } from './faults.ts';
 import { createFleetTls, type FleetTls } from './tls.ts';
 import { startAdminServer, type AdminServer } from './admin.ts';
 
-export { SandboxCluster, type Environment, type ObjectAccess } from './cluster.ts';
-export type { Faults, FaultUpdate } from './faults.ts';
-export type { RequestStats } from './http/handler.ts';
+export { SandboxCluster } from './cluster.ts';
 export { BEHAVIOR_ANNOTATION } from './controllers/pods.ts';
 
-export const DEFAULT_KUBERNETES_VERSION = 'v1.30.2';
+const DEFAULT_KUBERNETES_VERSION = 'v1.30.2';
 
 export interface SandboxClusterOptions {
   /** DNS-1123 label; also the kubeconfig's cluster/context name */

@@ -4,7 +4,7 @@
 // x-kubernetes-list-type / x-kubernetes-list-map-keys markers of their schema.
 
 /** `keys` for a map list, `set` for a list of unique scalars, undefined for atomic. */
-export type ListType = { keys: string[] } | 'set' | undefined;
+type ListType = { keys: string[] } | 'set' | undefined;
 
 /** Resolves the list type of the list found at `path` (field names only, no indices). */
 export type ListTypeResolver = (path: readonly string[]) => ListType;

@@ -2,7 +2,7 @@
 // served version of every Established CRD. Lookups are map hits, never scans.
 import type { KubeObject } from '../kube/types.ts';
 
-export interface ScaleSubresource {
+interface ScaleSubresource {
   specReplicasPath: string;
   statusReplicasPath: string;
   labelSelectorPath?: string;
@@ -61,7 +61,7 @@ const REPLICAS_SCALE: ScaleSubresource = {
 };
 
 /** Built-in resources served by every sandbox cluster. */
-export const BUILTIN_RESOURCES: ResourceType[] = [
+const BUILTIN_RESOURCES: ResourceType[] = [
   define({
     group: '',
     version: 'v1',

@@ -3,7 +3,7 @@
 // collection and controllers, and a bounded event history that watches replay from.
 import type { KubeObject } from '../kube/types.ts';
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface StoreEvent {
   type: WatchEventType;
@@ -23,7 +23,7 @@ export function clone<T>(value: T): T {
 }
 
 /** "namespace/name", or "/name" for cluster-scoped objects: sorts by namespace, then name. */
-export function objectId(namespace: string | undefined, name: string): string {
+function objectId(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 

@@ -30,7 +30,7 @@ function defaultContainers(containers: any[] | undefined): void {
 }
 
 /** Pod spec defaults the API server applies to pods and pod templates. */
-export function defaultPodSpec(spec: any): void {
+function defaultPodSpec(spec: any): void {
   if (!spec || typeof spec !== 'object') return;
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;

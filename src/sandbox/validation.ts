@@ -11,7 +11,7 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Total size allowed for metadata.annotations (keys plus values). */
-export const ANNOTATIONS_LIMIT = 256 * 1024;
+const ANNOTATIONS_LIMIT = 256 * 1024;
 
 const invalidValue = (field: string, value: unknown, why: string): StatusCause => ({
   reason: 'FieldValueInvalid',
@@ -20,7 +20,7 @@ const invalidValue = (field: string, value: unknown, why: string): StatusCause =
 });
 
 /** Problems with a DNS-1123 subdomain (empty when valid). */
-export function subdomainProblems(value: string): string[] {
+function subdomainProblems(value: string): string[] {
   const out: string[] = [];
   if (value.length > 253) out.push('must be no more than 253 characters');
   if (!DNS1123_SUBDOMAIN.test(value)) {
@@ -31,7 +31,7 @@ export function subdomainProblems(value: string): string[] {
   return out;
 }
 
-export function labelProblems(value: string): string[] {
+function labelProblems(value: string): string[] {
   const out: string[] = [];
   if (value.length > 63) out.push('must be no more than 63 characters');
   if (!DNS1123_LABEL.test(value)) {
@@ -59,7 +59,7 @@ function pathSegmentProblems(value: string): string[] {
   return [];
 }
 
-export function nameProblems(rule: ResourceType['nameRule'], name: string): string[] {
+function nameProblems(rule: ResourceType['nameRule'], name: string): string[] {
   switch (rule) {
     case 'label':
       return labelProblems(name);

@@ -17,7 +17,7 @@ export interface ApprovalServiceDeps {
 }
 
 /** Who may decide an approval; throws FORBIDDEN saying why not. */
-export function assertMayDecide(actor: Actor, approval: Pick<Approval, 'kind' | 'environment' | 'requestedBy'>): void {
+function assertMayDecide(actor: Actor, approval: Pick<Approval, 'kind' | 'environment' | 'requestedBy'>): void {
   if (approval.requestedBy === actor.sub) throw new ForbiddenError('nobody may approve or reject their own deployment');
   if (actor.roles.includes('ADMIN')) return;
   if (approval.kind === 'CRD_CHANGE') throw new ForbiddenError('a breaking CRD change needs an ADMIN');

@@ -5,6 +5,3 @@ export interface Actor extends Principal {
   /** Request id of the API call (or an engine-generated id), recorded in audit. */
   requestId?: string;
 }
-
-/** The engine and start-up tasks act as this principal. */
-export const SYSTEM_ACTOR: Actor = { sub: 'system:operator-manager', roles: ['ADMIN'], environments: [] };

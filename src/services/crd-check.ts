@@ -160,7 +160,7 @@ class BaselineCache {
  * the cluster serialises page n+1 while this process validates page n. At most two pages
  * are held, so memory stays bounded by the page size.
  */
-export async function* readingAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T> {
+async function* readingAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T> {
   const it = pages[Symbol.asyncIterator]();
   let next = it.next();
   try {

@@ -35,7 +35,7 @@ export const CRD_SUMMARY_SELECT = {
 export type CrdSummary = Omit<Crd, 'schemaDefinition' | 'schemaVersion' | 'approvalStatus' | 'approvedBy' | 'approvedAt'>;
 
 /** What is kept of a CRD: identity and spec; status, uid and other server-side fields are not part of a release. */
-export function storedForm(crd: KubeObject): KubeObject {
+function storedForm(crd: KubeObject): KubeObject {
   const { name, labels, annotations } = crd.metadata ?? {};
   return {
     apiVersion: crd.apiVersion,
@@ -45,7 +45,7 @@ export function storedForm(crd: KubeObject): KubeObject {
   };
 }
 
-export function definitionDigest(definition: string): string {
+function definitionDigest(definition: string): string {
   return `sha256:${createHash('sha256').update(definition).digest('hex')}`;
 }
 

@@ -17,7 +17,7 @@ export function blockingClusters(report: Pick<CrdReport, 'clusters'>): ClusterCr
  * What an approval of a report approves: its breaking findings, its broken objects and its
  * incomplete clusters, as keys. Read defensively: stored reports are JSON.
  */
-export function breakingKeys(report: unknown): Set<string> {
+function breakingKeys(report: unknown): Set<string> {
   const keys = new Set<string>();
   const r = (report ?? {}) as Partial<CrdReport>;
   for (const f of Array.isArray(r.findings) ? r.findings : []) {

@@ -15,7 +15,7 @@ export interface DeploymentEventPayload {
   timestamp: Date;
 }
 
-export interface EventMap {
+interface EventMap {
   /** A cluster's registration, settings or health changed. */
   clusterUpdated: { name: string /** Republished from another replica (not sent on again). */; remote?: boolean };
   /** An operator's registration or versions changed. */
@@ -28,7 +28,7 @@ export interface EventMap {
   engineWake: { deploymentId?: string; remote?: boolean };
 }
 
-export type Topic = keyof EventMap;
+type Topic = keyof EventMap;
 
 export interface EventBus {
   publish<K extends Topic>(topic: K, payload: EventMap[K]): void;

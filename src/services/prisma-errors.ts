@@ -1,7 +1,7 @@
 // Turning database constraint violations into domain errors.
 import { ConflictError } from '../domain/errors.ts';
 
-export function isUniqueViolation(err: unknown): boolean {
+function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
 }
 

@@ -31,7 +31,7 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 
 const isSequence = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** The message a payload carries, or why it is not one. */
-export function parseMessage(raw: string): { message: Message } | { problem: string } {
+function parseMessage(raw: string): { message: Message } | { problem: string } {
   let m: Record<string, unknown>;
   try {
     m = JSON.parse(raw);

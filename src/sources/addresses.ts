@@ -11,7 +11,7 @@ import ipaddr from 'ipaddr.js';
  * - `private`: loopback, RFC 1918, CGNAT, unique-local and every other non-public range
  * - `public`: global unicast
  */
-export type AddressClass = 'metadata' | 'unspecified' | 'private' | 'public';
+type AddressClass = 'metadata' | 'unspecified' | 'private' | 'public';
 
 export interface AddressVerdict {
   class: AddressClass;

@@ -26,7 +26,7 @@ export interface FetchOptions {
 /** Reading options without the fence, for callers that add their own. */
 export type FetchTuning = Omit<FetchOptions, 'fence'>;
 
-export const DEFAULT_FETCH_OPTIONS = {
+const DEFAULT_FETCH_OPTIONS = {
   timeoutMs: 30_000,
   maxBytes: 32 * 1024 * 1024,
   retries: 3,

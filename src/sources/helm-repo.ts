@@ -42,7 +42,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * The versions of `chartName` in a parsed repository index, newest first (semver order;
  * entries whose version is not semver are dropped, as Helm itself does).
  */
-export function chartVersionsFromIndex(index: unknown, chartName: string, repository: string, includePrerelease = true): ChartVersion[] {
+function chartVersionsFromIndex(index: unknown, chartName: string, repository: string, includePrerelease = true): ChartVersion[] {
   if (!isRecord(index) || !isRecord(index.entries)) {
     throw new HelmError(`${displayUrl(repository)}: index.yaml has no "entries" mapping; is this a Helm chart repository?`);
   }

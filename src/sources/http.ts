@@ -40,7 +40,7 @@ export interface FencedResponse {
   discard(): void;
 }
 
-export const DEFAULT_MAX_REDIRECTS = 5;
+const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Thrown when a server redirects more often than allowed; not worth retrying. */

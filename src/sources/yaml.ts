@@ -13,7 +13,7 @@
 import yaml from 'js-yaml';
 import { sortedDeep } from '../domain/json.ts';
 import { expandedSize } from '../domain/yaml-aliases.ts';
-import { describeSourcePosition, recordSourcePosition, sourcePositionOf, type KubeObject, type SourcePosition } from '../kube/types.ts';
+import { recordSourcePosition, sourcePositionOf, type KubeObject } from '../kube/types.ts';
 import { ManifestParseError } from './errors.ts';
 
 export interface ManifestLimits {
@@ -34,14 +34,12 @@ export interface ParseManifestOptions extends ManifestLimits {
   source?: string;
 }
 
-export const DEFAULT_MANIFEST_LIMITS: Required<ManifestLimits> = {
+const DEFAULT_MANIFEST_LIMITS: Required<ManifestLimits> = {
   maxTotalBytes: 32 * 1024 * 1024,
   maxDocumentBytes: 8 * 1024 * 1024,
   maxDocuments: 10_000,
 };
-
-export type { SourcePosition };
-export { describeSourcePosition, sourcePositionOf };
+export { sourcePositionOf };
 
 // YAML 1.1 integers with a leading 0 are octal (0644 = 420), as in sigs.k8s.io/yaml.
 const LEGACY_OCTAL = /^[-+]?0[0-7_]+$/;
@@ -64,7 +62,7 @@ const kubernetesInt = new yaml.Type('tag:yaml.org,2002:int', {
 });
 
 /** Schema for reading manifests: YAML 1.2 core + merge keys + YAML 1.1 octal. */
-export const MANIFEST_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [kubernetesInt, builtinTypes.merge] });
+const MANIFEST_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [kubernetesInt, builtinTypes.merge] });
 
 interface RawDocument {
   text: string;

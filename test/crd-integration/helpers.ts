@@ -10,7 +10,7 @@ import type { KubeObject } from '../../src/kube/types.ts';
 import type { SandboxCluster } from '../../src/sandbox/cluster.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const CORPUS = path.resolve(projectRoot, '../shared/corpus');
+const CORPUS = path.resolve(projectRoot, '../shared/corpus');
 
 /** `file://…/corpus/<operator>/{version}/<file>`: the operator's manifest URL template. */
 export const corpusTemplate = (operator: string, file: string) => `${pathToFileURL(CORPUS).toString()}/${operator}/{version}/${file}`;

@@ -20,13 +20,13 @@ export const TEST_SOURCE_ENV = {
   SOURCE_FILE_ROOTS: [fileURLToPath(new URL('../fixtures', import.meta.url)), process.env.CORPUS_DIR ?? path.resolve('../shared/corpus')].join(','),
 };
 
-export interface GqlError {
+interface GqlError {
   message: string;
   path?: (string | number)[];
   extensions?: { code?: string; fields?: string[]; [k: string]: unknown };
 }
 
-export interface GqlResult<R> {
+interface GqlResult<R> {
   status: number;
   data?: R | null;
   errors?: GqlError[];

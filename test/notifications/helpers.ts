@@ -13,7 +13,7 @@ import { enqueueApprovalNotifications } from '../../src/notifications/outbox.ts'
 import { openDatabase, type Database } from '../../src/persistence/database.ts';
 import { createTestDatabase, type DatabaseKind } from '../helpers/databases.ts';
 
-export interface ReceivedWebhook {
+interface ReceivedWebhook {
   at: number;
   path: string;
   contentType: string | undefined;
@@ -72,7 +72,7 @@ export async function unreachableUrl(path = '/hook'): Promise<string> {
   return `http://127.0.0.1:${port}${path}`;
 }
 
-export interface ReceivedMail {
+interface ReceivedMail {
   at: number;
   from: string;
   to: string[];
@@ -133,7 +133,7 @@ export async function startMailReceiver(options: MailReceiverOptions = {}): Prom
 }
 
 /** Just enough MIME for our own single-part text messages: unfolded headers, RFC 2047 words, quoted-printable or base64 body. */
-export function parseMail(raw: string): { headers: Map<string, string>; subject: string; text: string } {
+function parseMail(raw: string): { headers: Map<string, string>; subject: string; text: string } {
   const split = raw.indexOf('\r\n\r\n');
   const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
   const headers = new Map<string, string>();

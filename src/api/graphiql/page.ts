@@ -5,7 +5,7 @@ import type { GraphiQLAssets } from './assets.ts';
 import { DEFAULT_GRAPHIQL_QUERY } from './default-query.ts';
 
 /** What init.js reads from the page's #graphiql-config block. */
-export interface PageConfig {
+interface PageConfig {
   title: string;
   endpoint: string;
   defaultQuery: string;

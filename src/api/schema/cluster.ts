@@ -18,7 +18,7 @@ const InstalledOperator = builder.prismaObject('Release', {
   }),
 });
 
-export const Cluster = builder.prismaObject('Cluster', {
+builder.prismaObject('Cluster', {
   description: 'A registered Kubernetes cluster. Its kubeconfig is stored encrypted and never returned.',
   fields: (t) => ({
     name: t.exposeString('name'),

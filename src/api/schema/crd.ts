@@ -19,21 +19,21 @@ import type { CrdVersion } from '../../services/reads.ts';
 import { actorOf, type GraphQLContext } from '../context.ts';
 import { builder } from '../builder.ts';
 
-export const CrdChangeTypeEnum = builder.enumType('CrdChangeType', {
+const CrdChangeTypeEnum = builder.enumType('CrdChangeType', {
   values: CHANGE_TYPES,
   description: 'What changed between the live CRD and the target CRD.',
 });
-export const CrdFindingSeverityEnum = builder.enumType('CrdFindingSeverity', {
+const CrdFindingSeverityEnum = builder.enumType('CrdFindingSeverity', {
   values: SEVERITIES,
   description: 'BREAKING needs an ADMIN approval before any cluster is touched; WARNING is shown on the deployment; INFO is informational.',
 });
-export const AffectedObjectCategoryEnum = builder.enumType('AffectedObjectCategory', {
+const AffectedObjectCategoryEnum = builder.enumType('AffectedObjectCategory', {
   values: AFFECTED_CATEGORIES,
   description:
     'INVALID: the target schema rejects the object; DATA_LOSS: a field would be pruned; UNSERVED_VERSION: its API version goes away; NOT_CHECKED: a CEL rule applies that was not evaluated.',
 });
 
-export const CrdFinding = builder.objectRef<ReportFinding>('CrdFinding').implement({
+const CrdFinding = builder.objectRef<ReportFinding>('CrdFinding').implement({
   description: 'One schema change between the live CRD (or the recorded previous version) and the target CRD.',
   fields: (t) => ({
     crdName: t.exposeString('crdName'),
@@ -56,7 +56,7 @@ export const CrdFinding = builder.objectRef<ReportFinding>('CrdFinding').impleme
   }),
 });
 
-export const AffectedObjectRef = builder.objectRef<AffectedObject>('AffectedObject').implement({
+const AffectedObjectRef = builder.objectRef<AffectedObject>('AffectedObject').implement({
   description: 'An existing custom resource that the target CRD would reject, prune or stop serving.',
   fields: (t) => ({
     clusterName: t.exposeString('clusterName'),
@@ -81,7 +81,7 @@ export const AffectedObjectRef = builder.objectRef<AffectedObject>('AffectedObje
   }),
 });
 
-export const ClusterCrdVerdictRef = builder.objectRef<ClusterCrdVerdict>('ClusterCrdVerdict').implement({
+const ClusterCrdVerdictRef = builder.objectRef<ClusterCrdVerdict>('ClusterCrdVerdict').implement({
   description: 'The verdict for one cluster.',
   fields: (t) => ({
     clusterName: t.exposeString('clusterName'),
@@ -102,7 +102,7 @@ export const ClusterCrdVerdictRef = builder.objectRef<ClusterCrdVerdict>('Cluste
   }),
 });
 
-export const NotCheckedRuleRef = builder.objectRef<NotCheckedRule>('NotCheckedRule').implement({
+const NotCheckedRuleRef = builder.objectRef<NotCheckedRule>('NotCheckedRule').implement({
   description: 'A validation rule (CEL) that applies to existing objects and was not evaluated: listed, never passed silently.',
   fields: (t) => ({
     clusterName: t.exposeString('clusterName'),
@@ -178,7 +178,7 @@ const versionOf = async (ctx: GraphQLContext, v: CrdVersionRow) => (await versio
 const versionsOf = (row: CrdSummary): CrdVersionRow[] =>
   row.versions.map((name) => ({ rowId: row.id, name, served: row.servedVersions.includes(name), storage: row.storageVersion === name }));
 
-export const CrdStatusEnum = builder.enumType('CrdStatus', { values: ['ACTIVE', 'DEPRECATED'] as const });
+const CrdStatusEnum = builder.enumType('CrdStatus', { values: ['ACTIVE', 'DEPRECATED'] as const });
 
 const CrdVersionRef = builder.objectRef<CrdVersionRow>('CrdVersion').implement({
   description: 'One API version of a CRD.',

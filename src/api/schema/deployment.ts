@@ -7,7 +7,7 @@ import { builder } from '../builder.ts';
 import { CrdCompatibilityReportRef, storedReport } from './crd.ts';
 import { ApprovalStatusEnum, ClusterDeploymentStatusEnum, DeploymentStatusEnum, DeploymentStrategyEnum, HealthStatusEnum, apiHealthStatus } from './scalars.ts';
 
-export const DeploymentEvent = builder.objectRef<DeploymentEventPayload>('DeploymentEvent').implement({
+const DeploymentEvent = builder.objectRef<DeploymentEventPayload>('DeploymentEvent').implement({
   description: 'One persisted step of a deployment. `sequence` counts 1, 2, 3… per deployment without gaps.',
   fields: (t) => ({
     sequence: t.exposeInt('sequence'),
@@ -41,7 +41,7 @@ builder.prismaObject('ClusterDeployment', {
   }),
 });
 
-export const Deployment = builder.prismaObject('Deployment', {
+builder.prismaObject('Deployment', {
   description: 'A rollout of one operator version across clusters.',
   fields: (t) => ({
     id: t.exposeID('id'),

@@ -2,7 +2,7 @@
 import { actorOf } from '../context.ts';
 import { builder } from '../builder.ts';
 
-export const Operator = builder.prismaObject('Operator', {
+builder.prismaObject('Operator', {
   description: 'A Kubernetes operator that Operator Manager installs, from a Helm repository or a manifest URL.',
   fields: (t) => ({
     name: t.exposeString('name'),

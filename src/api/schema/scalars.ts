@@ -44,7 +44,7 @@ function literalToJson(node: ValueNode, variables?: Record<string, unknown> | nu
 }
 
 /** Deepest JSON accepted as input: Helm values and labels are far shallower; deeper input only exhausts stacks. */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /** The value when it nests at most MAX_JSON_DEPTH levels (checked without recursion); BAD_USER_INPUT otherwise. */
 function shallowJson(value: unknown): unknown {
@@ -68,7 +68,7 @@ builder.scalarType('JSON', {
 export const EnvironmentEnum = builder.enumType('Environment', { values: ENVIRONMENTS });
 export const RoleEnum = builder.enumType('Role', { values: ROLES });
 /** The health statuses the API shows. */
-export const API_HEALTH_STATUSES = ['HEALTHY', 'DEGRADED', 'UNHEALTHY', 'UNKNOWN'] as const;
+const API_HEALTH_STATUSES = ['HEALTHY', 'DEGRADED', 'UNHEALTHY', 'UNKNOWN'] as const;
 export type ApiHealthStatus = (typeof API_HEALTH_STATUSES)[number];
 export const HealthStatusEnum = builder.enumType('HealthStatus', { values: API_HEALTH_STATUSES });
 

@@ -18,7 +18,7 @@ import type { AffectedObject, CheckObjectsOptions, ObjectCheckResult } from './t
 export type ObjectSource = AsyncIterable<KubeObject | readonly KubeObject[]> | Iterable<KubeObject | readonly KubeObject[]>;
 
 /** Objects one by one from a source of objects or of pages of objects. */
-export async function* eachObject(source: ObjectSource): AsyncGenerator<KubeObject> {
+async function* eachObject(source: ObjectSource): AsyncGenerator<KubeObject> {
   for await (const item of source as AsyncIterable<KubeObject | readonly KubeObject[]>) {
     if (Array.isArray(item)) yield* item as readonly KubeObject[];
     else yield item as KubeObject;
@@ -37,7 +37,7 @@ export async function checkObjects(
 }
 
 /** The per-object logic, usable without async iteration (the sandbox, tests). */
-export class ObjectChecker {
+class ObjectChecker {
   private readonly name: string;
   private readonly kind: string;
   private readonly group: string;

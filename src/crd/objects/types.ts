@@ -9,7 +9,7 @@ export const AFFECTED_CATEGORIES = [
   'UNSERVED_VERSION', // the object's API version is removed or no longer served
   'NOT_CHECKED', // a rule applies that we cannot evaluate (CEL); listed, never passed silently
 ] as const;
-export type AffectedCategory = (typeof AFFECTED_CATEGORIES)[number];
+type AffectedCategory = (typeof AFFECTED_CATEGORIES)[number];
 
 export interface AffectedObject {
   clusterName: string;

@@ -24,7 +24,7 @@ export function findingKey(f: { crdName: string; version: string; fieldPath: str
   return `${f.crdName}\n${f.version}\n${f.fieldPath}\n${f.changeType}`;
 }
 
-export function objectFindingKey(o: AffectedObject): string | undefined {
+function objectFindingKey(o: AffectedObject): string | undefined {
   if (!o.changeType) return undefined;
   const version = o.apiVersion.slice(o.apiVersion.indexOf('/') + 1);
   const fieldPath = o.category === 'UNSERVED_VERSION' ? '' : o.schemaPath;

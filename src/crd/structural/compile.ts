@@ -90,7 +90,7 @@ function isScalar(v: unknown): boolean {
  * case-insensitively as a whole: possibly more lenient than the server, never stricter.
  * A pattern JavaScript cannot compile at all yields null: "could not check".
  */
-export function compilePattern(pattern: string): RegExp | null {
+function compilePattern(pattern: string): RegExp | null {
   let source = pattern;
   let flags = 'u';
   if (source.includes('(?i)')) {

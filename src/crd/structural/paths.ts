@@ -7,7 +7,7 @@
 //   map entry         `[app]`     in an object path, `{*}` in a schema path
 //                                 (a map is an object whose schema has additionalProperties)
 
-export type Segment =
+type Segment =
   | { readonly kind: 'prop'; readonly name: string }
   | { readonly kind: 'index'; readonly index: number }
   | { readonly kind: 'key'; readonly key: string };
@@ -16,8 +16,6 @@ export interface PathNode {
   readonly parent: PathNode | undefined;
   readonly seg: Segment;
 }
-
-export const ROOT: PathNode | undefined = undefined;
 
 export function prop(parent: PathNode | undefined, name: string): PathNode {
   return { parent, seg: { kind: 'prop', name } };

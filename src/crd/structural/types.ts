@@ -11,7 +11,7 @@ export interface ValidationRule {
   optionalOldSelf?: boolean;
 }
 
-export type SchemaType = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+type SchemaType = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
 
 export interface JSONSchemaProps {
   type?: SchemaType | string;

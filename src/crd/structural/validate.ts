@@ -12,12 +12,12 @@ import type { DetailedSchemaIssue, JSONSchemaProps, SchemaIssue, UncheckedRule }
 import { canonicalJson, isPlainObject } from '../../domain/json.ts';
 import { jsonType, describeValue } from './values.ts';
 
-export type { JSONSchemaProps, SchemaIssue, DetailedSchemaIssue, UncheckedRule, ValidationRule } from './types.ts';
-export { pruneObject, pruneObjectDetailed, type PruneResult, type RemovedField } from './prune.ts';
-export { applyDefaults, dropNonNullableNulls } from './defaults.ts';
-export { schemaOf, crdVersions, storageVersionOf, crdName, crdKind, type CrdVersion } from './crd-schema.ts';
-export { listValidationRules, type ListedRule } from './rules.ts';
-export { admit, type AdmitResult } from './admit.ts';
+export type { JSONSchemaProps, SchemaIssue } from './types.ts';
+export { pruneObject } from './prune.ts';
+export { applyDefaults } from './defaults.ts';
+export { schemaOf, crdVersions, storageVersionOf, crdName, crdKind } from './crd-schema.ts';
+export { listValidationRules } from './rules.ts';
+export { admit } from './admit.ts';
 
 /** Every way `obj` fails `schema`; an empty list means the API server would accept it. */
 export function validateObject(schema: JSONSchemaProps, obj: unknown): SchemaIssue[] {

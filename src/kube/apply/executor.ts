@@ -23,7 +23,7 @@ import { planApply, type ApplyPlan, type ApplyStage } from './plan.ts';
 import { pruneObjects } from './prune-executor.ts';
 import { FIELD_MANAGER, MANAGED_BY, OWNER_LABELS, type ApplyResult, type ChangeEntry } from './types.ts';
 
-export interface ApplyTimeouts {
+interface ApplyTimeouts {
   /** How long CRDs may take to become Established. Default 60 s. */
   crdEstablishedMs?: number;
 }
@@ -53,7 +53,7 @@ export interface ApplyManifestsOptions {
   onChange?: (entry: ChangeEntry) => void;
 }
 
-export interface ApplyStats {
+interface ApplyStats {
   /** Requests sent to the cluster during this apply, retries included. */
   requests: number;
   retries: number;

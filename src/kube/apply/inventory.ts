@@ -24,7 +24,7 @@ export function identityKey(ref: ObjectRef): string {
 }
 
 /** Order of inventories: group, kind, namespace, name. */
-export function compareRefs(a: ObjectRef, b: ObjectRef): number {
+function compareRefs(a: ObjectRef, b: ObjectRef): number {
   const ka = [groupOf(a.apiVersion), a.kind, a.namespace ?? '', a.name];
   const kb = [groupOf(b.apiVersion), b.kind, b.namespace ?? '', b.name];
   for (let i = 0; i < ka.length; i++) {
@@ -126,7 +126,7 @@ export function isBuiltinKind(ref: { apiVersion: string; kind: string }): boolea
 export type ScopeResolver = (ref: { apiVersion: string; kind: string }) => boolean | undefined;
 
 /** "group/Kind" → namespaced, for every CustomResourceDefinition in `objects`. */
-export function crdScopes(objects: readonly KubeObject[]): Map<string, boolean> {
+function crdScopes(objects: readonly KubeObject[]): Map<string, boolean> {
   const scopes = new Map<string, boolean>();
   for (const obj of objects) {
     if (obj.kind !== 'CustomResourceDefinition' || groupOf(obj.apiVersion) !== 'apiextensions.k8s.io') continue;

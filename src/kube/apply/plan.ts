@@ -8,8 +8,8 @@ import { builtinScope, createScopeResolver, identityKey, inventoryDifference, in
 import { ApplyPlanError, MANAGED_BY, OWNER_LABELS } from './types.ts';
 
 /** Stages in apply order. The executor applies a stage completely before the next one. */
-export const APPLY_STAGES = ['namespaces', 'crds', 'cluster', 'namespaced', 'custom-resources', 'webhooks'] as const;
-export type ApplyStageName = (typeof APPLY_STAGES)[number];
+const APPLY_STAGES = ['namespaces', 'crds', 'cluster', 'namespaced', 'custom-resources', 'webhooks'] as const;
+type ApplyStageName = (typeof APPLY_STAGES)[number];
 
 export interface ApplyStage {
   name: ApplyStageName;
@@ -97,7 +97,7 @@ function rankIn(order: readonly string[], kind: string): number {
  * point at a service that must be serving first; custom resources after every built-in
  * object, since their operator must be running to reconcile them.
  */
-export function stageOf(ref: { apiVersion: string; kind: string }, namespaced: boolean): ApplyStageName {
+function stageOf(ref: { apiVersion: string; kind: string }, namespaced: boolean): ApplyStageName {
   const group = groupOf(ref.apiVersion);
   if (group === '' && ref.kind === 'Namespace') return 'namespaces';
   if (group === 'apiextensions.k8s.io' && ref.kind === 'CustomResourceDefinition') return 'crds';
@@ -226,7 +226,7 @@ export interface PruneOptions {
   pruneNamespaces?: boolean;
 }
 
-export interface KeptObject {
+interface KeptObject {
   ref: ObjectRef;
   reason: string;
 }

@@ -27,7 +27,7 @@ export const OWNER_LABELS = {
 /** Value of the managed-by label. */
 export const MANAGED_BY = 'operator-manager';
 
-export type ChangeAction = 'created' | 'configured' | 'unchanged' | 'pruned' | 'failed' | 'skipped';
+type ChangeAction = 'created' | 'configured' | 'unchanged' | 'pruned' | 'failed' | 'skipped';
 
 /** What happened to one object during apply or prune. */
 export interface ChangeEntry {

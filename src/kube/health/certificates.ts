@@ -12,7 +12,7 @@ export interface CertificateProblem {
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** The certificates of a PEM bundle; throws when there is none or one is unreadable. */
-export function parseCertificates(pem: string): X509Certificate[] {
+function parseCertificates(pem: string): X509Certificate[] {
   const blocks = pem.match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) throw new Error('no PEM certificate found');
   return blocks.map((block) => new X509Certificate(block));

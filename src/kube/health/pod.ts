@@ -6,7 +6,7 @@ import type { HealthStatus } from '../../domain/health.ts';
 import { healthOf, conditionOf, nowOf, plural, type Health, type HealthContext } from './types.ts';
 
 /** Waiting reasons that will not go away by waiting: the rollout has failed. */
-export const FAILED_WAITING_REASONS: ReadonlySet<string> = new Set([
+const FAILED_WAITING_REASONS: ReadonlySet<string> = new Set([
   'ImagePullBackOff',
   'ErrImagePull',
   'ErrImageNeverPull',
@@ -53,7 +53,7 @@ function lastExit(c: ContainerStatus): string {
  * - the last restart is within the window and the restart rate over the pod's life is at
  *   least N per window (a pod restarting every minute for an hour, caught while running).
  */
-export function isCrashLooping(c: ContainerStatus, podStartedAt: string | undefined, ctx: HealthContext): boolean {
+function isCrashLooping(c: ContainerStatus, podStartedAt: string | undefined, ctx: HealthContext): boolean {
   if (c.state?.waiting?.reason === 'CrashLoopBackOff') return true;
   const restarts = c.restartCount ?? 0;
   const threshold = ctx.crashLoop?.restarts ?? DEFAULT_CRASH_RESTARTS;

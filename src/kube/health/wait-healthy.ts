@@ -27,7 +27,7 @@ export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse'> 
   onProgress?: (health: OperatorHealth) => void;
 }
 
-export type WaitOutcome = 'healthy' | 'failed' | 'timeout';
+type WaitOutcome = 'healthy' | 'failed' | 'timeout';
 
 export interface WaitForHealthyResult extends OperatorHealth {
   outcome: WaitOutcome;

@@ -21,7 +21,7 @@ interface Finding {
 }
 
 /** Ready addresses of a Service, from its EndpointSlices if given, else its Endpoints. */
-export function readyEndpointCount(ctx: HealthContext, namespace: string, name: string): { ready: number; notReady: number } | undefined {
+function readyEndpointCount(ctx: HealthContext, namespace: string, name: string): { ready: number; notReady: number } | undefined {
   const slices = ctx.endpointSlices?.(namespace, name);
   if (slices && slices.length > 0) {
     let ready = 0;

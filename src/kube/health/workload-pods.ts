@@ -11,7 +11,7 @@ export interface LabelSelector {
 }
 
 /** Kubernetes label-selector semantics; an empty selector matches everything. */
-export function matchesSelector(labels: Record<string, string> | undefined, selector: LabelSelector): boolean {
+function matchesSelector(labels: Record<string, string> | undefined, selector: LabelSelector): boolean {
   const l = labels ?? {};
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {
@@ -66,7 +66,7 @@ function currentRevisionLabel(workload: KubeObject, ctx: HealthContext): [string
  * Pods of a workload (spec.selector in its namespace), narrowed to its current revision
  * when that can be told; undefined when the context has no pod lookup.
  */
-export function podsOf(workload: KubeObject, ctx: HealthContext): KubeObject[] | undefined {
+function podsOf(workload: KubeObject, ctx: HealthContext): KubeObject[] | undefined {
   const selector: LabelSelector | undefined = workload.spec?.selector;
   const namespace = workload.metadata.namespace;
   if (!ctx.pods || !selector || !namespace) return undefined;
@@ -80,7 +80,7 @@ export function podsOf(workload: KubeObject, ctx: HealthContext): KubeObject[] |
   return selected.filter((p) => p.metadata.labels?.[label] === undefined || p.metadata.labels[label] === value);
 }
 
-export interface PodFindings {
+interface PodFindings {
   /** The first pod that has clearly failed, with its assessment. */
   failure?: { pod: KubeObject; assessment: PodAssessment; others: number };
   /** A short hint about pods that are not ready yet ("pod x: 0 of 1 containers ready…"). */
@@ -92,7 +92,7 @@ export interface PodFindings {
  * config error) and a hint about pods not ready. Pods already terminated (evicted, or
  * finished) are ignored: the controller replaces them.
  */
-export function inspectWorkloadPods(workload: KubeObject, ctx: HealthContext): PodFindings {
+function inspectWorkloadPods(workload: KubeObject, ctx: HealthContext): PodFindings {
   const pods = podsOf(workload, ctx);
   if (!pods) return {};
   const live = pods.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
@@ -106,7 +106,7 @@ export function inspectWorkloadPods(workload: KubeObject, ctx: HealthContext): P
 }
 
 /** "pod x-1: container y crash-looping (…) (and 2 more failing pods)". */
-export function describePodFailure(failure: NonNullable<PodFindings['failure']>): string {
+function describePodFailure(failure: NonNullable<PodFindings['failure']>): string {
   const more = failure.others > 0 ? ` (and ${failure.others} more failing pod${failure.others === 1 ? '' : 's'})` : '';
   return `pod ${failure.pod.metadata.name}: ${failure.assessment.detail}${more}`;
 }

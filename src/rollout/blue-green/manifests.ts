@@ -34,12 +34,12 @@ import { PlanError } from '../strategies/types.ts';
 export type Color = 'blue' | 'green';
 export const COLOR_LABEL = 'operator-manager.io/color';
 /** Added to the names of green objects that share a name space across namespaces. */
-export const GREEN_SUFFIX = '-green';
+const GREEN_SUFFIX = '-green';
 
-export const otherColor = (color: Color): Color => (color === 'blue' ? 'green' : 'blue');
+const otherColor = (color: Color): Color => (color === 'blue' ? 'green' : 'blue');
 /** The color a rollout installs: the one that is not live (an uncolored installation counts as blue). */
 export const nextColor = (live: Color | undefined): Color => otherColor(live ?? 'blue');
-export const colorSuffix = (color: Color): string => (color === 'green' ? GREEN_SUFFIX : '');
+const colorSuffix = (color: Color): string => (color === 'green' ? GREEN_SUFFIX : '');
 
 export interface ColorVariantOptions {
   color: Color;
@@ -236,7 +236,7 @@ export function conversionNamespaceOf(crd: KubeObject): string | undefined {
 }
 
 /** A CRD whose conversion webhook calls a service in a home namespace, re-pointed (with its CA injection) at `namespace`. */
-export function pointConversionAt(crd: KubeObject, home: ReadonlySet<string>, namespace: string): KubeObject {
+function pointConversionAt(crd: KubeObject, home: ReadonlySet<string>, namespace: string): KubeObject {
   const current = conversionNamespaceOf(crd);
   if (!current || !home.has(current) || current === namespace) return crd;
   const copy = copyOf(crd);

@@ -20,7 +20,7 @@ import type { BlueGreenWave } from '../strategies/types.ts';
 /** How often await-switch looks for a promotion without a wake-up (promoteDeployment wakes it at once). */
 const AWAIT_SWITCH_POLL_MS = 5_000;
 /** Requested action that allows a waiting switch (set by promoteDeployment). */
-export const PROMOTE = 'PROMOTE';
+const PROMOTE = 'PROMOTE';
 
 export async function runBlueGreenPhase(ctx: RolloutContext, work: PhaseWork, cursor: Cursor, control: PhaseControl): Promise<PhaseResult> {
   const wave = work.wave.blueGreen!;

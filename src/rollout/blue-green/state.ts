@@ -40,7 +40,7 @@ export interface ClusterColors {
 
 type Db = Prisma.TransactionClient | RolloutContext['deps']['prisma'];
 
-export async function readColors(db: Db, deploymentId: string): Promise<Record<string, ClusterColors>> {
+async function readColors(db: Db, deploymentId: string): Promise<Record<string, ClusterColors>> {
   const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { engineState: true } });
   return ((d.engineState as { blueGreen?: Record<string, ClusterColors> } | null)?.blueGreen ?? {}) as Record<string, ClusterColors>;
 }

@@ -28,9 +28,9 @@
 import { canaryStagePasses, countSamples, type SampleCount } from './canary.ts';
 import { PlanError, type RolloutPlan, type Wave } from './types.ts';
 
-export const WAVE_PHASES = ['deploy', 'evaluate', 'validate', 'await-switch', 'switch', 'monitor', 'pause'] as const;
-export type WavePhase = (typeof WAVE_PHASES)[number];
-export type Phase = WavePhase | 'switch-back' | 'done' | 'failed';
+const WAVE_PHASES = ['deploy', 'evaluate', 'validate', 'await-switch', 'switch', 'monitor', 'pause'] as const;
+type WavePhase = (typeof WAVE_PHASES)[number];
+type Phase = WavePhase | 'switch-back' | 'done' | 'failed';
 
 export interface RolloutFailure {
   /** Wave and phase that failed (never switch-back: that is the recovery). */
@@ -56,7 +56,7 @@ export interface Cursor {
   since?: string;
 }
 
-export interface ClusterResult {
+interface ClusterResult {
   cluster: string;
   ok: boolean;
   /** Why it failed, for the failure reason. */
@@ -89,7 +89,7 @@ export type Decision =
   | { kind: 'failed'; cursor: Cursor; failure: RolloutFailure };
 
 /** The phases a wave goes through, in order. */
-export function phasesOf(wave: Wave): WavePhase[] {
+function phasesOf(wave: Wave): WavePhase[] {
   const phases: WavePhase[] = ['deploy'];
   if (wave.evaluation) phases.push('evaluate');
   if (wave.validationPeriodMs > 0) phases.push('validate');

@@ -5,8 +5,6 @@
 
 import { PlanError, type ResolvedStrategyConfig, type TargetCluster, type Wave } from './types.ts';
 
-export { environmentOrder } from '../../domain/strategy-config.ts';
-
 /**
  * The target clusters in the config's `clusterOrder`. Throws PlanError when the order and
  * the clusters differ (a cluster added to or removed from the deployment after it was
@@ -30,7 +28,7 @@ export function orderedTargets(config: Pick<ResolvedStrategyConfig, 'clusterOrde
 }
 
 /** "prod-1 (PRODUCTION)" */
-export function describeCluster(cluster: TargetCluster): string {
+function describeCluster(cluster: TargetCluster): string {
   return `${cluster.name} (${cluster.environment})`;
 }
 

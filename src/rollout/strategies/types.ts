@@ -7,7 +7,7 @@ import type { DeploymentStrategy } from '../../domain/model.ts';
 export type { ResolvedStrategyConfig, TargetCluster } from '../../domain/strategy-config.ts';
 
 /** Health samples of a canary stage: every cluster deployed so far, every healthCheckInterval. */
-export interface CanaryEvaluation {
+interface CanaryEvaluation {
   /** How long the stage is sampled. */
   periodMs: number;
   /** Time between two rounds of samples. */

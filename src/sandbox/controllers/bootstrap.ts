@@ -10,7 +10,7 @@ export interface BootstrapOptions {
   kubernetesVersion: string;
 }
 
-export function nodeNames(o: BootstrapOptions): string[] {
+function nodeNames(o: BootstrapOptions): string[] {
   return Array.from({ length: o.nodeCount }, (_, i) => `${o.clusterName}-node-${i + 1}`);
 }
 

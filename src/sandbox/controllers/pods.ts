@@ -9,14 +9,14 @@ import { nowIso, ownerReference, type ControllerRuntime } from './runtime.ts';
 
 export const BEHAVIOR_ANNOTATION = 'sandbox.operator-manager.io/behavior';
 
-export type Behavior =
+type Behavior =
   | { kind: 'normal' }
   | { kind: 'crashloop' }
   | { kind: 'never-ready' }
   | { kind: 'image-pull-error' }
   | { kind: 'slow-start'; readyAfterMs: number };
 
-export function parseBehavior(text: string | undefined): Behavior {
+function parseBehavior(text: string | undefined): Behavior {
   const value = (text ?? '').trim();
   if (value === 'crashloop' || value === 'never-ready' || value === 'image-pull-error') return { kind: value };
   if (value.startsWith('slow-start:')) {

@@ -4,7 +4,7 @@ import yaml from 'js-yaml';
 import { badRequest, entityTooLarge, StatusError } from '../errors.ts';
 
 /** The API server's limit on a request body (3 MiB). */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);

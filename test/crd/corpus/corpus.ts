@@ -6,7 +6,7 @@ import { parseManifests } from '../../../src/sources/yaml.ts';
 import type { KubeObject } from '../../../src/kube/types.ts';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const corpusDir = `${projectRoot}../shared/corpus/`;
+const corpusDir = `${projectRoot}../shared/corpus/`;
 
 const cache = new Map<string, KubeObject[]>();
 
