@@ -1,7 +1,7 @@
 // CRD-compatibility benchmark: prometheus-operator v0.75.0 → v0.80.0 against N existing
 // custom resources in one cluster (default 10,000 ServiceMonitors, PodMonitors and
 // PrometheusRules). Prints wall time, objects/s, peak RSS of the checking process and the
-// ratio to the 5 s budget of the original specification; median of 3 runs.
+// ratio to the 5 s budget for 10,000 objects (docs/benchmarks.md); median of 3 runs.
 //
 //   npm run bench:crd [-- --objects 10000 --page 500 --runs 3 --source sandbox|memory]
 //
