@@ -1,13 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createScopeResolver, inventoryOf, isOwnedBy, kindsNeedingDiscovery } from '../../src/kube/apply/inventory.ts';
 import { planApply, planPrune, type ApplyPlanOptions } from '../../src/kube/apply/plan.ts';
 import { ApplyPlanError, OWNER_LABELS } from '../../src/kube/apply/types.ts';
 import { subjectOf, type KubeObject, type ObjectRef } from '../../src/kube/types.ts';
 import { canonicalJson, parseManifests } from '../../src/sources/yaml.ts';
-import { readCorpus } from '../sources/corpus.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
 
 const options: ApplyPlanOptions = { operatorName: 'prometheus-operator', revision: 3, namespace: 'monitoring' };
-const bundle = (tag: string) => parseManifests(readCorpus(`prometheus-operator/${tag}/bundle.yaml`));
+const bundle = (tag: string) => parseManifests(corpus.read(`prometheus-operator/${tag}/bundle.yaml`));
 const subjects = (objects: Array<KubeObject | ObjectRef>) => objects.map((o) => subjectOf(o));
 
 function obj(apiVersion: string, kind: string, name: string, namespace?: string, extra: Record<string, unknown> = {}): KubeObject {
@@ -19,9 +19,13 @@ const crd = (group: string, kind: string, plural: string, scope: 'Namespaced' | 
     spec: { group, scope, names: { kind, plural }, versions: [{ name: 'v1', served: true, storage: true }] },
   });
 
-describe('planApply on the prometheus-operator bundle', () => {
-  const v075 = bundle('v0.75.0');
-  const v080 = bundle('v0.80.0');
+describe.skipIf(!corpus.present)(corpusTitle('planApply on the prometheus-operator bundle'), () => {
+  let v075: KubeObject[];
+  let v080: KubeObject[];
+  beforeAll(() => {
+    v075 = bundle('v0.75.0');
+    v080 = bundle('v0.80.0');
+  });
 
   it('stages v0.75.0: CRDs (then wait Established) → cluster RBAC → namespaced objects', () => {
     const plan = planApply(v075, options);

@@ -11,9 +11,9 @@ import { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
-import { readCorpus } from '../sources/corpus.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
 
-const bundle = (tag: string) => parseManifests(readCorpus(`prometheus-operator/${tag}/bundle.yaml`));
+const bundle = (tag: string) => parseManifests(corpus.read(`prometheus-operator/${tag}/bundle.yaml`));
 const actions = (r: ApplyManifestsResult) => r.changes.map((c) => `${c.action} ${c.subject}`);
 const base: ApplyManifestsOptions = { operatorName: 'prometheus-operator', revision: 1, namespace: 'monitoring' };
 
@@ -50,15 +50,17 @@ const extras: KubeObject[] = [
   configMap('handed-over'),
 ];
 
-describe('applyManifests: prometheus-operator v0.75.0 → v0.80.0 on one cluster', () => {
+describe.skipIf(!corpus.present)(corpusTitle('applyManifests: prometheus-operator v0.75.0 → v0.80.0 on one cluster'), () => {
   let fleet: Sandbox;
   let client: KubeClient;
   let first: ApplyManifestsResult;
   let second: ApplyManifestsResult;
-  const v075 = bundle('v0.75.0');
-  const v080 = bundle('v0.80.0');
+  let v075: KubeObject[];
+  let v080: KubeObject[];
 
   beforeAll(async () => {
+    v075 = bundle('v0.75.0');
+    v080 = bundle('v0.80.0');
     fleet = await startSandbox({ clusters: [{ name: 'main' }], tls: false, podReadyDelayMs: 20 });
     client = await KubeClient.fromKubeconfig('main', fleet.cluster('main').kubeconfig);
   });
@@ -167,7 +169,7 @@ describe('applyManifests failures', () => {
   });
   afterAll(() => fleet?.stop());
 
-  it('succeeds under a 30% error rate by retrying, and the server saw the retries', async () => {
+  it.skipIf(!corpus.present)(corpusTitle('succeeds under a 30% error rate by retrying, and the server saw the retries'), async () => {
     const flaky = fleet.cluster('flaky');
     const client = await KubeClient.fromKubeconfig('flaky', flaky.kubeconfig, { retry: { attempts: 10, baseDelayMs: 5, maxDelayMs: 50 } });
     try {
@@ -185,7 +187,7 @@ describe('applyManifests failures', () => {
     }
   });
 
-  it('reports an unreachable cluster as a typed UNREACHABLE error with its name, having changed nothing', async () => {
+  it.skipIf(!corpus.present)(corpusTitle('reports an unreachable cluster as a typed UNREACHABLE error with its name, having changed nothing'), async () => {
     const client = await KubeClient.fromKubeconfig('down', fleet.cluster('down').kubeconfig, { retry: { attempts: 2, baseDelayMs: 5 } });
     try {
       const previous = [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'x', name: 'y' }];

@@ -6,12 +6,13 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const kubectlPath = join(root, '.tmp/kubectl/usr/bin/kubectl');
 const kubectl = existsSync(kubectlPath) ? kubectlPath : undefined;
-const bundle = resolve(root, '../shared/corpus/prometheus-operator/v0.75.0/bundle.yaml');
+const bundle = corpus.path('prometheus-operator/v0.75.0/bundle.yaml');
 const reason = kubectl ? '' : 'skipped: kubectl not unpacked, run .ci/kubectl.sh — ';
 
 describe('kubectl 1.20 against a sandbox cluster', () => {
@@ -29,35 +30,38 @@ describe('kubectl 1.20 against a sandbox cluster', () => {
   });
   afterAll(() => fleet?.stop());
 
-  it.skipIf(!kubectl)(`${reason}applies the prometheus-operator bundle server-side, lists it, waits for the rollout and deletes it`, async () => {
-    const applied = await k('apply', '--server-side', '--validate=false', '-f', bundle);
-    expect(applied).toContain('customresourcedefinition.apiextensions.k8s.io/prometheuses.monitoring.coreos.com serverside-applied');
-    expect(applied).toContain('deployment.apps/prometheus-operator serverside-applied');
-    expect(applied.trim().split('\n')).toHaveLength(15);
+  it.skipIf(!kubectl || !corpus.present)(
+    corpusTitle(`${reason}applies the prometheus-operator bundle server-side, lists it, waits for the rollout and deletes it`),
+    async () => {
+      const applied = await k('apply', '--server-side', '--validate=false', '-f', bundle);
+      expect(applied).toContain('customresourcedefinition.apiextensions.k8s.io/prometheuses.monitoring.coreos.com serverside-applied');
+      expect(applied).toContain('deployment.apps/prometheus-operator serverside-applied');
+      expect(applied.trim().split('\n')).toHaveLength(15);
 
-    const crds = await k('get', 'crd');
-    expect(crds.split('\n')[0]).toMatch(/^NAME\s+CREATED AT$/);
-    expect(crds).toMatch(/^servicemonitors\.monitoring\.coreos\.com\s+\d{4}-\d\d-\d\dT/m);
-    expect(crds.trim().split('\n')).toHaveLength(11);
+      const crds = await k('get', 'crd');
+      expect(crds.split('\n')[0]).toMatch(/^NAME\s+CREATED AT$/);
+      expect(crds).toMatch(/^servicemonitors\.monitoring\.coreos\.com\s+\d{4}-\d\d-\d\dT/m);
+      expect(crds.trim().split('\n')).toHaveLength(11);
 
-    const deploys = await k('get', 'deploy', '-A');
-    expect(deploys.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
-    expect(deploys).toMatch(/^default\s+prometheus-operator\s+[01]\/1\s/m);
+      const deploys = await k('get', 'deploy', '-A');
+      expect(deploys.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
+      expect(deploys).toMatch(/^default\s+prometheus-operator\s+[01]\/1\s/m);
 
-    const rollout = await k('rollout', 'status', 'deploy/prometheus-operator', '-n', 'default', '--timeout=30s');
-    expect(rollout).toContain('deployment "prometheus-operator" successfully rolled out');
-    expect(await k('get', 'deploy', 'prometheus-operator', '-n', 'default')).toMatch(/prometheus-operator\s+1\/1\s+1\s+1\s/);
+      const rollout = await k('rollout', 'status', 'deploy/prometheus-operator', '-n', 'default', '--timeout=30s');
+      expect(rollout).toContain('deployment "prometheus-operator" successfully rolled out');
+      expect(await k('get', 'deploy', 'prometheus-operator', '-n', 'default')).toMatch(/prometheus-operator\s+1\/1\s+1\s+1\s/);
 
-    const reapplied = await k('apply', '--server-side', '--validate=false', '-f', bundle);
-    expect(reapplied).toContain('serverside-applied');
+      const reapplied = await k('apply', '--server-side', '--validate=false', '-f', bundle);
+      expect(reapplied).toContain('serverside-applied');
 
-    const gone = await k('delete', '-f', bundle);
-    expect(gone).toContain('customresourcedefinition.apiextensions.k8s.io "prometheuses.monitoring.coreos.com" deleted');
-    expect(gone).toContain('deployment.apps "prometheus-operator" deleted');
-    expect((await k('get', 'crd')).trim()).toBe('');
-    const pods = await k('get', 'pods', '-n', 'default', '-o', 'name');
-    expect(pods.trim()).toBe('');
-  });
+      const gone = await k('delete', '-f', bundle);
+      expect(gone).toContain('customresourcedefinition.apiextensions.k8s.io "prometheuses.monitoring.coreos.com" deleted');
+      expect(gone).toContain('deployment.apps "prometheus-operator" deleted');
+      expect((await k('get', 'crd')).trim()).toBe('');
+      const pods = await k('get', 'pods', '-n', 'default', '-o', 'name');
+      expect(pods.trim()).toBe('');
+    },
+  );
 
   it.skipIf(!kubectl)(`${reason}applies client-side, changes the image, waits for conditions and lists pods, endpoints and nodes`, async () => {
     const manifest = join(mkdtempSync(join(tmpdir(), 'sandbox-app-')), 'app.yaml');

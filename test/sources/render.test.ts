@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryManifestCache, renderDigest, renderManifests, sourceIdentityOf, type ManifestCache, type OperatorSource } from '../../src/sources/render.ts';
 import { canonicalJson, parseManifests } from '../../src/sources/yaml.ts';
-import { CORPUS_DIR, corpusPath } from './corpus.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
 import { createHelmStandIn, type HelmStandIn } from './helm-stand-in.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
 import { testFence } from './test-fence.ts';
@@ -15,7 +14,7 @@ const fence = testFence();
 beforeAll(async () => {
   const bundle = (tag: string) => (_req: unknown, res: import('node:http').ServerResponse) => {
     res.writeHead(200);
-    createReadStream(corpusPath(`prometheus-operator/${tag}/bundle.yaml`)).pipe(res);
+    createReadStream(corpus.path(`prometheus-operator/${tag}/bundle.yaml`)).pipe(res);
   };
   server = await startLocalServer({ '/v0.75.0/bundle.yaml': bundle('v0.75.0'), '/v0.80.0/bundle.yaml': bundle('v0.80.0') });
   helm = await createHelmStandIn();
@@ -27,7 +26,7 @@ const prometheus = (template: string): OperatorSource => ({ name: 'prometheus-op
 const widget: OperatorSource = { name: 'widget-operator', namespace: 'widgets', chartRepository: 'https://charts.example.com', chartName: 'widget-operator' };
 
 describe('renderManifests from a manifest URL', () => {
-  it('renders the bundle over HTTP, normalised, and serves the second call from the cache', async () => {
+  it.skipIf(!corpus.present)(corpusTitle('renders the bundle over HTTP, normalised, and serves the second call from the cache'), async () => {
     const cache = new MemoryManifestCache();
     const operator = prometheus(`${server.url}/{version}/bundle.yaml`);
     const first = await renderManifests({ fence, operator, version: 'v0.75.0', cache });
@@ -48,14 +47,14 @@ describe('renderManifests from a manifest URL', () => {
     expect(other.objects.find((o) => o.kind === 'Deployment')?.metadata.labels?.['app.kubernetes.io/version']).toBe('0.80.0');
   });
 
-  it('renders from a file:// template, warning that values do not apply', async () => {
-    const operator = prometheus(`${pathToFileURL(CORPUS_DIR).href}prometheus-operator/{version}/bundle.yaml`);
+  it.skipIf(!corpus.present)(corpusTitle('renders from a file:// template, warning that values do not apply'), async () => {
+    const operator = prometheus(corpus.template('prometheus-operator', 'bundle.yaml'));
     const result = await renderManifests({ fence, operator, version: 'v0.80.0', values: { replicas: 2 } });
     expect(result.objects.filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(10);
     expect(result.warnings).toEqual(['values are ignored: the operator is installed from a manifest URL, not a Helm chart']);
   });
 
-  it('survives a broken cache, reporting it', async () => {
+  it.skipIf(!corpus.present)(corpusTitle('survives a broken cache, reporting it'), async () => {
     const broken: ManifestCache = {
       get: async () => {
         throw new Error('database unreachable');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManifestParseError } from '../../src/sources/errors.ts';
 import { canonicalJson, parseManifests, parseYamlDocument, sourcePositionOf, toJson, toYaml } from '../../src/sources/yaml.ts';
-import { readCorpus } from './corpus.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
 
 const kindsOf = (objects: Array<{ kind: string }>) => {
   const counts: Record<string, number> = {};
@@ -9,9 +9,9 @@ const kindsOf = (objects: Array<{ kind: string }>) => {
   return counts;
 };
 
-describe('parseManifests on the real corpus', () => {
+describe.skipIf(!corpus.present)(corpusTitle('parseManifests on the real corpus'), () => {
   it.each(['v0.75.0', 'v0.80.0'])('prometheus-operator %s: 10 CRDs and the controller objects', (tag) => {
-    const text = readCorpus(`prometheus-operator/${tag}/bundle.yaml`);
+    const text = corpus.read(`prometheus-operator/${tag}/bundle.yaml`);
     expect(text.split(/^---$/m).filter((d) => d.trim() === '').length).toBeGreaterThanOrEqual(9); // empty documents exist
     const objects = parseManifests(text);
     expect(kindsOf(objects)).toEqual({
@@ -28,7 +28,7 @@ describe('parseManifests on the real corpus', () => {
   });
 
   it('keeps the bare "=" enum value of the bundle as the string "="', () => {
-    const objects = parseManifests(readCorpus('prometheus-operator/v0.75.0/bundle.yaml'));
+    const objects = parseManifests(corpus.read('prometheus-operator/v0.75.0/bundle.yaml'));
     const amc = objects.find((o) => o.metadata.name === 'alertmanagerconfigs.monitoring.coreos.com')!;
     const json = JSON.stringify(amc);
     expect(json).toContain('["!=","=","=~","!~"]');
@@ -37,7 +37,7 @@ describe('parseManifests on the real corpus', () => {
   });
 
   it('records where each object came from (empty documents count)', () => {
-    const objects = parseManifests(readCorpus('prometheus-operator/v0.75.0/bundle.yaml'));
+    const objects = parseManifests(corpus.read('prometheus-operator/v0.75.0/bundle.yaml'));
     const crb = objects.find((o) => o.kind === 'ClusterRoleBinding')!;
     // 10 CRDs each followed by an empty document, except the last: the CRB is document 20.
     expect(sourcePositionOf(crb)).toEqual({ document: 20, line: 56183 });
@@ -45,13 +45,13 @@ describe('parseManifests on the real corpus', () => {
   });
 
   it.each(['v1.5.0', 'v1.13.0', 'v1.14.0'])('cert-manager %s rendered.yaml: 6 CRDs', (tag) => {
-    const objects = parseManifests(readCorpus(`cert-manager/${tag}/rendered.yaml`));
+    const objects = parseManifests(corpus.read(`cert-manager/${tag}/rendered.yaml`));
     expect(kindsOf(objects)).toEqual({ CustomResourceDefinition: 6 });
     expect(objects.map((o) => o.metadata.name)).toContain('certificates.cert-manager.io');
   });
 
   it('round-trips the 4 MB bundle through toYaml and toJson without loss', () => {
-    const objects = parseManifests(readCorpus('prometheus-operator/v0.80.0/bundle.yaml'));
+    const objects = parseManifests(corpus.read('prometheus-operator/v0.80.0/bundle.yaml'));
     expect(canonicalJson(parseManifests(toYaml(objects)))).toBe(canonicalJson(objects));
     expect(canonicalJson(parseManifests(toJson(objects)))).toBe(canonicalJson(objects));
   });
