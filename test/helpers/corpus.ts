@@ -2,7 +2,8 @@
 // (a relative value is taken from the project root), by default ../shared/corpus beside the
 // project root. The corpus is read in place, never copied into the project. Tests that need
 // it are skipped when it is absent, the reason in their name (`corpusTitle`); .ci/run
-// insists on it.
+// insists on it. Every mechanism these tests cover is also covered by the project's own
+// fixtures (test/fixtures, test/helpers/operators.ts), which always run.
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
