@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError, SourceError } from '../../src/sources/errors.ts';
@@ -6,7 +6,7 @@ import { readUrl } from '../../src/sources/fetch.ts';
 import { expandManifestUrl, fetchManifestBundle, manifestUrlTemplateProblem } from '../../src/sources/manifest-url.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
 import { corpus, corpusTitle } from '../helpers/corpus.ts';
-import { FIXTURES_DIR } from '../helpers/operators.ts';
+import { FIXTURES_DIR, fixturePath, operatorText } from '../helpers/operators.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
 import { testFence } from './test-fence.ts';
 
@@ -20,6 +20,8 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/yaml' });
       createReadStream(corpus.path('prometheus-operator/v0.75.0/bundle.yaml')).pipe(res);
     },
+    '/releases/telemetry/v1.0.0/bundle.yaml': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/yaml' }).end(operatorText('telemetry', 'v1.0.0')),
     '/flaky.yaml': (_req, res, hit) => {
       if (hit <= 2) res.writeHead(503).end('busy');
       else res.writeHead(200).end('apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n');
@@ -79,6 +81,21 @@ describe('fetching bundles', () => {
     );
   });
 
+  it("reads the project's telemetry v1.0.0 bundle (over 1 MB) over HTTP through a {version} template", async () => {
+    const { url, text } = await fetchManifestBundle(`${server.url}/releases/telemetry/{version}/bundle.yaml`, 'v1.0.0', fast);
+    expect(url).toBe(`${server.url}/releases/telemetry/v1.0.0/bundle.yaml`);
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    expect(parseManifests(text).filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(5);
+  });
+
+  it("reads the project's fixtures through a file:// template", async () => {
+    const template = `${pathToFileURL(fixturePath('operators/telemetry')).href}/{vVersion}.yaml`;
+    const { text } = await fetchManifestBundle(template, '1.1.0', { fence });
+    expect(parseManifests(text).find((o) => o.kind === 'Deployment')?.spec.template.spec.containers[0].image).toBe(
+      'registry.example.com/telemetry/telemetry-operator:v1.1.0',
+    );
+  });
+
   it('retries 5xx answers with backoff', async () => {
     const body = await readUrl(`${server.url}/flaky.yaml`, fast);
     expect(body.toString()).toContain('name: ok');
@@ -113,9 +130,11 @@ describe('fetching bundles', () => {
     await expect(reading).rejects.toThrow(new RegExp(`^${server.url}/hang.yaml: cancelled$`));
   });
 
-  it('enforces the size limit, declared or streamed', async () => {
+  it('enforces the size limit, declared, streamed or of a file', async () => {
     await expect(readUrl(`${server.url}/big-declared.yaml`, { ...fast, maxBytes: 1000 })).rejects.toThrow(/5000 bytes exceed the limit of 1000/);
     await expect(readUrl(`${server.url}/big-chunked.yaml`, { ...fast, maxBytes: 1000 })).rejects.toThrow(/body exceeds the limit of 1000 bytes/);
+    const file = fixturePath('operators/telemetry/v1.0.0.yaml');
+    await expect(readUrl(pathToFileURL(file), { fence, maxBytes: 1000 })).rejects.toThrow(`${statSync(file).size} bytes exceed the limit of 1000`);
   });
 
   it.skipIf(!corpus.present)(corpusTitle('enforces the size limit on a file'), async () => {
