@@ -15,7 +15,7 @@ import { parseManifests } from '../../src/sources/yaml.ts';
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 /** Bytes of generated schema an inflated CRD gets: over 1 MB of YAML, over 256 KiB as compact JSON. */
-export const INFLATED_BYTES = 1_200_000;
+const INFLATED_BYTES = 1_200_000;
 
 const MARKER = /^( *)# inflate: .*$/m;
 
@@ -23,7 +23,7 @@ export function fixturePath(relative: string): string {
   return path.join(FIXTURES_DIR, relative);
 }
 
-export function readFixture(relative: string): string {
+function readFixture(relative: string): string {
   return readFileSync(fixturePath(relative), 'utf8');
 }
 
@@ -73,7 +73,7 @@ function pluginSchema(indent: string, n: number): string {
 }
 
 /** The text with each `# inflate:` marker replaced by at least INFLATED_BYTES of generated schema. */
-export function inflate(text: string): string {
+function inflate(text: string): string {
   let out = text;
   for (let match = MARKER.exec(out); match; match = MARKER.exec(out)) {
     const indent = match[1]!;
