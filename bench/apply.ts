@@ -22,7 +22,8 @@ import { KubeClient } from '../src/kube/client.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { requireCorpus } from '../test/helpers/corpus.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,7 +39,8 @@ const latencyMs = Number(args.latency);
 const concurrency = Number(args.concurrency);
 const runsWanted = Number(args.runs);
 
-const bundlePath = fileURLToPath(new URL('../../shared/corpus/prometheus-operator/v0.80.0/bundle.yaml', import.meta.url));
+// The corpus is read in place (CORPUS_DIR, default ../shared/corpus beside the project root).
+const bundlePath = path.join(requireCorpus('bench:apply'), 'prometheus-operator/v0.80.0/bundle.yaml');
 const objects = parseManifests(readFileSync(bundlePath, 'utf8'));
 const applyOptions = { operatorName: 'prometheus-operator', revision: 1, namespace: 'monitoring', concurrency };
 

@@ -15,6 +15,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crdsOf } from '../src/kube/types.ts';
@@ -25,9 +26,11 @@ import { KubeClients } from '../src/kube/client-registry.ts';
 import type { KubeObject } from '../src/kube/types.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { checkCrdCompatibility } from '../src/services/crd-check.ts';
+import { requireCorpus } from '../test/helpers/corpus.ts';
 
 const BUDGET_MS = 5_000;
-const corpus = fileURLToPath(new URL('../../shared/corpus/prometheus-operator/', import.meta.url));
+// The corpus is read in place (CORPUS_DIR, default ../shared/corpus beside the project root).
+const corpus = path.join(requireCorpus('bench:crd'), 'prometheus-operator');
 
 /** Where the existing custom resources come from: given a live CRD, its objects in pages. */
 export type ObjectSourceFactory = (liveCrd: KubeObject) => AsyncIterable<KubeObject[]>;
@@ -148,7 +151,7 @@ export function generatedSource(totalObjects: number, size: number): ObjectSourc
 
 // ---------------------------------------------------------------- run
 function loadCrds(version: string): KubeObject[] {
-  return crdsOf(parseManifests(readFileSync(`${corpus}${version}/bundle.yaml`, 'utf8')));
+  return crdsOf(parseManifests(readFileSync(path.join(corpus, version, 'bundle.yaml'), 'utf8')));
 }
 
 /** Every generated object, kind by kind, one at a time. */

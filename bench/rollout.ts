@@ -28,7 +28,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp, type App } from '../src/app.ts';
 import { mintToken } from '../src/auth/tokens.ts';
@@ -37,6 +37,7 @@ import { planApply } from '../src/kube/apply/plan.ts';
 import { canaryStages } from '../src/rollout/strategies/canary.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
+import { requireCorpus } from '../test/helpers/corpus.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -56,9 +57,8 @@ const { values: args } = parseArgs({
 const latencyMs = Number(args.latency);
 const subscriberCount = Number(args.subscribers);
 
-// The corpus sits beside the project (../shared/corpus); read in place, never copied.
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CORPUS = path.resolve(PROJECT_ROOT, '../shared/corpus/prometheus-operator');
+// The corpus is read in place, never copied (CORPUS_DIR, default ../shared/corpus beside the project root).
+const CORPUS = path.join(requireCorpus('bench:rollout'), 'prometheus-operator');
 const VERSION = 'v0.80.0';
 const OPERATOR = 'prometheus-operator';
 const NAMESPACE = 'default'; // the bundle's own namespace

@@ -1,5 +1,5 @@
 // validateCrdCompatibility and the CRD registry over real HTTP against sandbox clusters,
-// with the cert-manager corpus (issue 5): v1.5.0 → v1.6.0 is breaking (three API versions
+// with the cert-manager corpus: v1.5.0 → v1.6.0 is breaking (three API versions
 // stop being served, one of them still in status.storedVersions), v1.13.0 → v1.14.0 is not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/types.ts';
@@ -13,10 +13,12 @@ import {
   ValidateCrdCompatibilityDocument,
 } from '../generated/graphql.ts';
 import { startFleet, type Fleet } from '../helpers/fleet.ts';
-import { clone, corpusCrds, corpusTemplate, fixtureObjects, putAll } from './helpers.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { crdFixtureObjects } from '../helpers/operators.ts';
+import { clone, putAll } from './helpers.ts';
 
 const VERSIONS = ['v1.14.0', 'v1.13.0', 'v1.6.0', 'v1.5.0'];
-const objects = fixtureObjects('cert-manager-objects.yaml');
+const objects = crdFixtureObjects('cert-manager-objects.yaml');
 const inV1 = objects.filter((o) => o.apiVersion === 'cert-manager.io/v1');
 const DROPPED = ['v1alpha2', 'v1alpha3', 'v1beta1'];
 
@@ -27,7 +29,7 @@ const storedAsV1alpha2 = (crd: KubeObject): KubeObject => {
   return old;
 };
 
-describe('cert-manager CRD upgrades, checked against live clusters', () => {
+describe.skipIf(!corpus.present)(corpusTitle('cert-manager CRD upgrades, checked against live clusters'), () => {
   let f: Fleet;
   beforeAll(async () => {
     f = await startFleet({
@@ -38,13 +40,13 @@ describe('cert-manager CRD upgrades, checked against live clusters', () => {
       demo: false,
     });
     await f.ok(RegisterOperatorDocument, {
-      input: { name: 'cert-manager', namespace: 'cert-manager', manifestUrlTemplate: corpusTemplate('cert-manager', 'rendered.yaml'), versions: VERSIONS },
+      input: { name: 'cert-manager', namespace: 'cert-manager', manifestUrlTemplate: corpus.template('cert-manager', 'rendered.yaml'), versions: VERSIONS },
     });
 
     // legacy-1 was upgraded from cert-manager 0.x: Certificates and Issuers were written while
     // v1alpha2 was the storage version, so it stays in their status.storedVersions.
     const legacy = f.sandbox.cluster('legacy-1');
-    const v150 = corpusCrds('cert-manager/v1.5.0/rendered.yaml');
+    const v150 = corpus.crds('cert-manager/v1.5.0/rendered.yaml');
     for (const crd of v150.filter((c) => ['certificates.cert-manager.io', 'issuers.cert-manager.io'].includes(c.metadata.name!)))
       legacy.objects.put(storedAsV1alpha2(crd));
     putAll(legacy, [
@@ -65,7 +67,7 @@ describe('cert-manager CRD upgrades, checked against live clusters', () => {
     putAll(legacy, inV1);
 
     const modern = f.sandbox.cluster('modern-1');
-    for (const crd of corpusCrds('cert-manager/v1.13.0/rendered.yaml')) modern.objects.put(clone(crd));
+    for (const crd of corpus.crds('cert-manager/v1.13.0/rendered.yaml')) modern.objects.put(clone(crd));
     putAll(modern, inV1);
   });
   afterAll(() => f?.stopAll());

@@ -1,27 +1,9 @@
-// Shared pieces of the CRD-safety product tests: the corpus read in place (never copied),
-// operators whose manifest URL points into it, and writing objects straight into a
-// sandbox cluster's store (validated by the sandbox against the live CRD schema).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { crdsOf } from '../../src/kube/types.ts';
-import { parseManifests } from '../../src/sources/yaml.ts';
+// Shared pieces of the CRD-safety product tests: writing objects straight into a sandbox
+// cluster's store (validated by the sandbox against the live CRD schema). The operators come
+// from test/helpers/corpus.ts (the real-operator corpus) and test/helpers/operators.ts (the
+// project's own fixtures).
 import type { KubeObject } from '../../src/kube/types.ts';
 import type { SandboxCluster } from '../../src/sandbox/cluster.ts';
-
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const CORPUS = path.resolve(projectRoot, '../shared/corpus');
-
-/** `file://…/corpus/<operator>/{version}/<file>`: the operator's manifest URL template. */
-export const corpusTemplate = (operator: string, file: string) => `${pathToFileURL(CORPUS).toString()}/${operator}/{version}/${file}`;
-
-export function corpusCrds(relative: string): KubeObject[] {
-  return crdsOf(parseManifests(readFileSync(path.join(CORPUS, relative), 'utf8')));
-}
-
-export function fixtureObjects(name: string): KubeObject[] {
-  return parseManifests(readFileSync(path.join(projectRoot, 'test/fixtures/crd', name), 'utf8'));
-}
 
 export const clone = <T>(v: T): T => structuredClone(v);
 

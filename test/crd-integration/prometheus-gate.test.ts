@@ -1,4 +1,4 @@
-// The CRD gate end to end (issue 5), over real HTTP with sandbox clusters running
+// The CRD gate end to end, over real HTTP with sandbox clusters running
 // prometheus-operator v0.75.0 and the realistic objects fixture: the report names exactly
 // the objects v0.80.0 breaks, the upgrade stops for a CRD_CHANGE approval that only an ADMIN
 // can give (and that notifies), a rejected one never runs, an approved one does; where
@@ -18,10 +18,12 @@ import {
 } from '../generated/graphql.ts';
 import { eventually, finishedDeployment, startFleet, type Fleet } from '../helpers/fleet.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../notifications/helpers.ts';
-import { corpusCrds, corpusTemplate, fixtureObjects, idOf, putAll } from './helpers.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { crdFixtureObjects } from '../helpers/operators.ts';
+import { idOf, putAll } from './helpers.ts';
 
 const OPERATOR = 'prometheus-operator';
-const objects = fixtureObjects('prometheus-operator-v0.75.0-objects.yaml');
+const objects = crdFixtureObjects('prometheus-operator-v0.75.0-objects.yaml');
 const expect_ = (o: KubeObject) => o.metadata.labels?.['upgrade-check/expect'];
 const safe = objects.filter((o) => expect_(o) === 'safe');
 const breaking = objects.filter((o) => expect_(o) === 'breaks');
@@ -29,13 +31,14 @@ const breaking = objects.filter((o) => expect_(o) === 'breaks');
 const expectedBreaks = breaking
   .flatMap((o) => o.metadata.annotations!['upgrade-check/breaks-at']!.split(',').map((p) => `mixed-1 ${idOf(o)} ${p.trim()}`))
   .sort();
-const byName = (version: string) => new Map(corpusCrds(`prometheus-operator/${version}/bundle.yaml`).map((c) => [c.metadata.name!, c]));
+// Read only when the corpus is there: a skipped suite's body still runs to collect its tests.
+const byName = (version: string) => new Map(corpus.present ? corpus.crds(`prometheus-operator/${version}/bundle.yaml`).map((c) => [c.metadata.name!, c]) : []);
 const [v075, v080] = [byName('v0.75.0'), byName('v0.80.0')];
 /** The fields of `.spec` a CRD's storage version declares, sorted: tells the two releases' CRDs apart. */
 const specFields = (crd: KubeObject) =>
   Object.keys(crd.spec.versions.find((v: { storage: boolean }) => v.storage).schema.openAPIV3Schema.properties.spec.properties).sort();
 
-describe('prometheus-operator v0.75.0 → v0.80.0 behind the CRD gate', () => {
+describe.skipIf(!corpus.present)(corpusTitle('prometheus-operator v0.75.0 → v0.80.0 behind the CRD gate'), () => {
   let f: Fleet;
   let hooks: WebhookReceiver;
   let olivia: string;
@@ -52,7 +55,7 @@ describe('prometheus-operator v0.75.0 → v0.80.0 behind the CRD gate', () => {
     });
     olivia = await f.token('olivia', ['OPERATOR']);
     await f.ok(RegisterOperatorDocument, {
-      input: { name: OPERATOR, namespace: 'default', manifestUrlTemplate: corpusTemplate(OPERATOR, 'bundle.yaml'), versions: ['v0.75.0', 'v0.80.0'] },
+      input: { name: OPERATOR, namespace: 'default', manifestUrlTemplate: corpus.template(OPERATOR, 'bundle.yaml'), versions: ['v0.75.0', 'v0.80.0'] },
     });
     const install = await deploy(['mixed-1', 'safe-1'], 'v0.75.0');
     if (install.status !== 'COMPLETED') throw new Error(`v0.75.0 install ended ${install.status}: ${install.errorMessage}`);

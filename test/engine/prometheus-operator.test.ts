@@ -1,16 +1,14 @@
 // End to end with a real operator: prometheus-operator v0.75.0 → v0.80.0 (the corpus
 // bundles, 10 CRDs over 1 MB, through a file:// template) across three sandbox clusters.
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterDocument, CreateDeploymentDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
 import { finishedDeployment, startFleet, workloadImage, type Fleet } from '../helpers/fleet.ts';
 
-const CORPUS = path.resolve('../shared/corpus/prometheus-operator');
-const TEMPLATE = `${pathToFileURL(CORPUS).toString()}/{version}/bundle.yaml`;
+const TEMPLATE = corpus.template('prometheus-operator', 'bundle.yaml');
 const CLUSTERS = ['dev-1', 'stage-1', 'stage-2'];
 
-describe('prometheus-operator v0.75.0 → v0.80.0 across three clusters', () => {
+describe.skipIf(!corpus.present)(corpusTitle('prometheus-operator v0.75.0 → v0.80.0 across three clusters'), () => {
   let f: Fleet;
   beforeAll(async () => {
     f = await startFleet({

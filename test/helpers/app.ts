@@ -1,6 +1,5 @@
 // Starts the real app on a free port for API tests, with a known JWT secret, and gives a
 // small client: typed GraphQL over HTTP, tokens of any role, a graphql-ws client.
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
@@ -11,13 +10,14 @@ import { mintToken } from '../../src/auth/tokens.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import type { Environment, Role } from '../../src/domain/model.ts';
+import { corpus } from './corpus.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-for-operator-manager-0123456789';
 
-/** Operators in tests come from test/fixtures and the corpus: the file roots of the source fence. */
+/** Operators in tests come from test/fixtures and the real-operator corpus (when there is one): the file roots of the source fence. */
 export const TEST_SOURCE_ENV = {
-  SOURCE_FILE_ROOTS: [fileURLToPath(new URL('../fixtures', import.meta.url)), process.env.CORPUS_DIR ?? path.resolve('../shared/corpus')].join(','),
+  SOURCE_FILE_ROOTS: [fileURLToPath(new URL('../fixtures', import.meta.url)), ...(corpus.present ? [corpus.dir] : [])].join(','),
 };
 
 interface GqlError {

@@ -1,14 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createScopeResolver, inventoryOf, isOwnedBy, kindsNeedingDiscovery } from '../../src/kube/apply/inventory.ts';
 import { planApply, planPrune, type ApplyPlanOptions } from '../../src/kube/apply/plan.ts';
 import { ApplyPlanError, OWNER_LABELS } from '../../src/kube/apply/types.ts';
 import { subjectOf, type KubeObject, type ObjectRef } from '../../src/kube/types.ts';
 import { canonicalJson } from '../../src/domain/json.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
-import { readCorpus } from '../sources/corpus.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { operatorObjects } from '../helpers/operators.ts';
 
 const options: ApplyPlanOptions = { operatorName: 'prometheus-operator', revision: 3, namespace: 'monitoring' };
-const bundle = (tag: string) => parseManifests(readCorpus(`prometheus-operator/${tag}/bundle.yaml`));
+const bundle = (tag: string) => parseManifests(corpus.read(`prometheus-operator/${tag}/bundle.yaml`));
 const subjects = (objects: Array<KubeObject | ObjectRef>) => objects.map((o) => subjectOf(o));
 
 function obj(apiVersion: string, kind: string, name: string, namespace?: string, extra: Record<string, unknown> = {}): KubeObject {
@@ -20,9 +21,13 @@ const crd = (group: string, kind: string, plural: string, scope: 'Namespaced' | 
     spec: { group, scope, names: { kind, plural }, versions: [{ name: 'v1', served: true, storage: true }] },
   });
 
-describe('planApply on the prometheus-operator bundle', () => {
-  const v075 = bundle('v0.75.0');
-  const v080 = bundle('v0.80.0');
+describe.skipIf(!corpus.present)(corpusTitle('planApply on the prometheus-operator bundle'), () => {
+  let v075: KubeObject[];
+  let v080: KubeObject[];
+  beforeAll(() => {
+    v075 = bundle('v0.75.0');
+    v080 = bundle('v0.80.0');
+  });
 
   it('stages v0.75.0: CRDs (then wait Established) → cluster RBAC → namespaced objects', () => {
     const plan = planApply(v075, options);
@@ -97,6 +102,124 @@ describe('planApply on the prometheus-operator bundle', () => {
     ]);
     // With namespace pruning allowed the namespace goes last.
     expect(subjects(planPrune(previous, next, { pruneNamespaces: true }).prune).at(-1)).toBe('Namespace/prometheus-operator-extra');
+  });
+});
+
+describe("planApply on the project's telemetry operator bundle", () => {
+  const v100 = operatorObjects('telemetry', 'v1.0.0');
+  const v110 = operatorObjects('telemetry', 'v1.1.0');
+
+  it('stages v1.0.0: CRDs (then wait Established) → cluster RBAC → namespaced objects', () => {
+    const plan = planApply(v100, options);
+    expect(plan.stages.map((s) => [s.name, s.objects.length, s.waitForEstablished])).toEqual([
+      ['crds', 5, true],
+      ['cluster', 2, false],
+      ['namespaced', 3, false],
+    ]);
+    // The bundle lists the ClusterRoleBinding before its ClusterRole and the Deployment before its ServiceAccount.
+    expect(subjects(v100.filter((o) => o.kind !== 'CustomResourceDefinition'))).toEqual([
+      'ClusterRoleBinding/telemetry-operator',
+      'ClusterRole/telemetry-operator',
+      'Deployment/default/telemetry-operator',
+      'ServiceAccount/default/telemetry-operator',
+      'Service/default/telemetry-operator',
+    ]);
+    expect(subjects(plan.stages[1]!.objects)).toEqual(['ClusterRole/telemetry-operator', 'ClusterRoleBinding/telemetry-operator']);
+    expect(subjects(plan.stages[2]!.objects)).toEqual([
+      'ServiceAccount/default/telemetry-operator',
+      'Service/default/telemetry-operator',
+      'Deployment/default/telemetry-operator',
+    ]);
+    expect(plan.requiredNamespaces).toEqual(['default']);
+  });
+
+  it('labels every object with its owner and leaves the input untouched', () => {
+    const before = canonicalJson(v100);
+    const plan = planApply(v100, { ...options, operatorName: 'telemetry-operator' });
+    for (const o of plan.stages.flatMap((s) => s.objects)) {
+      expect(o.metadata.labels).toMatchObject({
+        'app.kubernetes.io/managed-by': 'operator-manager',
+        'operator-manager.io/operator': 'telemetry-operator',
+        'operator-manager.io/release': 'telemetry-operator',
+        'operator-manager.io/revision': '3',
+      });
+      expect(isOwnedBy(o, 'telemetry-operator')).toBe(true);
+      expect(isOwnedBy(o, 'prometheus-operator')).toBe(false);
+    }
+    const deployment = plan.stages[2]!.objects[2]!;
+    expect(deployment.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'telemetry-operator' }); // the bundle's own labels stay
+    expect(deployment.spec.template.metadata.labels).not.toHaveProperty(OWNER_LABELS.revision); // pods are not restarted per release
+    expect(canonicalJson(v100)).toBe(before);
+  });
+
+  it('inventories of v1.0.0 and v1.1.0 hold the same 10 identities, so nothing is pruned', () => {
+    const a = planApply(v100, options).inventory;
+    const b = planApply(v110, { ...options, revision: 4 }).inventory;
+    expect(a).toHaveLength(10);
+    expect(b).toEqual(a);
+    expect(a.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name)).toContain('scrapejobs.telemetry.example.com');
+    expect(a.find((r) => r.kind === 'Deployment')).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'telemetry-operator' });
+    expect(planPrune(a, b)).toEqual({ prune: [], kept: [] });
+  });
+
+  it('prunes what v1.1.0 lacks in reverse apply order, keeping CRDs', () => {
+    const previous = [
+      ...planApply(v100, options).inventory,
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'old-config' },
+      { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: 'telemetry-operator' },
+      { apiVersion: 'telemetry.example.com/v1', kind: 'ServiceTarget', namespace: 'default', name: 'telemetry-operator' },
+      { apiVersion: 'v1', kind: 'Namespace', name: 'telemetry-extra' },
+    ];
+    // A new release without the relays CRD and without the Service.
+    const next = planApply(
+      v110.filter((o) => o.metadata.name !== 'relays.telemetry.example.com' && o.kind !== 'Service'),
+      options,
+    ).inventory;
+    const plan = planPrune(previous, next);
+    expect(subjects(plan.prune)).toEqual([
+      'ValidatingWebhookConfiguration/telemetry-operator',
+      'ServiceTarget/default/telemetry-operator',
+      'Service/default/telemetry-operator',
+      'ConfigMap/default/old-config',
+    ]);
+    expect(plan.prune.some((r) => r.kind === 'CustomResourceDefinition')).toBe(false);
+    expect(plan.kept.map((k) => [subjectOf(k.ref), k.reason.split(':')[0]])).toEqual([
+      ['Namespace/telemetry-extra', 'Namespaces are not pruned'],
+      ['CustomResourceDefinition/relays.telemetry.example.com', 'CustomResourceDefinitions are never pruned'],
+    ]);
+    // With namespace pruning allowed the namespace goes last.
+    expect(subjects(planPrune(previous, next, { pruneNamespaces: true }).prune).at(-1)).toBe('Namespace/telemetry-extra');
+  });
+});
+
+describe("planApply on the project's PKI operator bundle (written out of order)", () => {
+  it('stages Namespaces → CRDs → cluster RBAC → namespaced objects → webhook configurations', () => {
+    const objects = operatorObjects('pki', 'v1.0.0');
+    expect(objects[0]!.kind).toBe('MutatingWebhookConfiguration');
+    expect(objects.at(-1)!.kind).toBe('Namespace');
+    const plan = planApply(objects, { ...options, operatorName: 'pki', namespace: 'pki-system' });
+    expect(plan.stages.map((s) => [s.name, subjects(s.objects), s.waitForEstablished])).toEqual([
+      ['namespaces', ['Namespace/pki-system'], false],
+      [
+        'crds',
+        [
+          'CustomResourceDefinition/certificates.pki.example.com',
+          'CustomResourceDefinition/issuers.pki.example.com',
+          'CustomResourceDefinition/clusterissuers.pki.example.com',
+        ],
+        true,
+      ],
+      ['cluster', ['ClusterRole/pki-controller', 'ClusterRoleBinding/pki-controller'], false],
+      [
+        'namespaced',
+        ['ServiceAccount/pki-system/pki', 'Service/pki-system/pki-webhook', 'Deployment/pki-system/pki-webhook', 'Deployment/pki-system/pki-controller'],
+        false,
+      ],
+      ['webhooks', ['MutatingWebhookConfiguration/pki-webhook', 'ValidatingWebhookConfiguration/pki-webhook'], false],
+    ]);
+    // The namespace the objects live in is created by the plan itself.
+    expect(plan.requiredNamespaces).toEqual([]);
+    expect(plan.inventory).toHaveLength(objects.length);
   });
 });
 

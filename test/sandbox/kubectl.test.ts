@@ -6,58 +6,109 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { writeInflatedBundles, type WrittenBundles } from '../helpers/operators.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const kubectlPath = join(root, '.tmp/kubectl/usr/bin/kubectl');
 const kubectl = existsSync(kubectlPath) ? kubectlPath : undefined;
-const bundle = resolve(root, '../shared/corpus/prometheus-operator/v0.75.0/bundle.yaml');
+const bundle = corpus.path('prometheus-operator/v0.75.0/bundle.yaml');
 const reason = kubectl ? '' : 'skipped: kubectl not unpacked, run .ci/kubectl.sh — ';
 
 describe('kubectl 1.20 against a sandbox cluster', () => {
   let fleet: Sandbox;
   let kubeconfig: string;
-  const k = async (...args: string[]) => {
-    const { stdout } = await run(kubectl!, ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HOME: tmpdir() } });
+  let telemetry: WrittenBundles | undefined;
+  const kubectlOn = async (config: string, ...args: string[]) => {
+    const { stdout } = await run(kubectl!, ['--kubeconfig', config, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HOME: tmpdir() } });
     return stdout;
   };
+  const k = (...args: string[]) => kubectlOn(kubeconfig, ...args);
 
   beforeAll(async () => {
     if (!kubectl) return;
-    fleet = await startSandbox({ clusters: [{ name: 'kubectl' }], outDir: mkdtempSync(join(tmpdir(), 'sandbox-kubectl-')), podReadyDelayMs: 200 });
+    // "fixtures" is a cluster of its own for the project's telemetry operator.
+    fleet = await startSandbox({
+      clusters: [{ name: 'kubectl' }, { name: 'fixtures' }],
+      outDir: mkdtempSync(join(tmpdir(), 'sandbox-kubectl-')),
+      podReadyDelayMs: 200,
+    });
     kubeconfig = fleet.cluster('kubectl').kubeconfigPath!;
   });
-  afterAll(() => fleet?.stop());
-
-  it.skipIf(!kubectl)(`${reason}applies the prometheus-operator bundle server-side, lists it, waits for the rollout and deletes it`, async () => {
-    const applied = await k('apply', '--server-side', '--validate=false', '-f', bundle);
-    expect(applied).toContain('customresourcedefinition.apiextensions.k8s.io/prometheuses.monitoring.coreos.com serverside-applied');
-    expect(applied).toContain('deployment.apps/prometheus-operator serverside-applied');
-    expect(applied.trim().split('\n')).toHaveLength(15);
-
-    const crds = await k('get', 'crd');
-    expect(crds.split('\n')[0]).toMatch(/^NAME\s+CREATED AT$/);
-    expect(crds).toMatch(/^servicemonitors\.monitoring\.coreos\.com\s+\d{4}-\d\d-\d\dT/m);
-    expect(crds.trim().split('\n')).toHaveLength(11);
-
-    const deploys = await k('get', 'deploy', '-A');
-    expect(deploys.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
-    expect(deploys).toMatch(/^default\s+prometheus-operator\s+[01]\/1\s/m);
-
-    const rollout = await k('rollout', 'status', 'deploy/prometheus-operator', '-n', 'default', '--timeout=30s');
-    expect(rollout).toContain('deployment "prometheus-operator" successfully rolled out');
-    expect(await k('get', 'deploy', 'prometheus-operator', '-n', 'default')).toMatch(/prometheus-operator\s+1\/1\s+1\s+1\s/);
-
-    const reapplied = await k('apply', '--server-side', '--validate=false', '-f', bundle);
-    expect(reapplied).toContain('serverside-applied');
-
-    const gone = await k('delete', '-f', bundle);
-    expect(gone).toContain('customresourcedefinition.apiextensions.k8s.io "prometheuses.monitoring.coreos.com" deleted');
-    expect(gone).toContain('deployment.apps "prometheus-operator" deleted');
-    expect((await k('get', 'crd')).trim()).toBe('');
-    const pods = await k('get', 'pods', '-n', 'default', '-o', 'name');
-    expect(pods.trim()).toBe('');
+  afterAll(async () => {
+    telemetry?.remove();
+    await fleet?.stop();
   });
+
+  it.skipIf(!kubectl)(
+    `${reason}applies the project's telemetry operator (a CRD over 1 MB) server-side, lists it, waits for the rollout and deletes it`,
+    async () => {
+      telemetry = writeInflatedBundles('telemetry', ['v1.0.0']);
+      const file = join(telemetry.dir, 'v1.0.0.yaml');
+      const kf = (...args: string[]) => kubectlOn(fleet.cluster('fixtures').kubeconfigPath!, ...args);
+      const applied = await kf('apply', '--server-side', '--validate=false', '-f', file);
+      expect(applied).toContain('customresourcedefinition.apiextensions.k8s.io/collectors.telemetry.example.com serverside-applied');
+      expect(applied).toContain('deployment.apps/telemetry-operator serverside-applied');
+      expect(applied.trim().split('\n')).toHaveLength(10);
+
+      const crds = await kf('get', 'crd');
+      expect(crds.split('\n')[0]).toMatch(/^NAME\s+CREATED AT$/);
+      expect(crds).toMatch(/^servicetargets\.telemetry\.example\.com\s+\d{4}-\d\d-\d\dT/m);
+      expect(crds.trim().split('\n')).toHaveLength(6);
+
+      const deploys = await kf('get', 'deploy', '-A');
+      expect(deploys.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
+      expect(deploys).toMatch(/^default\s+telemetry-operator\s+[01]\/1\s/m);
+
+      const rollout = await kf('rollout', 'status', 'deploy/telemetry-operator', '-n', 'default', '--timeout=30s');
+      expect(rollout).toContain('deployment "telemetry-operator" successfully rolled out');
+      expect(await kf('get', 'deploy', 'telemetry-operator', '-n', 'default')).toMatch(/telemetry-operator\s+1\/1\s+1\s+1\s/);
+
+      const reapplied = await kf('apply', '--server-side', '--validate=false', '-f', file);
+      expect(reapplied).toContain('serverside-applied');
+
+      const gone = await kf('delete', '-f', file);
+      expect(gone).toContain('customresourcedefinition.apiextensions.k8s.io "collectors.telemetry.example.com" deleted');
+      expect(gone).toContain('deployment.apps "telemetry-operator" deleted');
+      expect((await kf('get', 'crd')).trim()).toBe('');
+      const pods = await kf('get', 'pods', '-n', 'default', '-o', 'name');
+      expect(pods.trim()).toBe('');
+    },
+  );
+
+  it.skipIf(!kubectl || !corpus.present)(
+    corpusTitle(`${reason}applies the prometheus-operator bundle server-side, lists it, waits for the rollout and deletes it`),
+    async () => {
+      const applied = await k('apply', '--server-side', '--validate=false', '-f', bundle);
+      expect(applied).toContain('customresourcedefinition.apiextensions.k8s.io/prometheuses.monitoring.coreos.com serverside-applied');
+      expect(applied).toContain('deployment.apps/prometheus-operator serverside-applied');
+      expect(applied.trim().split('\n')).toHaveLength(15);
+
+      const crds = await k('get', 'crd');
+      expect(crds.split('\n')[0]).toMatch(/^NAME\s+CREATED AT$/);
+      expect(crds).toMatch(/^servicemonitors\.monitoring\.coreos\.com\s+\d{4}-\d\d-\d\dT/m);
+      expect(crds.trim().split('\n')).toHaveLength(11);
+
+      const deploys = await k('get', 'deploy', '-A');
+      expect(deploys.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
+      expect(deploys).toMatch(/^default\s+prometheus-operator\s+[01]\/1\s/m);
+
+      const rollout = await k('rollout', 'status', 'deploy/prometheus-operator', '-n', 'default', '--timeout=30s');
+      expect(rollout).toContain('deployment "prometheus-operator" successfully rolled out');
+      expect(await k('get', 'deploy', 'prometheus-operator', '-n', 'default')).toMatch(/prometheus-operator\s+1\/1\s+1\s+1\s/);
+
+      const reapplied = await k('apply', '--server-side', '--validate=false', '-f', bundle);
+      expect(reapplied).toContain('serverside-applied');
+
+      const gone = await k('delete', '-f', bundle);
+      expect(gone).toContain('customresourcedefinition.apiextensions.k8s.io "prometheuses.monitoring.coreos.com" deleted');
+      expect(gone).toContain('deployment.apps "prometheus-operator" deleted');
+      expect((await k('get', 'crd')).trim()).toBe('');
+      const pods = await k('get', 'pods', '-n', 'default', '-o', 'name');
+      expect(pods.trim()).toBe('');
+    },
+  );
 
   it.skipIf(!kubectl)(`${reason}applies client-side, changes the image, waits for conditions and lists pods, endpoints and nodes`, async () => {
     const manifest = join(mkdtempSync(join(tmpdir(), 'sandbox-app-')), 'app.yaml');

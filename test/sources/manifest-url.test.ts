@@ -1,13 +1,14 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError, SourceError } from '../../src/sources/errors.ts';
 import { readUrl } from '../../src/sources/fetch.ts';
 import { expandManifestUrl, fetchManifestBundle, manifestUrlTemplateProblem } from '../../src/sources/manifest-url.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
-import { CORPUS_DIR, corpusPath } from './corpus.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { FIXTURES_DIR, fixturePath, operatorText } from '../helpers/operators.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
-import { FIXTURES_DIR, testFence } from './test-fence.ts';
+import { testFence } from './test-fence.ts';
 
 let server: LocalServer;
 const fence = testFence();
@@ -17,8 +18,10 @@ beforeAll(async () => {
   server = await startLocalServer({
     '/releases/v0.75.0/bundle.yaml': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/yaml' });
-      createReadStream(corpusPath('prometheus-operator/v0.75.0/bundle.yaml')).pipe(res);
+      createReadStream(corpus.path('prometheus-operator/v0.75.0/bundle.yaml')).pipe(res);
     },
+    '/releases/telemetry/v1.0.0/bundle.yaml': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/yaml' }).end(operatorText('telemetry', 'v1.0.0')),
     '/flaky.yaml': (_req, res, hit) => {
       if (hit <= 2) res.writeHead(503).end('busy');
       else res.writeHead(200).end('apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n');
@@ -64,17 +67,32 @@ describe('manifest URL templates', () => {
 });
 
 describe('fetching bundles', () => {
-  it('reads the v0.75.0 bundle over HTTP through a {version} template', async () => {
+  it.skipIf(!corpus.present)(corpusTitle('reads the v0.75.0 bundle over HTTP through a {version} template'), async () => {
     const { url, text } = await fetchManifestBundle(`${server.url}/releases/{version}/bundle.yaml`, 'v0.75.0', fast);
     expect(url).toBe(`${server.url}/releases/v0.75.0/bundle.yaml`);
     expect(parseManifests(text).filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(10);
   });
 
-  it('reads the corpus through a file:// template', async () => {
-    const template = `${pathToFileURL(CORPUS_DIR).href}prometheus-operator/{vVersion}/bundle.yaml`;
+  it.skipIf(!corpus.present)(corpusTitle('reads the corpus through a file:// template'), async () => {
+    const template = `${pathToFileURL(corpus.path('prometheus-operator')).href}/{vVersion}/bundle.yaml`;
     const { text } = await fetchManifestBundle(template, '0.80.0', { fence });
     expect(parseManifests(text).find((o) => o.kind === 'Deployment')?.spec.template.spec.containers[0].image).toBe(
       'quay.io/prometheus-operator/prometheus-operator:v0.80.0',
+    );
+  });
+
+  it("reads the project's telemetry v1.0.0 bundle (over 1 MB) over HTTP through a {version} template", async () => {
+    const { url, text } = await fetchManifestBundle(`${server.url}/releases/telemetry/{version}/bundle.yaml`, 'v1.0.0', fast);
+    expect(url).toBe(`${server.url}/releases/telemetry/v1.0.0/bundle.yaml`);
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    expect(parseManifests(text).filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(5);
+  });
+
+  it("reads the project's fixtures through a file:// template", async () => {
+    const template = `${pathToFileURL(fixturePath('operators/telemetry')).href}/{vVersion}.yaml`;
+    const { text } = await fetchManifestBundle(template, '1.1.0', { fence });
+    expect(parseManifests(text).find((o) => o.kind === 'Deployment')?.spec.template.spec.containers[0].image).toBe(
+      'registry.example.com/telemetry/telemetry-operator:v1.1.0',
     );
   });
 
@@ -112,10 +130,15 @@ describe('fetching bundles', () => {
     await expect(reading).rejects.toThrow(new RegExp(`^${server.url}/hang.yaml: cancelled$`));
   });
 
-  it('enforces the size limit, declared or streamed', async () => {
+  it('enforces the size limit, declared, streamed or of a file', async () => {
     await expect(readUrl(`${server.url}/big-declared.yaml`, { ...fast, maxBytes: 1000 })).rejects.toThrow(/5000 bytes exceed the limit of 1000/);
     await expect(readUrl(`${server.url}/big-chunked.yaml`, { ...fast, maxBytes: 1000 })).rejects.toThrow(/body exceeds the limit of 1000 bytes/);
-    await expect(readUrl(pathToFileURL(corpusPath('prometheus-operator/v0.75.0/bundle.yaml')), { fence, maxBytes: 1000 })).rejects.toThrow(
+    const file = fixturePath('operators/telemetry/v1.0.0.yaml');
+    await expect(readUrl(pathToFileURL(file), { fence, maxBytes: 1000 })).rejects.toThrow(`${statSync(file).size} bytes exceed the limit of 1000`);
+  });
+
+  it.skipIf(!corpus.present)(corpusTitle('enforces the size limit on a file'), async () => {
+    await expect(readUrl(pathToFileURL(corpus.path('prometheus-operator/v0.75.0/bundle.yaml')), { fence, maxBytes: 1000 })).rejects.toThrow(
       /3394436 bytes exceed the limit of 1000/,
     );
   });

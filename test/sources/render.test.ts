@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryManifestCache, renderDigest, renderManifests, sourceIdentityOf, type ManifestCache, type OperatorSource } from '../../src/sources/render.ts';
 import { canonicalJson } from '../../src/domain/json.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
-import { CORPUS_DIR, corpusPath } from './corpus.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { fixtureTemplate, operatorText } from '../helpers/operators.ts';
 import { createHelmStandIn, type HelmStandIn } from './helm-stand-in.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
 import { testFence } from './test-fence.ts';
@@ -16,19 +16,27 @@ const fence = testFence();
 beforeAll(async () => {
   const bundle = (tag: string) => (_req: unknown, res: import('node:http').ServerResponse) => {
     res.writeHead(200);
-    createReadStream(corpusPath(`prometheus-operator/${tag}/bundle.yaml`)).pipe(res);
+    createReadStream(corpus.path(`prometheus-operator/${tag}/bundle.yaml`)).pipe(res);
   };
-  server = await startLocalServer({ '/v0.75.0/bundle.yaml': bundle('v0.75.0'), '/v0.80.0/bundle.yaml': bundle('v0.80.0') });
+  // The project's telemetry operator, its Collector CRD inflated past 1 MB as in a real bundle.
+  const telemetryBundle = (tag: string) => (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(200).end(operatorText('telemetry', tag));
+  server = await startLocalServer({
+    '/v0.75.0/bundle.yaml': bundle('v0.75.0'),
+    '/v0.80.0/bundle.yaml': bundle('v0.80.0'),
+    '/telemetry/v1.0.0/bundle.yaml': telemetryBundle('v1.0.0'),
+    '/telemetry/v1.1.0/bundle.yaml': telemetryBundle('v1.1.0'),
+  });
   helm = await createHelmStandIn();
   process.env.HELM_STAND_IN_LOG = helm.env.HELM_STAND_IN_LOG; // the renderer runs helm with this process's environment
 });
 afterAll(() => server.close());
 
 const prometheus = (template: string): OperatorSource => ({ name: 'prometheus-operator', namespace: 'monitoring', manifestUrlTemplate: template });
+const telemetry = (template: string): OperatorSource => ({ name: 'telemetry-operator', namespace: 'monitoring', manifestUrlTemplate: template });
 const widget: OperatorSource = { name: 'widget-operator', namespace: 'widgets', chartRepository: 'https://charts.example.com', chartName: 'widget-operator' };
 
 describe('renderManifests from a manifest URL', () => {
-  it('renders the bundle over HTTP, normalised, and serves the second call from the cache', async () => {
+  it.skipIf(!corpus.present)(corpusTitle('renders the bundle over HTTP, normalised, and serves the second call from the cache'), async () => {
     const cache = new MemoryManifestCache();
     const operator = prometheus(`${server.url}/{version}/bundle.yaml`);
     const first = await renderManifests({ fence, operator, version: 'v0.75.0', cache });
@@ -49,14 +57,14 @@ describe('renderManifests from a manifest URL', () => {
     expect(other.objects.find((o) => o.kind === 'Deployment')?.metadata.labels?.['app.kubernetes.io/version']).toBe('0.80.0');
   });
 
-  it('renders from a file:// template, warning that values do not apply', async () => {
-    const operator = prometheus(`${pathToFileURL(CORPUS_DIR).href}prometheus-operator/{version}/bundle.yaml`);
+  it.skipIf(!corpus.present)(corpusTitle('renders from a file:// template, warning that values do not apply'), async () => {
+    const operator = prometheus(corpus.template('prometheus-operator', 'bundle.yaml'));
     const result = await renderManifests({ fence, operator, version: 'v0.80.0', values: { replicas: 2 } });
     expect(result.objects.filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(10);
     expect(result.warnings).toEqual(['values are ignored: the operator is installed from a manifest URL, not a Helm chart']);
   });
 
-  it('survives a broken cache, reporting it', async () => {
+  it.skipIf(!corpus.present)(corpusTitle('survives a broken cache, reporting it'), async () => {
     const broken: ManifestCache = {
       get: async () => {
         throw new Error('database unreachable');
@@ -81,6 +89,49 @@ describe('renderManifests from a manifest URL', () => {
     } finally {
       await bad.close();
     }
+  });
+});
+
+describe("renderManifests from a manifest URL, with the project's telemetry operator", () => {
+  it('renders the bundle over HTTP, normalised, and serves the second call from the cache', async () => {
+    const cache = new MemoryManifestCache();
+    const operator = telemetry(`${server.url}/telemetry/{version}/bundle.yaml`);
+    const first = await renderManifests({ fence, operator, version: 'v1.0.0', cache });
+    expect(first).toMatchObject({ source: 'url', fromCache: false, warnings: [] });
+    expect(first.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(first.objects).toHaveLength(10);
+    expect(first.manifests).not.toContain('---\n---'); // empty documents are gone
+    expect(canonicalJson(parseManifests(first.manifests))).toBe(canonicalJson(first.objects));
+    expect(cache.entries.get(first.digest)).toMatchObject({ operatorName: 'telemetry-operator', version: 'v1.0.0' });
+
+    const second = await renderManifests({ fence, operator, version: 'v1.0.0', cache });
+    expect(second).toMatchObject({ fromCache: true, digest: first.digest, manifests: first.manifests });
+    expect(canonicalJson(second.objects)).toBe(canonicalJson(first.objects));
+    expect(server.hits.get('/telemetry/v1.0.0/bundle.yaml')).toBe(1);
+
+    const other = await renderManifests({ fence, operator, version: 'v1.1.0', cache });
+    expect(other.digest).not.toBe(first.digest);
+    expect(other.objects.find((o) => o.kind === 'Deployment')?.metadata.labels?.['app.kubernetes.io/version']).toBe('1.1.0');
+  });
+
+  it('renders from a file:// template, warning that values do not apply', async () => {
+    const result = await renderManifests({ fence, operator: telemetry(fixtureTemplate('telemetry')), version: 'v1.1.0', values: { replicas: 2 } });
+    expect(result.objects.filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(5);
+    expect(result.warnings).toEqual(['values are ignored: the operator is installed from a manifest URL, not a Helm chart']);
+  });
+
+  it('survives a broken cache, reporting it', async () => {
+    const broken: ManifestCache = {
+      get: async () => {
+        throw new Error('database unreachable');
+      },
+      put: async () => {
+        throw new Error('database unreachable');
+      },
+    };
+    const result = await renderManifests({ fence, operator: telemetry(`${server.url}/telemetry/{version}/bundle.yaml`), version: 'v1.1.0', cache: broken });
+    expect(result.objects).toHaveLength(10);
+    expect(result.warnings).toEqual(['rendered-manifest cache not used (database unreachable)', 'rendered manifests not cached (database unreachable)']);
   });
 });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ManifestParseError } from '../../src/sources/errors.ts';
 import { canonicalJson } from '../../src/domain/json.ts';
 import { parseManifests, parseYamlDocument, sourcePositionOf, toJson, toYaml } from '../../src/sources/yaml.ts';
-import { readCorpus } from './corpus.ts';
+import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { operatorText } from '../helpers/operators.ts';
 
 const kindsOf = (objects: Array<{ kind: string }>) => {
   const counts: Record<string, number> = {};
@@ -10,9 +11,9 @@ const kindsOf = (objects: Array<{ kind: string }>) => {
   return counts;
 };
 
-describe('parseManifests on the real corpus', () => {
+describe.skipIf(!corpus.present)(corpusTitle('parseManifests on the real corpus'), () => {
   it.each(['v0.75.0', 'v0.80.0'])('prometheus-operator %s: 10 CRDs and the controller objects', (tag) => {
-    const text = readCorpus(`prometheus-operator/${tag}/bundle.yaml`);
+    const text = corpus.read(`prometheus-operator/${tag}/bundle.yaml`);
     expect(text.split(/^---$/m).filter((d) => d.trim() === '').length).toBeGreaterThanOrEqual(9); // empty documents exist
     const objects = parseManifests(text);
     expect(kindsOf(objects)).toEqual({
@@ -29,7 +30,7 @@ describe('parseManifests on the real corpus', () => {
   });
 
   it('keeps the bare "=" enum value of the bundle as the string "="', () => {
-    const objects = parseManifests(readCorpus('prometheus-operator/v0.75.0/bundle.yaml'));
+    const objects = parseManifests(corpus.read('prometheus-operator/v0.75.0/bundle.yaml'));
     const amc = objects.find((o) => o.metadata.name === 'alertmanagerconfigs.monitoring.coreos.com')!;
     const json = JSON.stringify(amc);
     expect(json).toContain('["!=","=","=~","!~"]');
@@ -38,7 +39,7 @@ describe('parseManifests on the real corpus', () => {
   });
 
   it('records where each object came from (empty documents count)', () => {
-    const objects = parseManifests(readCorpus('prometheus-operator/v0.75.0/bundle.yaml'));
+    const objects = parseManifests(corpus.read('prometheus-operator/v0.75.0/bundle.yaml'));
     const crb = objects.find((o) => o.kind === 'ClusterRoleBinding')!;
     // 10 CRDs each followed by an empty document, except the last: the CRB is document 20.
     expect(sourcePositionOf(crb)).toEqual({ document: 20, line: 56183 });
@@ -46,13 +47,82 @@ describe('parseManifests on the real corpus', () => {
   });
 
   it.each(['v1.5.0', 'v1.13.0', 'v1.14.0'])('cert-manager %s rendered.yaml: 6 CRDs', (tag) => {
-    const objects = parseManifests(readCorpus(`cert-manager/${tag}/rendered.yaml`));
+    const objects = parseManifests(corpus.read(`cert-manager/${tag}/rendered.yaml`));
     expect(kindsOf(objects)).toEqual({ CustomResourceDefinition: 6 });
     expect(objects.map((o) => o.metadata.name)).toContain('certificates.cert-manager.io');
   });
 
   it('round-trips the 4 MB bundle through toYaml and toJson without loss', () => {
-    const objects = parseManifests(readCorpus('prometheus-operator/v0.80.0/bundle.yaml'));
+    const objects = parseManifests(corpus.read('prometheus-operator/v0.80.0/bundle.yaml'));
+    expect(canonicalJson(parseManifests(toYaml(objects)))).toBe(canonicalJson(objects));
+    expect(canonicalJson(parseManifests(toJson(objects)))).toBe(canonicalJson(objects));
+  });
+});
+
+describe("parseManifests on the project's operator bundles", () => {
+  it.each(['v1.0.0', 'v1.1.0'])('telemetry %s: 5 CRDs and the controller objects', (tag) => {
+    const text = operatorText('telemetry', tag, { inflate: false });
+    expect(text.split(/^---$/m).filter((d) => d.trim() === '').length).toBeGreaterThanOrEqual(4); // empty documents exist
+    const objects = parseManifests(text);
+    expect(kindsOf(objects)).toEqual({
+      CustomResourceDefinition: 5,
+      Deployment: 1,
+      Service: 1,
+      ServiceAccount: 1,
+      ClusterRole: 1,
+      ClusterRoleBinding: 1,
+    });
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    expect(deployment.metadata).toMatchObject({ name: 'telemetry-operator', namespace: 'default' });
+    expect(deployment.spec.template.spec.containers[0].image).toBe(`registry.example.com/telemetry/telemetry-operator:${tag}`);
+  });
+
+  it('keeps the bare "=" enum value of the bundle as the string "="', () => {
+    const text = operatorText('telemetry', 'v1.0.0', { inflate: false });
+    expect(text).toMatch(/^ *- =$/m); // written bare, as real bundles do
+    const objects = parseManifests(text);
+    const routes = objects.find((o) => o.metadata.name === 'routeconfigs.telemetry.example.com')!;
+    expect(JSON.stringify(routes)).toContain('["!=","=","=~","!~"]');
+    // …and serialisation quotes it, so a YAML 1.1 reader cannot take it for a tag.
+    expect(toYaml([routes])).toMatch(/^ *- '='$/m);
+  });
+
+  it('records where each object came from (empty documents count)', () => {
+    const text = operatorText('telemetry', 'v1.0.0', { inflate: false });
+    const objects = parseManifests(text);
+    const crb = objects.find((o) => o.kind === 'ClusterRoleBinding')!;
+    // The CRB's document starts at the `---` line above its `kind:`.
+    const lines = text.split('\n');
+    let start = lines.indexOf('kind: ClusterRoleBinding');
+    while (lines[start] !== '---') start--;
+    // 5 CRDs each followed by an empty document, except the last: the CRB is document 10.
+    expect(sourcePositionOf(crb)).toEqual({ document: 10, line: start + 1 });
+    expect(sourcePositionOf(objects[0]!)).toEqual({ document: 1, line: 1 });
+  });
+
+  it.each(['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0'])('pki %s: 3 CRDs, webhooks, workloads and their namespace; merge keys resolved', (tag) => {
+    const objects = parseManifests(operatorText('pki', tag));
+    expect(kindsOf(objects)).toEqual({
+      CustomResourceDefinition: 3,
+      Deployment: 2,
+      Service: 1,
+      ServiceAccount: 1,
+      ClusterRole: 1,
+      ClusterRoleBinding: 1,
+      Namespace: 1,
+      MutatingWebhookConfiguration: 1,
+      ValidatingWebhookConfiguration: 1,
+    });
+    const certificates = objects.find((o) => o.metadata.name === 'certificates.pki.example.com')!;
+    const versions = certificates.spec.versions as Array<{ name: string; schema: unknown }>;
+    expect(versions.at(-1)!.name).toBe('v1');
+    for (const v of versions) expect(v.schema, v.name).toEqual(versions.at(-1)!.schema);
+  });
+
+  it('round-trips the inflated bundle (over 1 MB) through toYaml and toJson without loss', () => {
+    const text = operatorText('telemetry', 'v1.1.0');
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    const objects = parseManifests(text);
     expect(canonicalJson(parseManifests(toYaml(objects)))).toBe(canonicalJson(objects));
     expect(canonicalJson(parseManifests(toJson(objects)))).toBe(canonicalJson(objects));
   });
