@@ -27,7 +27,7 @@ function rejection(strategy: DeploymentStrategy, input: unknown, options = conte
 
 const ENV_ORDER = ['dev-1', 'dev-2', 'staging', 'prod-a', 'prod-b'];
 
-describe('defaults (DESIGN §4)', () => {
+describe('defaults (docs/rollouts.md)', () => {
   it.each([
     ['DIRECT', undefined, { parallelClusters: 10, skipHealthChecks: false }],
     ['DIRECT', { direct: {} }, { parallelClusters: 10, skipHealthChecks: false }],

@@ -12,7 +12,7 @@ describe('configuration', () => {
     expect(c.tracing).toEqual({ serviceName: 'operator-manager' });
   });
 
-  it('accepts the variable names of the deployment guide', () => {
+  it('accepts the Section__Key aliases of docs/configuration.md', () => {
     const c = loadConfig({
       ConnectionStrings__PostgreSQL: 'Host=postgres;Database=operator_manager;Username=operator_user;Password=p@ss',
       JWT__Secret: 'guide-secret-guide-secret',
