@@ -4,8 +4,8 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegisterClusterDocument, ViewerDocument } from '../generated/graphql.ts';
 import { startTestApp, subscribe, type TestApp } from '../helpers/app.ts';
-import { eventually } from '../helpers/fleet.ts';
 import { kubeconfigYaml } from '../helpers/kubeconfigs.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 describe('authentication and roles', () => {
   let t: TestApp;

@@ -14,7 +14,8 @@ import {
   RegisterOperatorDocument,
 } from '../generated/graphql.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { DEMO_TEMPLATE, DEMO_VERSIONS, eventually, FAST_ENGINE_ENV } from '../helpers/fleet.ts';
+import { DEMO_TEMPLATE, DEMO_VERSIONS, FAST_ENGINE_ENV } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 describe('clusters against live API servers', () => {
   let sandbox: Sandbox;

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CreateDeploymentDocument, ViewerDocument } from '../generated/graphql.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { eventually } from '../helpers/fleet.ts';
 import { capturingLogger } from '../helpers/logs.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 /** `query { viewer { ...F0 } }` where each of `levels` fragments spreads the next one twice: 2^levels paths. */
 function fragmentBomb(levels: number): string {

@@ -16,9 +16,10 @@ import {
   RollbackDeploymentDocument,
   ValidateCrdCompatibilityDocument,
 } from '../generated/graphql.ts';
-import { eventually, finishedDeployment, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { finishedDeployment, startFleet, type Fleet } from '../helpers/fleet.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../notifications/helpers.ts';
 import { corpusCrds, corpusTemplate, fixtureObjects, idOf, putAll } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const OPERATOR = 'prometheus-operator';
 const objects = fixtureObjects('prometheus-operator-v0.75.0-objects.yaml');

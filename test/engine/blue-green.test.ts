@@ -25,7 +25,8 @@ import {
 } from '../generated/graphql.ts';
 import { TEST_JWT_SECRET, TEST_SOURCE_ENV } from '../helpers/app.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
-import { eventually, FAST_ENGINE_ENV, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { FAST_ENGINE_ENV, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const BG_TEMPLATE = `${pathToFileURL(path.resolve('test/fixtures/operators/bg')).toString()}/{version}.yaml`;
 const BG_VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0'];

@@ -10,7 +10,8 @@ import {
   RegisterOperatorDocument,
   RollbackDeploymentDocument,
 } from '../generated/graphql.ts';
-import { DEMO_TEMPLATE, DEMO_VERSIONS, eventually, finishedDeployment, startFleet, workloadImage, type Fleet } from '../helpers/fleet.ts';
+import { DEMO_TEMPLATE, DEMO_VERSIONS, finishedDeployment, startFleet, workloadImage, type Fleet } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const CLUSTERS = ['dev-1', 'dev-2', 'stage-1', 'stage-2', 'prod-1'];
 

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateDeploymentDocument, DeploymentDocument } from '../generated/graphql.ts';
 import { subscribe } from '../helpers/app.ts';
-import { eventually, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { startFleet, type Fleet } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const PROGRESS = 'subscription($id: ID!, $after: Int) { deploymentProgress(deploymentId: $id, afterSequence: $after) { sequence status clusterName message } }';
 type Progress = { deploymentProgress: { sequence: number; status: string; clusterName: string | null } };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.ts';
 import { superviseLoop } from '../../src/services/replica-bridge.ts';
 import { startTestApp, subscribe, type TestApp } from '../helpers/app.ts';
-import { eventually } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 /** A pino logger whose lines are kept: raw (to check their size) and parsed. */
 function capturingLogger(level = 'warn') {

@@ -11,7 +11,6 @@ import {
   capturingLogger,
   createWaitingApproval,
   enqueueWaitingApproval,
-  eventually,
   openNotificationDatabase,
   startMailReceiver,
   startWebhookReceiver,
@@ -21,6 +20,7 @@ import {
   notificationsFrom,
 } from './helpers.ts';
 import { testFence } from '../sources/test-fence.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const fence = testFence();
 
@@ -150,7 +150,7 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await enqueueWaitingApproval(db.prisma, config);
     const committedAt = Date.now();
-    await eventually(() => webhook.received.length === 1 && mail.messages.length === 1, 30_000, 10);
+    await eventually(() => webhook.received.length === 1 && mail.messages.length === 1, 30_000, 'both deliveries', 10);
     const slowest = Math.max(webhook.received[0]!.at, mail.messages[0]!.at) - committedAt;
     await annotate(`poll interval PT0.1S: both delivered after ${slowest} ms`);
     expect(slowest).toBeLessThan(2000);
@@ -163,7 +163,7 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
     await enqueueWaitingApproval(db.prisma, config);
     const committedAt = Date.now();
     dispatcher.wake();
-    await eventually(() => webhook.received.length === 1 && mail.messages.length === 1, 30_000, 10);
+    await eventually(() => webhook.received.length === 1 && mail.messages.length === 1, 30_000, 'both deliveries', 10);
     const slowest = Math.max(webhook.received[0]!.at, mail.messages[0]!.at) - committedAt;
     await annotate(`woken, poll interval PT15S: both delivered after ${slowest} ms`);
     expect(slowest).toBeLessThan(5000);

@@ -9,7 +9,6 @@ import { DATABASE_KINDS } from '../helpers/databases.ts';
 import {
   capturingLogger,
   enqueueWaitingApproval,
-  eventually,
   openNotificationDatabase,
   startMailReceiver,
   startWebhookReceiver,
@@ -18,6 +17,7 @@ import {
   notificationsFrom,
 } from './helpers.ts';
 import { testFence } from '../sources/test-fence.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const fence = testFence();
 

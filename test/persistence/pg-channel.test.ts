@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.ts';
 import { openPgChannel } from '../../src/persistence/pg-channel.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { eventually } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const CHANNEL = 'channel_test';
 

@@ -2,7 +2,8 @@ import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxCluster } from '../../src/sandbox/index.ts';
 import { checkFaults, clusterSeed, drawFault, formatFaults, NO_FAULTS, parseFaults, seededRandom } from '../../src/sandbox/faults.ts';
-import { clientsFor, eventually, raw, statusOf } from './helpers.ts';
+import { clientsFor, raw, statusOf } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 /** The error code of a request on a fresh connection (no pooled socket), or undefined when it is answered. */
 function connectionError(url: string): Promise<string | undefined> {
