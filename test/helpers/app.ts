@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import type { Environment, Role } from '../../src/domain/model.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
+import { eventually } from './eventually.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-for-operator-manager-0123456789';
 
@@ -178,4 +179,22 @@ export function subscribe<R>(client: Client, query: string, variables: Record<st
       }
     },
   };
+}
+
+/**
+ * Resolves once a subscription is live. graphql-ws does not acknowledge a subscription, and
+ * one registered after an event misses it: `trigger` causes an event the subscription should
+ * receive, again and again, until `arrived` says one has.
+ */
+export async function untilLive(trigger: () => Promise<unknown>, arrived: () => boolean, what = 'the subscription to deliver'): Promise<void> {
+  await eventually(
+    async () => {
+      if (arrived()) return true;
+      await trigger();
+      return false;
+    },
+    10_000,
+    what,
+    100,
+  );
 }
