@@ -172,6 +172,7 @@ export function subscribe<R>(client: Client, query: string, variables: Record<st
       const deadline = Date.now() + timeoutMs;
       while (!predicate()) {
         if (Date.now() > deadline) throw new Error(`timed out; events so far: ${JSON.stringify(events).slice(0, 500)}; error: ${String(error)}`);
+        // Woken by the next event, or after 50 ms to check the deadline.
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 50);
