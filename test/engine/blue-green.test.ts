@@ -99,7 +99,7 @@ describe('Blue-Green rollouts', () => {
   /**
    * The engine's registry of drivers asleep until a request wakes them or their timer runs
    * out (RolloutEngine.wakers): the one place that shows a driver has looked and decided to
-   * wait. It is not public; read here as it is.
+   * wait. The engine offers no public view of it, so it is read through a cast.
    */
   const asleep = (id: string) => (f.app.engine as unknown as { wakers: Map<string, Set<() => void>> }).wakers.get(id);
 
