@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FLEET, DEMO_NAMESPACE, DEMO_OPERATOR, graphql, SSE_ID_PLACEHOLDER, startDemo, type Demo } from '../src/demo.ts';
 import { subscribe } from './helpers/app.ts';
+import { eventually } from './helpers/eventually.ts';
 
 interface ProgressEvent {
   deploymentProgress: { sequence: number; clusterName: string | null; status: string; message: string };
@@ -160,22 +161,23 @@ describe('npm run demo', () => {
           '{ deployments(first: 5) { edges { node { status } } } }',
         )
       ).deployments.edges.some((e) => ['PLANNING', 'DEPLOYING', 'VALIDATING', 'ROLLING_BACK', 'PENDING_APPROVAL'].includes(e.node.status));
-    for (let i = 0; i < 600 && (await active()); i++) await new Promise((r) => setTimeout(r, 250));
+    await eventually(async () => !(await active()), 150_000, 'no deployment running or waiting');
     const { createDeployment } = await graphql<{ createDeployment: { id: string } }>(demo.url, demo.tokens.operator, demo.crdOperations.upgrade);
     type Pending = { approvals: Array<{ id: string; kind: string; deployment: { id: string; status: string; crdReport: unknown } }> };
-    let approval: Pending['approvals'][number] | undefined;
-    for (let i = 0; i < 240 && !approval; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      approval = (await graphql<Pending>(demo.url, demo.tokens.admin, demo.crdOperations.pending)).approvals.find(
-        (a) => a.deployment.id === createDeployment.id && a.kind === 'CRD_CHANGE',
-      );
-    }
-    expect(approval?.deployment.status).toBe('PENDING_APPROVAL');
-    expect(approval?.deployment.crdReport).toBeTruthy();
-    for (let i = 0; i < 120 && demo.inbox.received.length === 0; i++) await new Promise((r) => setTimeout(r, 250));
-    expect(demo.inbox.received.at(-1)?.text).toMatch(/Approval needed/);
+    const approval = await eventually(
+      async () =>
+        (await graphql<Pending>(demo.url, demo.tokens.admin, demo.crdOperations.pending)).approvals.find(
+          (a) => a.deployment.id === createDeployment.id && a.kind === 'CRD_CHANGE',
+        ),
+      60_000,
+      'the CRD_CHANGE approval',
+    );
+    expect(approval.deployment.status).toBe('PENDING_APPROVAL');
+    expect(approval.deployment.crdReport).toBeTruthy();
+    const notice = await eventually(() => demo.inbox.received.find((m) => /CRD change/.test(m.text)), 30_000, 'the notification in the demo inbox');
+    expect(notice.text).toMatch(/Approval needed/);
     const { reject } = await graphql<{ reject: { status: string; deployment: { status: string } } }>(demo.url, demo.tokens.admin, demo.crdOperations.reject, {
-      id: approval!.id,
+      id: approval.id,
     });
     expect(reject).toMatchObject({ status: 'REJECTED', deployment: { status: 'CANCELLED' } });
     for (const w of ['dev-1', 'dev-2', 'staging-1']) expect(imageOn(demo, w)).not.toMatch(/2\.0\.0$/);

@@ -28,6 +28,8 @@ export class RolloutEngine {
   private readonly running = new Map<string, Running>();
   private readonly stop$ = new AbortController();
   private readonly wakers = new Map<string, Set<() => void>>();
+  /** Waits begun per deployment in this process (waitState). */
+  private readonly waits = new Map<string, number>();
   private ticking: Promise<void> | undefined;
   private tickAgain = false;
   private timers: NodeJS.Timeout[] = [];
@@ -46,6 +48,16 @@ export class RolloutEngine {
   /** Deployments this replica is driving now. */
   driving(): string[] {
     return [...this.running.keys()];
+  }
+
+  /**
+   * Whether a driver of this deployment is asleep now, until a request wakes it or its
+   * timer runs out, and how many times it went to sleep in this process: a count that grows
+   * shows the driver has looked at the deployment again (a check that nothing happened
+   * waits for that rather than for a while).
+   */
+  waitState(deploymentId: string): { waiting: boolean; waitsBegun: number } {
+    return { waiting: this.wakers.has(deploymentId), waitsBegun: this.waits.get(deploymentId) ?? 0 };
   }
 
   start(): void {
@@ -144,6 +156,7 @@ export class RolloutEngine {
   }
 
   private waitForWake(deploymentId: string, ms: number, signal: AbortSignal): Promise<void> {
+    this.waits.set(deploymentId, (this.waits.get(deploymentId) ?? 0) + 1);
     return new Promise((resolve) => {
       const set = this.wakers.get(deploymentId) ?? new Set();
       this.wakers.set(deploymentId, set);

@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateDeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { eventually } from '../helpers/fleet.ts';
 import { kubeconfigYaml } from '../helpers/kubeconfigs.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 describe('approval notifications', () => {
   let t: TestApp;

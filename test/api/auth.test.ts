@@ -2,10 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RegisterClusterDocument, ViewerDocument } from '../generated/graphql.ts';
-import { startTestApp, subscribe, type TestApp } from '../helpers/app.ts';
-import { eventually } from '../helpers/fleet.ts';
+import { RegisterClusterDocument, UpdateClusterDocument, ViewerDocument } from '../generated/graphql.ts';
+import { startTestApp, subscribe, untilLive, type TestApp } from '../helpers/app.ts';
 import { kubeconfigYaml } from '../helpers/kubeconfigs.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 describe('authentication and roles', () => {
   let t: TestApp;
@@ -114,17 +114,27 @@ describe('authentication and roles', () => {
     });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
-    setTimeout(
-      () =>
-        t.ok(RegisterClusterDocument, { input: { name: 'sse-seen', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } }),
-      200,
-    );
     let text = '';
-    while (!text.includes('sse-seen')) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
+    const reading = (async () => {
+      while (!text.includes('sse-seen')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+    // The cluster is registered, then changed until an update comes through the live stream.
+    let changes = 0;
+    await untilLive(
+      () =>
+        changes++ === 0
+          ? t.ok(RegisterClusterDocument, {
+              input: { name: 'sse-seen', environment: 'DEVELOPMENT', kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true },
+            })
+          : t.ok(UpdateClusterDocument, { name: 'sse-seen', input: { description: `change ${changes}` } }),
+      () => text.includes('sse-seen'),
+      'the SSE subscription to deliver',
+    );
+    await reading;
     controller.abort();
     expect(text).toContain('"clusterUpdated":{"name":"sse-seen"}');
   });

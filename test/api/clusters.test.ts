@@ -11,6 +11,8 @@ describe.each(DATABASE_KINDS)('clusters API (%s)', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(kind);
+    // A cluster that tests read, or try to register again or to change.
+    expect((await register('dev-1')).errors).toBeUndefined();
   });
   afterAll(() => t?.stop());
 
@@ -22,10 +24,10 @@ describe.each(DATABASE_KINDS)('clusters API (%s)', (kind) => {
   }
 
   it('registers a cluster from raw YAML and never returns or stores the kubeconfig in clear', async () => {
-    const r = await register('dev-1', { description: 'first', labels: { team: 'platform' } });
+    const r = await register('raw-1', { description: 'first', labels: { team: 'platform' } });
     expect(r.errors).toBeUndefined();
     expect(r.data?.registerCluster).toMatchObject({
-      name: 'dev-1',
+      name: 'raw-1',
       environment: 'DEVELOPMENT',
       apiServerUrl: 'https://10.0.0.1:6443',
       tlsVerified: true,
@@ -34,7 +36,7 @@ describe.each(DATABASE_KINDS)('clusters API (%s)', (kind) => {
       labels: { team: 'platform' },
     });
     expect(JSON.stringify(r)).not.toContain(SECRET_TOKEN);
-    const row = await t.app.db.prisma.cluster.findUniqueOrThrow({ where: { name: 'dev-1' } });
+    const row = await t.app.db.prisma.cluster.findUniqueOrThrow({ where: { name: 'raw-1' } });
     expect(row.kubeconfigEncrypted).not.toContain(SECRET_TOKEN);
     expect(row.kubeconfigKeyId).toMatch(/^[0-9a-f]{12}$/);
     expect(t.app.services.clusters.kubeconfigOf(row)).toContain(SECRET_TOKEN);
@@ -138,8 +140,9 @@ describe.each(DATABASE_KINDS)('clusters API (%s)', (kind) => {
   });
 
   it('updates description, labels, enabled flag and kubeconfig, and audits it', async () => {
+    expect((await register('update-1', { environment: 'STAGING' })).errors).toBeUndefined();
     const r = await t.gql(UpdateClusterDocument, {
-      name: 'stage-1',
+      name: 'update-1',
       input: {
         description: 'staging',
         labels: { tier: 'b' },
@@ -150,7 +153,7 @@ describe.each(DATABASE_KINDS)('clusters API (%s)', (kind) => {
     });
     expect(r.errors).toBeUndefined();
     expect(r.data?.updateCluster).toMatchObject({ description: 'staging', labels: { tier: 'b' }, isEnabled: false, apiServerUrl: 'https://10.9.9.9:6443' });
-    const audit = await t.app.db.prisma.auditEvent.findFirst({ where: { action: 'updateCluster', targetName: 'stage-1' } });
+    const audit = await t.app.db.prisma.auditEvent.findFirst({ where: { action: 'updateCluster', targetName: 'update-1' } });
     expect(audit?.actor).toBe('admin');
     expect(JSON.stringify(audit?.details)).toContain('kubeconfig');
     expect(JSON.stringify({ ...audit, id: String(audit?.id) })).not.toContain(SECRET_TOKEN);
@@ -180,10 +183,11 @@ describe.each(DATABASE_KINDS)('clusters API (%s)', (kind) => {
   });
 
   it('deletes a cluster (ADMIN) and records who did it', async () => {
-    const r = await t.gql(DeleteClusterDocument, { name: 'prod-2' });
+    expect((await register('gone-1')).errors).toBeUndefined();
+    const r = await t.gql(DeleteClusterDocument, { name: 'gone-1' });
     expect(r.data?.deleteCluster).toBe(true);
-    expect(await t.app.db.prisma.cluster.findUnique({ where: { name: 'prod-2' } })).toBeNull();
-    const audit = await t.app.db.prisma.auditEvent.findFirst({ where: { action: 'deleteCluster', targetName: 'prod-2' } });
+    expect(await t.app.db.prisma.cluster.findUnique({ where: { name: 'gone-1' } })).toBeNull();
+    const audit = await t.app.db.prisma.auditEvent.findFirst({ where: { action: 'deleteCluster', targetName: 'gone-1' } });
     expect(audit).toMatchObject({ actor: 'admin', targetType: 'Cluster' });
     expect(audit?.requestId).toBeTruthy();
   });

@@ -3,7 +3,7 @@
 // own behaviour is tested in test/rollout/.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ApprovalsDocument,
   ApproveDocument,
@@ -37,19 +37,21 @@ describe.each(DATABASE_KINDS)('deployments API (%s)', (kind) => {
     ] as const) {
       await t.ok(RegisterClusterDocument, { input: { name, environment, kubeconfig: kubeconfigYaml(), skipConnectivityCheck: true } });
     }
-    for (const name of ['alpha', 'beta', 'gamma', 'delta']) {
-      await t.ok(RegisterOperatorDocument, {
-        input: {
-          name,
-          namespace: name,
-          manifestUrlTemplate: `${FIXTURE_BUNDLES}/${name}/{version}.yaml`,
-          versions: ['v1.0.0', 'v1.1.0'],
-          currentVersion: 'v1.0.0',
-        },
-      });
-    }
+    for (const name of ['alpha', 'beta', 'gamma', 'delta']) await register(name);
   });
   afterAll(() => t?.stop());
+
+  /** An operator of a test's own: one active deployment per operator, so tests that leave one active use their own. */
+  const register = (name: string) =>
+    t.ok(RegisterOperatorDocument, {
+      input: {
+        name,
+        namespace: name,
+        manifestUrlTemplate: `${FIXTURE_BUNDLES}/${name}/{version}.yaml`,
+        versions: ['v1.0.0', 'v1.1.0'],
+        currentVersion: 'v1.0.0',
+      },
+    });
 
   const create = (input: Record<string, unknown>, token = operatorToken) =>
     t.gql(
@@ -85,7 +87,9 @@ describe.each(DATABASE_KINDS)('deployments API (%s)', (kind) => {
   });
 
   it('refuses a second active deployment of the same operator with CONFLICT', async () => {
-    const r = await create({});
+    await register('epsilon');
+    expect((await create({ operatorName: 'epsilon' })).errors).toBeUndefined();
+    const r = await create({ operatorName: 'epsilon' });
     expect(r.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(r.errors?.[0]?.message).toMatch(/already has an active deployment/);
   });
@@ -124,24 +128,34 @@ describe.each(DATABASE_KINDS)('deployments API (%s)', (kind) => {
   });
 
   it('lets a VIEWER read but not create', async () => {
+    await register('zeta');
     const viewer = await t.token('vic', ['VIEWER']);
-    expect((await create({ operatorName: 'beta' }, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const list = await t.ok(DeploymentsDocument, { operatorName: 'alpha', first: 10 }, viewer);
-    expect(list.deployments.edges).toHaveLength(1);
+    expect((await create({ operatorName: 'zeta' }, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const { createDeployment } = (await create({ operatorName: 'zeta' })).data!;
+    const list = await t.ok(DeploymentsDocument, { operatorName: 'zeta', first: 10 }, viewer);
+    expect(list.deployments.edges.map((e) => e.node.id)).toEqual([createDeployment.id]);
   });
 
   describe('approvals', () => {
+    // Each test gets a deployment of its own that targets PRODUCTION, created by olga.
+    let waiting = 0;
+    let created: { id: string; status: string; approvalStatus: string; targetClusters: string[] };
     let deploymentId: string;
     let approvalId: string;
+    beforeEach(async () => {
+      waiting += 1;
+      await register(`waiting-${waiting}`);
+      const r = await create({ operatorName: `waiting-${waiting}`, strategy: 'ROLLING', targetClusters: ['prod-1', 'dev-1'] });
+      created = r.data!.createDeployment;
+      deploymentId = created.id;
+      approvalId = (await t.ok(ApprovalsDocument, { status: 'PENDING' })).approvals.find((a) => a.deploymentId === deploymentId)!.id;
+    });
+
     it('holds a deployment that targets PRODUCTION in PENDING_APPROVAL with a pending approval', async () => {
-      const r = await create({ operatorName: 'beta', strategy: 'ROLLING', targetClusters: ['prod-1', 'dev-1'] });
-      const d = r.data!.createDeployment;
-      expect(d).toMatchObject({ status: 'PENDING_APPROVAL', approvalStatus: 'PENDING', targetClusters: ['dev-1', 'prod-1'] });
-      deploymentId = d.id;
+      expect(created).toMatchObject({ status: 'PENDING_APPROVAL', approvalStatus: 'PENDING', targetClusters: ['dev-1', 'prod-1'] });
       const pending = await t.ok(ApprovalsDocument, { status: 'PENDING' });
-      const approval = pending.approvals.find((a) => a.deploymentId === d.id)!;
-      expect(approval).toMatchObject({ kind: 'DEPLOYMENT', environment: 'PRODUCTION', requestedBy: 'olga' });
-      approvalId = approval.id;
+      const approval = pending.approvals.find((a) => a.deploymentId === deploymentId)!;
+      expect(approval).toMatchObject({ id: approvalId, kind: 'DEPLOYMENT', environment: 'PRODUCTION', requestedBy: 'olga' });
     });
 
     it('refuses self-approval, an OPERATOR, and an ENVIRONMENT_OWNER of another environment', async () => {
@@ -181,8 +195,9 @@ describe.each(DATABASE_KINDS)('deployments API (%s)', (kind) => {
   });
 
   it('cancels a deployment that has not started, at once, and streams its events to a late subscriber', async () => {
-    const list = await t.ok(DeploymentsDocument, { operatorName: 'alpha', status: 'PLANNING', first: 1 });
-    const id = list.deployments.edges[0]!.node.id;
+    await register('eta');
+    const id = (await create({ operatorName: 'eta' })).data!.createDeployment.id;
+    expect((await t.ok(DeploymentDocument, { id })).deployment?.status).toBe('PLANNING');
     const r = await t.gql(CancelDeploymentDocument, { id });
     expect(r.data?.cancelDeployment).toMatchObject({ status: 'CANCELLED' });
     expect((await t.gql(CancelDeploymentDocument, { id })).errors?.[0]?.extensions?.code).toBe('CONFLICT');

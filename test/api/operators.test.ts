@@ -8,21 +8,31 @@ import { DATABASE_KINDS } from '../helpers/databases.ts';
 describe.each(DATABASE_KINDS)('operators API (%s)', (kind) => {
   let t: TestApp;
   let repo: Server;
-  let repoUrl: string;
-  const chartVersions = ['v1.13.0', 'v1.14.0', 'v1.15.0-beta.1'];
+  let repoRoot: string;
+  /** The cert-manager versions each Helm repository (a path of the server) lists. */
+  const repositories = new Map<string, string[]>();
+  /** A Helm repository of a test's own, listing `versions` of cert-manager (the array, as it changes). */
+  const repository = (name: string, versions: string[]) => {
+    repositories.set(name, versions);
+    return `${repoRoot}/${name}`;
+  };
   beforeAll(async () => {
     t = await startTestApp(kind);
-    // A Helm repository: index.yaml lists the chart's versions.
-    const index = () =>
+    // Helm repositories: each one's index.yaml lists the chart's versions.
+    const index = (versions: string[]) =>
       [
         'apiVersion: v1',
         'entries:',
         '  cert-manager:',
-        ...chartVersions.flatMap((v) => [`  - name: cert-manager`, `    version: ${v}`, `    urls: [charts/cert-manager-${v}.tgz]`]),
+        ...versions.flatMap((v) => [`  - name: cert-manager`, `    version: ${v}`, `    urls: [charts/cert-manager-${v}.tgz]`]),
       ].join('\n');
-    repo = createServer((req, res) => (req.url === '/index.yaml' ? res.end(index()) : res.writeHead(404).end()));
+    repo = createServer((req, res) => {
+      const versions = repositories.get(/^\/([^/]+)\/index\.yaml$/.exec(req.url ?? '')?.[1] ?? '');
+      if (versions) res.end(index(versions));
+      else res.writeHead(404).end();
+    });
     await new Promise<void>((r) => repo.listen(0, '127.0.0.1', r));
-    repoUrl = `http://127.0.0.1:${(repo.address() as AddressInfo).port}`;
+    repoRoot = `http://127.0.0.1:${(repo.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     await t?.stop();
@@ -52,6 +62,7 @@ describe.each(DATABASE_KINDS)('operators API (%s)', (kind) => {
   });
 
   it('registers an operator from a Helm repository, with the versions of its index', async () => {
+    const repoUrl = repository('registered', ['v1.13.0', 'v1.14.0', 'v1.15.0-beta.1']);
     const r = await register('cert-manager', {
       manifestUrlTemplate: undefined,
       chartRepository: repoUrl,
@@ -69,16 +80,26 @@ describe.each(DATABASE_KINDS)('operators API (%s)', (kind) => {
   });
 
   it('keeps the versions of Helm operators current when the repository publishes a new one', async () => {
+    const chartVersions = ['v1.13.0', 'v1.14.0', 'v1.15.0-beta.1'];
+    const repoUrl = repository('refreshed', chartVersions);
+    const r = await register('refreshed', { manifestUrlTemplate: undefined, chartRepository: repoUrl, chartName: 'cert-manager', namespace: 'cert-manager' });
+    expect(r.errors).toBeUndefined();
     chartVersions.push('v1.15.0');
     const results = await t.app.services.operators.refreshVersions();
-    expect(results).toEqual([{ operator: 'cert-manager', added: ['v1.15.0'] }]);
-    const op = (await t.ok(OperatorDocument, { name: 'cert-manager' })).operator!;
+    expect(results.find((x) => x.operator === 'refreshed')).toEqual({ operator: 'refreshed', added: ['v1.15.0'] });
+    // Other Helm operators (of other tests) have nothing new.
+    expect(results.filter((x) => x.operator !== 'refreshed' && x.added.length > 0)).toEqual([]);
+    const op = (await t.ok(OperatorDocument, { name: 'refreshed' })).operator!;
     expect(op.versions).toEqual(['v1.15.0', 'v1.15.0-beta.1', 'v1.14.0', 'v1.13.0']);
     expect(op.latestVersion).toBe('v1.15.0');
   });
 
   it.each([
-    ['a chart the repository does not have', () => ({ chartRepository: repoUrl, chartName: 'ingress-nginx' }), /ingress-nginx/],
+    [
+      'a chart the repository does not have',
+      () => ({ chartRepository: repository('no-such-chart', ['v1.14.0']), chartName: 'ingress-nginx' }),
+      /ingress-nginx/,
+    ],
     ['a repository that does not answer', () => ({ chartRepository: 'http://127.0.0.1:9', chartName: 'cert-manager' }), /could not be read/],
   ])('refuses %s, writing nothing', async (_case, source, message) => {
     const before = await count();
@@ -110,41 +131,57 @@ describe.each(DATABASE_KINDS)('operators API (%s)', (kind) => {
   });
 
   it('rejects a duplicate with CONFLICT', async () => {
-    const r = await register('prometheus-operator');
+    expect((await register('duplicate')).errors).toBeUndefined();
+    const before = await count();
+    const r = await register('duplicate');
     expect(r.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(await count()).toBe(before);
   });
 
   it('updates the description, versions and source', async () => {
-    const r = await t.gql(UpdateOperatorDocument, { name: 'prometheus-operator', input: { description: 'metrics', versions: ['v0.81.0', 'v0.80.0'] } });
+    expect((await register('updated', { currentVersion: 'v0.75.0', versions: ['v0.75.0', 'v0.80.0'] })).errors).toBeUndefined();
+    const r = await t.gql(UpdateOperatorDocument, { name: 'updated', input: { description: 'metrics', versions: ['v0.81.0', 'v0.80.0'] } });
     expect(r.errors).toBeUndefined();
     // the current version stays known even when the new list omits it
     expect(r.data?.updateOperator).toMatchObject({ description: 'metrics', latestVersion: 'v0.81.0', versions: ['v0.81.0', 'v0.80.0', 'v0.75.0'] });
-    const bad = await t.gql(UpdateOperatorDocument, { name: 'prometheus-operator', input: { manifestUrlTemplate: 'https://example.com/no-placeholder.yaml' } });
+    const bad = await t.gql(UpdateOperatorDocument, { name: 'updated', input: { manifestUrlTemplate: 'https://example.com/no-placeholder.yaml' } });
     expect(bad.errors?.[0]?.extensions?.fields).toEqual(['input.manifestUrlTemplate']);
   });
 
   it('lists and reads operators; VIEWER may read but not register; only ADMIN deletes', async () => {
+    expect((await register('listed-a')).errors).toBeUndefined();
+    expect((await register('listed-b', { namespace: 'listed' })).errors).toBeUndefined();
     const viewer = await t.token('vic', ['VIEWER']);
-    const list = await t.ok(OperatorsDocument, { first: 10 }, viewer);
-    expect(list.operators.edges.map((e) => e.node.name)).toEqual(['cert-manager', 'prometheus-operator']);
-    expect(list.operators.totalCount).toBe(2);
-    expect((await t.ok(OperatorDocument, { name: 'cert-manager' }, viewer)).operator?.namespace).toBe('cert-manager');
+    const list = await t.ok(OperatorsDocument, { first: 100 }, viewer);
+    const names = list.operators.edges.map((e) => e.node.name);
+    // Every operator, by name (those of other tests too).
+    expect(names).toEqual(expect.arrayContaining(['listed-a', 'listed-b']));
+    expect(names).toEqual([...names].sort());
+    expect(list.operators.totalCount).toBe(await count());
+    expect(names).toHaveLength(await count());
+    expect((await t.ok(OperatorDocument, { name: 'listed-b' }, viewer)).operator?.namespace).toBe('listed');
     const denied = await register('viewer-made', {}, viewer);
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const operatorDelete = await t.gql(DeleteOperatorDocument, { name: 'cert-manager' }, await t.token('olga', ['OPERATOR']));
+    const operatorDelete = await t.gql(DeleteOperatorDocument, { name: 'listed-b' }, await t.token('olga', ['OPERATOR']));
     expect(operatorDelete.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const del = await t.gql(DeleteOperatorDocument, { name: 'cert-manager' });
+    const del = await t.gql(DeleteOperatorDocument, { name: 'listed-b' });
     expect(del.data?.deleteOperator).toBe(true);
-    expect((await t.ok(OperatorDocument, { name: 'cert-manager' })).operator).toBeNull();
+    expect((await t.ok(OperatorDocument, { name: 'listed-b' })).operator).toBeNull();
   });
 
   it('records every operator mutation in the audit trail', async () => {
-    const actions = await t.app.db.prisma.auditEvent.findMany({ where: { targetType: 'Operator' }, orderBy: { id: 'asc' } });
+    expect((await register('audited', {}, await t.token('olga', ['OPERATOR']))).errors).toBeUndefined();
+    expect((await t.gql(UpdateOperatorDocument, { name: 'audited', input: { description: 'audited' } })).errors).toBeUndefined();
+    expect((await t.gql(DeleteOperatorDocument, { name: 'audited' })).data?.deleteOperator).toBe(true);
+    // Refused mutations change nothing, and record nothing.
+    expect((await register('audited-refused', { namespace: 'Monitoring' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await register('audited-refused', {}, await t.token('vic', ['VIEWER']))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await t.app.db.prisma.auditEvent.count({ where: { targetName: 'audited-refused' } })).toBe(0);
+    const actions = await t.app.db.prisma.auditEvent.findMany({ where: { targetType: 'Operator', targetName: 'audited' }, orderBy: { id: 'asc' } });
     expect(actions.map((a) => [a.action, a.targetName, a.actor])).toEqual([
-      ['registerOperator', 'prometheus-operator', 'olga'],
-      ['registerOperator', 'cert-manager', 'admin'],
-      ['updateOperator', 'prometheus-operator', 'admin'],
-      ['deleteOperator', 'cert-manager', 'admin'],
+      ['registerOperator', 'audited', 'olga'],
+      ['updateOperator', 'audited', 'admin'],
+      ['deleteOperator', 'audited', 'admin'],
     ]);
   });
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const run = promisify(execFile);
 

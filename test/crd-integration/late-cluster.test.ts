@@ -2,7 +2,8 @@
 // a breaking CRD change nobody approved is not applied there, and its objects keep their data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateDeploymentDocument } from '../generated/graphql.ts';
-import { eventually, finishedDeployment, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { finishedDeployment, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 describe('CRD check of a cluster that was unreachable during planning', () => {
   let f: Fleet;

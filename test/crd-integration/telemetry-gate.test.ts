@@ -19,7 +19,8 @@ import {
   RollbackDeploymentDocument,
   ValidateCrdCompatibilityDocument,
 } from '../generated/graphql.ts';
-import { eventually, finishedDeployment, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { finishedDeployment, startFleet, type Fleet } from '../helpers/fleet.ts';
 import { crdFixtureObjects, fixtureTemplate, operatorObjects } from '../helpers/operators.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../notifications/helpers.ts';
 import { idOf, putAll } from './helpers.ts';

@@ -25,7 +25,8 @@ import {
 } from '../generated/graphql.ts';
 import { TEST_JWT_SECRET, TEST_SOURCE_ENV } from '../helpers/app.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
-import { eventually, FAST_ENGINE_ENV, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { FAST_ENGINE_ENV, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const BG_TEMPLATE = `${pathToFileURL(path.resolve('test/fixtures/operators/bg')).toString()}/{version}.yaml`;
 const BG_VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0'];
@@ -34,22 +35,27 @@ const GREEN = 'bg-system-green';
 const TERMINAL = ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'];
 
 describe('Blue-Green rollouts', () => {
+  // A cluster of its own per test (the test operator's cluster-scoped objects are shared by
+  // its colors, so two tests cannot share a cluster), and each test installs what it starts from.
   let f: Fleet;
   beforeAll(async () => {
     f = await startFleet({
-      clusters: [
-        { name: 'dev-1', environment: 'DEVELOPMENT' },
-        { name: 'dev-2', environment: 'DEVELOPMENT' },
-      ],
+      clusters: ['switch-1', 'back-1', 'never-1', 'manual-1', 'cancel-1', 'later-1', 'later-2'].map((name) => ({ name, environment: 'DEVELOPMENT' as const })),
       demo: false,
     });
     await f.ok(RegisterOperatorDocument, { input: { name: 'bg', namespace: BLUE, manifestUrlTemplate: BG_TEMPLATE, versions: BG_VERSIONS } });
   });
   afterAll(() => f?.stopAll());
 
-  const create = async (cluster: string, targetVersion: string, strategy: 'DIRECT' | 'BLUE_GREEN', blueGreen?: Record<string, unknown>) => {
+  const create = async (cluster: string | string[], targetVersion: string, strategy: 'DIRECT' | 'BLUE_GREEN', blueGreen?: Record<string, unknown>) => {
     const r = await f.gql(CreateDeploymentDocument, {
-      input: { operatorName: 'bg', targetVersion, strategy, targetClusters: [cluster], ...(blueGreen ? { strategyConfig: { blueGreen } } : {}) } as never,
+      input: {
+        operatorName: 'bg',
+        targetVersion,
+        strategy,
+        targetClusters: typeof cluster === 'string' ? [cluster] : cluster,
+        ...(blueGreen ? { strategyConfig: { blueGreen } } : {}),
+      } as never,
     });
     if (!r.data) throw new Error(JSON.stringify(r.errors));
     return r.data.createDeployment.id;
@@ -60,10 +66,11 @@ describe('Blue-Green rollouts', () => {
   const objects = (cluster: string) => f.sandbox.cluster(cluster).objects;
   const controller = (cluster: string, ns: string) => objects(cluster).get('apps/v1', 'Deployment', ns, 'bg-operator');
   const image = (d: KubeObject | undefined) => d?.spec.template.spec.containers[0].image as string | undefined;
-  const webhookNamespace = (cluster: string) =>
-    (objects(cluster).get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, 'bg-operator') as
-      | { webhooks: Array<{ clientConfig: { service: { namespace: string } } }> }
-      | undefined)!.webhooks[0]!.clientConfig.service.namespace;
+  const webhookConfiguration = (cluster: string) =>
+    objects(cluster).get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, 'bg-operator') as
+      | (KubeObject & { webhooks: Array<{ clientConfig: { service: { namespace: string } } }> })
+      | undefined;
+  const webhookNamespace = (cluster: string) => webhookConfiguration(cluster)!.webhooks[0]!.clientConfig.service.namespace;
   const replicaSets = (cluster: string, ns: string) =>
     objects(cluster)
       .list('apps/v1', 'ReplicaSet', ns)
@@ -74,102 +81,131 @@ describe('Blue-Green rollouts', () => {
       version: string;
       namespace: string;
     }>;
+  /** v1.0.0 installed the plain way: blue (the uncolored installation) serves. */
+  const blueServing = async (cluster: string) => {
+    expect((await finished(await create(cluster, 'v1.0.0', 'DIRECT'))).status).toBe('COMPLETED');
+    expect(webhookNamespace(cluster)).toBe(BLUE);
+  };
+  /** Then v1.1.0 by Blue-Green: green serves, blue is kept scaled down for an hour. */
+  const greenServing = async (cluster: string) => {
+    await blueServing(cluster);
+    const d = await finished(
+      await create(cluster, 'v1.1.0', 'BLUE_GREEN', { validationPeriod: 'PT0S', switchMonitoringPeriod: 'PT0S', retentionPeriod: 'PT1H' }),
+    );
+    expect(d.status).toBe('COMPLETED');
+    expect(webhookNamespace(cluster)).toBe(GREEN);
+    expect(controller(cluster, BLUE)!.spec.replicas).toBe(0);
+  };
+  /** While the deployment's driver sleeps until woken: how many times it has gone to sleep (RolloutEngine.waitState); else 0. */
+  const asleep = (id: string) => {
+    const state = f.app.engine!.waitState(id);
+    return state.waiting ? state.waitsBegun : 0;
+  };
 
   it('installs the next color beside the serving one, validates it, then switches replicas and the webhook configuration to it', async () => {
-    expect((await finished(await create('dev-1', 'v1.0.0', 'DIRECT'))).status).toBe('COMPLETED');
-    const id = await create('dev-1', 'v1.1.0', 'BLUE_GREEN', { validationPeriod: 'PT2S', switchMonitoringPeriod: 'PT0.5S', retentionPeriod: 'PT1H' });
+    await blueServing('switch-1');
+    const id = await create('switch-1', 'v1.1.0', 'BLUE_GREEN', { validationPeriod: 'PT2S', switchMonitoringPeriod: 'PT0.5S', retentionPeriod: 'PT1H' });
 
     // Validation: both colors run; blue (the uncolored v1.0.0 installation) still serves.
     await eventually(async () => (await get(id)).events.some((e) => /validating for/.test(e.message)), 30_000, 'validation');
-    expect(image(controller('dev-1', GREEN))).toBe('registry.example.com/bg-operator:1.1.0');
-    expect(controller('dev-1', GREEN)!.status.readyReplicas).toBe(1);
-    expect(image(controller('dev-1', BLUE))).toBe('registry.example.com/bg-operator:1.0.0');
-    expect(controller('dev-1', BLUE)!.spec.replicas).toBe(1);
-    expect(webhookNamespace('dev-1')).toBe(BLUE);
-    expect(await installed('dev-1')).toEqual([{ operatorName: 'bg', version: 'v1.0.0', namespace: BLUE }]);
+    expect(image(controller('switch-1', GREEN))).toBe('registry.example.com/bg-operator:1.1.0');
+    expect(controller('switch-1', GREEN)!.status.readyReplicas).toBe(1);
+    expect(image(controller('switch-1', BLUE))).toBe('registry.example.com/bg-operator:1.0.0');
+    expect(controller('switch-1', BLUE)!.spec.replicas).toBe(1);
+    expect(webhookNamespace('switch-1')).toBe(BLUE);
+    expect(await installed('switch-1')).toEqual([{ operatorName: 'bg', version: 'v1.0.0', namespace: BLUE }]);
 
     const d = await finished(id);
     expect(d.status).toBe('COMPLETED');
-    expect(d.clusters[0]).toMatchObject({ clusterName: 'dev-1', status: 'COMPLETED', releaseRevision: 2, previousRevision: 1 });
+    expect(d.clusters[0]).toMatchObject({ clusterName: 'switch-1', status: 'COMPLETED', releaseRevision: 2, previousRevision: 1 });
     // Green serves: the one webhook configuration calls its service, blue is scaled down and kept.
-    expect(webhookNamespace('dev-1')).toBe(GREEN);
-    expect(controller('dev-1', BLUE)!.spec.replicas).toBe(0);
-    expect(controller('dev-1', GREEN)!.spec.replicas).toBe(1);
-    expect(objects('dev-1').get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'bg-operator-green')).toBeDefined();
-    expect(await installed('dev-1')).toEqual([{ operatorName: 'bg', version: 'v1.1.0', namespace: GREEN }]);
+    expect(webhookNamespace('switch-1')).toBe(GREEN);
+    expect(controller('switch-1', BLUE)!.spec.replicas).toBe(0);
+    expect(controller('switch-1', GREEN)!.spec.replicas).toBe(1);
+    expect(objects('switch-1').get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'bg-operator-green')).toBeDefined();
+    expect(await installed('switch-1')).toEqual([{ operatorName: 'bg', version: 'v1.1.0', namespace: GREEN }]);
     expect(d.events.map((e) => e.message).join('\n')).toMatch(/switched to green \(v1\.1\.0, revision 2\).*blue is kept scaled down until/);
   });
 
   it('switches back at once when the new color fails during monitoring: the old color serves again with its saved replicas, nothing redeployed', async () => {
-    expect((await finished(await create('dev-2', 'v1.0.0', 'DIRECT'))).status).toBe('COMPLETED');
+    await blueServing('back-1');
     // Someone scaled the serving controller to 2: a switch back must restore 2, not the manifests' 1.
-    const scaled = structuredClone(controller('dev-2', BLUE)!);
+    const scaled = structuredClone(controller('back-1', BLUE)!);
     scaled.spec.replicas = 2;
-    objects('dev-2').put(scaled);
-    await eventually(async () => controller('dev-2', BLUE)!.status.readyReplicas === 2, 10_000, 'two blue replicas');
-    const before = controller('dev-2', BLUE)!;
-    const blueReplicaSets = replicaSets('dev-2', BLUE);
+    objects('back-1').put(scaled);
+    await eventually(async () => controller('back-1', BLUE)!.status.readyReplicas === 2, 10_000, 'two blue replicas');
+    const before = controller('back-1', BLUE)!;
+    const blueReplicaSets = replicaSets('back-1', BLUE);
 
-    const id = await create('dev-2', 'v1.1.0', 'BLUE_GREEN', { validationPeriod: 'PT0.5S', switchMonitoringPeriod: 'PT6S', retentionPeriod: 'PT1H' });
+    const id = await create('back-1', 'v1.1.0', 'BLUE_GREEN', { validationPeriod: 'PT0.5S', switchMonitoringPeriod: 'PT6S', retentionPeriod: 'PT1H' });
     await eventually(async () => (await get(id)).clusters[0]!.status === 'COMPLETED', 30_000, 'the switch to green');
-    expect(controller('dev-2', BLUE)!.spec.replicas).toBe(0);
-    expect(webhookNamespace('dev-2')).toBe(GREEN);
+    expect(controller('back-1', BLUE)!.spec.replicas).toBe(0);
+    expect(webhookNamespace('back-1')).toBe(GREEN);
     // Green starts crash-looping while it is monitored.
-    const pod = structuredClone(objects('dev-2').list('v1', 'Pod', GREEN)[0]!);
+    const pod = structuredClone(objects('back-1').list('v1', 'Pod', GREEN)[0]!);
     pod.metadata.annotations = { ...pod.metadata.annotations, 'sandbox.operator-manager.io/behavior': 'crashloop' };
-    objects('dev-2').put(pod);
+    objects('back-1').put(pod);
 
     const d = await finished(id);
     expect(d.status).toBe('ROLLED_BACK');
-    expect(d.errorMessage).toMatch(/monitor failed on dev-2.*switched back/);
+    expect(d.errorMessage).toMatch(/monitor failed on back-1.*switched back/);
     expect(d.clusters[0]).toMatchObject({ status: 'ROLLED_BACK' });
     expect(d.events.map((e) => e.message).join('\n')).toMatch(/switched back to blue \(v1\.0\.0\) without redeploying — service restored/);
     // Blue serves again with the two replicas it had, from the same ReplicaSet: only scaled, never re-applied.
-    const after = controller('dev-2', BLUE)!;
+    const after = controller('back-1', BLUE)!;
     expect(after.spec.replicas).toBe(2);
     expect(after.metadata.generation).toBe(before.metadata.generation! + 2); // scaled down, scaled up
     expect(after.metadata.labels!['operator-manager.io/revision']).toBe(before.metadata.labels!['operator-manager.io/revision']);
-    expect(replicaSets('dev-2', BLUE)).toEqual(blueReplicaSets);
-    expect(webhookNamespace('dev-2')).toBe(BLUE);
-    await eventually(async () => controller('dev-2', BLUE)!.status.readyReplicas === 2, 10_000, 'blue ready again');
-    expect(await installed('dev-2')).toEqual([{ operatorName: 'bg', version: 'v1.0.0', namespace: BLUE }]);
+    expect(replicaSets('back-1', BLUE)).toEqual(blueReplicaSets);
+    expect(webhookNamespace('back-1')).toBe(BLUE);
+    await eventually(async () => controller('back-1', BLUE)!.status.readyReplicas === 2, 10_000, 'blue ready again');
+    expect(await installed('back-1')).toEqual([{ operatorName: 'bg', version: 'v1.0.0', namespace: BLUE }]);
     // The failed color is removed (its retirement is due at once); the shared CRD stays.
-    await eventually(async () => !controller('dev-2', GREEN), 15_000, 'green removed');
-    expect(objects('dev-2').get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'gadgets.bg.operator-manager.io')).toBeDefined();
+    await eventually(async () => !controller('back-1', GREEN), 15_000, 'green removed');
+    expect(objects('back-1').get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'gadgets.bg.operator-manager.io')).toBeDefined();
   });
 
   it('removes a new color that never becomes healthy, before any switch, and leaves the serving color untouched', async () => {
-    const before = controller('dev-2', BLUE)!;
+    await blueServing('never-1');
+    const before = controller('never-1', BLUE)!;
     const d = await finished(
-      await create('dev-2', 'v1.2.0', 'BLUE_GREEN', { validationPeriod: 'PT0.5S', switchMonitoringPeriod: 'PT0.5S', retentionPeriod: 'PT1H' }),
+      await create('never-1', 'v1.2.0', 'BLUE_GREEN', { validationPeriod: 'PT0.5S', switchMonitoringPeriod: 'PT0.5S', retentionPeriod: 'PT1H' }),
     );
     expect(d.status).toBe('ROLLED_BACK');
-    expect(d.errorMessage).toMatch(/deploy failed on dev-2.*crash/i);
+    expect(d.errorMessage).toMatch(/deploy failed on never-1.*crash/i);
     expect(d.events.map((e) => e.message).join('\n')).toMatch(/removed green \(never switched to\).*CRDs kept; blue \(v1\.0\.0\) kept serving/);
-    expect(controller('dev-2', GREEN)).toBeUndefined();
-    expect(objects('dev-2').get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'bg-operator-green')).toBeUndefined();
-    expect(objects('dev-2').get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'gadgets.bg.operator-manager.io')).toBeDefined();
-    expect(controller('dev-2', BLUE)!.metadata.generation).toBe(before.metadata.generation);
-    expect(webhookNamespace('dev-2')).toBe(BLUE);
+    expect(controller('never-1', GREEN)).toBeUndefined();
+    expect(objects('never-1').get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'bg-operator-green')).toBeUndefined();
+    expect(objects('never-1').get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'gadgets.bg.operator-manager.io')).toBeDefined();
+    expect(controller('never-1', BLUE)!.metadata.generation).toBe(before.metadata.generation);
+    expect(webhookNamespace('never-1')).toBe(BLUE);
   });
 
-  let promoted = ''; // the deployment the next test rolls back
-  it('with autoSwitch false, waits after validation until promoteDeployment allows the switch', async () => {
-    // dev-1 runs green v1.1.0 (first test); blue, scaled down and not yet retired, is installed again.
-    const id = (promoted = await create('dev-1', 'v1.0.0', 'BLUE_GREEN', {
+  it('with autoSwitch false, waits after validation until promoteDeployment allows the switch; rolled back once COMPLETED, switches back to the old color it kept', async () => {
+    // Green v1.1.0 serves; blue, scaled down and not yet retired, is installed again.
+    await greenServing('manual-1');
+    const id = await create('manual-1', 'v1.0.0', 'BLUE_GREEN', {
       autoSwitch: false,
       validationPeriod: 'PT0.5S',
       switchMonitoringPeriod: 'PT0.5S',
       retentionPeriod: 'PT1H',
-    }));
-    await eventually(async () => (await get(id)).events.some((e) => /waiting for the switch/.test(e.message)), 30_000, 'await-switch');
-    await new Promise((r) => setTimeout(r, 1500));
+    });
+    const waits = await eventually(async () => (await get(id)).events.find((e) => /waits for promoteDeployment/.test(e.message)), 30_000, 'await-switch');
+    const routing = webhookConfiguration('manual-1')!.metadata.resourceVersion;
+    // The driver has looked for a promotion, found none, and sleeps. Woken without one (as by
+    // any request about this deployment), it looks again and goes back to sleep.
+    const sleeping = await eventually(() => asleep(id), 10_000, 'the driver asleep in await-switch');
+    f.app.services.events.publish('engineWake', { deploymentId: id });
+    await eventually(() => asleep(id) > sleeping, 10_000, 'the driver asleep again after a wake-up without a promotion');
     const waiting = await get(id);
     expect(waiting.status).not.toBe('COMPLETED');
     expect(waiting.clusters[0]!.status).toBe('VALIDATING');
-    expect(webhookNamespace('dev-1')).toBe(GREEN);
-    expect(image(controller('dev-1', BLUE))).toBe('registry.example.com/bg-operator:1.0.0');
-    expect(controller('dev-1', BLUE)!.status.readyReplicas).toBe(1);
+    expect(waiting.events.at(-1)!.sequence).toBe(waits.sequence);
+    expect(webhookNamespace('manual-1')).toBe(GREEN);
+    expect(webhookConfiguration('manual-1')!.metadata.resourceVersion).toBe(routing);
+    expect(image(controller('manual-1', BLUE))).toBe('registry.example.com/bg-operator:1.0.0');
+    expect(controller('manual-1', BLUE)!.status.readyReplicas).toBe(1);
+    expect(controller('manual-1', GREEN)!.spec.replicas).toBe(1);
 
     const viewer = await f.gql(PromoteDeploymentDocument, { id }, await f.token('vera', ['VIEWER']));
     expect(viewer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -178,71 +214,68 @@ describe('Blue-Green rollouts', () => {
     const d = await finished(id);
     expect(d.status).toBe('COMPLETED');
     expect(d.events.map((e) => e.message).join('\n')).toMatch(/switch allowed by olga/);
-    expect(webhookNamespace('dev-1')).toBe(BLUE);
-    expect(controller('dev-1', GREEN)!.spec.replicas).toBe(0);
+    expect(webhookNamespace('manual-1')).toBe(BLUE);
+    expect(controller('manual-1', GREEN)!.spec.replicas).toBe(0);
     // A finished deployment has nothing left to switch.
     expect((await f.gql(PromoteDeploymentDocument, { id })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
-  });
 
-  it('rolls a COMPLETED deployment back by switching back while the old color is kept', async () => {
-    const greenBefore = controller('dev-1', GREEN)!;
-    const r = await f.gql(RollbackDeploymentDocument, { id: promoted, reason: 'regression' });
+    // Rolled back while green is kept: a switch back, not a redeployment.
+    const greenBefore = controller('manual-1', GREEN)!;
+    const r = await f.gql(RollbackDeploymentDocument, { id, reason: 'regression' });
     expect(r.errors).toBeUndefined();
-    const d = await finished(promoted);
-    expect(d.status).toBe('ROLLED_BACK');
-    expect(d.events.map((e) => e.message).join('\n')).toMatch(/switched back to green \(v1\.1\.0\) without redeploying/);
-    expect(webhookNamespace('dev-1')).toBe(GREEN);
-    expect(controller('dev-1', GREEN)!.spec.replicas).toBe(1);
-    expect(controller('dev-1', GREEN)!.metadata.labels!['operator-manager.io/revision']).toBe(greenBefore.metadata.labels!['operator-manager.io/revision']);
-    expect(await installed('dev-1')).toEqual([{ operatorName: 'bg', version: 'v1.1.0', namespace: GREEN }]);
+    const rolledBack = await finished(id);
+    expect(rolledBack.status).toBe('ROLLED_BACK');
+    expect(rolledBack.events.map((e) => e.message).join('\n')).toMatch(/switched back to green \(v1\.1\.0\) without redeploying/);
+    expect(webhookNamespace('manual-1')).toBe(GREEN);
+    expect(controller('manual-1', GREEN)!.spec.replicas).toBe(1);
+    expect(controller('manual-1', GREEN)!.metadata.labels!['operator-manager.io/revision']).toBe(greenBefore.metadata.labels!['operator-manager.io/revision']);
+    expect(await installed('manual-1')).toEqual([{ operatorName: 'bg', version: 'v1.1.0', namespace: GREEN }]);
   });
 
   it('cancelled while it waits for the switch, removes the new color and leaves the serving one as it was', async () => {
-    const before = controller('dev-2', BLUE)!;
-    const id = await create('dev-2', 'v1.1.0', 'BLUE_GREEN', { autoSwitch: false, validationPeriod: 'PT0S', retentionPeriod: 'PT1H' });
+    await blueServing('cancel-1');
+    const before = controller('cancel-1', BLUE)!;
+    const id = await create('cancel-1', 'v1.1.0', 'BLUE_GREEN', { autoSwitch: false, validationPeriod: 'PT0S', retentionPeriod: 'PT1H' });
     await eventually(async () => (await get(id)).events.some((e) => /waits for promoteDeployment/.test(e.message)), 30_000, 'await-switch');
-    expect(controller('dev-2', GREEN)!.status.readyReplicas).toBe(1);
+    expect(controller('cancel-1', GREEN)!.status.readyReplicas).toBe(1);
     expect((await f.gql(CancelDeploymentDocument, { id })).errors).toBeUndefined();
     const d = await finished(id);
     expect(d.status).toBe('CANCELLED');
     expect(d.clusters[0]!.status).toBe('ROLLED_BACK');
     expect(d.events.map((e) => e.message).join('\n')).toMatch(/cancelled before the switch: removed green .*blue kept serving/);
-    expect(controller('dev-2', GREEN)).toBeUndefined();
-    expect(controller('dev-2', BLUE)!.metadata.generation).toBe(before.metadata.generation);
-    expect(webhookNamespace('dev-2')).toBe(BLUE);
+    expect(controller('cancel-1', GREEN)).toBeUndefined();
+    expect(controller('cancel-1', BLUE)!.metadata.generation).toBe(before.metadata.generation);
+    expect(webhookNamespace('cancel-1')).toBe(BLUE);
   });
 
   it('on a failure in a later cluster, switches the clusters already switched back too (automatic rollback)', async () => {
-    // dev-1 serves green v1.1.0, dev-2 blue v1.0.0: each gets the other color.
-    const r = await f.gql(CreateDeploymentDocument, {
-      input: {
-        operatorName: 'bg',
-        targetVersion: 'v1.1.0',
-        strategy: 'BLUE_GREEN',
-        targetClusters: ['dev-1', 'dev-2'],
-        strategyConfig: { blueGreen: { validationPeriod: 'PT0S', switchMonitoringPeriod: 'PT4S', retentionPeriod: 'PT1H' } },
-      },
+    // later-1 serves green v1.1.0, later-2 blue v1.0.0: each gets the other color.
+    await greenServing('later-1');
+    await blueServing('later-2');
+    const id = await create(['later-1', 'later-2'], 'v1.1.0', 'BLUE_GREEN', {
+      validationPeriod: 'PT0S',
+      switchMonitoringPeriod: 'PT4S',
+      retentionPeriod: 'PT1H',
     });
-    const id = r.data!.createDeployment.id;
-    await eventually(async () => (await get(id)).clusters.find((c) => c.clusterName === 'dev-2')!.status === 'COMPLETED', 60_000, 'dev-2 switched');
-    expect(webhookNamespace('dev-1')).toBe(BLUE);
-    const pod = structuredClone(objects('dev-2').list('v1', 'Pod', GREEN)[0]!);
+    await eventually(async () => (await get(id)).clusters.find((c) => c.clusterName === 'later-2')!.status === 'COMPLETED', 60_000, 'later-2 switched');
+    expect(webhookNamespace('later-1')).toBe(BLUE);
+    const pod = structuredClone(objects('later-2').list('v1', 'Pod', GREEN)[0]!);
     pod.metadata.annotations = { ...pod.metadata.annotations, 'sandbox.operator-manager.io/behavior': 'crashloop' };
-    objects('dev-2').put(pod);
+    objects('later-2').put(pod);
 
     const d = await finished(id);
     expect(d.status).toBe('ROLLED_BACK');
     expect(d.clusters.map((c) => [c.clusterName, c.status])).toEqual([
-      ['dev-1', 'ROLLED_BACK'],
-      ['dev-2', 'ROLLED_BACK'],
+      ['later-1', 'ROLLED_BACK'],
+      ['later-2', 'ROLLED_BACK'],
     ]);
     const messages = d.events.map((e) => e.message).join('\n');
-    expect(messages).toMatch(/dev-2: switched back to blue \(v1\.0\.0\) without redeploying/);
-    expect(messages).toMatch(/dev-1: switched back to green \(v1\.1\.0\) without redeploying/);
-    expect(webhookNamespace('dev-1')).toBe(GREEN);
-    expect(webhookNamespace('dev-2')).toBe(BLUE);
-    expect(await installed('dev-1')).toEqual([{ operatorName: 'bg', version: 'v1.1.0', namespace: GREEN }]);
-    expect(await installed('dev-2')).toEqual([{ operatorName: 'bg', version: 'v1.0.0', namespace: BLUE }]);
+    expect(messages).toMatch(/later-2: switched back to blue \(v1\.0\.0\) without redeploying/);
+    expect(messages).toMatch(/later-1: switched back to green \(v1\.1\.0\) without redeploying/);
+    expect(webhookNamespace('later-1')).toBe(GREEN);
+    expect(webhookNamespace('later-2')).toBe(BLUE);
+    expect(await installed('later-1')).toEqual([{ operatorName: 'bg', version: 'v1.1.0', namespace: GREEN }]);
+    expect(await installed('later-2')).toEqual([{ operatorName: 'bg', version: 'v1.0.0', namespace: BLUE }]);
   });
 });
 
@@ -322,6 +355,7 @@ describe.each(DATABASE_KINDS)('Blue-Green retirement across a restart (%s)', (ki
     app = undefined;
     // Kept, scaled down, through the retention period; due while no process runs.
     expect(controller(BLUE)!.spec.replicas).toBe(0);
+    // The retention period running out while no process runs is the condition under test: only time brings it.
     await new Promise((r) => setTimeout(r, Date.parse(switched.completedAt!) + 4500 - Date.now()));
     expect(controller(BLUE)).toBeDefined();
 

@@ -14,7 +14,8 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { CreateDeploymentDocument, DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
 import { TEST_SOURCE_ENV } from '../helpers/app.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
-import { DEMO_TEMPLATE, DEMO_VERSIONS, eventually, workloadImage } from '../helpers/fleet.ts';
+import { DEMO_TEMPLATE, DEMO_VERSIONS, workloadImage } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const SECRET = 'crash-test-secret-crash-test-secret';
 

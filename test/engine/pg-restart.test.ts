@@ -16,8 +16,9 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { CreateDeploymentDocument, DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
 import { subscribe, TEST_JWT_SECRET, TEST_SOURCE_ENV } from '../helpers/app.ts';
-import { DEMO_TEMPLATE, DEMO_VERSIONS, eventually, FAST_ENGINE_ENV, workloadImage } from '../helpers/fleet.ts';
+import { DEMO_TEMPLATE, DEMO_VERSIONS, FAST_ENGINE_ENV, workloadImage } from '../helpers/fleet.ts';
 import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const CLUSTERS = ['c1', 'c2', 'c3', 'c4'];
 const PROGRESS = 'subscription($id: ID!) { deploymentProgress(deploymentId: $id) { sequence status clusterName } }';

@@ -1,9 +1,10 @@
 // Live progress: a subscriber that reconnects mid-stream with afterSequence receives every
 // event exactly once; late subscribers get the replay; dashboards get status changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateDeploymentDocument, DeploymentDocument } from '../generated/graphql.ts';
-import { subscribe } from '../helpers/app.ts';
-import { eventually, startFleet, type Fleet } from '../helpers/fleet.ts';
+import { CancelDeploymentDocument, CreateDeploymentDocument, DeploymentDocument } from '../generated/graphql.ts';
+import { subscribe, untilLive } from '../helpers/app.ts';
+import { startFleet, type Fleet } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const PROGRESS = 'subscription($id: ID!, $after: Int) { deploymentProgress(deploymentId: $id, afterSequence: $after) { sequence status clusterName message } }';
 type Progress = { deploymentProgress: { sequence: number; status: string; clusterName: string | null } };
@@ -11,7 +12,13 @@ type Progress = { deploymentProgress: { sequence: number; status: string; cluste
 describe('deployment progress subscriptions', () => {
   let f: Fleet;
   beforeAll(async () => {
-    f = await startFleet({ clusters: ['a', 'b', 'c'].map((n) => ({ name: `dev-${n}`, environment: 'DEVELOPMENT' as const })) });
+    f = await startFleet({
+      clusters: [
+        ...['a', 'b', 'c'].map((n) => ({ name: `dev-${n}`, environment: 'DEVELOPMENT' as const })),
+        // Only for deployments that wait for an approval and are cancelled: they never touch a cluster.
+        { name: 'prod-a', environment: 'PRODUCTION' },
+      ],
+    });
   });
   afterAll(() => f?.stopAll());
 
@@ -20,7 +27,19 @@ describe('deployment progress subscriptions', () => {
       f.wsClient(),
       'subscription { deploymentUpdated(operatorName: "demo") { id status } }',
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // Live once it receives the updates of a deployment that waits for approval and is cancelled.
+    const probes = new Set<string>();
+    await untilLive(
+      async () => {
+        const { createDeployment } = await f.ok(CreateDeploymentDocument, {
+          input: { operatorName: 'demo', targetVersion: 'v1.0.0', strategy: 'DIRECT', targetClusters: ['prod-a'] },
+        });
+        probes.add(createDeployment.id);
+        await f.ok(CancelDeploymentDocument, { id: createDeployment.id });
+      },
+      () => updates.events.some((e) => probes.has(e.data?.deploymentUpdated.id ?? '')),
+      'the dashboard subscription to be live',
+    );
     const { createDeployment } = await f.ok(CreateDeploymentDocument, {
       input: {
         operatorName: 'demo',

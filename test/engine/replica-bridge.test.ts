@@ -5,8 +5,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.ts';
 import { superviseLoop } from '../../src/services/replica-bridge.ts';
-import { startTestApp, subscribe, type TestApp } from '../helpers/app.ts';
-import { eventually } from '../helpers/fleet.ts';
+import { startTestApp, subscribe, untilLive, type TestApp } from '../helpers/app.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 /** A pino logger whose lines are kept: raw (to check their size) and parsed. */
 function capturingLogger(level = 'warn') {
@@ -35,7 +35,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replica bridge on PostgreSQL (s
 
   it('logs and counts malformed or unknown notifications, and still passes on the next valid one', async () => {
     const updates = subscribe<{ clusterUpdated: { name: string } }>(t.wsClient(), 'subscription { clusterUpdated { name } }');
-    await new Promise((r) => setTimeout(r, 200)); // the subscription is registered
+    // Live once a valid notification from another replica comes through.
+    await untilLive(
+      () => notify(JSON.stringify({ origin: 'another-replica', type: 'cluster', name: 'probe' })),
+      () => updates.events.some((e) => e.data?.clusterUpdated.name === 'probe'),
+      'the subscription to be live',
+    );
 
     const huge = `{"origin":"elsewhere","type":"deployment","junk":"${'x'.repeat(7000)}"}`;
     await notify('this is not JSON');

@@ -6,7 +6,8 @@ import { loadConfig } from '../../src/config/index.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { CreateDeploymentDocument, DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
 import { startTestApp, subscribe, TEST_JWT_SECRET, TEST_SOURCE_ENV, type TestApp } from '../helpers/app.ts';
-import { DEMO_TEMPLATE, DEMO_VERSIONS, eventually, FAST_ENGINE_ENV } from '../helpers/fleet.ts';
+import { DEMO_TEMPLATE, DEMO_VERSIONS, FAST_ENGINE_ENV } from '../helpers/fleet.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('two replicas on one PostgreSQL (skipped without TEST_DATABASE_URL)', () => {
   let sandbox: Sandbox;

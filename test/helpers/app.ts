@@ -12,6 +12,7 @@ import type { Logger } from '../../src/observability/logger.ts';
 import type { Environment, Role } from '../../src/domain/model.ts';
 import { corpus } from './corpus.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
+import { eventually } from './eventually.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-for-operator-manager-0123456789';
 
@@ -171,6 +172,7 @@ export function subscribe<R>(client: Client, query: string, variables: Record<st
       const deadline = Date.now() + timeoutMs;
       while (!predicate()) {
         if (Date.now() > deadline) throw new Error(`timed out; events so far: ${JSON.stringify(events).slice(0, 500)}; error: ${String(error)}`);
+        // Woken by the next event, or after 50 ms to check the deadline.
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 50);
@@ -178,4 +180,22 @@ export function subscribe<R>(client: Client, query: string, variables: Record<st
       }
     },
   };
+}
+
+/**
+ * Resolves once a subscription is live. graphql-ws does not acknowledge a subscription, and
+ * one registered after an event misses it: `trigger` causes an event the subscription should
+ * receive, again and again, until `arrived` says one has.
+ */
+export async function untilLive(trigger: () => Promise<unknown>, arrived: () => boolean, what = 'the subscription to deliver'): Promise<void> {
+  await eventually(
+    async () => {
+      if (arrived()) return true;
+      await trigger();
+      return false;
+    },
+    10_000,
+    what,
+    100,
+  );
 }

@@ -6,6 +6,7 @@ import { startSandbox, type Sandbox, type SandboxCluster, type SandboxClusterOpt
 import { DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { startTestApp, type TestApp } from './app.ts';
+import { eventually } from './eventually.ts';
 import type { DatabaseKind } from './databases.ts';
 
 export const DEMO_TEMPLATE = `${pathToFileURL(path.resolve('test/fixtures/operators/demo')).toString()}/{version}.yaml`;
@@ -59,22 +60,6 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
       await sandbox.stop();
     },
   };
-}
-
-/** Polls until `check` returns a truthy value (or fails the test after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const ENDED = ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'];

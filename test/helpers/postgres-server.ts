@@ -64,6 +64,7 @@ export async function startPostgresServer(bin: string): Promise<PostgresServer> 
         return;
       }
       await as('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      // The length of the outage is what the caller tests: only time makes it.
       await new Promise((resolve) => setTimeout(resolve, downForMs));
       await as('pg_ctl', ['-D', data, '-l', log, '-w', '-o', options, 'start']);
     },

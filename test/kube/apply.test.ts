@@ -15,6 +15,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
 import { corpus, corpusTitle } from '../helpers/corpus.ts';
 import { operatorObjects } from '../helpers/operators.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const bundle = (tag: string) => parseManifests(corpus.read(`prometheus-operator/${tag}/bundle.yaml`));
 const actions = (r: ApplyManifestsResult) => r.changes.map((c) => `${c.action} ${c.subject}`);
@@ -390,8 +391,11 @@ describe('applyManifests failures', () => {
     try {
       const controller = new AbortController();
       const objects = Array.from({ length: 40 }, (_, i) => configMap(`many-${i}`, 'default'));
-      setTimeout(() => controller.abort(new Error('deployment cancelled')), 400);
-      const result = await applyManifests(client, objects, { ...base, namespace: 'default', signal: controller.signal, concurrency: 2 });
+      const applying = applyManifests(client, objects, { ...base, namespace: 'default', signal: controller.signal, concurrency: 2 });
+      // Cancelled once the apply is under way: the first object is in the cluster.
+      await eventually(() => plain.objects.list('v1', 'ConfigMap', 'default').some((c) => c.metadata.name?.startsWith('many-')), 10_000, 'the first object');
+      controller.abort(new Error('deployment cancelled'));
+      const result = await applying;
       expect(result.error).toMatchObject({ kind: 'ABORTED' });
       const created = result.changes.filter((c) => c.action === 'created').length;
       expect(created).toBeGreaterThan(0);

@@ -11,7 +11,6 @@ import {
   capturingLogger,
   createWaitingApproval,
   enqueueWaitingApproval,
-  eventually,
   openNotificationDatabase,
   startMailReceiver,
   startWebhookReceiver,
@@ -21,6 +20,7 @@ import {
   notificationsFrom,
 } from './helpers.ts';
 import { testFence } from '../sources/test-fence.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const fence = testFence();
 
@@ -63,6 +63,32 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
     return dispatcher;
   }
 
+  const webhookFor = (approvalId: string) => webhook.received.find((r) => r.body.approval.id === approvalId);
+  const mailFor = (approvalId: string) => mail.messages.find((m) => m.headers.get('x-operator-manager-approval') === approvalId);
+  /** The webhook call and the email of an approval, once both have arrived. */
+  const deliveries = (approvalId: string) =>
+    eventually(
+      () => {
+        const hook = webhookFor(approvalId);
+        const email = mailFor(approvalId);
+        return hook && email && { hook, email };
+      },
+      30_000,
+      `both deliveries of approval ${approvalId}`,
+      10,
+    );
+
+  /**
+   * Starts a dispatcher and resolves once its first pass is over: that pass delivered an
+   * approval enqueued before the start. What is enqueued from then on, only a later pass finds.
+   */
+  async function startAfterFirstPass(config: NotificationSettings) {
+    const { approval } = await enqueueWaitingApproval(db.prisma, config);
+    const dispatcher = startDispatcher(config);
+    await deliveries(approval.id);
+    return dispatcher;
+  }
+
   it('writes one notification per webhook URL and recipient in the approval transaction, once', async () => {
     const config = configWith({ NOTIFY_WEBHOOK_URLS: `${webhook.url}/a,${webhook.url}/b`, NOTIFY_EMAIL_TO: 'ops@example.com,dev@example.com' });
     const { approval, created } = await enqueueWaitingApproval(db.prisma, config);
@@ -97,18 +123,16 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
   it('delivers by webhook and email within 30 s with the default poll interval, without being woken', async ({ annotate }) => {
     const config = configWith();
     expect(config.pollIntervalMs).toBe(2000);
-    startDispatcher(config);
     // Enqueued after the dispatcher's first pass, as by another replica: only polling finds it.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await startAfterFirstPass(config);
     const { approval } = await enqueueWaitingApproval(db.prisma, config);
     const committedAt = Date.now();
-    await eventually(() => webhook.received.length === 1 && mail.messages.length === 1, 30_000);
-    const webhookMs = webhook.received[0]!.at - committedAt;
-    const emailMs = mail.messages[0]!.at - committedAt;
+    const { hook, email } = await deliveries(approval.id);
+    const webhookMs = hook.at - committedAt;
+    const emailMs = email.at - committedAt;
     await annotate(`default poll interval PT2S: webhook after ${webhookMs} ms, email after ${emailMs} ms`);
     expect(Math.max(webhookMs, emailMs)).toBeLessThan(30_000);
 
-    const hook = webhook.received[0]!;
     expect(hook.path).toBe('/hooks/approvals');
     expect(hook.contentType).toBe('application/json');
     expect(hook.body.text).toContain('Approval needed: prometheus-operator v0.80.0 → prod-1, prod-2 (PRODUCTION deployment requested by alice)');
@@ -123,7 +147,6 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
       targetVersion: 'v0.80.0',
       targetClusters: ['prod-1', 'prod-2'],
     });
-    const email = mail.messages[0]!;
     expect(email.from).toBe('om@example.com');
     expect(email.to).toEqual(['ops@example.com']);
     expect(email.subject).toBe('[Operator Manager] Approval needed: prometheus-operator v0.80.0 → prod-1, prod-2 (PRODUCTION deployment requested by alice)');
@@ -146,25 +169,23 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
 
   it('delivers faster with a short poll interval', async ({ annotate }) => {
     const config = configWith({ NOTIFY_POLL_INTERVAL: 'PT0.1S' });
-    startDispatcher(config);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await enqueueWaitingApproval(db.prisma, config);
+    await startAfterFirstPass(config);
+    const { approval } = await enqueueWaitingApproval(db.prisma, config);
     const committedAt = Date.now();
-    await eventually(() => webhook.received.length === 1 && mail.messages.length === 1, 30_000, 10);
-    const slowest = Math.max(webhook.received[0]!.at, mail.messages[0]!.at) - committedAt;
+    const { hook, email } = await deliveries(approval.id);
+    const slowest = Math.max(hook.at, email.at) - committedAt;
     await annotate(`poll interval PT0.1S: both delivered after ${slowest} ms`);
     expect(slowest).toBeLessThan(2000);
   });
 
   it('delivers at once when woken after the commit, long before the next poll', async ({ annotate }) => {
     const config = configWith({ NOTIFY_POLL_INTERVAL: 'PT15S' });
-    const dispatcher = startDispatcher(config);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await enqueueWaitingApproval(db.prisma, config);
+    const dispatcher = await startAfterFirstPass(config);
+    const { approval } = await enqueueWaitingApproval(db.prisma, config);
     const committedAt = Date.now();
     dispatcher.wake();
-    await eventually(() => webhook.received.length === 1 && mail.messages.length === 1, 30_000, 10);
-    const slowest = Math.max(webhook.received[0]!.at, mail.messages[0]!.at) - committedAt;
+    const { hook, email } = await deliveries(approval.id);
+    const slowest = Math.max(hook.at, email.at) - committedAt;
     await annotate(`woken, poll interval PT15S: both delivered after ${slowest} ms`);
     expect(slowest).toBeLessThan(5000);
   });
@@ -218,14 +239,19 @@ describe.each(DATABASE_KINDS)('notification delivery (%s)', (kind) => {
     const config = configWith({ NOTIFY_POLL_INTERVAL: 'PT0.05S', NOTIFY_EMAIL_TO: 'ops@example.com' });
     const first = capturingLogger();
     const second = capturingLogger();
-    startDispatcher(config, { concurrency: 3, logger: first.logger });
+    const one = startDispatcher(config, { concurrency: 3, logger: first.logger });
     const other = new NotificationDispatcher({ prisma: replica.prisma, config, fence, logger: second.logger, concurrency: 3 });
     running.push(other);
     other.start();
     const approvals = [];
     for (let i = 0; i < 12; i++) approvals.push((await enqueueWaitingApproval(db.prisma, config)).approval.id);
-    await eventually(() => webhook.received.length >= 12 && mail.messages.length >= 12, 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Every row SENT and neither dispatcher delivering anything: no delivery can follow.
+    await eventually(
+      async () => (await db.prisma.notification.count({ where: { status: 'SENT' } })) === 24 && one.deliveriesInFlight + other.deliveriesInFlight === 0,
+      30_000,
+      'every notification sent and recorded',
+    );
+    expect(await db.prisma.notification.count()).toBe(24);
     expect(webhook.received.map((r) => r.body.approval.id).sort()).toEqual([...approvals].sort());
     expect(mail.messages).toHaveLength(12);
     // Both took part (each may hold only 3 deliveries at a time), and together sent each row once.

@@ -13,13 +13,13 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { SourceFence, type HostLookup } from '../../src/sources/fence.ts';
 import {
   enqueueWaitingApproval,
-  eventually,
   openNotificationDatabase,
   startWebhookReceiver,
   type NotificationTestDatabase,
   type WebhookReceiver,
   notificationsFrom,
 } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const TOKEN = 'T0001/B0001/XoXb0123456789abcdefSECRET';
 const PRIVATE_REFUSAL = 'refused (loopback and private networks need SOURCE_ALLOW_PRIVATE_NETWORKS=true; it defaults to false when NODE_ENV=production)';

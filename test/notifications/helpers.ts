@@ -213,17 +213,6 @@ export async function createWaitingApproval(prisma: Pick<PrismaClient, 'operator
   });
 }
 
-/** Polls `check` until it returns a truthy value (or fails after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
 /** A waiting approval and its notifications, written in one transaction as the approval service does. */
 export async function enqueueWaitingApproval(prisma: PrismaClient, config: NotificationSettings, input: WaitingApprovalInput = {}) {
   return prisma.$transaction(async (tx) => {

@@ -7,9 +7,44 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.ts';
 import { openPgChannel } from '../../src/persistence/pg-channel.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { eventually } from '../helpers/fleet.ts';
+import { capturingLogger } from '../helpers/logs.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const CHANNEL = 'channel_test';
+
+/** A TCP proxy to the database: the channel's connections go through it, counted, and can be cut. */
+async function startProxy(databaseUrl: string) {
+  const target = new URL(databaseUrl);
+  const sockets = new Set<net.Socket>();
+  let opened = 0;
+  const server = net.createServer((client) => {
+    opened += 1;
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.add(client);
+    client.on('close', () => {
+      sockets.delete(client);
+      upstream.destroy();
+    });
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const via = new URL(databaseUrl);
+  via.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: via.toString(),
+    /** Connections open now. */
+    sockets,
+    /** Connections made since the start. */
+    opened: () => opened,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL notification channel (skipped without TEST_DATABASE_URL)', () => {
   let db: TestDatabase;
@@ -48,7 +83,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL notification channel
 
   it('listens again after its connection is terminated, even over and over while reconnecting: one listener, each notification once, none left after close', async () => {
     const got: string[] = [];
-    const channel = await openPgChannel(db.url!, CHANNEL, (p) => got.push(p), log);
+    const proxy = await startProxy(db.url!);
+    // Every lost connection is logged with the delay of the reconnect it schedules.
+    const warnings = capturingLogger('warn');
+    const losses = () => warnings.lines.filter((l) => l.msg === 'notification connection lost; reconnecting');
+    const channel = await openPgChannel(proxy.url, CHANNEL, (p) => got.push(p), warnings.logger);
     try {
       const first = await listenerPids();
       expect(first).toHaveLength(1);
@@ -62,14 +101,26 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL notification channel
       const until = Date.now() + 1500;
       while (Date.now() < until) await terminateAll();
       await newListener(before, 'a listener after the storm');
-      await new Promise((r) => setTimeout(r, 1500)); // a second reconnect chain would have connected by now
+      // Every reconnect the channel scheduled has come due (a connection it opens reaches the
+      // proxy within milliseconds), and every connection it opened is accounted for: lost, and
+      // logged, or the one open now. A second reconnect chain would have a second one open.
+      await eventually(
+        () => {
+          const due = Math.max(...losses().map((l) => Date.parse(l.time as string) + (l.retryInMs as number)));
+          return Date.now() > due + 50 && proxy.opened() === losses().length + 1 && proxy.sockets.size === 1;
+        },
+        20_000,
+        'every scheduled reconnect made, and one connection open',
+      );
       expect(await listeners()).toBe(1);
       await admin.query(`SELECT pg_notify($1, 'after many')`, [CHANNEL]);
-      await eventually(async () => got.includes('after many'), 5000, 'the notification');
-      await new Promise((r) => setTimeout(r, 300));
+      await admin.query(`SELECT pg_notify($1, 'after many, later')`, [CHANNEL]);
+      // One connection receives notifications in order: once the later one is in, a copy of the first would be too.
+      await eventually(async () => got.includes('after many, later'), 5000, 'the notifications');
       expect(got.filter((p) => p === 'after many')).toHaveLength(1);
     } finally {
       await channel.close();
+      await proxy.close();
     }
     await eventually(async () => (await listeners()) === 0, 5000, 'no listener after close');
   });
@@ -99,24 +150,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL notification channel
   });
 
   it('listens again when the network drops the connection (closed or reset, not by the server)', async () => {
-    const target = new URL(db.url!);
-    const sockets = new Set<net.Socket>();
-    const proxy = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port), target.hostname);
-      sockets.add(client);
-      client.on('close', () => {
-        sockets.delete(client);
-        upstream.destroy();
-      });
-      client.pipe(upstream).pipe(client);
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const via = new URL(db.url!);
-    via.port = String((proxy.address() as net.AddressInfo).port);
+    const proxy = await startProxy(db.url!);
+    const { sockets } = proxy;
     const got: string[] = [];
-    const channel = await openPgChannel(via.toString(), CHANNEL, (p) => got.push(p), log);
+    const channel = await openPgChannel(proxy.url, CHANNEL, (p) => got.push(p), log);
     try {
       for (const [how, cut] of [
         ['closed', (s: net.Socket) => s.end()],
@@ -131,7 +168,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL notification channel
       }
     } finally {
       await channel.close();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await proxy.close();
     }
   });
 });

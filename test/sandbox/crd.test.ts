@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxCluster } from '../../src/sandbox/index.ts';
 import { corpus, corpusTitle } from '../helpers/corpus.ts';
 import { operatorText } from '../helpers/operators.ts';
-import { clientsFor, eventually, raw, statusOf } from './helpers.ts';
+import { clientsFor, raw, statusOf } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const widgetsCrd = yaml.load(readFileSync(new URL('../fixtures/sandbox/widgets-crd.yaml', import.meta.url), 'utf8')) as any;
 const widget = (name: string, spec: Record<string, unknown>, apiVersion = 'example.com/v1') => ({ apiVersion, kind: 'Widget', metadata: { name }, spec });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxCluster } from '../../src/sandbox/index.ts';
-import { clientsFor, eventually, raw, statusOf } from './helpers.ts';
+import { clientsFor, raw, statusOf } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 describe('sandbox CRUD, selectors and errors', () => {
   let fleet: Sandbox;

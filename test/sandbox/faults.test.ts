@@ -2,7 +2,8 @@ import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxCluster } from '../../src/sandbox/index.ts';
 import { checkFaults, clusterSeed, drawFault, formatFaults, NO_FAULTS, parseFaults, seededRandom } from '../../src/sandbox/faults.ts';
-import { clientsFor, eventually, raw, statusOf } from './helpers.ts';
+import { clientsFor, raw, statusOf } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 /** The error code of a request on a fresh connection (no pooled socket), or undefined when it is answered. */
 function connectionError(url: string): Promise<string | undefined> {
@@ -213,9 +214,12 @@ describe('sandbox fault injection', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(245);
     expect(c.stats.injected.spikes).toBe(spikes + 1);
 
-    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'too-late' } });
-    expect(await requestWithin(`${c.url}/api/v1/namespaces/default/configmaps`, 50, { method: 'POST', body, token: c.token })).toBe('timeout');
-    await new Promise((r) => setTimeout(r, 400));
+    const configMap = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+    const configMaps = `${c.url}/api/v1/namespaces/default/configmaps`;
+    expect(await requestWithin(configMaps, 50, { method: 'POST', body: configMap('too-late'), token: c.token })).toBe('timeout');
+    // The same request sent afterwards, and waited for: its delay ends after the first one's.
+    expect(await requestWithin(configMaps, 5000, { method: 'POST', body: configMap('in-time'), token: c.token })).toBe('201');
+    expect(c.objects.get('v1', 'ConfigMap', 'default', 'in-time')).toBeDefined();
     expect(c.objects.get('v1', 'ConfigMap', 'default', 'too-late')).toBeUndefined();
 
     await c.setFaults({ spikeRate: 0.5, spikeMs: 150, seed: 3 });
@@ -279,10 +283,11 @@ describe('sandbox fault injection', () => {
   });
 
   it('goes down and comes back by itself with downFor', async () => {
+    const down = Date.now();
     await c.downFor(300);
     expect(await connectionError(c.url)).toBe('ECONNREFUSED');
-    await new Promise((r) => setTimeout(r, 450));
-    expect(await connectionError(c.url)).toBeUndefined();
+    await eventually(async () => (await connectionError(c.url)) === undefined, 5000, 'the cluster back');
+    expect(Date.now() - down).toBeGreaterThanOrEqual(300);
   });
 
   it('starts a cluster unreachable when asked, on a port of its own', async () => {

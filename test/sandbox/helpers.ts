@@ -1,5 +1,5 @@
 // Shared by the sandbox tests: clients built from a sandbox cluster's kubeconfig, raw
-// HTTP requests with its token, and polling until a condition holds.
+// HTTP requests with its token.
 import * as k8s from '@kubernetes/client-node';
 import type { SandboxCluster } from '../../src/sandbox/index.ts';
 
@@ -41,25 +41,6 @@ export async function raw(cluster: SandboxCluster, method: string, path: string,
     parsed = undefined;
   }
   return { status: res.status, body: parsed, text };
-}
-
-/** Polls `probe` until it returns a truthy value (which is returned) or the timeout passes. */
-type Truthy<T> = Exclude<T, false | undefined | null | 0 | ''>;
-
-export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<Truthy<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v as Truthy<T>;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** The parsed Status body of an ApiException thrown by client-node. */

@@ -1,7 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxCluster } from '../../src/sandbox/index.ts';
-import { clientsFor, eventually } from './helpers.ts';
+import { clientsFor } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 interface Seen {
   type: string;

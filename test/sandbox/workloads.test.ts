@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/types.ts';
 import { startSandbox, type Sandbox, type SandboxCluster } from '../../src/sandbox/index.ts';
-import { clientsFor, deployment, eventually } from './helpers.ts';
+import { clientsFor, deployment } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const condition = (obj: KubeObject | undefined, type: string) => (obj?.status?.conditions ?? []).find((c: any) => c.type === type);
 

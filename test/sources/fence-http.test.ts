@@ -9,8 +9,8 @@ import { readUrl } from '../../src/sources/fetch.ts';
 import { SourceFence, type HostLookup, type SourceFenceOptions } from '../../src/sources/fence.ts';
 import { listChartVersions } from '../../src/sources/helm-repo.ts';
 import { createFleetTls } from '../../src/sandbox/tls.ts';
-import { eventually } from '../helpers/fleet.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const BODY = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: fenced}\n';
 const PRIVATE_REFUSAL = 'refused (loopback and private networks need SOURCE_ALLOW_PRIVATE_NETWORKS=true; it defaults to false when NODE_ENV=production)';
