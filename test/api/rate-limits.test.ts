@@ -9,7 +9,7 @@ import { parseRateLimit, rateLimitSettings } from '../../src/config/rate-limit.t
 import { clientAddress, operationCosts } from '../../src/api/rate-limit.ts';
 import { parse } from 'graphql';
 import { CreateDeploymentDocument, ViewerDocument } from '../generated/graphql.ts';
-import { startTestApp, TEST_JWT_SECRET, TEST_SOURCE_ENV, type TestApp } from '../helpers/app.ts';
+import { startTestApp, testAppEnv, type TestApp } from '../helpers/app.ts';
 
 const deployment = { operatorName: 'nothing-here', targetVersion: 'v1.0.0', strategy: 'DIRECT' as const, targetClusters: ['dev-1'] };
 
@@ -123,18 +123,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('limits shared by replicas throu
   it('counts the operations of one caller on two replicas together', async () => {
     const env = { RATE_LIMIT_PROFILE: 'production', RATE_LIMITS: 'operations=6/min' };
     const a = await startTestApp('postgres', env);
-    const bEnv = {
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      JWT_SECRET: TEST_JWT_SECRET,
-      HEALTH_CHECK_INTERVAL: 'PT0S',
-      ...TEST_SOURCE_ENV,
-      ENGINE_ENABLED: 'false',
-      ...a.db.env,
-      ...env,
-    };
-    const b = await createApp(loadConfig(bEnv));
+    const b = await createApp(loadConfig(testAppEnv({ ENGINE_ENABLED: 'false', ...a.db.env, ...env })));
     const bUrl = `http://127.0.0.1:${await b.start()}/graphql`;
     try {
       const token = await a.token('frank', ['VIEWER']);

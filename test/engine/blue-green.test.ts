@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { mintToken } from '../../src/auth/tokens.ts';
@@ -23,7 +22,7 @@ import {
   RegisterOperatorDocument,
   RollbackDeploymentDocument,
 } from '../generated/graphql.ts';
-import { TEST_JWT_SECRET, TEST_SOURCE_ENV } from '../helpers/app.ts';
+import { gqlAt, TEST_JWT_SECRET, testAppEnv } from '../helpers/app.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 import { FAST_ENGINE_ENV, startFleet, type Fleet } from '../helpers/fleet.ts';
 import { eventually } from '../helpers/eventually.ts';
@@ -290,30 +289,15 @@ describe.each(DATABASE_KINDS)('Blue-Green retirement across a restart (%s)', (ki
   let token: string;
 
   async function startApp(): Promise<void> {
-    const env = {
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      JWT_SECRET: TEST_JWT_SECRET,
+    const env = testAppEnv({
       ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      HEALTH_CHECK_INTERVAL: 'PT0S',
-      ...TEST_SOURCE_ENV,
       ...FAST_ENGINE_ENV,
       ...(dataDir ? { DATA_DIR: dataDir } : db.env),
-    };
+    });
     app = await createApp(loadConfig(env));
     url = `http://127.0.0.1:${await app.start()}/graphql`;
   }
-  async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V): Promise<R> {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: print(doc), variables }),
-    });
-    const body = (await res.json()) as { data?: R; errors?: unknown };
-    if (!body.data) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  }
+  const gql = <R, V>(doc: TypedDocumentNode<R, V>, variables: V): Promise<R> => gqlAt(url, token, doc, variables);
   const finished = (id: string) =>
     eventually(
       async () => ((d) => (TERMINAL.includes(d.status) ? d : undefined))((await gql(DeploymentDocument, { id })).deployment!),

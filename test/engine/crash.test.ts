@@ -6,13 +6,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { CreateDeploymentDocument, DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
-import { TEST_SOURCE_ENV } from '../helpers/app.ts';
+import { gqlAt, testAppEnv } from '../helpers/app.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 import { DEMO_TEMPLATE, DEMO_VERSIONS, workloadImage } from '../helpers/fleet.ts';
 import { eventually } from '../helpers/eventually.ts';
@@ -47,16 +46,7 @@ describe.each(DATABASE_KINDS)('crash during a rollout (%s)', (kind) => {
     );
   }
 
-  async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V): Promise<R> {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: print(doc), variables }),
-    });
-    const body = (await res.json()) as { data?: R; errors?: unknown };
-    if (!body.data) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  }
+  const gql = <R, V>(doc: TypedDocumentNode<R, V>, variables: V): Promise<R> => gqlAt(url, token, doc, variables);
 
   beforeAll(async () => {
     sandbox = await startSandbox({
@@ -70,20 +60,16 @@ describe.each(DATABASE_KINDS)('crash during a rollout (%s)', (kind) => {
     db = await createTestDatabase(kind);
     const port = await freePort();
     url = `http://127.0.0.1:${port}/graphql`;
-    env = {
-      NODE_ENV: 'test',
+    env = testAppEnv({
       PORT: String(port),
-      HOST: '127.0.0.1',
       JWT_SECRET: SECRET,
       ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
       LOG_LEVEL: 'silent',
       ENGINE_POLL_INTERVAL: 'PT0.2S',
       ENGINE_LEASE_TTL: 'PT3S',
       ENGINE_REPLICA_ID: 'crash-test',
-      HEALTH_CHECK_INTERVAL: 'PT0S',
-      ...TEST_SOURCE_ENV,
       ...(kind === 'pglite' ? { DATA_DIR: await mkdtemp(path.join(tmpdir(), 'om-crash-')) } : db.env),
-    };
+    });
     token = await mintToken(SECRET, { sub: 'admin', roles: ['ADMIN'], ttlSeconds: 600 });
     await startServer();
     for (const c of sandbox.clusters) await gql(RegisterClusterDocument, { input: { name: c.name, environment: c.environment, kubeconfig: c.kubeconfig } });

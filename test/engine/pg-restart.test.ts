@@ -5,7 +5,6 @@
 // The server is one of the test's own, started like the CI one (test/helpers/postgres-server.ts).
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
-import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { CreateDeploymentDocument, DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
-import { subscribe, TEST_JWT_SECRET, TEST_SOURCE_ENV } from '../helpers/app.ts';
+import { gqlAt, subscribe, TEST_JWT_SECRET, testAppEnv } from '../helpers/app.ts';
 import { DEMO_TEMPLATE, DEMO_VERSIONS, FAST_ENGINE_ENV, workloadImage } from '../helpers/fleet.ts';
 import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.ts';
 import { eventually } from '../helpers/eventually.ts';
@@ -43,18 +42,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !process.env.PG_BIN)(
       const logs: Array<Record<string, any>> = [];
       const logger = createLogger('warn', { write: (line: string) => void logs.push(JSON.parse(line)) });
       // Leases far longer than the test: a deployment must resume without waiting one out.
-      const env = {
-        NODE_ENV: 'test',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        JWT_SECRET: TEST_JWT_SECRET,
-        HEALTH_CHECK_INTERVAL: 'PT0S',
-        ...TEST_SOURCE_ENV,
-        ...FAST_ENGINE_ENV,
-        ENGINE_LEASE_TTL: 'PT90S',
-        DATABASE_URL: server.url,
-        ENGINE_REPLICA_ID: id,
-      };
+      const env = testAppEnv({ ...FAST_ENGINE_ENV, ENGINE_LEASE_TTL: 'PT90S', DATABASE_URL: server.url, ENGINE_REPLICA_ID: id });
       const app = await createApp(loadConfig(env), { logger });
       const url = `http://127.0.0.1:${await app.start()}/graphql`;
       const ws = createClient({
@@ -66,16 +54,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !process.env.PG_BIN)(
       return { app, url, ws, logs };
     }
 
-    async function gql<R, V>(r: Replica, doc: TypedDocumentNode<R, V>, variables: V): Promise<R> {
-      const res = await fetch(r.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: print(doc), variables }),
-      });
-      const body = (await res.json()) as { data?: R; errors?: unknown };
-      if (!body.data) throw new Error(JSON.stringify(body.errors));
-      return body.data;
-    }
+    const gql = <R, V>(r: Replica, doc: TypedDocumentNode<R, V>, variables: V): Promise<R> => gqlAt(r.url, token, doc, variables);
 
     beforeAll(async () => {
       server = await startPostgresServer(process.env.PG_BIN!);

@@ -5,7 +5,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { CreateDeploymentDocument, DeploymentDocument, RegisterClusterDocument, RegisterOperatorDocument } from '../generated/graphql.ts';
-import { startTestApp, subscribe, TEST_JWT_SECRET, TEST_SOURCE_ENV, type TestApp } from '../helpers/app.ts';
+import { startTestApp, subscribe, testAppEnv, type TestApp } from '../helpers/app.ts';
 import { DEMO_TEMPLATE, DEMO_VERSIONS, FAST_ENGINE_ENV } from '../helpers/fleet.ts';
 import { eventually } from '../helpers/eventually.ts';
 
@@ -18,18 +18,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two replicas on one PostgreSQL 
   beforeAll(async () => {
     sandbox = await startSandbox({ clusters: ['c1', 'c2', 'c3'].map((name) => ({ name, environment: 'DEVELOPMENT' as const })), podReadyDelayMs: 100 });
     a = await startTestApp('postgres', { ...FAST_ENGINE_ENV, ENGINE_REPLICA_ID: 'replica-a' });
-    const env = {
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      JWT_SECRET: TEST_JWT_SECRET,
-      HEALTH_CHECK_INTERVAL: 'PT0S',
-      ...TEST_SOURCE_ENV,
-      ...FAST_ENGINE_ENV,
-      ...a.db.env,
-      ENGINE_REPLICA_ID: 'replica-b',
-    };
-    b = await createApp(loadConfig(env));
+    b = await createApp(loadConfig(testAppEnv({ ...FAST_ENGINE_ENV, ...a.db.env, ENGINE_REPLICA_ID: 'replica-b' })));
     bUrl = `http://127.0.0.1:${await b.start()}/graphql`;
     for (const c of sandbox.clusters) await a.ok(RegisterClusterDocument, { input: { name: c.name, environment: c.environment, kubeconfig: c.kubeconfig } });
     for (let i = 0; i < 6; i++) {

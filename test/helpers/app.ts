@@ -21,6 +21,24 @@ export const TEST_SOURCE_ENV = {
   SOURCE_FILE_ROOTS: [fileURLToPath(new URL('../fixtures', import.meta.url)), ...(corpus.present ? [corpus.dir] : [])].join(','),
 };
 
+/**
+ * The environment of an app under test: on 127.0.0.1, on a free port, signing tokens with
+ * TEST_JWT_SECRET, reading operators from test/fixtures and the corpus, the cluster health
+ * monitor off (a test turns it on with HEALTH_CHECK_INTERVAL). `env` adds to it or overrides it:
+ * the database, engine settings, a port or secret of its own.
+ */
+export function testAppEnv(env: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: TEST_JWT_SECRET,
+    HEALTH_CHECK_INTERVAL: 'PT0S',
+    ...TEST_SOURCE_ENV,
+    ...env,
+  };
+}
+
 interface GqlError {
   message: string;
   path?: (string | number)[];
@@ -53,18 +71,7 @@ export interface TestApp {
 
 export async function startTestApp(kind: DatabaseKind, env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
-  // The cluster health monitor is off unless a test turns it on (HEALTH_CHECK_INTERVAL).
-  const fullEnv = {
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    JWT_SECRET: TEST_JWT_SECRET,
-    HEALTH_CHECK_INTERVAL: 'PT0S',
-    ...TEST_SOURCE_ENV,
-    ...db.env,
-    ...env,
-  };
-  const config = loadConfig(fullEnv);
+  const config = loadConfig(testAppEnv({ ...db.env, ...env }));
   const app = await createApp(config, options.logger ? { logger: options.logger } : {});
   const port = await app.start();
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -129,6 +136,21 @@ export async function startTestApp(kind: DatabaseKind, env: Record<string, strin
       await db.drop();
     },
   };
+}
+
+/**
+ * The data of a GraphQL operation sent to the app at `url` with a bearer token; throws with the
+ * errors otherwise. For apps a test starts itself (a child process, a replica, a restart).
+ */
+export async function gqlAt<R, V>(url: string, token: string, doc: TypedDocumentNode<R, V>, variables: V): Promise<R> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: print(doc), variables }),
+  });
+  const body = (await res.json()) as { data?: R; errors?: unknown };
+  if (!body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data;
 }
 
 /** Collects events of a graphql-ws subscription. */

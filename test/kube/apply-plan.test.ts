@@ -5,8 +5,9 @@ import { ApplyPlanError, OWNER_LABELS } from '../../src/kube/apply/types.ts';
 import { subjectOf, type KubeObject, type ObjectRef } from '../../src/kube/types.ts';
 import { canonicalJson } from '../../src/domain/json.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
-import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { corpus } from '../helpers/corpus.ts';
 import { operatorObjects } from '../helpers/operators.ts';
+import { describeSources, type SourceCase } from '../helpers/sources.ts';
 
 const options: ApplyPlanOptions = { operatorName: 'prometheus-operator', revision: 3, namespace: 'monitoring' };
 const bundle = (tag: string) => parseManifests(corpus.read(`prometheus-operator/${tag}/bundle.yaml`));
@@ -21,176 +22,142 @@ const crd = (group: string, kind: string, plural: string, scope: 'Namespaced' | 
     spec: { group, scope, names: { kind, plural }, versions: [{ name: 'v1', served: true, storage: true }] },
   });
 
-describe.skipIf(!corpus.present)(corpusTitle('planApply on the prometheus-operator bundle'), () => {
-  let v075: KubeObject[];
-  let v080: KubeObject[];
-  beforeAll(() => {
-    v075 = bundle('v0.75.0');
-    v080 = bundle('v0.80.0');
-  });
+interface Bundle extends SourceCase {
+  /** The objects of the older and the newer release. */
+  releases: () => [KubeObject[], KubeObject[]];
+  versions: [string, string];
+  /** The operator: the name of its Deployment, ServiceAccount, Service and cluster RBAC. */
+  operator: string;
+  crds: number;
+  /** A CRD of both releases. */
+  crd: string;
+  /** A CRD the newer release could drop. */
+  droppable: string;
+  /** A custom resource kind of the operator's own. */
+  customResource: { apiVersion: string; kind: string };
+}
 
-  it('stages v0.75.0: CRDs (then wait Established) → cluster RBAC → namespaced objects', () => {
-    const plan = planApply(v075, options);
-    expect(plan.stages.map((s) => [s.name, s.objects.length, s.waitForEstablished])).toEqual([
-      ['crds', 10, true],
-      ['cluster', 2, false],
-      ['namespaced', 3, false],
-    ]);
-    // The bundle lists the ClusterRoleBinding before its ClusterRole and the Deployment before its ServiceAccount.
-    expect(subjects(plan.stages[1]!.objects)).toEqual(['ClusterRole/prometheus-operator', 'ClusterRoleBinding/prometheus-operator']);
-    expect(subjects(plan.stages[2]!.objects)).toEqual([
-      'ServiceAccount/default/prometheus-operator',
-      'Service/default/prometheus-operator',
-      'Deployment/default/prometheus-operator',
-    ]);
-    expect(plan.requiredNamespaces).toEqual(['default']);
-  });
+const bundles: Bundle[] = [
+  {
+    name: 'the prometheus-operator bundle',
+    corpus: true,
+    releases: () => [bundle('v0.75.0'), bundle('v0.80.0')],
+    versions: ['v0.75.0', 'v0.80.0'],
+    operator: 'prometheus-operator',
+    crds: 10,
+    crd: 'scrapeconfigs.monitoring.coreos.com',
+    droppable: 'thanosrulers.monitoring.coreos.com',
+    customResource: { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
+  },
+  {
+    name: "the project's telemetry operator bundle",
+    corpus: false,
+    releases: () => [operatorObjects('telemetry', 'v1.0.0'), operatorObjects('telemetry', 'v1.1.0')],
+    versions: ['v1.0.0', 'v1.1.0'],
+    operator: 'telemetry-operator',
+    crds: 5,
+    crd: 'scrapejobs.telemetry.example.com',
+    droppable: 'relays.telemetry.example.com',
+    customResource: { apiVersion: 'telemetry.example.com/v1', kind: 'ServiceTarget' },
+  },
+];
 
-  it('labels every object with its owner and leaves the input untouched', () => {
-    const before = canonicalJson(v075);
-    const plan = planApply(v075, options);
-    for (const o of plan.stages.flatMap((s) => s.objects)) {
-      expect(o.metadata.labels).toMatchObject({
-        'app.kubernetes.io/managed-by': 'operator-manager',
-        'operator-manager.io/operator': 'prometheus-operator',
-        'operator-manager.io/release': 'prometheus-operator',
-        'operator-manager.io/revision': '3',
-      });
-      expect(isOwnedBy(o, 'prometheus-operator')).toBe(true);
-      expect(isOwnedBy(o, 'cert-manager')).toBe(false);
-    }
-    const deployment = plan.stages[2]!.objects[2]!;
-    expect(deployment.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'prometheus-operator' }); // the bundle's own labels stay
-    expect(deployment.spec.template.metadata.labels).not.toHaveProperty(OWNER_LABELS.revision); // pods are not restarted per release
-    expect(canonicalJson(v075)).toBe(before);
-  });
+describeSources(
+  bundles,
+  (c) => `planApply on ${c.name}`,
+  (c) => {
+    const [older, newer] = c.versions;
+    const options: ApplyPlanOptions = { operatorName: c.operator, revision: 3, namespace: 'monitoring' };
+    const identities = c.crds + 5;
+    let v1: KubeObject[];
+    let v2: KubeObject[];
+    beforeAll(() => {
+      [v1, v2] = c.releases();
+    });
 
-  it('inventories of v0.75.0 and v0.80.0 hold the same 15 identities, so nothing is pruned', () => {
-    const a = planApply(v075, options).inventory;
-    const b = planApply(v080, { ...options, revision: 4 }).inventory;
-    expect(a).toHaveLength(15);
-    expect(b).toEqual(a);
-    expect(a.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name)).toContain('scrapeconfigs.monitoring.coreos.com');
-    expect(a.find((r) => r.kind === 'Deployment')).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'prometheus-operator' });
-    expect(planPrune(a, b)).toEqual({ prune: [], kept: [] });
-  });
+    it(`stages ${older}: CRDs (then wait Established) → cluster RBAC → namespaced objects`, () => {
+      const plan = planApply(v1, options);
+      expect(plan.stages.map((s) => [s.name, s.objects.length, s.waitForEstablished])).toEqual([
+        ['crds', c.crds, true],
+        ['cluster', 2, false],
+        ['namespaced', 3, false],
+      ]);
+      // The bundle lists the ClusterRoleBinding before its ClusterRole and the Deployment before its ServiceAccount.
+      expect(subjects(v1.filter((o) => o.kind !== 'CustomResourceDefinition'))).toEqual([
+        `ClusterRoleBinding/${c.operator}`,
+        `ClusterRole/${c.operator}`,
+        `Deployment/default/${c.operator}`,
+        `ServiceAccount/default/${c.operator}`,
+        `Service/default/${c.operator}`,
+      ]);
+      expect(subjects(plan.stages[1]!.objects)).toEqual([`ClusterRole/${c.operator}`, `ClusterRoleBinding/${c.operator}`]);
+      expect(subjects(plan.stages[2]!.objects)).toEqual([
+        `ServiceAccount/default/${c.operator}`,
+        `Service/default/${c.operator}`,
+        `Deployment/default/${c.operator}`,
+      ]);
+      expect(plan.requiredNamespaces).toEqual(['default']);
+    });
 
-  it('prunes what v0.80.0 lacks in reverse apply order, keeping CRDs', () => {
-    const previous = [
-      ...planApply(v075, options).inventory,
-      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'old-config' },
-      { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: 'prometheus-operator' },
-      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', namespace: 'default', name: 'prometheus-operator' },
-      { apiVersion: 'v1', kind: 'Namespace', name: 'prometheus-operator-extra' },
-    ];
-    // A new release without the thanosrulers CRD and without the Service.
-    const next = planApply(
-      v080.filter((o) => o.metadata.name !== 'thanosrulers.monitoring.coreos.com' && o.kind !== 'Service'),
-      options,
-    ).inventory;
-    const plan = planPrune(previous, next);
-    expect(subjects(plan.prune)).toEqual([
-      'ValidatingWebhookConfiguration/prometheus-operator',
-      'ServiceMonitor/default/prometheus-operator',
-      'Service/default/prometheus-operator',
-      'ConfigMap/default/old-config',
-    ]);
-    expect(plan.prune.some((r) => r.kind === 'CustomResourceDefinition')).toBe(false);
-    expect(plan.kept.map((k) => [subjectOf(k.ref), k.reason.split(':')[0]])).toEqual([
-      ['Namespace/prometheus-operator-extra', 'Namespaces are not pruned'],
-      ['CustomResourceDefinition/thanosrulers.monitoring.coreos.com', 'CustomResourceDefinitions are never pruned'],
-    ]);
-    // With namespace pruning allowed the namespace goes last.
-    expect(subjects(planPrune(previous, next, { pruneNamespaces: true }).prune).at(-1)).toBe('Namespace/prometheus-operator-extra');
-  });
-});
+    it('labels every object with its owner and leaves the input untouched', () => {
+      const before = canonicalJson(v1);
+      const plan = planApply(v1, options);
+      for (const o of plan.stages.flatMap((s) => s.objects)) {
+        expect(o.metadata.labels).toMatchObject({
+          'app.kubernetes.io/managed-by': 'operator-manager',
+          'operator-manager.io/operator': c.operator,
+          'operator-manager.io/release': c.operator,
+          'operator-manager.io/revision': '3',
+        });
+        expect(isOwnedBy(o, c.operator)).toBe(true);
+        expect(isOwnedBy(o, 'someone-else')).toBe(false);
+      }
+      const deployment = plan.stages[2]!.objects[2]!;
+      expect(deployment.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': c.operator }); // the bundle's own labels stay
+      expect(deployment.spec.template.metadata.labels).not.toHaveProperty(OWNER_LABELS.revision); // pods are not restarted per release
+      expect(canonicalJson(v1)).toBe(before);
+    });
 
-describe("planApply on the project's telemetry operator bundle", () => {
-  const v100 = operatorObjects('telemetry', 'v1.0.0');
-  const v110 = operatorObjects('telemetry', 'v1.1.0');
+    it(`inventories of ${older} and ${newer} hold the same ${identities} identities, so nothing is pruned`, () => {
+      const a = planApply(v1, options).inventory;
+      const b = planApply(v2, { ...options, revision: 4 }).inventory;
+      expect(a).toHaveLength(identities);
+      expect(b).toEqual(a);
+      expect(a.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name)).toContain(c.crd);
+      expect(a.find((r) => r.kind === 'Deployment')).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: c.operator });
+      expect(planPrune(a, b)).toEqual({ prune: [], kept: [] });
+    });
 
-  it('stages v1.0.0: CRDs (then wait Established) → cluster RBAC → namespaced objects', () => {
-    const plan = planApply(v100, options);
-    expect(plan.stages.map((s) => [s.name, s.objects.length, s.waitForEstablished])).toEqual([
-      ['crds', 5, true],
-      ['cluster', 2, false],
-      ['namespaced', 3, false],
-    ]);
-    // The bundle lists the ClusterRoleBinding before its ClusterRole and the Deployment before its ServiceAccount.
-    expect(subjects(v100.filter((o) => o.kind !== 'CustomResourceDefinition'))).toEqual([
-      'ClusterRoleBinding/telemetry-operator',
-      'ClusterRole/telemetry-operator',
-      'Deployment/default/telemetry-operator',
-      'ServiceAccount/default/telemetry-operator',
-      'Service/default/telemetry-operator',
-    ]);
-    expect(subjects(plan.stages[1]!.objects)).toEqual(['ClusterRole/telemetry-operator', 'ClusterRoleBinding/telemetry-operator']);
-    expect(subjects(plan.stages[2]!.objects)).toEqual([
-      'ServiceAccount/default/telemetry-operator',
-      'Service/default/telemetry-operator',
-      'Deployment/default/telemetry-operator',
-    ]);
-    expect(plan.requiredNamespaces).toEqual(['default']);
-  });
-
-  it('labels every object with its owner and leaves the input untouched', () => {
-    const before = canonicalJson(v100);
-    const plan = planApply(v100, { ...options, operatorName: 'telemetry-operator' });
-    for (const o of plan.stages.flatMap((s) => s.objects)) {
-      expect(o.metadata.labels).toMatchObject({
-        'app.kubernetes.io/managed-by': 'operator-manager',
-        'operator-manager.io/operator': 'telemetry-operator',
-        'operator-manager.io/release': 'telemetry-operator',
-        'operator-manager.io/revision': '3',
-      });
-      expect(isOwnedBy(o, 'telemetry-operator')).toBe(true);
-      expect(isOwnedBy(o, 'prometheus-operator')).toBe(false);
-    }
-    const deployment = plan.stages[2]!.objects[2]!;
-    expect(deployment.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'telemetry-operator' }); // the bundle's own labels stay
-    expect(deployment.spec.template.metadata.labels).not.toHaveProperty(OWNER_LABELS.revision); // pods are not restarted per release
-    expect(canonicalJson(v100)).toBe(before);
-  });
-
-  it('inventories of v1.0.0 and v1.1.0 hold the same 10 identities, so nothing is pruned', () => {
-    const a = planApply(v100, options).inventory;
-    const b = planApply(v110, { ...options, revision: 4 }).inventory;
-    expect(a).toHaveLength(10);
-    expect(b).toEqual(a);
-    expect(a.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name)).toContain('scrapejobs.telemetry.example.com');
-    expect(a.find((r) => r.kind === 'Deployment')).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'telemetry-operator' });
-    expect(planPrune(a, b)).toEqual({ prune: [], kept: [] });
-  });
-
-  it('prunes what v1.1.0 lacks in reverse apply order, keeping CRDs', () => {
-    const previous = [
-      ...planApply(v100, options).inventory,
-      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'old-config' },
-      { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: 'telemetry-operator' },
-      { apiVersion: 'telemetry.example.com/v1', kind: 'ServiceTarget', namespace: 'default', name: 'telemetry-operator' },
-      { apiVersion: 'v1', kind: 'Namespace', name: 'telemetry-extra' },
-    ];
-    // A new release without the relays CRD and without the Service.
-    const next = planApply(
-      v110.filter((o) => o.metadata.name !== 'relays.telemetry.example.com' && o.kind !== 'Service'),
-      options,
-    ).inventory;
-    const plan = planPrune(previous, next);
-    expect(subjects(plan.prune)).toEqual([
-      'ValidatingWebhookConfiguration/telemetry-operator',
-      'ServiceTarget/default/telemetry-operator',
-      'Service/default/telemetry-operator',
-      'ConfigMap/default/old-config',
-    ]);
-    expect(plan.prune.some((r) => r.kind === 'CustomResourceDefinition')).toBe(false);
-    expect(plan.kept.map((k) => [subjectOf(k.ref), k.reason.split(':')[0]])).toEqual([
-      ['Namespace/telemetry-extra', 'Namespaces are not pruned'],
-      ['CustomResourceDefinition/relays.telemetry.example.com', 'CustomResourceDefinitions are never pruned'],
-    ]);
-    // With namespace pruning allowed the namespace goes last.
-    expect(subjects(planPrune(previous, next, { pruneNamespaces: true }).prune).at(-1)).toBe('Namespace/telemetry-extra');
-  });
-});
+    it(`prunes what ${newer} lacks in reverse apply order, keeping CRDs`, () => {
+      const previous = [
+        ...planApply(v1, options).inventory,
+        { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'old-config' },
+        { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: c.operator },
+        { ...c.customResource, namespace: 'default', name: c.operator },
+        { apiVersion: 'v1', kind: 'Namespace', name: `${c.operator}-extra` },
+      ];
+      // A new release without one of the CRDs and without the Service.
+      const next = planApply(
+        v2.filter((o) => o.metadata.name !== c.droppable && o.kind !== 'Service'),
+        options,
+      ).inventory;
+      const plan = planPrune(previous, next);
+      expect(subjects(plan.prune)).toEqual([
+        `ValidatingWebhookConfiguration/${c.operator}`,
+        `${c.customResource.kind}/default/${c.operator}`,
+        `Service/default/${c.operator}`,
+        'ConfigMap/default/old-config',
+      ]);
+      expect(plan.prune.some((r) => r.kind === 'CustomResourceDefinition')).toBe(false);
+      expect(plan.kept.map((k) => [subjectOf(k.ref), k.reason.split(':')[0]])).toEqual([
+        [`Namespace/${c.operator}-extra`, 'Namespaces are not pruned'],
+        [`CustomResourceDefinition/${c.droppable}`, 'CustomResourceDefinitions are never pruned'],
+      ]);
+      // With namespace pruning allowed the namespace goes last.
+      expect(subjects(planPrune(previous, next, { pruneNamespaces: true }).prune).at(-1)).toBe(`Namespace/${c.operator}-extra`);
+    });
+  },
+);
 
 describe("planApply on the project's PKI operator bundle (written out of order)", () => {
   it('stages Namespaces → CRDs → cluster RBAC → namespaced objects → webhook configurations', () => {

@@ -1,8 +1,7 @@
 // The staged server-side-apply executor against the sandbox over real HTTP: the
 // prometheus-operator bundle v0.75.0 then v0.80.0 (CRDs over 1 MB; the corpus), and the same
 // with the project's telemetry operator v1.0.0 then v1.1.0 (its Collector CRD inflated past
-// 1 MB), change entries,
-// inventory, prune (never CRDs, only what still carries our labels), hand edits taken
+// 1 MB), change entries, inventory, prune (never CRDs, only what still carries our labels), hand edits taken
 // back, partial results on failure, retries under injected 5xx, unreachable clusters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyManifests, type ApplyManifestsOptions, type ApplyManifestsResult } from '../../src/kube/apply/executor.ts';
@@ -11,11 +10,13 @@ import { CrdNotEstablishedError, waitForCrdsEstablished } from '../../src/kube/a
 import { OWNER_LABELS } from '../../src/kube/apply/types.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { startSandbox, type Sandbox, type SandboxCluster } from '../../src/sandbox/index.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
-import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { corpus } from '../helpers/corpus.ts';
 import { operatorObjects } from '../helpers/operators.ts';
+import { describeSources, itSources, type SourceCase } from '../helpers/sources.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { once } from '../helpers/once.ts';
 
 const bundle = (tag: string) => parseManifests(corpus.read(`prometheus-operator/${tag}/bundle.yaml`));
 const actions = (r: ApplyManifestsResult) => r.changes.map((c) => `${c.action} ${c.subject}`);
@@ -54,305 +55,228 @@ const extras: KubeObject[] = [
   configMap('handed-over'),
 ];
 
-describe.skipIf(!corpus.present)(corpusTitle('applyManifests: prometheus-operator v0.75.0 → v0.80.0 on one cluster'), () => {
-  let fleet: Sandbox;
-  let client: KubeClient;
-  let first: ApplyManifestsResult;
-  let second: ApplyManifestsResult;
-  let v075: KubeObject[];
-  let v080: KubeObject[];
+interface Bundle extends SourceCase {
+  /** The objects of the older and the newer release. */
+  releases: () => [KubeObject[], KubeObject[]];
+  versions: [string, string];
+  /** The operator: the name of its Deployment and ClusterRole. */
+  operator: string;
+  /** How many objects a release has: its CRDs and five more. */
+  objects: number;
+  /** The CRDs of the older release over 256 KiB as compact JSON. */
+  large: string[];
+  /** A CRD of both releases. */
+  crd: string;
+  /** A field the newer release adds to the spec of one of its CRDs. */
+  added: { crd: string; field: string };
+}
 
-  beforeAll(async () => {
-    v075 = bundle('v0.75.0');
-    v080 = bundle('v0.80.0');
-    fleet = await startSandbox({ clusters: [{ name: 'main' }], tls: false, podReadyDelayMs: 20 });
-    client = await KubeClient.fromKubeconfig('main', fleet.cluster('main').kubeconfig);
-  });
-  afterAll(async () => {
-    client?.close();
-    await fleet?.stop();
-  });
+const bundles: Bundle[] = [
+  {
+    name: 'prometheus-operator',
+    corpus: true,
+    releases: () => [bundle('v0.75.0'), bundle('v0.80.0')],
+    versions: ['v0.75.0', 'v0.80.0'],
+    operator: 'prometheus-operator',
+    objects: 15,
+    large: [
+      'alertmanagers.monitoring.coreos.com',
+      'prometheusagents.monitoring.coreos.com',
+      'prometheuses.monitoring.coreos.com',
+      'thanosrulers.monitoring.coreos.com',
+    ],
+    crd: 'prometheuses.monitoring.coreos.com',
+    added: { crd: 'scrapeconfigs.monitoring.coreos.com', field: 'nomadSDConfigs' },
+  },
+  {
+    name: "the project's telemetry operator",
+    corpus: false,
+    releases: () => [operatorObjects('telemetry', 'v1.0.0'), operatorObjects('telemetry', 'v1.1.0')],
+    versions: ['v1.0.0', 'v1.1.0'],
+    operator: 'telemetry-operator',
+    objects: 10,
+    large: ['collectors.telemetry.example.com'],
+    crd: 'collectors.telemetry.example.com',
+    added: { crd: 'scrapejobs.telemetry.example.com', field: 'consulSDConfigs' },
+  },
+];
 
-  it('installs v0.75.0: creates the operator namespace, then every object in stage order', async () => {
-    // The largest CRDs exceed 256 KiB even as compact JSON (over 1 MB as YAML): client-side
-    // apply could not even store them in its last-applied annotation.
-    expect(v075.filter((o) => JSON.stringify(o).length > 256 * 1024).length).toBeGreaterThanOrEqual(4);
-    first = await applyManifests(client, [...v075, ...extras], base);
-    expect(first.error).toBeUndefined();
-    expect(first.changes.every((c) => c.action === 'created')).toBe(true);
-    const subjects = first.changes.map((c) => c.subject);
-    expect(subjects[0]).toBe('Namespace/monitoring');
-    expect(subjects).toHaveLength(1 + 15 + extras.length);
-    // CRDs before RBAC before namespaced objects before custom resources.
-    const at = (s: string) => subjects.indexOf(s);
-    expect(at('CustomResourceDefinition/prometheuses.monitoring.coreos.com')).toBeLessThan(at('ClusterRole/prometheus-operator'));
-    expect(at('ClusterRole/prometheus-operator')).toBeLessThan(at('Deployment/default/prometheus-operator'));
-    expect(at('ConfigMap/monitoring/old-config')).toBeLessThan(at('Widget/monitoring/w1'));
-    expect(first.inventory).toHaveLength(15 + extras.length);
-    expect(first.stats.establishedPolls).toBe(0); // the apply answers already said Established
-  });
+describeSources(
+  bundles,
+  (c) => `applyManifests: ${c.name} ${c.versions[0]} → ${c.versions[1]} on one cluster`,
+  (c) => {
+    const [older, newer] = c.versions;
+    const options: ApplyManifestsOptions = { ...base, operatorName: c.operator };
+    let fleet: Sandbox;
+    let client: KubeClient;
+    let v1: KubeObject[];
+    let v2: KubeObject[];
+    const crdAt = (main: SandboxCluster, name: string) => main.objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
+    const deploymentAt = (main: SandboxCluster) => main.objects.get('apps/v1', 'Deployment', 'default', c.operator);
+    /** The older release, with what it no longer has in the newer one. */
+    const installed = once(() => applyManifests(client, [...v1, ...extras], options));
+    /** The newer release, once someone took the ConfigMap "handed-over" (removed our operator label). */
+    const upgraded = once(async () => {
+      const first = await installed();
+      const main = fleet.cluster('main');
+      const handed = main.objects.get('v1', 'ConfigMap', 'monitoring', 'handed-over')!;
+      const { [OWNER_LABELS.operator]: _op, ...otherLabels } = handed.metadata.labels!;
+      main.objects.put({ ...handed, metadata: { ...handed.metadata, labels: otherLabels } });
+      return applyManifests(client, v2, { ...options, revision: 2, previousInventory: first.inventory });
+    });
 
-  it('labels every applied object as owned by the operator and the release revision', () => {
-    const main = fleet.cluster('main');
-    for (const ref of first.inventory) {
-      const live = main.objects.get(ref.apiVersion, ref.kind, ref.namespace, ref.name);
-      expect(live?.metadata.labels, `${ref.kind}/${ref.name}`).toMatchObject({
-        [OWNER_LABELS.managedBy]: 'operator-manager',
-        [OWNER_LABELS.operator]: 'prometheus-operator',
-        [OWNER_LABELS.release]: 'prometheus-operator',
-        [OWNER_LABELS.revision]: '1',
+    beforeAll(async () => {
+      [v1, v2] = c.releases();
+      fleet = await startSandbox({ clusters: [{ name: 'main' }], tls: false, podReadyDelayMs: 20 });
+      client = await KubeClient.fromKubeconfig('main', fleet.cluster('main').kubeconfig);
+    });
+    afterAll(async () => {
+      client?.close();
+      await fleet?.stop();
+    });
+
+    it(`installs ${older}: creates the operator namespace, then every object in stage order`, async () => {
+      // The largest CRDs exceed 256 KiB even as compact JSON (over 1 MB as YAML): client-side
+      // apply could not even store them in its last-applied annotation.
+      expect(v1.filter((o) => JSON.stringify(o).length > 256 * 1024).map((o) => o.metadata.name)).toEqual(c.large);
+      const first = await installed();
+      expect(first.error).toBeUndefined();
+      expect(first.changes.every((ch) => ch.action === 'created')).toBe(true);
+      const subjects = first.changes.map((ch) => ch.subject);
+      expect(subjects[0]).toBe('Namespace/monitoring');
+      expect(subjects).toHaveLength(1 + c.objects + extras.length);
+      // CRDs before RBAC before namespaced objects before custom resources.
+      const at = (s: string) => subjects.indexOf(s);
+      expect(at(`CustomResourceDefinition/${c.crd}`)).toBeLessThan(at(`ClusterRole/${c.operator}`));
+      expect(at(`ClusterRole/${c.operator}`)).toBeLessThan(at(`Deployment/default/${c.operator}`));
+      expect(at('ConfigMap/monitoring/old-config')).toBeLessThan(at('Widget/monitoring/w1'));
+      expect(first.inventory).toHaveLength(c.objects + extras.length);
+      expect(first.stats.establishedPolls).toBe(0); // the apply answers already said Established
+    });
+
+    it('labels every applied object as owned by the operator and the release revision', async () => {
+      const main = fleet.cluster('main');
+      for (const ref of (await installed()).inventory) {
+        const live = main.objects.get(ref.apiVersion, ref.kind, ref.namespace, ref.name);
+        expect(live?.metadata.labels, `${ref.kind}/${ref.name}`).toMatchObject({
+          [OWNER_LABELS.managedBy]: 'operator-manager',
+          [OWNER_LABELS.operator]: c.operator,
+          [OWNER_LABELS.release]: c.operator,
+          [OWNER_LABELS.revision]: '1',
+        });
+        const managers = (live!.metadata.managedFields as Array<{ manager: string; operation: string }>).filter((m) => m.operation === 'Apply');
+        expect(managers.map((m) => m.manager)).toEqual(['operator-manager']);
+      }
+      // The large CRDs' schemas are stored whole.
+      for (const name of c.large) expect(crdAt(main, name)!.spec.versions, name).toEqual(v1.find((o) => o.metadata.name === name)!.spec.versions);
+    });
+
+    it(`upgrades to ${newer}: configures all ${c.objects}, prunes what ${newer} lacks, keeps the CRD and what someone took over`, async () => {
+      const main = fleet.cluster('main');
+      const second = await upgraded();
+      expect(second.error).toBeUndefined();
+      const byAction = (a: string) => second.changes.filter((ch) => ch.action === a).map((ch) => ch.subject);
+      expect(byAction('configured')).toHaveLength(c.objects); // at least the revision label changed on each
+      expect(byAction('pruned')).toEqual(['Widget/monitoring/w1', 'ConfigMap/monitoring/old-config']); // reverse apply order
+      expect(second.changes.find((ch) => ch.subject === 'CustomResourceDefinition/widgets.example.com')).toMatchObject({
+        action: 'skipped',
+        message: expect.stringMatching(/^kept: CustomResourceDefinitions are never pruned/),
       });
-      const managers = (live!.metadata.managedFields as Array<{ manager: string; operation: string }>).filter((m) => m.operation === 'Apply');
-      expect(managers.map((m) => m.manager)).toEqual(['operator-manager']);
-    }
-  });
-
-  it('upgrades to v0.80.0: configures all 15, prunes what v0.80.0 lacks, keeps the CRD and what someone took over', async () => {
-    const main = fleet.cluster('main');
-    const handed = main.objects.get('v1', 'ConfigMap', 'monitoring', 'handed-over')!;
-    const { [OWNER_LABELS.operator]: _op, ...otherLabels } = handed.metadata.labels!;
-    main.objects.put({ ...handed, metadata: { ...handed.metadata, labels: otherLabels } });
-
-    second = await applyManifests(client, v080, { ...base, revision: 2, previousInventory: first.inventory });
-    expect(second.error).toBeUndefined();
-    const byAction = (a: string) => second.changes.filter((c) => c.action === a).map((c) => c.subject);
-    expect(byAction('configured')).toHaveLength(15); // at least the revision label changed on each
-    expect(byAction('pruned')).toEqual(['Widget/monitoring/w1', 'ConfigMap/monitoring/old-config']); // reverse apply order
-    expect(second.changes.find((c) => c.subject === 'CustomResourceDefinition/widgets.example.com')).toMatchObject({
-      action: 'skipped',
-      message: expect.stringMatching(/^kept: CustomResourceDefinitions are never pruned/),
-    });
-    expect(second.changes.find((c) => c.subject === 'ConfigMap/monitoring/handed-over')).toMatchObject({
-      action: 'skipped',
-      message: expect.stringMatching(/no longer labelled/),
-    });
-
-    expect(main.objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'widgets.example.com')).toBeDefined();
-    expect(main.objects.get('v1', 'ConfigMap', 'monitoring', 'old-config')).toBeUndefined();
-    expect(main.objects.get('example.com/v1', 'Widget', 'monitoring', 'w1')).toBeUndefined();
-    expect(main.objects.get('v1', 'ConfigMap', 'monitoring', 'handed-over')).toBeDefined();
-    expect(second.inventory).toEqual(planApply(v080, { ...base, revision: 2 }).inventory);
-    expect(second.inventory).toHaveLength(15);
-    const image = (d: KubeObject | undefined) => d?.spec.template.spec.containers[0].image;
-    expect(image(main.objects.get('apps/v1', 'Deployment', 'default', 'prometheus-operator'))).toBe(image(v080.find((o) => o.kind === 'Deployment')));
-  });
-
-  it('re-applying the same revision changes nothing and reports every object unchanged', async () => {
-    const again = await applyManifests(client, v080, { ...base, revision: 2, previousInventory: second.inventory });
-    expect(again.error).toBeUndefined();
-    expect(new Set(again.changes.map((c) => c.action))).toEqual(new Set(['unchanged']));
-    expect(again.changes).toHaveLength(15);
-  });
-
-  it('takes back a field someone edited by hand (force), and fails with 409 naming the manager without force', async () => {
-    const main = fleet.cluster('main');
-    const deploy = main.objects.get('apps/v1', 'Deployment', 'default', 'prometheus-operator')!;
-    main.objects.put({ ...deploy, spec: { ...deploy.spec, replicas: 5 } }, { manager: 'kubectl-edit' });
-    const strict = await applyManifests(client, v080, { ...base, revision: 2, previousInventory: second.inventory, force: false });
-    expect(strict.error).toMatchObject({ kind: 'CONFLICT', httpStatus: 409 });
-    expect(strict.changes.find((c) => c.action === 'failed')).toMatchObject({
-      subject: 'Deployment/default/prometheus-operator',
-      message: expect.stringContaining('kubectl-edit'),
-    });
-    expect(strict.inventory).toEqual(second.inventory); // nothing lost from tracking
-
-    const forced = await applyManifests(client, v080, { ...base, revision: 2, previousInventory: second.inventory });
-    expect(forced.changes.find((c) => c.subject === 'Deployment/default/prometheus-operator')?.action).toBe('configured');
-    expect(main.objects.get('apps/v1', 'Deployment', 'default', 'prometheus-operator')?.spec.replicas).toBe(deploy.spec.replicas);
-  });
-});
-
-describe("applyManifests: the project's telemetry operator v1.0.0 → v1.1.0 on one cluster", () => {
-  const telemetry = { ...base, operatorName: 'telemetry-operator' };
-  const deploymentAt = (cluster: Sandbox) => cluster.cluster('main').objects.get('apps/v1', 'Deployment', 'default', 'telemetry-operator');
-  let fleet: Sandbox;
-  let client: KubeClient;
-  let first: ApplyManifestsResult;
-  let second: ApplyManifestsResult;
-  const v100 = operatorObjects('telemetry', 'v1.0.0');
-  const v110 = operatorObjects('telemetry', 'v1.1.0');
-
-  beforeAll(async () => {
-    fleet = await startSandbox({ clusters: [{ name: 'main' }], tls: false, podReadyDelayMs: 20 });
-    client = await KubeClient.fromKubeconfig('main', fleet.cluster('main').kubeconfig);
-  });
-  afterAll(async () => {
-    client?.close();
-    await fleet?.stop();
-  });
-
-  it('installs v1.0.0: creates the operator namespace, then every object in stage order', async () => {
-    // The Collector CRD exceeds 256 KiB even as compact JSON (over 1 MB as YAML): client-side
-    // apply could not even store it in its last-applied annotation.
-    expect(v100.filter((o) => JSON.stringify(o).length > 256 * 1024).map((o) => o.metadata.name)).toEqual(['collectors.telemetry.example.com']);
-    first = await applyManifests(client, [...v100, ...extras], telemetry);
-    expect(first.error).toBeUndefined();
-    expect(first.changes.every((c) => c.action === 'created')).toBe(true);
-    const subjects = first.changes.map((c) => c.subject);
-    expect(subjects[0]).toBe('Namespace/monitoring');
-    expect(subjects).toHaveLength(1 + 10 + extras.length);
-    // CRDs before RBAC before namespaced objects before custom resources.
-    const at = (s: string) => subjects.indexOf(s);
-    expect(at('CustomResourceDefinition/collectors.telemetry.example.com')).toBeLessThan(at('ClusterRole/telemetry-operator'));
-    expect(at('ClusterRole/telemetry-operator')).toBeLessThan(at('Deployment/default/telemetry-operator'));
-    expect(at('ConfigMap/monitoring/old-config')).toBeLessThan(at('Widget/monitoring/w1'));
-    expect(first.inventory).toHaveLength(10 + extras.length);
-    expect(first.stats.establishedPolls).toBe(0); // the apply answers already said Established
-  });
-
-  it('labels every applied object as owned by the operator and the release revision', () => {
-    const main = fleet.cluster('main');
-    for (const ref of first.inventory) {
-      const live = main.objects.get(ref.apiVersion, ref.kind, ref.namespace, ref.name);
-      expect(live?.metadata.labels, `${ref.kind}/${ref.name}`).toMatchObject({
-        [OWNER_LABELS.managedBy]: 'operator-manager',
-        [OWNER_LABELS.operator]: 'telemetry-operator',
-        [OWNER_LABELS.release]: 'telemetry-operator',
-        [OWNER_LABELS.revision]: '1',
+      expect(second.changes.find((ch) => ch.subject === 'ConfigMap/monitoring/handed-over')).toMatchObject({
+        action: 'skipped',
+        message: expect.stringMatching(/no longer labelled/),
       });
-      const managers = (live!.metadata.managedFields as Array<{ manager: string; operation: string }>).filter((m) => m.operation === 'Apply');
-      expect(managers.map((m) => m.manager)).toEqual(['operator-manager']);
-    }
-    // The large CRD's schema is stored whole.
-    const collectors = main.objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'collectors.telemetry.example.com')!;
-    expect(collectors.spec.versions).toEqual(v100.find((o) => o.metadata.name === 'collectors.telemetry.example.com')!.spec.versions);
-  });
 
-  it('upgrades to v1.1.0: configures all 10, prunes what v1.1.0 lacks, keeps the CRD and what someone took over', async () => {
-    const main = fleet.cluster('main');
-    const handed = main.objects.get('v1', 'ConfigMap', 'monitoring', 'handed-over')!;
-    const { [OWNER_LABELS.operator]: _op, ...otherLabels } = handed.metadata.labels!;
-    main.objects.put({ ...handed, metadata: { ...handed.metadata, labels: otherLabels } });
-
-    second = await applyManifests(client, v110, { ...telemetry, revision: 2, previousInventory: first.inventory });
-    expect(second.error).toBeUndefined();
-    const byAction = (a: string) => second.changes.filter((c) => c.action === a).map((c) => c.subject);
-    expect(byAction('configured')).toHaveLength(10); // at least the revision label changed on each
-    expect(byAction('pruned')).toEqual(['Widget/monitoring/w1', 'ConfigMap/monitoring/old-config']); // reverse apply order
-    expect(second.changes.find((c) => c.subject === 'CustomResourceDefinition/widgets.example.com')).toMatchObject({
-      action: 'skipped',
-      message: expect.stringMatching(/^kept: CustomResourceDefinitions are never pruned/),
-    });
-    expect(second.changes.find((c) => c.subject === 'ConfigMap/monitoring/handed-over')).toMatchObject({
-      action: 'skipped',
-      message: expect.stringMatching(/no longer labelled/),
+      expect(crdAt(main, 'widgets.example.com')).toBeDefined();
+      expect(main.objects.get('v1', 'ConfigMap', 'monitoring', 'old-config')).toBeUndefined();
+      expect(main.objects.get('example.com/v1', 'Widget', 'monitoring', 'w1')).toBeUndefined();
+      expect(main.objects.get('v1', 'ConfigMap', 'monitoring', 'handed-over')).toBeDefined();
+      expect(second.inventory).toEqual(planApply(v2, { ...options, revision: 2 }).inventory);
+      expect(second.inventory).toHaveLength(c.objects);
+      const image = (d: KubeObject | undefined) => d?.spec.template.spec.containers[0].image;
+      expect(image(deploymentAt(main))).toBe(image(v2.find((o) => o.kind === 'Deployment')));
+      const added = crdAt(main, c.added.crd)!;
+      expect(Object.keys(added.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties)).toContain(c.added.field);
     });
 
-    expect(main.objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'widgets.example.com')).toBeDefined();
-    expect(main.objects.get('v1', 'ConfigMap', 'monitoring', 'old-config')).toBeUndefined();
-    expect(main.objects.get('example.com/v1', 'Widget', 'monitoring', 'w1')).toBeUndefined();
-    expect(main.objects.get('v1', 'ConfigMap', 'monitoring', 'handed-over')).toBeDefined();
-    expect(second.inventory).toEqual(planApply(v110, { ...telemetry, revision: 2 }).inventory);
-    expect(second.inventory).toHaveLength(10);
-    const image = (d: KubeObject | undefined) => d?.spec.template.spec.containers[0].image;
-    expect(image(deploymentAt(fleet))).toBe(image(v110.find((o) => o.kind === 'Deployment')));
-    const scrapejobs = main.objects.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'scrapejobs.telemetry.example.com')!;
-    expect(Object.keys(scrapejobs.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties)).toContain('consulSDConfigs');
-  });
-
-  it('re-applying the same revision changes nothing and reports every object unchanged', async () => {
-    const again = await applyManifests(client, v110, { ...telemetry, revision: 2, previousInventory: second.inventory });
-    expect(again.error).toBeUndefined();
-    expect(new Set(again.changes.map((c) => c.action))).toEqual(new Set(['unchanged']));
-    expect(again.changes).toHaveLength(10);
-  });
-
-  it('takes back a field someone edited by hand (force), and fails with 409 naming the manager without force', async () => {
-    const main = fleet.cluster('main');
-    const deploy = deploymentAt(fleet)!;
-    main.objects.put({ ...deploy, spec: { ...deploy.spec, replicas: 5 } }, { manager: 'kubectl-edit' });
-    const strict = await applyManifests(client, v110, { ...telemetry, revision: 2, previousInventory: second.inventory, force: false });
-    expect(strict.error).toMatchObject({ kind: 'CONFLICT', httpStatus: 409 });
-    expect(strict.changes.find((c) => c.action === 'failed')).toMatchObject({
-      subject: 'Deployment/default/telemetry-operator',
-      message: expect.stringContaining('kubectl-edit'),
+    it('re-applying the same revision changes nothing and reports every object unchanged', async () => {
+      const second = await upgraded();
+      const again = await applyManifests(client, v2, { ...options, revision: 2, previousInventory: second.inventory });
+      expect(again.error).toBeUndefined();
+      expect(new Set(again.changes.map((ch) => ch.action))).toEqual(new Set(['unchanged']));
+      expect(again.changes).toHaveLength(c.objects);
     });
-    expect(strict.inventory).toEqual(second.inventory); // nothing lost from tracking
 
-    const forced = await applyManifests(client, v110, { ...telemetry, revision: 2, previousInventory: second.inventory });
-    expect(forced.changes.find((c) => c.subject === 'Deployment/default/telemetry-operator')?.action).toBe('configured');
-    expect(deploymentAt(fleet)?.spec.replicas).toBe(deploy.spec.replicas);
-  });
-});
+    it('takes back a field someone edited by hand (force), and fails with 409 naming the manager without force', async () => {
+      const second = await upgraded();
+      const main = fleet.cluster('main');
+      const deploy = deploymentAt(main)!;
+      main.objects.put({ ...deploy, spec: { ...deploy.spec, replicas: 5 } }, { manager: 'kubectl-edit' });
+      const strict = await applyManifests(client, v2, { ...options, revision: 2, previousInventory: second.inventory, force: false });
+      expect(strict.error).toMatchObject({ kind: 'CONFLICT', httpStatus: 409 });
+      expect(strict.changes.find((ch) => ch.action === 'failed')).toMatchObject({
+        subject: `Deployment/default/${c.operator}`,
+        message: expect.stringContaining('kubectl-edit'),
+      });
+      expect(strict.inventory).toEqual(second.inventory); // nothing lost from tracking
+
+      const forced = await applyManifests(client, v2, { ...options, revision: 2, previousInventory: second.inventory });
+      expect(forced.changes.find((ch) => ch.subject === `Deployment/default/${c.operator}`)?.action).toBe('configured');
+      expect(deploymentAt(main)?.spec.replicas).toBe(deploy.spec.replicas);
+    });
+  },
+);
 
 describe('applyManifests failures', () => {
   let fleet: Sandbox;
   beforeAll(async () => {
     fleet = await startSandbox({
-      clusters: [{ name: 'flaky' }, { name: 'flaky-too' }, { name: 'down', faults: { unreachable: true } }, { name: 'plain' }],
+      clusters: [...bundles.map((c) => ({ name: `flaky-${c.operator}` })), { name: 'down', faults: { unreachable: true } }, { name: 'plain' }],
       tls: false,
       podReadyDelayMs: 20,
     });
   });
   afterAll(() => fleet?.stop());
 
-  it.skipIf(!corpus.present)(corpusTitle('succeeds under a 30% error rate by retrying, and the server saw the retries'), async () => {
-    const flaky = fleet.cluster('flaky');
-    const client = await KubeClient.fromKubeconfig('flaky', flaky.kubeconfig, { retry: { attempts: 10, baseDelayMs: 5, maxDelayMs: 50 } });
-    try {
-      await flaky.setFaults({ errorRate: 0.3 });
-      flaky.resetStats();
-      const result = await applyManifests(client, bundle('v0.80.0'), base);
-      expect(result.error).toBeUndefined();
-      expect(result.changes.filter((c) => c.action === 'created')).toHaveLength(15);
-      expect(result.stats.retries).toBeGreaterThan(0);
-      expect(flaky.stats.requests).toBe(result.stats.requests);
-      expect(flaky.stats.requests - result.stats.retries).toBeGreaterThanOrEqual(15);
-    } finally {
-      await flaky.setFaults({ errorRate: 0 });
-      client.close();
-    }
-  });
+  itSources(
+    bundles,
+    (c) => `succeeds under a 30% error rate by retrying (${c.name}), and the server saw the retries`,
+    async (c) => {
+      const flaky = fleet.cluster(`flaky-${c.operator}`);
+      const client = await KubeClient.fromKubeconfig(flaky.name, flaky.kubeconfig, { retry: { attempts: 10, baseDelayMs: 5, maxDelayMs: 50 } });
+      try {
+        await flaky.setFaults({ errorRate: 0.3 });
+        flaky.resetStats();
+        const result = await applyManifests(client, c.releases()[1], { ...base, operatorName: c.operator });
+        expect(result.error).toBeUndefined();
+        expect(result.changes.filter((ch) => ch.action === 'created')).toHaveLength(c.objects);
+        expect(result.stats.retries).toBeGreaterThan(0);
+        expect(flaky.stats.requests).toBe(result.stats.requests);
+        expect(flaky.stats.requests - result.stats.retries).toBeGreaterThanOrEqual(c.objects);
+      } finally {
+        await flaky.setFaults({ errorRate: 0 });
+        client.close();
+      }
+    },
+  );
 
-  it.skipIf(!corpus.present)(corpusTitle('reports an unreachable cluster as a typed UNREACHABLE error with its name, having changed nothing'), async () => {
-    const client = await KubeClient.fromKubeconfig('down', fleet.cluster('down').kubeconfig, { retry: { attempts: 2, baseDelayMs: 5 } });
-    try {
-      const previous = [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'x', name: 'y' }];
-      const result = await applyManifests(client, bundle('v0.80.0'), { ...base, previousInventory: previous });
-      expect(result.error).toMatchObject({ kind: 'UNREACHABLE', clusterName: 'down' });
-      expect(result.error?.message).toMatch(/^cluster down: unreachable/);
-      expect(result.changes).toEqual([]);
-      expect(result.inventory).toEqual(previous);
-    } finally {
-      client.close();
-    }
-  });
-
-  it("succeeds under a 30% error rate by retrying (the project's telemetry operator), and the server saw the retries", async () => {
-    const flaky = fleet.cluster('flaky-too');
-    const client = await KubeClient.fromKubeconfig('flaky-too', flaky.kubeconfig, { retry: { attempts: 10, baseDelayMs: 5, maxDelayMs: 50 } });
-    try {
-      await flaky.setFaults({ errorRate: 0.3 });
-      flaky.resetStats();
-      const result = await applyManifests(client, operatorObjects('telemetry', 'v1.1.0'), { ...base, operatorName: 'telemetry-operator' });
-      expect(result.error).toBeUndefined();
-      expect(result.changes.filter((c) => c.action === 'created')).toHaveLength(10);
-      expect(result.stats.retries).toBeGreaterThan(0);
-      expect(flaky.stats.requests).toBe(result.stats.requests);
-      expect(flaky.stats.requests - result.stats.retries).toBeGreaterThanOrEqual(10);
-    } finally {
-      await flaky.setFaults({ errorRate: 0 });
-      client.close();
-    }
-  });
-
-  it("reports an unreachable cluster as a typed UNREACHABLE error with its name, having changed nothing (the project's telemetry operator)", async () => {
-    const client = await KubeClient.fromKubeconfig('down', fleet.cluster('down').kubeconfig, { retry: { attempts: 2, baseDelayMs: 5 } });
-    try {
-      const previous = [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'x', name: 'y' }];
-      const result = await applyManifests(client, operatorObjects('telemetry', 'v1.1.0'), {
-        ...base,
-        operatorName: 'telemetry-operator',
-        previousInventory: previous,
-      });
-      expect(result.error).toMatchObject({ kind: 'UNREACHABLE', clusterName: 'down' });
-      expect(result.error?.message).toMatch(/^cluster down: unreachable/);
-      expect(result.changes).toEqual([]);
-      expect(result.inventory).toEqual(previous);
-    } finally {
-      client.close();
-    }
-  });
+  itSources(
+    bundles,
+    (c) => `reports an unreachable cluster as a typed UNREACHABLE error with its name, having changed nothing (${c.name})`,
+    async (c) => {
+      const client = await KubeClient.fromKubeconfig('down', fleet.cluster('down').kubeconfig, { retry: { attempts: 2, baseDelayMs: 5 } });
+      try {
+        const previous = [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'x', name: 'y' }];
+        const result = await applyManifests(client, c.releases()[1], { ...base, operatorName: c.operator, previousInventory: previous });
+        expect(result.error).toMatchObject({ kind: 'UNREACHABLE', clusterName: 'down' });
+        expect(result.error?.message).toMatch(/^cluster down: unreachable/);
+        expect(result.changes).toEqual([]);
+        expect(result.inventory).toEqual(previous);
+      } finally {
+        client.close();
+      }
+    },
+  );
 
   it('returns what it did before an invalid object failed, with the error and an inventory that keeps tracking it', async () => {
     const client = await KubeClient.fromKubeconfig('plain', fleet.cluster('plain').kubeconfig);

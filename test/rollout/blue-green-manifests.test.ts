@@ -1,152 +1,122 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { identityKey, inventoryOf, refOf } from '../../src/kube/apply/inventory.ts';
 import { planApply } from '../../src/kube/apply/plan.ts';
 import { subjectOf, type KubeObject } from '../../src/kube/types.ts';
 import { canonicalJson } from '../../src/domain/json.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
-import { COLOR_LABEL, colorVariant, nextColor, type Color, type ColorVariantOptions } from '../../src/rollout/blue-green/manifests.ts';
+import { COLOR_LABEL, colorVariant, nextColor, type Color, type ColorVariant, type ColorVariantOptions } from '../../src/rollout/blue-green/manifests.ts';
 import { PlanError } from '../../src/rollout/strategies/types.ts';
-import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { corpus } from '../helpers/corpus.ts';
 import { operatorObjects } from '../helpers/operators.ts';
+import { describeSources, type SourceCase } from '../helpers/sources.ts';
 
-const prometheus = () => parseManifests(corpus.read('prometheus-operator/v0.75.0/bundle.yaml'));
 const names = { operatorNamespace: 'default', blueNamespace: 'default', greenNamespace: 'default-green' };
 const variant = (objects: KubeObject[], color: Color, extra: Partial<ColorVariantOptions> = {}) => colorVariant(objects, { ...names, color, ...extra });
 const keys = (objects: KubeObject[]) => objects.map((o) => identityKey(refOf(o)));
 const byKind = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
 
-describe.skipIf(!corpus.present)(corpusTitle('green variant of the prometheus-operator v0.75.0 bundle'), () => {
-  // Read only when the corpus is there: a skipped suite's body still runs to collect its tests.
-  const bundle = corpus.present ? prometheus() : [];
-  const before = canonicalJson(bundle);
-  const green = variant(bundle, 'green');
-  const blue = variant(bundle, 'blue');
+interface Bundle extends SourceCase {
+  objects: () => KubeObject[];
+  /** The operator: the name of its Deployment, ServiceAccount, Service and cluster RBAC. */
+  operator: string;
+  crds: number;
+}
 
-  it('moves every namespaced object to the green namespace, names kept', () => {
-    const namespaced = green.install.filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== undefined);
-    expect(namespaced.map(subjectOf).sort()).toEqual([
-      'Deployment/default-green/prometheus-operator',
-      'Service/default-green/prometheus-operator',
-      'ServiceAccount/default-green/prometheus-operator',
-    ]);
-    const bundleNamespaced = bundle.filter((o) => o.metadata.namespace !== undefined);
-    expect(namespaced).toHaveLength(bundleNamespaced.length);
-    expect(byKind(green.install, 'Deployment')[0]!.spec.template.spec.serviceAccountName).toBe('prometheus-operator');
-  });
+const bundles: Bundle[] = [
+  {
+    name: 'the prometheus-operator v0.75.0 bundle',
+    corpus: true,
+    objects: () => parseManifests(corpus.read('prometheus-operator/v0.75.0/bundle.yaml')),
+    operator: 'prometheus-operator',
+    crds: 10,
+  },
+  {
+    name: "the project's telemetry v1.0.0 bundle (its largest CRD over 1 MB)",
+    corpus: false,
+    objects: () => operatorObjects('telemetry', 'v1.0.0'),
+    operator: 'telemetry-operator',
+    crds: 5,
+  },
+];
 
-  it('shares the CRDs unchanged and never duplicates them', () => {
-    const crds = bundle.filter((o) => o.kind === 'CustomResourceDefinition');
-    expect(crds).toHaveLength(10);
-    expect(green.shared).toEqual(crds);
-    expect([...green.install, ...green.routing].some((o) => o.kind === 'CustomResourceDefinition')).toBe(false);
-    expect(blue.shared).toEqual(crds);
-  });
+describeSources(
+  bundles,
+  (c) => `green variant of ${c.name}`,
+  (c) => {
+    let bundle: KubeObject[];
+    let before: string;
+    let green: ColorVariant;
+    let blue: ColorVariant;
+    beforeAll(() => {
+      bundle = c.objects();
+      before = canonicalJson(bundle);
+      green = variant(bundle, 'green');
+      blue = variant(bundle, 'blue');
+    });
 
-  it('binds the green ClusterRole to the green ServiceAccount', () => {
-    const [role] = byKind(green.install, 'ClusterRole');
-    const [binding] = byKind(green.install, 'ClusterRoleBinding');
-    expect(role!.metadata.name).toBe('prometheus-operator-green');
-    expect(role!.rules).toEqual(byKind(bundle, 'ClusterRole')[0]!.rules);
-    expect(binding!.metadata.name).toBe('prometheus-operator-green');
-    expect(binding!.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'prometheus-operator-green' });
-    expect(binding!.subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus-operator', namespace: 'default-green' }]);
-  });
+    it('moves every namespaced object to the green namespace, names kept', () => {
+      const namespaced = green.install.filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== undefined);
+      expect(namespaced.map(subjectOf).sort()).toEqual([
+        `Deployment/default-green/${c.operator}`,
+        `Service/default-green/${c.operator}`,
+        `ServiceAccount/default-green/${c.operator}`,
+      ]);
+      const bundleNamespaced = bundle.filter((o) => o.metadata.namespace !== undefined);
+      expect(namespaced).toHaveLength(bundleNamespaced.length);
+      expect(byKind(green.install, 'Deployment')[0]!.spec.template.spec.serviceAccountName).toBe(c.operator);
+    });
 
-  it('creates the green namespace and labels every object of the color', () => {
-    expect(green.install[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default-green', labels: { [COLOR_LABEL]: 'green' } } });
-    expect(green.install.every((o) => o.metadata.labels?.[COLOR_LABEL] === 'green')).toBe(true);
-    expect(green.shared.some((o) => o.metadata.labels?.[COLOR_LABEL])).toBe(false);
-    expect(green.warnings).toEqual([]);
-  });
+    it('shares the CRDs unchanged and never duplicates them', () => {
+      const crds = bundle.filter((o) => o.kind === 'CustomResourceDefinition');
+      expect(crds).toHaveLength(c.crds);
+      expect(green.shared).toEqual(crds);
+      expect([...green.install, ...green.routing].some((o) => o.kind === 'CustomResourceDefinition')).toBe(false);
+      expect(blue.shared).toEqual(crds);
+    });
 
-  it('has no name collision between the colors', () => {
-    const blueKeys = new Set(keys(blue.install));
-    expect(keys(green.install).filter((k) => blueKeys.has(k))).toEqual([]);
-  });
+    it('binds the green ClusterRole to the green ServiceAccount', () => {
+      const [role] = byKind(green.install, 'ClusterRole');
+      const [binding] = byKind(green.install, 'ClusterRoleBinding');
+      expect(role!.metadata.name).toBe(`${c.operator}-green`);
+      expect(role!.rules).toEqual(byKind(bundle, 'ClusterRole')[0]!.rules);
+      expect(binding!.metadata.name).toBe(`${c.operator}-green`);
+      expect(binding!.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${c.operator}-green` });
+      expect(binding!.subjects).toEqual([{ kind: 'ServiceAccount', name: c.operator, namespace: 'default-green' }]);
+    });
 
-  it('keeps blue where a plain installation is (the live release becomes blue)', () => {
-    expect(inventoryOf(blue.install)).toEqual(inventoryOf(bundle.filter((o) => o.kind !== 'CustomResourceDefinition')));
-    expect(blue.install.some((o) => o.kind === 'Namespace')).toBe(false);
-  });
+    it('creates the green namespace and labels every object of the color', () => {
+      expect(green.install[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default-green', labels: { [COLOR_LABEL]: 'green' } } });
+      expect(green.install.every((o) => o.metadata.labels?.[COLOR_LABEL] === 'green')).toBe(true);
+      expect(green.shared.some((o) => o.metadata.labels?.[COLOR_LABEL])).toBe(false);
+      expect(green.warnings).toEqual([]);
+    });
 
-  it('can be applied beside blue: both colors plan without duplicate objects', () => {
-    const options = { operatorName: 'prometheus-operator', revision: 2, namespace: 'default' };
-    const plan = planApply([...green.shared, ...green.install, ...green.routing], options);
-    expect(plan.requiredNamespaces).toEqual([]);
-    expect(() => planApply([...blue.shared, ...blue.install, ...green.install], options)).not.toThrow();
-  });
+    it('has no name collision between the colors', () => {
+      const blueKeys = new Set(keys(blue.install));
+      expect(keys(green.install).filter((k) => blueKeys.has(k))).toEqual([]);
+    });
 
-  it('does not touch its input', () => expect(canonicalJson(bundle)).toBe(before));
+    it('keeps blue where a plain installation is (the live release becomes blue)', () => {
+      expect(inventoryOf(blue.install)).toEqual(inventoryOf(bundle.filter((o) => o.kind !== 'CustomResourceDefinition')));
+      expect(blue.install.some((o) => o.kind === 'Namespace')).toBe(false);
+    });
 
-  it('follows nextColor: an uncolored or blue installation gets green, a green one blue', () => {
-    expect([nextColor(undefined), nextColor('blue'), nextColor('green')]).toEqual(['green', 'green', 'blue']);
-  });
+    it('can be applied beside blue: both colors plan without duplicate objects', () => {
+      const options = { operatorName: c.operator, revision: 2, namespace: 'default' };
+      const plan = planApply([...green.shared, ...green.install, ...green.routing], options);
+      expect(plan.requiredNamespaces).toEqual([]);
+      expect(() => planApply([...blue.shared, ...blue.install, ...green.install], options)).not.toThrow();
+    });
+
+    it('does not touch its input', () => expect(canonicalJson(bundle)).toBe(before));
+  },
+);
+
+it('follows nextColor: an uncolored or blue installation gets green, a green one blue', () => {
+  expect([nextColor(undefined), nextColor('blue'), nextColor('green')]).toEqual(['green', 'green', 'blue']);
 });
 
-describe("green variant of the project's telemetry v1.0.0 bundle", () => {
-  const bundle = operatorObjects('telemetry', 'v1.0.0');
-  const before = canonicalJson(bundle);
-  const green = variant(bundle, 'green');
-  const blue = variant(bundle, 'blue');
-
-  it('moves every namespaced object to the green namespace, names kept', () => {
-    const namespaced = green.install.filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== undefined);
-    expect(namespaced.map(subjectOf).sort()).toEqual([
-      'Deployment/default-green/telemetry-operator',
-      'Service/default-green/telemetry-operator',
-      'ServiceAccount/default-green/telemetry-operator',
-    ]);
-    const bundleNamespaced = bundle.filter((o) => o.metadata.namespace !== undefined);
-    expect(namespaced).toHaveLength(bundleNamespaced.length);
-    expect(byKind(green.install, 'Deployment')[0]!.spec.template.spec.serviceAccountName).toBe('telemetry-operator');
-  });
-
-  it('shares the CRDs (the largest over 1 MB) unchanged and never duplicates them', () => {
-    const crds = bundle.filter((o) => o.kind === 'CustomResourceDefinition');
-    expect(crds).toHaveLength(5);
-    expect(green.shared).toEqual(crds);
-    expect([...green.install, ...green.routing].some((o) => o.kind === 'CustomResourceDefinition')).toBe(false);
-    expect(blue.shared).toEqual(crds);
-  });
-
-  it('binds the green ClusterRole to the green ServiceAccount', () => {
-    const [role] = byKind(green.install, 'ClusterRole');
-    const [binding] = byKind(green.install, 'ClusterRoleBinding');
-    expect(role!.metadata.name).toBe('telemetry-operator-green');
-    expect(role!.rules).toEqual(byKind(bundle, 'ClusterRole')[0]!.rules);
-    expect(binding!.metadata.name).toBe('telemetry-operator-green');
-    expect(binding!.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'telemetry-operator-green' });
-    expect(binding!.subjects).toEqual([{ kind: 'ServiceAccount', name: 'telemetry-operator', namespace: 'default-green' }]);
-  });
-
-  it('creates the green namespace and labels every object of the color', () => {
-    expect(green.install[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default-green', labels: { [COLOR_LABEL]: 'green' } } });
-    expect(green.install.every((o) => o.metadata.labels?.[COLOR_LABEL] === 'green')).toBe(true);
-    expect(green.shared.some((o) => o.metadata.labels?.[COLOR_LABEL])).toBe(false);
-    expect(green.warnings).toEqual([]);
-  });
-
-  it('has no name collision between the colors', () => {
-    const blueKeys = new Set(keys(blue.install));
-    expect(keys(green.install).filter((k) => blueKeys.has(k))).toEqual([]);
-  });
-
-  it('keeps blue where a plain installation is (the live release becomes blue)', () => {
-    expect(inventoryOf(blue.install)).toEqual(inventoryOf(bundle.filter((o) => o.kind !== 'CustomResourceDefinition')));
-    expect(blue.install.some((o) => o.kind === 'Namespace')).toBe(false);
-  });
-
-  it('can be applied beside blue: both colors plan without duplicate objects', () => {
-    const options = { operatorName: 'telemetry-operator', revision: 2, namespace: 'default' };
-    const plan = planApply([...green.shared, ...green.install, ...green.routing], options);
-    expect(plan.requiredNamespaces).toEqual([]);
-    expect(() => planApply([...blue.shared, ...blue.install, ...green.install], options)).not.toThrow();
-  });
-
-  it('does not touch its input', () => expect(canonicalJson(bundle)).toBe(before));
-});
-
-// A small operator exercising what the prometheus bundle does not have.
+// A small operator exercising what the bundles above do not have.
 const fixture = parseManifests(`
 apiVersion: v1
 kind: Namespace

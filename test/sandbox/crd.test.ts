@@ -2,13 +2,60 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxCluster } from '../../src/sandbox/index.ts';
-import { corpus, corpusTitle } from '../helpers/corpus.ts';
+import { corpus } from '../helpers/corpus.ts';
 import { operatorText } from '../helpers/operators.ts';
+import { itSources, type SourceCase } from '../helpers/sources.ts';
 import { clientsFor, raw, statusOf } from './helpers.ts';
 import { eventually } from '../helpers/eventually.ts';
 
 const widgetsCrd = yaml.load(readFileSync(new URL('../fixtures/sandbox/widgets-crd.yaml', import.meta.url), 'utf8')) as any;
 const widget = (name: string, spec: Record<string, unknown>, apiVersion = 'example.com/v1') => ({ apiVersion, kind: 'Widget', metadata: { name }, spec });
+
+interface Bundle extends SourceCase {
+  text: () => string;
+  size: string;
+  crds: number;
+  /** The CRDs over 256 KiB as compact JSON. */
+  large: string[];
+  /** Resources each group version serves once the CRDs are applied (among others). */
+  served: Record<string, string[]>;
+  /** A kind whose endpoints have a scheme that is an enum of http/https. */
+  endpointTarget: { apiVersion: string; kind: string; plural: string };
+  /** A kind whose route matchers have a matchType enum with a bare "=" in the YAML. */
+  routes: { apiVersion: string; kind: string; plural: string };
+}
+
+const bundles: Bundle[] = [
+  {
+    name: 'prometheus-operator v0.80.0',
+    corpus: true,
+    text: () => corpus.read('prometheus-operator/v0.80.0/bundle.yaml'),
+    size: '4 MB of YAML',
+    crds: 10,
+    large: [
+      'alertmanagerconfigs.monitoring.coreos.com',
+      'alertmanagers.monitoring.coreos.com',
+      'prometheusagents.monitoring.coreos.com',
+      'prometheuses.monitoring.coreos.com',
+      'scrapeconfigs.monitoring.coreos.com',
+      'thanosrulers.monitoring.coreos.com',
+    ],
+    served: { 'monitoring.coreos.com/v1': ['prometheuses', 'servicemonitors', 'podmonitors', 'prometheusrules'] },
+    endpointTarget: { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', plural: 'servicemonitors' },
+    routes: { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig', plural: 'alertmanagerconfigs' },
+  },
+  {
+    name: "the project's telemetry operator v1.1.0",
+    corpus: false,
+    text: () => operatorText('telemetry', 'v1.1.0'),
+    size: 'one CRD over 1 MB of YAML',
+    crds: 5,
+    large: ['collectors.telemetry.example.com'],
+    served: { 'telemetry.example.com/v1': ['collectors', 'relays', 'servicetargets'], 'telemetry.example.com/v1alpha1': ['routeconfigs', 'scrapejobs'] },
+    endpointTarget: { apiVersion: 'telemetry.example.com/v1', kind: 'ServiceTarget', plural: 'servicetargets' },
+    routes: { apiVersion: 'telemetry.example.com/v1alpha1', kind: 'RouteConfig', plural: 'routeconfigs' },
+  },
+];
 
 describe('sandbox CRDs and custom resources', () => {
   let fleet: Sandbox;
@@ -152,6 +199,13 @@ describe('sandbox CRDs and custom resources', () => {
   });
 
   it('adds a new storage version to storedVersions and never drops one by itself', async () => {
+    await api.custom.createNamespacedCustomObject({
+      group: 'example.com',
+      version: 'v1',
+      namespace: 'default',
+      plural: 'widgets',
+      body: widget('stored-as-v1', { size: 'small' }),
+    });
     const crd: any = await api.ext.readCustomResourceDefinition({ name: 'widgets.example.com' });
     const v2 = { ...crd.spec.versions.find((v: any) => v.name === 'v1'), name: 'v2', storage: true };
     crd.spec.versions = [...crd.spec.versions.map((v: any) => ({ ...v, storage: false })), v2];
@@ -182,36 +236,53 @@ describe('sandbox CRDs and custom resources', () => {
     ).body;
     expect(removed.spec.versions.map((v: any) => v.name)).toEqual(['v1alpha1', 'v1beta1', 'v2']);
     expect((await raw(c, 'GET', '/apis/example.com/v1/namespaces/default/widgets')).status).toBe(404);
-    const w1: any = await api.custom.getNamespacedCustomObject({ group: 'example.com', version: 'v2', namespace: 'default', plural: 'widgets', name: 'w1' });
-    expect(w1.apiVersion).toBe('example.com/v2');
+    const stored: any = await api.custom.getNamespacedCustomObject({
+      group: 'example.com',
+      version: 'v2',
+      namespace: 'default',
+      plural: 'widgets',
+      name: 'stored-as-v1',
+    });
+    expect(stored.apiVersion).toBe('example.com/v2');
   });
 
-  it('reads stored custom resources through the current schema: a field the new CRD drops is gone, a new default appears', async () => {
-    const gadgets = (properties: Record<string, unknown>) => ({
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'gadgets.example.com' },
-      spec: {
-        group: 'example.com',
-        scope: 'Namespaced',
-        names: { plural: 'gadgets', kind: 'Gadget' },
-        versions: [
-          { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties } } } } },
-        ],
+  /** A second CRD of the group example.com, applied server-side with the given spec properties. */
+  const applyGadgets = (properties: Record<string, unknown>) =>
+    raw(
+      c,
+      'PATCH',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com?fieldManager=t&force=true',
+      {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'gadgets.example.com' },
+        spec: {
+          group: 'example.com',
+          scope: 'Namespaced',
+          names: { plural: 'gadgets', kind: 'Gadget' },
+          versions: [
+            { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties } } } } },
+          ],
+        },
       },
-    });
-    const apply = (body: unknown) =>
-      raw(c, 'PATCH', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com?fieldManager=t&force=true', body, {
-        'content-type': 'application/apply-patch+yaml',
-      });
-    expect((await apply(gadgets({ colour: { type: 'string' }, size: { type: 'string' } }))).status).toBe(201);
+      { 'content-type': 'application/apply-patch+yaml' },
+    );
+  /** The storage version of the widgets CRD (v1, or v2 once the storage-version test has run). */
+  const widgetStorageVersion = async () => {
+    const crd: any = await api.ext.readCustomResourceDefinition({ name: 'widgets.example.com' });
+    return crd.spec.versions.find((v: any) => v.storage).name as string;
+  };
+
+  it('reads stored custom resources through the current schema: a field the new CRD drops is gone, a new default appears', async () => {
+    const apply = applyGadgets;
+    expect((await apply({ colour: { type: 'string' }, size: { type: 'string' } })).status).toBe(201);
     await raw(c, 'POST', '/apis/example.com/v1/namespaces/default/gadgets', {
       apiVersion: 'example.com/v1',
       kind: 'Gadget',
       metadata: { name: 'g' },
       spec: { colour: 'red', size: 'xl' },
     });
-    expect((await apply(gadgets({ size: { type: 'string' }, shape: { type: 'string', default: 'round' } }))).status).toBe(200);
+    expect((await apply({ size: { type: 'string' }, shape: { type: 'string', default: 'round' } })).status).toBe(200);
     const read = await raw(c, 'GET', '/apis/example.com/v1/namespaces/default/gadgets/g');
     expect(read.body.spec).toEqual({ size: 'xl', shape: 'round' });
     const listed = await raw(c, 'GET', '/apis/example.com/v1/namespaces/default/gadgets');
@@ -219,10 +290,11 @@ describe('sandbox CRDs and custom resources', () => {
   });
 
   it('lists thousands of custom resources in pages', async () => {
+    const version = await widgetStorageVersion();
     await api.core.createNamespace({ body: { metadata: { name: 'many' } } });
     for (let i = 0; i < 10_000; i++)
       c.objects.put({
-        ...widget(`w-${String(i).padStart(5, '0')}`, { size: 'large' }, 'example.com/v2'),
+        ...widget(`w-${String(i).padStart(5, '0')}`, { size: 'large' }, `example.com/${version}`),
         metadata: { name: `w-${String(i).padStart(5, '0')}`, namespace: 'many' },
       });
     let token: string | undefined;
@@ -231,7 +303,7 @@ describe('sandbox CRDs and custom resources', () => {
     do {
       const page: any = await api.custom.listNamespacedCustomObject({
         group: 'example.com',
-        version: 'v2',
+        version,
         namespace: 'many',
         plural: 'widgets',
         limit: 500,
@@ -246,66 +318,61 @@ describe('sandbox CRDs and custom resources', () => {
   });
 
   it('deletes every custom resource with its CRD and stops serving the group', async () => {
+    // Widgets to delete, and a second CRD of the group (both there already after the tests above).
+    const version = await widgetStorageVersion();
+    await raw(c, 'POST', `/apis/example.com/${version}/namespaces/default/widgets`, widget('doomed', { size: 'small' }, `example.com/${version}`));
+    expect(c.store.count('example.com/widgets')).toBeGreaterThan(0);
+    expect([200, 201]).toContain((await applyGadgets({ size: { type: 'string' } })).status);
+
     await api.ext.deleteCustomResourceDefinition({ name: 'widgets.example.com' });
     expect((await raw(c, 'GET', '/apis/example.com/v1')).body.resources.map((r: any) => r.name)).toEqual(['gadgets']);
     await api.ext.deleteCustomResourceDefinition({ name: 'gadgets.example.com' });
     expect(c.store.count('example.com/widgets')).toBe(0);
-    await eventually(async () => (await raw(c, 'GET', '/apis/example.com/v2/namespaces/default/widgets')).status === 404, 2000, 'CR endpoints gone');
+    await eventually(async () => (await raw(c, 'GET', `/apis/example.com/${version}/namespaces/default/widgets`)).status === 404, 2000, 'CR endpoints gone');
     expect((await raw(c, 'GET', '/apis')).body.groups.map((g: any) => g.name)).not.toContain('example.com');
   });
 
-  it("applies the project's telemetry operator CRDs (one over 1 MB of YAML) with server-side apply", async () => {
-    const text = operatorText('telemetry', 'v1.1.0');
-    const crds = (yaml.loadAll(text).filter(Boolean) as any[]).filter((d) => d.kind === 'CustomResourceDefinition');
-    expect(crds).toHaveLength(5);
-    expect(crds.filter((crd) => JSON.stringify(crd).length > 256 * 1024).map((crd) => crd.metadata.name)).toEqual(['collectors.telemetry.example.com']);
-    for (const crd of crds) {
-      const res = await raw(c, 'PATCH', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}?fieldManager=operator-manager`, crd, {
-        'content-type': 'application/apply-patch+yaml',
-      });
-      expect(res.status, res.text.slice(0, 300)).toBe(201);
-    }
-    const v1 = (await raw(c, 'GET', '/apis/telemetry.example.com/v1')).body.resources.map((r: any) => r.name);
-    expect(v1).toEqual(expect.arrayContaining(['collectors', 'relays', 'servicetargets']));
-    const v1alpha1 = (await raw(c, 'GET', '/apis/telemetry.example.com/v1alpha1')).body.resources.map((r: any) => r.name);
-    expect(v1alpha1).toEqual(expect.arrayContaining(['routeconfigs', 'scrapejobs']));
-    const target = (scheme: string) =>
-      raw(c, 'POST', '/apis/telemetry.example.com/v1/namespaces/default/servicetargets', {
-        apiVersion: 'telemetry.example.com/v1',
-        kind: 'ServiceTarget',
+  itSources(
+    bundles,
+    (b) => `applies the CRDs of ${b.name} (${b.size}) with server-side apply, and validates custom resources against them`,
+    async (b) => {
+      const crds = (yaml.loadAll(b.text()).filter(Boolean) as any[]).filter((d) => d.kind === 'CustomResourceDefinition');
+      expect(crds).toHaveLength(b.crds);
+      expect(crds.filter((crd) => JSON.stringify(crd).length > 256 * 1024).map((crd) => crd.metadata.name)).toEqual(b.large);
+      for (const crd of crds) {
+        const res = await raw(c, 'PATCH', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}?fieldManager=operator-manager`, crd, {
+          'content-type': 'application/apply-patch+yaml',
+        });
+        expect(res.status, res.text.slice(0, 300)).toBe(201);
+      }
+      for (const [groupVersion, resources] of Object.entries(b.served)) {
+        expect(
+          (await raw(c, 'GET', `/apis/${groupVersion}`)).body.resources.map((r: any) => r.name),
+          groupVersion,
+        ).toEqual(expect.arrayContaining(resources));
+      }
+      const post = (o: { apiVersion: string; kind: string; metadata: { name: string }; spec: unknown }, plural: string) =>
+        raw(c, 'POST', `/apis/${o.apiVersion}/namespaces/default/${plural}`, o);
+      const target = (scheme: string) => ({
+        apiVersion: b.endpointTarget.apiVersion,
+        kind: b.endpointTarget.kind,
         metadata: { name: `web-${scheme}` },
         spec: { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'http', scheme }] },
       });
-    expect((await target('gopher')).status).toBe(422); // scheme is an enum of http/https
-    expect((await target('https')).status).toBe(201);
-    // The bare "=" of the YAML is the enum value "=": a matcher using it is accepted.
-    const route = await raw(c, 'POST', '/apis/telemetry.example.com/v1alpha1/namespaces/default/routeconfigs', {
-      apiVersion: 'telemetry.example.com/v1alpha1',
-      kind: 'RouteConfig',
-      metadata: { name: 'team' },
-      spec: { route: { receiver: 'team', matchers: [{ name: 'team', value: 'a', matchType: '=' }] } },
-    });
-    expect(route.status, route.text.slice(0, 300)).toBe(201);
-  });
-
-  it.skipIf(!corpus.present)(corpusTitle('applies the prometheus-operator CRDs (over 1 MB of YAML each bundle) with server-side apply'), async () => {
-    const bundle = yaml.loadAll(corpus.read('prometheus-operator/v0.80.0/bundle.yaml')).filter(Boolean) as any[];
-    const crds = bundle.filter((d) => d.kind === 'CustomResourceDefinition');
-    expect(crds).toHaveLength(10);
-    for (const crd of crds) {
-      const res = await raw(c, 'PATCH', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}?fieldManager=operator-manager`, crd, {
-        'content-type': 'application/apply-patch+yaml',
-      });
-      expect(res.status, res.text.slice(0, 300)).toBe(201);
-    }
-    const v1 = (await raw(c, 'GET', '/apis/monitoring.coreos.com/v1')).body.resources.map((r: any) => r.name);
-    expect(v1).toEqual(expect.arrayContaining(['prometheuses', 'servicemonitors', 'podmonitors', 'prometheusrules']));
-    const sm = await raw(c, 'POST', '/apis/monitoring.coreos.com/v1/namespaces/default/servicemonitors', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
-      metadata: { name: 'web' },
-      spec: { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'http', scheme: 'gopher' }] },
-    });
-    expect(sm.status).toBe(422); // scheme is an enum of http/https
-  });
+      expect((await post(target('gopher'), b.endpointTarget.plural)).status).toBe(422); // scheme is an enum of http/https
+      const https = await post(target('https'), b.endpointTarget.plural);
+      expect(https.status, https.text.slice(0, 300)).toBe(201);
+      // The bare "=" of the YAML is the enum value "=": a matcher using it is accepted.
+      const route = await post(
+        {
+          apiVersion: b.routes.apiVersion,
+          kind: b.routes.kind,
+          metadata: { name: 'team' },
+          spec: { route: { receiver: 'team', matchers: [{ name: 'team', value: 'a', matchType: '=' }] } },
+        },
+        b.routes.plural,
+      );
+      expect(route.status, route.text.slice(0, 300)).toBe(201);
+    },
+  );
 });

@@ -6,20 +6,62 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
-import { corpus, corpusTitle } from '../helpers/corpus.ts';
-import { writeInflatedBundles, type WrittenBundles } from '../helpers/operators.ts';
+import { corpus } from '../helpers/corpus.ts';
+import { writeInflatedBundles } from '../helpers/operators.ts';
+import { itSources, type SourceCase } from '../helpers/sources.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const kubectlPath = join(root, '.tmp/kubectl/usr/bin/kubectl');
 const kubectl = existsSync(kubectlPath) ? kubectlPath : undefined;
-const bundle = corpus.path('prometheus-operator/v0.75.0/bundle.yaml');
 const reason = kubectl ? '' : 'skipped: kubectl not unpacked, run .ci/kubectl.sh — ';
+
+interface Bundle extends SourceCase {
+  /** The bundle as a file kubectl reads, and how to remove it afterwards. */
+  bundle: () => { path: string; remove: () => void };
+  /** The sandbox cluster it is applied to, its own. */
+  cluster: string;
+  /** The operator: the name of its Deployment. */
+  operator: string;
+  objects: number;
+  crds: number;
+  /** A CRD kubectl reports applied and deleted. */
+  crd: string;
+  /** A CRD `kubectl get crd` lists. */
+  listed: string;
+}
+
+const bundles: Bundle[] = [
+  {
+    name: 'the prometheus-operator bundle',
+    corpus: true,
+    bundle: () => ({ path: corpus.path('prometheus-operator/v0.75.0/bundle.yaml'), remove: () => {} }),
+    cluster: 'prometheus',
+    operator: 'prometheus-operator',
+    objects: 15,
+    crds: 10,
+    crd: 'prometheuses.monitoring.coreos.com',
+    listed: 'servicemonitors.monitoring.coreos.com',
+  },
+  {
+    name: "the project's telemetry operator (a CRD over 1 MB)",
+    corpus: false,
+    bundle: () => {
+      const written = writeInflatedBundles('telemetry', ['v1.0.0']);
+      return { path: join(written.dir, 'v1.0.0.yaml'), remove: written.remove };
+    },
+    cluster: 'telemetry',
+    operator: 'telemetry-operator',
+    objects: 10,
+    crds: 5,
+    crd: 'collectors.telemetry.example.com',
+    listed: 'servicetargets.telemetry.example.com',
+  },
+];
 
 describe('kubectl 1.20 against a sandbox cluster', () => {
   let fleet: Sandbox;
   let kubeconfig: string;
-  let telemetry: WrittenBundles | undefined;
   const kubectlOn = async (config: string, ...args: string[]) => {
     const { stdout } = await run(kubectl!, ['--kubeconfig', config, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HOME: tmpdir() } });
     return stdout;
@@ -28,86 +70,57 @@ describe('kubectl 1.20 against a sandbox cluster', () => {
 
   beforeAll(async () => {
     if (!kubectl) return;
-    // "fixtures" is a cluster of its own for the project's telemetry operator.
+    // Each bundle is applied to a cluster of its own.
     fleet = await startSandbox({
-      clusters: [{ name: 'kubectl' }, { name: 'fixtures' }],
+      clusters: [{ name: 'kubectl' }, ...bundles.map((c) => ({ name: c.cluster }))],
       outDir: mkdtempSync(join(tmpdir(), 'sandbox-kubectl-')),
       podReadyDelayMs: 200,
     });
     kubeconfig = fleet.cluster('kubectl').kubeconfigPath!;
   });
   afterAll(async () => {
-    telemetry?.remove();
     await fleet?.stop();
   });
 
-  it.skipIf(!kubectl)(
-    `${reason}applies the project's telemetry operator (a CRD over 1 MB) server-side, lists it, waits for the rollout and deletes it`,
-    async () => {
-      telemetry = writeInflatedBundles('telemetry', ['v1.0.0']);
-      const file = join(telemetry.dir, 'v1.0.0.yaml');
-      const kf = (...args: string[]) => kubectlOn(fleet.cluster('fixtures').kubeconfigPath!, ...args);
-      const applied = await kf('apply', '--server-side', '--validate=false', '-f', file);
-      expect(applied).toContain('customresourcedefinition.apiextensions.k8s.io/collectors.telemetry.example.com serverside-applied');
-      expect(applied).toContain('deployment.apps/telemetry-operator serverside-applied');
-      expect(applied.trim().split('\n')).toHaveLength(10);
+  itSources(
+    bundles,
+    (c) => `${reason}applies ${c.name} server-side, lists it, waits for the rollout and deletes it`,
+    async (c) => {
+      const bundle = c.bundle();
+      const kc = (...args: string[]) => kubectlOn(fleet.cluster(c.cluster).kubeconfigPath!, ...args);
+      try {
+        const applied = await kc('apply', '--server-side', '--validate=false', '-f', bundle.path);
+        expect(applied).toContain(`customresourcedefinition.apiextensions.k8s.io/${c.crd} serverside-applied`);
+        expect(applied).toContain(`deployment.apps/${c.operator} serverside-applied`);
+        expect(applied.trim().split('\n')).toHaveLength(c.objects);
 
-      const crds = await kf('get', 'crd');
-      expect(crds.split('\n')[0]).toMatch(/^NAME\s+CREATED AT$/);
-      expect(crds).toMatch(/^servicetargets\.telemetry\.example\.com\s+\d{4}-\d\d-\d\dT/m);
-      expect(crds.trim().split('\n')).toHaveLength(6);
+        const crds = await kc('get', 'crd');
+        expect(crds.split('\n')[0]).toMatch(/^NAME\s+CREATED AT$/);
+        expect(crds).toMatch(new RegExp(`^${c.listed.replaceAll('.', '\\.')}\\s+\\d{4}-\\d\\d-\\d\\dT`, 'm'));
+        expect(crds.trim().split('\n')).toHaveLength(c.crds + 1);
 
-      const deploys = await kf('get', 'deploy', '-A');
-      expect(deploys.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
-      expect(deploys).toMatch(/^default\s+telemetry-operator\s+[01]\/1\s/m);
+        const deploys = await kc('get', 'deploy', '-A');
+        expect(deploys.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
+        expect(deploys).toMatch(new RegExp(`^default\\s+${c.operator}\\s+[01]/1\\s`, 'm'));
 
-      const rollout = await kf('rollout', 'status', 'deploy/telemetry-operator', '-n', 'default', '--timeout=30s');
-      expect(rollout).toContain('deployment "telemetry-operator" successfully rolled out');
-      expect(await kf('get', 'deploy', 'telemetry-operator', '-n', 'default')).toMatch(/telemetry-operator\s+1\/1\s+1\s+1\s/);
+        const rollout = await kc('rollout', 'status', `deploy/${c.operator}`, '-n', 'default', '--timeout=30s');
+        expect(rollout).toContain(`deployment "${c.operator}" successfully rolled out`);
+        expect(await kc('get', 'deploy', c.operator, '-n', 'default')).toMatch(new RegExp(`${c.operator}\\s+1/1\\s+1\\s+1\\s`));
 
-      const reapplied = await kf('apply', '--server-side', '--validate=false', '-f', file);
-      expect(reapplied).toContain('serverside-applied');
+        const reapplied = await kc('apply', '--server-side', '--validate=false', '-f', bundle.path);
+        expect(reapplied).toContain('serverside-applied');
 
-      const gone = await kf('delete', '-f', file);
-      expect(gone).toContain('customresourcedefinition.apiextensions.k8s.io "collectors.telemetry.example.com" deleted');
-      expect(gone).toContain('deployment.apps "telemetry-operator" deleted');
-      expect((await kf('get', 'crd')).trim()).toBe('');
-      const pods = await kf('get', 'pods', '-n', 'default', '-o', 'name');
-      expect(pods.trim()).toBe('');
+        const gone = await kc('delete', '-f', bundle.path);
+        expect(gone).toContain(`customresourcedefinition.apiextensions.k8s.io "${c.crd}" deleted`);
+        expect(gone).toContain(`deployment.apps "${c.operator}" deleted`);
+        expect((await kc('get', 'crd')).trim()).toBe('');
+        const pods = await kc('get', 'pods', '-n', 'default', '-o', 'name');
+        expect(pods.trim()).toBe('');
+      } finally {
+        bundle.remove();
+      }
     },
-  );
-
-  it.skipIf(!kubectl || !corpus.present)(
-    corpusTitle(`${reason}applies the prometheus-operator bundle server-side, lists it, waits for the rollout and deletes it`),
-    async () => {
-      const applied = await k('apply', '--server-side', '--validate=false', '-f', bundle);
-      expect(applied).toContain('customresourcedefinition.apiextensions.k8s.io/prometheuses.monitoring.coreos.com serverside-applied');
-      expect(applied).toContain('deployment.apps/prometheus-operator serverside-applied');
-      expect(applied.trim().split('\n')).toHaveLength(15);
-
-      const crds = await k('get', 'crd');
-      expect(crds.split('\n')[0]).toMatch(/^NAME\s+CREATED AT$/);
-      expect(crds).toMatch(/^servicemonitors\.monitoring\.coreos\.com\s+\d{4}-\d\d-\d\dT/m);
-      expect(crds.trim().split('\n')).toHaveLength(11);
-
-      const deploys = await k('get', 'deploy', '-A');
-      expect(deploys.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
-      expect(deploys).toMatch(/^default\s+prometheus-operator\s+[01]\/1\s/m);
-
-      const rollout = await k('rollout', 'status', 'deploy/prometheus-operator', '-n', 'default', '--timeout=30s');
-      expect(rollout).toContain('deployment "prometheus-operator" successfully rolled out');
-      expect(await k('get', 'deploy', 'prometheus-operator', '-n', 'default')).toMatch(/prometheus-operator\s+1\/1\s+1\s+1\s/);
-
-      const reapplied = await k('apply', '--server-side', '--validate=false', '-f', bundle);
-      expect(reapplied).toContain('serverside-applied');
-
-      const gone = await k('delete', '-f', bundle);
-      expect(gone).toContain('customresourcedefinition.apiextensions.k8s.io "prometheuses.monitoring.coreos.com" deleted');
-      expect(gone).toContain('deployment.apps "prometheus-operator" deleted');
-      expect((await k('get', 'crd')).trim()).toBe('');
-      const pods = await k('get', 'pods', '-n', 'default', '-o', 'name');
-      expect(pods.trim()).toBe('');
-    },
+    { skip: !kubectl },
   );
 
   it.skipIf(!kubectl)(`${reason}applies client-side, changes the image, waits for conditions and lists pods, endpoints and nodes`, async () => {

@@ -4,6 +4,7 @@ import { canonicalJson } from '../../src/domain/json.ts';
 import { parseManifests, parseYamlDocument, sourcePositionOf, toJson, toYaml } from '../../src/sources/yaml.ts';
 import { corpus, corpusTitle } from '../helpers/corpus.ts';
 import { operatorText } from '../helpers/operators.ts';
+import { itSources, type SourceCase } from '../helpers/sources.ts';
 
 const kindsOf = (objects: Array<{ kind: string }>) => {
   const counts: Record<string, number> = {};
@@ -11,93 +12,126 @@ const kindsOf = (objects: Array<{ kind: string }>) => {
   return counts;
 };
 
-describe.skipIf(!corpus.present)(corpusTitle('parseManifests on the real corpus'), () => {
-  it.each(['v0.75.0', 'v0.80.0'])('prometheus-operator %s: 10 CRDs and the controller objects', (tag) => {
-    const text = corpus.read(`prometheus-operator/${tag}/bundle.yaml`);
-    expect(text.split(/^---$/m).filter((d) => d.trim() === '').length).toBeGreaterThanOrEqual(9); // empty documents exist
-    const objects = parseManifests(text);
-    expect(kindsOf(objects)).toEqual({
-      CustomResourceDefinition: 10,
-      Deployment: 1,
-      Service: 1,
-      ServiceAccount: 1,
-      ClusterRole: 1,
-      ClusterRoleBinding: 1,
-    });
-    const deployment = objects.find((o) => o.kind === 'Deployment')!;
-    expect(deployment.metadata).toMatchObject({ name: 'prometheus-operator', namespace: 'default' });
-    expect(deployment.spec.template.spec.containers[0].image).toBe(`quay.io/prometheus-operator/prometheus-operator:${tag}`);
-  });
+interface Release extends SourceCase {
+  /** The release's bundle as written (the telemetry Collector CRD not inflated). */
+  text: () => string;
+  version: string;
+  crds: number;
+  /** The operator: the name of its Deployment. */
+  operator: string;
+  /** The Deployment's image. */
+  image: string;
+}
 
-  it('keeps the bare "=" enum value of the bundle as the string "="', () => {
-    const objects = parseManifests(corpus.read('prometheus-operator/v0.75.0/bundle.yaml'));
-    const amc = objects.find((o) => o.metadata.name === 'alertmanagerconfigs.monitoring.coreos.com')!;
-    const json = JSON.stringify(amc);
-    expect(json).toContain('["!=","=","=~","!~"]');
-    // …and serialisation quotes it, so a YAML 1.1 reader cannot take it for a tag.
-    expect(toYaml([amc])).toMatch(/^ *- '='$/m);
-  });
+const prometheus = (version: string): Release => ({
+  name: `prometheus-operator ${version}`,
+  corpus: true,
+  text: () => corpus.read(`prometheus-operator/${version}/bundle.yaml`),
+  version,
+  crds: 10,
+  operator: 'prometheus-operator',
+  image: `quay.io/prometheus-operator/prometheus-operator:${version}`,
+});
+const telemetry = (version: string): Release => ({
+  name: `telemetry ${version}`,
+  corpus: false,
+  text: () => operatorText('telemetry', version, { inflate: false }),
+  version,
+  crds: 5,
+  operator: 'telemetry-operator',
+  image: `registry.example.com/telemetry/telemetry-operator:${version}`,
+});
 
-  it('records where each object came from (empty documents count)', () => {
-    const objects = parseManifests(corpus.read('prometheus-operator/v0.75.0/bundle.yaml'));
-    const crb = objects.find((o) => o.kind === 'ClusterRoleBinding')!;
-    // 10 CRDs each followed by an empty document, except the last: the CRB is document 20.
-    expect(sourcePositionOf(crb)).toEqual({ document: 20, line: 56183 });
-    expect(sourcePositionOf(objects[0]!)).toEqual({ document: 1, line: 1 });
-  });
+interface Bundle extends SourceCase {
+  text: () => string;
+  crds: number;
+  /** The CRD with an enum that has a bare `=` value. */
+  withBareEquals: string;
+}
 
-  it.each(['v1.5.0', 'v1.13.0', 'v1.14.0'])('cert-manager %s rendered.yaml: 6 CRDs', (tag) => {
+const bundles: Bundle[] = [
+  {
+    name: 'the prometheus-operator v0.75.0 bundle',
+    corpus: true,
+    text: () => corpus.read('prometheus-operator/v0.75.0/bundle.yaml'),
+    crds: 10,
+    withBareEquals: 'alertmanagerconfigs.monitoring.coreos.com',
+  },
+  {
+    name: "the project's telemetry v1.0.0 bundle",
+    corpus: false,
+    text: () => operatorText('telemetry', 'v1.0.0', { inflate: false }),
+    crds: 5,
+    withBareEquals: 'routeconfigs.telemetry.example.com',
+  },
+];
+
+interface LargeBundle extends SourceCase {
+  text: () => string;
+}
+
+const largeBundles: LargeBundle[] = [
+  { name: 'the prometheus-operator v0.80.0 bundle (4 MB)', corpus: true, text: () => corpus.read('prometheus-operator/v0.80.0/bundle.yaml') },
+  { name: "the project's inflated telemetry v1.1.0 bundle (over 1 MB)", corpus: false, text: () => operatorText('telemetry', 'v1.1.0') },
+];
+
+describe('parseManifests on operator bundles', () => {
+  itSources(
+    [prometheus('v0.75.0'), prometheus('v0.80.0'), telemetry('v1.0.0'), telemetry('v1.1.0')],
+    (c) => `${c.name}: ${c.crds} CRDs and the controller objects`,
+    (c) => {
+      const text = c.text();
+      expect(text.split(/^---$/m).filter((d) => d.trim() === '').length).toBeGreaterThanOrEqual(c.crds - 1); // empty documents exist
+      const objects = parseManifests(text);
+      expect(kindsOf(objects)).toEqual({
+        CustomResourceDefinition: c.crds,
+        Deployment: 1,
+        Service: 1,
+        ServiceAccount: 1,
+        ClusterRole: 1,
+        ClusterRoleBinding: 1,
+      });
+      const deployment = objects.find((o) => o.kind === 'Deployment')!;
+      expect(deployment.metadata).toMatchObject({ name: c.operator, namespace: 'default' });
+      expect(deployment.spec.template.spec.containers[0].image).toBe(c.image);
+    },
+  );
+
+  itSources(
+    bundles,
+    (c) => `keeps the bare "=" enum value of ${c.name} as the string "="`,
+    (c) => {
+      const text = c.text();
+      expect(text).toMatch(/^ *- =$/m); // written bare, as real bundles do
+      const objects = parseManifests(text);
+      const crd = objects.find((o) => o.metadata.name === c.withBareEquals)!;
+      expect(JSON.stringify(crd)).toContain('["!=","=","=~","!~"]');
+      // …and serialisation quotes it, so a YAML 1.1 reader cannot take it for a tag.
+      expect(toYaml([crd])).toMatch(/^ *- '='$/m);
+    },
+  );
+
+  itSources(
+    bundles,
+    (c) => `records where each object of ${c.name} came from (empty documents count)`,
+    (c) => {
+      const text = c.text();
+      const objects = parseManifests(text);
+      const crb = objects.find((o) => o.kind === 'ClusterRoleBinding')!;
+      // The CRB's document starts at the `---` line above its `kind:`.
+      const lines = text.split('\n');
+      let start = lines.indexOf('kind: ClusterRoleBinding');
+      while (lines[start] !== '---') start--;
+      // The CRDs each followed by an empty document, except the last, then the CRB.
+      expect(sourcePositionOf(crb)).toEqual({ document: 2 * c.crds, line: start + 1 });
+      expect(sourcePositionOf(objects[0]!)).toEqual({ document: 1, line: 1 });
+    },
+  );
+
+  it.skipIf(!corpus.present).each(['v1.5.0', 'v1.13.0', 'v1.14.0'])(corpusTitle('cert-manager %s rendered.yaml: 6 CRDs'), (tag) => {
     const objects = parseManifests(corpus.read(`cert-manager/${tag}/rendered.yaml`));
     expect(kindsOf(objects)).toEqual({ CustomResourceDefinition: 6 });
     expect(objects.map((o) => o.metadata.name)).toContain('certificates.cert-manager.io');
-  });
-
-  it('round-trips the 4 MB bundle through toYaml and toJson without loss', () => {
-    const objects = parseManifests(corpus.read('prometheus-operator/v0.80.0/bundle.yaml'));
-    expect(canonicalJson(parseManifests(toYaml(objects)))).toBe(canonicalJson(objects));
-    expect(canonicalJson(parseManifests(toJson(objects)))).toBe(canonicalJson(objects));
-  });
-});
-
-describe("parseManifests on the project's operator bundles", () => {
-  it.each(['v1.0.0', 'v1.1.0'])('telemetry %s: 5 CRDs and the controller objects', (tag) => {
-    const text = operatorText('telemetry', tag, { inflate: false });
-    expect(text.split(/^---$/m).filter((d) => d.trim() === '').length).toBeGreaterThanOrEqual(4); // empty documents exist
-    const objects = parseManifests(text);
-    expect(kindsOf(objects)).toEqual({
-      CustomResourceDefinition: 5,
-      Deployment: 1,
-      Service: 1,
-      ServiceAccount: 1,
-      ClusterRole: 1,
-      ClusterRoleBinding: 1,
-    });
-    const deployment = objects.find((o) => o.kind === 'Deployment')!;
-    expect(deployment.metadata).toMatchObject({ name: 'telemetry-operator', namespace: 'default' });
-    expect(deployment.spec.template.spec.containers[0].image).toBe(`registry.example.com/telemetry/telemetry-operator:${tag}`);
-  });
-
-  it('keeps the bare "=" enum value of the bundle as the string "="', () => {
-    const text = operatorText('telemetry', 'v1.0.0', { inflate: false });
-    expect(text).toMatch(/^ *- =$/m); // written bare, as real bundles do
-    const objects = parseManifests(text);
-    const routes = objects.find((o) => o.metadata.name === 'routeconfigs.telemetry.example.com')!;
-    expect(JSON.stringify(routes)).toContain('["!=","=","=~","!~"]');
-    // …and serialisation quotes it, so a YAML 1.1 reader cannot take it for a tag.
-    expect(toYaml([routes])).toMatch(/^ *- '='$/m);
-  });
-
-  it('records where each object came from (empty documents count)', () => {
-    const text = operatorText('telemetry', 'v1.0.0', { inflate: false });
-    const objects = parseManifests(text);
-    const crb = objects.find((o) => o.kind === 'ClusterRoleBinding')!;
-    // The CRB's document starts at the `---` line above its `kind:`.
-    const lines = text.split('\n');
-    let start = lines.indexOf('kind: ClusterRoleBinding');
-    while (lines[start] !== '---') start--;
-    // 5 CRDs each followed by an empty document, except the last: the CRB is document 10.
-    expect(sourcePositionOf(crb)).toEqual({ document: 10, line: start + 1 });
-    expect(sourcePositionOf(objects[0]!)).toEqual({ document: 1, line: 1 });
   });
 
   it.each(['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0'])('pki %s: 3 CRDs, webhooks, workloads and their namespace; merge keys resolved', (tag) => {
@@ -119,13 +153,17 @@ describe("parseManifests on the project's operator bundles", () => {
     for (const v of versions) expect(v.schema, v.name).toEqual(versions.at(-1)!.schema);
   });
 
-  it('round-trips the inflated bundle (over 1 MB) through toYaml and toJson without loss', () => {
-    const text = operatorText('telemetry', 'v1.1.0');
-    expect(text.length).toBeGreaterThan(1024 * 1024);
-    const objects = parseManifests(text);
-    expect(canonicalJson(parseManifests(toYaml(objects)))).toBe(canonicalJson(objects));
-    expect(canonicalJson(parseManifests(toJson(objects)))).toBe(canonicalJson(objects));
-  });
+  itSources(
+    largeBundles,
+    (c) => `round-trips ${c.name} through toYaml and toJson without loss`,
+    (c) => {
+      const text = c.text();
+      expect(text.length).toBeGreaterThan(1024 * 1024);
+      const objects = parseManifests(text);
+      expect(canonicalJson(parseManifests(toYaml(objects)))).toBe(canonicalJson(objects));
+      expect(canonicalJson(parseManifests(toJson(objects)))).toBe(canonicalJson(objects));
+    },
+  );
 });
 
 describe('parseManifests semantics', () => {
