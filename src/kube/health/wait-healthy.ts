@@ -8,7 +8,7 @@ import { sleep } from '../client-retry.ts';
 import { KubeError } from '../errors.ts';
 import { describeDuration } from '../apply/durations.ts';
 import { groupKindOf, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
-import type { OperatorHealth } from './assess.ts';
+import { assessObjectHealth, type OperatorHealth } from './assess.ts';
 import { identityKey, refOf } from '../apply/inventory.ts';
 import { readLiveHealth, type ReadHealthOptions } from './live.ts';
 
@@ -25,6 +25,12 @@ export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse'> 
   patient?: boolean;
   /** Called with every assessment (progress events: "2 of 5 objects not healthy…"). */
   onProgress?: (health: OperatorHealth) => void;
+  /**
+   * Live objects the caller has just read (the answers of the apply before the wait): those
+   * of stable kinds that are healthy are not read again — after an upgrade, the CRDs alone
+   * would be megabytes read back a moment after the apply answered with them.
+   */
+  fresh?: readonly KubeObject[];
 }
 
 type WaitOutcome = 'healthy' | 'failed' | 'timeout';
@@ -56,10 +62,20 @@ const isStable = (o: { apiVersion: string; kind: string }) => STABLE_KINDS.has(g
  * timeout comes first. An aborted signal rejects with KubeError ABORTED.
  */
 export async function waitForHealthy(client: KubeClient, inventory: readonly ObjectRef[], options: WaitForHealthyOptions = {}): Promise<WaitForHealthyResult> {
-  const { timeoutMs = 300_000, intervalMs = Math.min(2_000, Math.max(100, Math.floor(timeoutMs / 20))), onProgress, patient = false, ...readOptions } = options;
+  const {
+    timeoutMs = 300_000,
+    intervalMs = Math.min(2_000, Math.max(100, Math.floor(timeoutMs / 20))),
+    onProgress,
+    patient = false,
+    fresh = [],
+    ...readOptions
+  } = options;
   const started = Date.now();
   const deadline = started + timeoutMs;
   const reuse = new Map<string, KubeObject>();
+  for (const obj of fresh) {
+    if (isStable(obj) && assessObjectHealth(obj, {}, readOptions.registry).status === 'HEALTHY') reuse.set(identityKey(refOf(obj)), obj);
+  }
   let last: OperatorHealth | undefined;
   let lastError: Error | undefined;
   let polls = 0;
