@@ -15,7 +15,11 @@ import { readLiveHealth, type ReadHealthOptions } from './live.ts';
 export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse'> {
   /** Give up after this long. Default 5 minutes. */
   timeoutMs?: number;
-  /** Time between polls. Default a twentieth of the timeout, between 100 ms and 2 s. */
+  /**
+   * Longest time between polls. Default a twentieth of the timeout, between 100 ms and 2 s.
+   * Polls start 100 ms apart (or this, if shorter) and back off ×1.5 up to it: a rollout that
+   * is ready a moment after the apply is seen ready a moment after, not a whole interval later.
+   */
   intervalMs?: number;
   /**
    * Keep waiting through clear failures until the timeout (a rollback: the pods of the
@@ -34,6 +38,9 @@ export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse'> 
 }
 
 type WaitOutcome = 'healthy' | 'failed' | 'timeout';
+
+/** The first pause between polls (see intervalMs). */
+const FIRST_PAUSE_MS = 100;
 
 export interface WaitForHealthyResult extends OperatorHealth {
   outcome: WaitOutcome;
@@ -79,6 +86,7 @@ export async function waitForHealthy(client: KubeClient, inventory: readonly Obj
   let last: OperatorHealth | undefined;
   let lastError: Error | undefined;
   let polls = 0;
+  let pause = Math.min(intervalMs, FIRST_PAUSE_MS);
   const done = (outcome: WaitOutcome, health: OperatorHealth): WaitForHealthyResult => ({ ...health, outcome, elapsedMs: Date.now() - started, polls });
 
   for (;;) {
@@ -99,10 +107,11 @@ export async function waitForHealthy(client: KubeClient, inventory: readonly Obj
     const left = deadline - Date.now();
     if (left <= 0) return last?.failed && !lastError ? done('failed', last) : done('timeout', timedOut(last, lastError, timeoutMs, inventory.length));
     try {
-      await sleep(Math.min(intervalMs, left), options.signal);
+      await sleep(Math.min(pause, left), options.signal);
     } catch {
       throw abortError(client, options.signal!);
     }
+    pause = Math.min(intervalMs, pause * 1.5);
   }
 }
 
