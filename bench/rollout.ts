@@ -443,11 +443,16 @@ function scenarios(): Array<Scenario & { runs: number }> {
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 /** One line saying what the wall time went to, from the medians of a scenario. */
-function verdict(s: Scenario, wallMs: number, cpuMs: number, loopBusy: number): string {
+function verdict(s: Scenario, wallMs: number, cpuMs: number, loopBusy: number, sandboxCpuMs: number | undefined): string {
   const waits = s.strategy === 'CANARY' ? ` (of which ${secs(s.idealMs)} ideal, mostly evaluation periods)` : '';
+  // The fleet shares this machine: a child process busy most of the wall time is a bound of its own.
+  const fleet =
+    sandboxCpuMs !== undefined && sandboxCpuMs / wallMs >= 0.6
+      ? `; the simulated fleet used ${secs(sandboxCpuMs)} of CPU in that time (${Math.round((sandboxCpuMs / wallMs) * 100)} % of a core), so it bounds the wall time too`
+      : '';
   if (loopBusy >= 0.8)
-    return `${s.label}: CPU-bound — the product's event loop was busy ${Math.round(loopBusy * 100)} % of ${secs(wallMs)}${waits}; ${Math.round(cpuMs / s.clusters)} ms of CPU per cluster.`;
-  return `${s.label}: not CPU-bound (event loop busy ${Math.round(loopBusy * 100)} %) — waits dominate: latency, polling intervals and configured periods${waits}.`;
+    return `${s.label}: CPU-bound — the product's event loop was busy ${Math.round(loopBusy * 100)} % of ${secs(wallMs)}${waits}; ${Math.round(cpuMs / s.clusters)} ms of CPU per cluster${fleet}.`;
+  return `${s.label}: not CPU-bound in the product (event loop busy ${Math.round(loopBusy * 100)} %, ${Math.round(cpuMs / s.clusters)} ms of CPU per cluster) — waits dominate: latency, polling intervals and configured periods${waits}${fleet}.`;
 }
 
 async function main(): Promise<void> {
@@ -490,6 +495,7 @@ async function main(): Promise<void> {
         wall,
         m((r) => r.cpuMs),
         loopBusy,
+        sandboxKnown ? m((r) => r.sandboxCpuMs!) : undefined,
       ),
     );
     rows.push([
