@@ -25,7 +25,8 @@
 // ~0.7 ms of CPU per request, but a 2 MB CRD body costs much more to serialise, parse and
 // merge on both sides: the output prints CPU time and event-loop utilisation beside the
 // wall time, and a line per scenario saying what dominated.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -52,6 +53,8 @@ const { values: args } = parseArgs({
     'direct-runs': { type: 'string', default: '1' },
     'canary-runs': { type: 'string', default: '3' },
     'in-process': { type: 'boolean', default: false },
+    direct: { type: 'string', default: 'install,upgrade,reapply' },
+    profile: { type: 'string' },
   },
 });
 const latencyMs = Number(args.latency);
@@ -60,6 +63,8 @@ const subscriberCount = Number(args.subscribers);
 // The corpus is read in place, never copied (CORPUS_DIR, default ../shared/corpus beside the project root).
 const CORPUS = path.join(requireCorpus('bench:rollout'), 'prometheus-operator');
 const VERSION = 'v0.80.0';
+/** The version an upgrade scenario starts from. */
+const FROM_VERSION = 'v0.75.0';
 const OPERATOR = 'prometheus-operator';
 const NAMESPACE = 'default'; // the bundle's own namespace
 const APPLY_CONCURRENCY = 8;
@@ -179,6 +184,8 @@ function roundTripsPerCluster(): { trips: number; detail: string } {
 
 interface Scenario {
   label: string;
+  /** Installed on every cluster (untimed, at no latency) before the measured deployment: an upgrade or a re-apply. */
+  from?: string;
   clusters: number;
   strategy: 'DIRECT' | 'CANARY';
   strategyConfig: Record<string, unknown>;
@@ -284,14 +291,78 @@ async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: Ap
     await Promise.all(fleet.clusters.slice(i, i + 25).map(register));
   }
   await graphql(url, token, 'mutation($input: RegisterOperatorInput!) { registerOperator(input: $input) { name } }', {
-    input: { name: OPERATOR, namespace: NAMESPACE, manifestUrlTemplate: `${pathToFileURL(CORPUS).href}/{version}/bundle.yaml`, versions: [VERSION] },
+    input: {
+      name: OPERATOR,
+      namespace: NAMESPACE,
+      manifestUrlTemplate: `${pathToFileURL(CORPUS).href}/{version}/bundle.yaml`,
+      versions: [FROM_VERSION, VERSION],
+    },
   });
-  await fleet.setLatency(latencyMs);
   return { fleet, app, url, token };
+}
+
+/** Creates a deployment of `version` to every cluster of the fleet; returns its id. */
+async function deploy(url: string, token: string, fleet: BenchFleet, version: string, s: Scenario): Promise<string> {
+  const { createDeployment } = await graphql<{ createDeployment: { id: string } }>(
+    url,
+    token,
+    'mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { id } }',
+    {
+      input: {
+        operatorName: OPERATOR,
+        targetVersion: version,
+        strategy: s.strategy,
+        targetClusters: fleet.clusters.map((c) => c.name),
+        strategyConfig: s.strategyConfig,
+      },
+    },
+  );
+  return createDeployment.id;
+}
+
+type Outcome = { status: string; createdAt: string; completedAt: string | null; errorMessage: string | null };
+const outcomeOf = async (url: string, token: string, id: string) =>
+  (
+    await graphql<{ deployment: Outcome }>(url, token, 'query($id: ID!) { deployment(id: $id) { status createdAt completedAt errorMessage } }', {
+      id,
+    })
+  ).deployment;
+
+/** Installs `version` everywhere before the measured deployment, waiting until it has ended. */
+async function installFirst(url: string, token: string, fleet: BenchFleet, version: string, s: Scenario): Promise<void> {
+  const id = await deploy(url, token, fleet, version, { ...s, strategyConfig: { direct: { parallelClusters: 50 } }, strategy: 'DIRECT' });
+  for (const started = Date.now(); Date.now() - started < 10 * 60_000; await new Promise((r) => setTimeout(r, 250))) {
+    const d = await outcomeOf(url, token, id);
+    if (d.completedAt) {
+      if (d.status !== 'COMPLETED') throw new Error(`installing ${version} first ended ${d.status}: ${d.errorMessage}`);
+      return;
+    }
+  }
+  throw new Error(`installing ${version} first did not end within 10 minutes`);
+}
+
+/** A CPU profile of this process while `fn` runs, written to `file` (--profile). */
+async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!file) return fn();
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    console.log(`  CPU profile of the measured deployment: ${file}`);
+  }
 }
 
 async function run(s: Scenario): Promise<RunResult> {
   const { fleet, app, url, token } = await startFleetAndApp(s.clusters);
+  if (s.from) await installFirst(url, token, fleet, s.from, s);
+  await fleet.setLatency(latencyMs);
   const subscribers = await attachSubscribers(url.replace('http://', 'ws://'), token, subscriberCount);
   try {
     const startRssBytes = (peakRss = process.memoryUsage.rss());
@@ -299,35 +370,18 @@ async function run(s: Scenario): Promise<RunResult> {
     const childBefore = fleet.childUsage();
     const cpuBefore = process.cpuUsage();
     const eluBefore = performance.eventLoopUtilization();
-    const { createDeployment } = await graphql<{ createDeployment: { id: string } }>(
-      url,
-      token,
-      'mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { id } }',
-      {
-        input: {
-          operatorName: OPERATOR,
-          targetVersion: VERSION,
-          strategy: s.strategy,
-          targetClusters: fleet.clusters.map((c) => c.name),
-          strategyConfig: s.strategyConfig,
-        },
-      },
-    );
-    const id = createDeployment.id;
-    const received = await subscribers.follow(id, 10 * 60_000);
+    const file = args.profile ? path.join(args.profile, `${s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.cpuprofile`) : undefined;
+    const { id, received } = await profiled(file, async () => {
+      const id = await deploy(url, token, fleet, VERSION, s);
+      return { id, received: await subscribers.follow(id, 10 * 60_000) };
+    });
     const cpu = process.cpuUsage(cpuBefore);
     const elu = performance.eventLoopUtilization(eluBefore);
     const childAfter = fleet.childUsage();
-    type Outcome = { status: string; createdAt: string; completedAt: string; errorMessage: string | null };
-    const { deployment } = await graphql<{ deployment: Outcome }>(
-      url,
-      token,
-      'query($id: ID!) { deployment(id: $id) { status createdAt completedAt errorMessage } }',
-      { id },
-    );
+    const deployment = await outcomeOf(url, token, id);
     if (deployment.status !== 'COMPLETED') console.log(`  ${s.label}: ${deployment.status}: ${deployment.errorMessage}`);
     return {
-      wallMs: Date.parse(deployment.completedAt) - Date.parse(deployment.createdAt),
+      wallMs: Date.parse(deployment.completedAt ?? '') - Date.parse(deployment.createdAt),
       status: deployment.status,
       requestsPerCluster: ((await fleet.requests()) - requestsBefore) / s.clusters,
       cpuMs: (cpu.user + cpu.system) / 1000,
@@ -352,19 +406,28 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function scenarios(): Array<Scenario & { runs: number }> {
   const { trips } = roundTripsPerCluster();
   const n = Number(args.clusters);
+  const kinds = args.direct.split(',').filter(Boolean);
+  for (const k of kinds) if (!['install', 'upgrade', 'reapply'].includes(k)) throw new Error(`--direct: unknown kind ${k} (install, upgrade, reapply)`);
   const direct = args.parallel
     .split(',')
     .map(Number)
-    .map((p) => ({
-      label: `Direct ${n} clusters, parallelClusters ${p}`,
-      clusters: n,
-      strategy: 'DIRECT' as const,
-      strategyConfig: { direct: { parallelClusters: p } },
-      idealMs: Math.ceil(n / p) * trips * latencyMs,
-      runs: Number(args['direct-runs']),
-    }));
+    .flatMap((p) =>
+      kinds.map((kind) => ({
+        label: {
+          install: `Direct ${n} clusters, parallelClusters ${p}`,
+          upgrade: `Direct ${n} clusters ${FROM_VERSION} → ${VERSION}, parallelClusters ${p}`,
+          reapply: `Direct ${n} clusters re-apply ${VERSION}, parallelClusters ${p}`,
+        }[kind]!,
+        ...(kind === 'upgrade' ? { from: FROM_VERSION } : kind === 'reapply' ? { from: VERSION } : {}),
+        clusters: n,
+        strategy: 'DIRECT' as const,
+        strategyConfig: { direct: { parallelClusters: p } },
+        idealMs: Math.ceil(n / p) * trips * latencyMs,
+        runs: Number(args['direct-runs']),
+      })),
+    );
   const c = Number(args['canary-clusters']);
-  if (c === 0) return direct;
+  if (c === 0 || Number(args['canary-runs']) === 0) return direct;
   const stages = canaryStages(c, CANARY.initialPercentage, CANARY.incrementPercentage);
   const canary = {
     label: `Canary ${c} clusters, ${stages.length} stages`,
@@ -380,11 +443,16 @@ function scenarios(): Array<Scenario & { runs: number }> {
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 /** One line saying what the wall time went to, from the medians of a scenario. */
-function verdict(s: Scenario, wallMs: number, cpuMs: number, loopBusy: number): string {
+function verdict(s: Scenario, wallMs: number, cpuMs: number, loopBusy: number, sandboxCpuMs: number | undefined): string {
   const waits = s.strategy === 'CANARY' ? ` (of which ${secs(s.idealMs)} ideal, mostly evaluation periods)` : '';
+  // The fleet shares this machine: a child process busy most of the wall time is a bound of its own.
+  const fleet =
+    sandboxCpuMs !== undefined && sandboxCpuMs / wallMs >= 0.6
+      ? `; the simulated fleet used ${secs(sandboxCpuMs)} of CPU in that time (${Math.round((sandboxCpuMs / wallMs) * 100)} % of a core), so it bounds the wall time too`
+      : '';
   if (loopBusy >= 0.8)
-    return `${s.label}: CPU-bound — the product's event loop was busy ${Math.round(loopBusy * 100)} % of ${secs(wallMs)}${waits}; ${Math.round(cpuMs / s.clusters)} ms of CPU per cluster.`;
-  return `${s.label}: not CPU-bound (event loop busy ${Math.round(loopBusy * 100)} %) — waits dominate: latency, polling intervals and configured periods${waits}.`;
+    return `${s.label}: CPU-bound — the product's event loop was busy ${Math.round(loopBusy * 100)} % of ${secs(wallMs)}${waits}; ${Math.round(cpuMs / s.clusters)} ms of CPU per cluster${fleet}.`;
+  return `${s.label}: not CPU-bound in the product (event loop busy ${Math.round(loopBusy * 100)} %, ${Math.round(cpuMs / s.clusters)} ms of CPU per cluster) — waits dominate: latency, polling intervals and configured periods${waits}${fleet}.`;
 }
 
 async function main(): Promise<void> {
@@ -427,6 +495,7 @@ async function main(): Promise<void> {
         wall,
         m((r) => r.cpuMs),
         loopBusy,
+        sandboxKnown ? m((r) => r.sandboxCpuMs!) : undefined,
       ),
     );
     rows.push([

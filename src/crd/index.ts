@@ -4,7 +4,7 @@
 //   objects/     check existing custom resources → affected objects, verdict, report
 
 export * from './structural/validate.ts';
-export { compareCrds } from './compat/compare.ts';
+export { CompareMemo } from './compat/memo.ts';
 export { CHANGE_TYPES, SEVERITIES, type CrdFinding } from './compat/types.ts';
 export { checkCluster } from './objects/cluster.ts';
 export { isBreakingObject } from './objects/verdict.ts';

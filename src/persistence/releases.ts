@@ -118,14 +118,16 @@ export async function recordRelease(tx: Prisma.TransactionClient, r: NewRelease,
 
 /** The operator's currentVersion: the version most of its current releases run; ties go to the newest release. */
 export async function refreshOperatorVersion(db: Db, operatorId: string): Promise<void> {
-  const releases = await db.release.findMany({ where: { operatorId, status: 'DEPLOYED' }, orderBy: [{ clusterId: 'asc' }, { revision: 'desc' }] });
-  const current = new Map<string, Release>();
-  for (const r of releases) if (!current.has(r.clusterId)) current.set(r.clusterId, r);
-  const counts = new Map<string, { n: number; at: number }>();
-  for (const r of current.values()) {
-    const c = counts.get(r.version) ?? { n: 0, at: 0 };
-    counts.set(r.version, { n: c.n + 1, at: Math.max(c.at, r.createdAt.getTime()) });
-  }
-  const best = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || b[1].at - a[1].at)[0];
-  await db.operator.update({ where: { id: operatorId }, data: { deployedClusterCount: current.size, ...(best ? { currentVersion: best[0] } : {}) } });
+  // Counted in the database: one row per version, however many clusters (this runs once per cluster step).
+  const versions = await db.$queryRaw<Array<{ version: string; clusters: number }>>`
+    SELECT version, count(*)::int AS clusters, max(created_at) AS newest
+    FROM (
+      SELECT DISTINCT ON (cluster_id) version, created_at FROM releases
+      WHERE operator_id = ${operatorId} AND status = 'DEPLOYED'
+      ORDER BY cluster_id, revision DESC
+    ) AS current_releases
+    GROUP BY version
+    ORDER BY clusters DESC, newest DESC`;
+  const deployedClusterCount = versions.reduce((sum, v) => sum + v.clusters, 0);
+  await db.operator.update({ where: { id: operatorId }, data: { deployedClusterCount, ...(versions[0] ? { currentVersion: versions[0].version } : {}) } });
 }

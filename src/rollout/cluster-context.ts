@@ -3,7 +3,7 @@
 // helpers they share to read a cluster's row and to record a step as an event.
 import type { Cluster, ClusterDeployment, Deployment, Operator, Prisma } from '../generated/prisma/client.ts';
 import type { RenderResult } from '../sources/index.ts';
-import type { EngineDeps } from './ports.ts';
+import type { EngineDeps, Transition } from './ports.ts';
 import type { Renderer } from './render.ts';
 
 export interface RolloutContext {
@@ -39,17 +39,22 @@ export function clusterRow(ctx: RolloutContext, clusterName: string): Promise<Cl
   return ctx.deps.prisma.clusterDeployment.findUniqueOrThrow({ where: { deploymentId_clusterName: { deploymentId: ctx.deployment.id, clusterName } } });
 }
 
-/** A cluster event, with the cluster row's status (and any other fields) changed in the same commit. */
+/**
+ * A cluster event, with the cluster row's status (and any other fields) changed in the same
+ * commit, and `also` (other tables: the cluster's release) written in it too.
+ */
 export async function clusterEvent(
   ctx: RolloutContext,
   clusterName: string,
   status: string,
   message: string,
   row: Prisma.ClusterDeploymentUpdateInput = {},
+  also?: Transition['also'],
 ): Promise<void> {
   await ctx.deps.store.commit(ctx.deployment.id, {
     clusters: { [clusterName]: { status, ...row } },
     events: [{ clusterName, status, message, progress: ctx.progress() }],
+    ...(also ? { also } : {}),
   });
 }
 

@@ -110,29 +110,13 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
           namespace: operator.namespace,
           timeoutMs: deps.settings.healthTimeoutMs,
           signal: ctx.signal,
+          fresh: applied.answers,
         }),
       );
       if (!health.healthy) return await fail(health.message);
     }
 
-    await deps.prisma.$transaction(async (tx) => {
-      await recordRelease(tx, {
-        operatorId: operator.id,
-        operatorName: operator.name,
-        clusterId: cluster.id,
-        clusterName,
-        version: deployment.targetVersion,
-        revision,
-        namespace: operator.namespace,
-        inventory: applied.inventory,
-        manifestDigest: ctx.target.digest,
-        values: ctx.values,
-        deploymentId: deployment.id,
-        health: health?.status ?? 'UNKNOWN',
-        healthMessage: health?.message ?? 'health checks skipped',
-      });
-      await refreshOperatorVersion(tx, operator.id);
-    });
+    // The release is recorded in the commit that says the cluster is done: both or neither.
     await clusterEvent(
       ctx,
       clusterName,
@@ -142,6 +126,24 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
         completedAt: new Date(),
         releaseRevision: revision,
         healthCheckResult: health ? { status: health.status, message: health.message } : { status: 'UNKNOWN', message: 'health checks skipped' },
+      },
+      async (tx) => {
+        await recordRelease(tx, {
+          operatorId: operator.id,
+          operatorName: operator.name,
+          clusterId: cluster.id,
+          clusterName,
+          version: deployment.targetVersion,
+          revision,
+          namespace: operator.namespace,
+          inventory: applied.inventory,
+          manifestDigest: ctx.target.digest,
+          values: ctx.values,
+          deploymentId: deployment.id,
+          health: health?.status ?? 'UNKNOWN',
+          healthMessage: health?.message ?? 'health checks skipped',
+        });
+        await refreshOperatorVersion(tx, operator.id);
       },
     );
     return { cluster: clusterName, ok: true };
@@ -201,6 +203,7 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
           timeoutMs: deps.settings.healthTimeoutMs,
           signal: ctx.signal,
           patient: true,
+          fresh: applied.answers,
         }),
       );
     }

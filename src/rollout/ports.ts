@@ -24,12 +24,16 @@ export interface Transition {
   /** Per-cluster rows to change, by cluster name. */
   clusters?: Record<string, Prisma.ClusterDeploymentUpdateInput>;
   events?: NewEvent[];
+  /** Writes to other tables that belong to the same commit (a cluster's release), run first in its transaction. */
+  also?: (tx: Tx) => Promise<void>;
 }
 
 /**
  * Commits transitions atomically (events numbered per deployment without gaps) and
  * publishes them afterwards (src/services/deployment-store.ts). `guard` runs first inside
  * the transaction: it may throw to abort, or return a transition decided from what it read.
+ * Transitions of cluster rows alone (no guard, no change of the deployment row) may share a
+ * transaction with others of the same deployment committed at the same time.
  */
 export interface DeploymentTransitions {
   // biome-ignore lint/suspicious/noConfusingVoidType: a guard that decides nothing just returns

@@ -192,3 +192,23 @@ export function toTable(rt: ResourceType, objects: KubeObject[], listMeta: Recor
 
 /** True when the client asked for server-side printing. */
 export const wantsTable = (accept: string | undefined) => accept?.includes('as=Table');
+
+/**
+ * True when the client asked for metadata only (`as=PartialObjectMetadata` for an object,
+ * `as=PartialObjectMetadataList` for a list), as controllers and apply tools do to learn
+ * what exists without reading specs: the first media type of the Accept header decides, as
+ * a real API server negotiates.
+ */
+export const wantsMetadataOnly = (accept: string | undefined, list: boolean) =>
+  (accept?.split(',')[0] ?? '').includes(list ? 'as=PartialObjectMetadataList' : 'as=PartialObjectMetadata');
+
+/** An object as PartialObjectMetadata: its metadata only (managedFields included, as a real server sends them). */
+export const partialMetadata = (o: KubeObject) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata });
+
+/** A list as PartialObjectMetadataList. */
+export const partialMetadataList = (items: readonly KubeObject[], listMeta: object) => ({
+  kind: 'PartialObjectMetadataList',
+  apiVersion: 'meta.k8s.io/v1',
+  metadata: listMeta,
+  items: items.map(partialMetadata),
+});

@@ -4,7 +4,7 @@
 // custom resource of a changed CRD is listed in pages and checked. Used by the API
 // (validateCrdCompatibility) and by the planning gate, so both say the same thing.
 import { setMaxListeners } from 'node:events';
-import { buildReport, checkCluster, compareCrds, type ClusterCheck, type ClusterVerdict, type CrdCompatibilityReport, type CrdFinding } from '../crd/index.ts';
+import { buildReport, checkCluster, CompareMemo, type ClusterCheck, type ClusterVerdict, type CrdCompatibilityReport, type CrdFinding } from '../crd/index.ts';
 import { crdName } from '../crd/structural/crd-schema.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
@@ -71,7 +71,8 @@ export async function checkCrdCompatibility(deps: CrdCheckDeps, given: CrdCheckR
   if (signal) setMaxListeners(0, signal);
   const req = { ...given, ...(signal ? { signal } : {}) };
   const baselines = new BaselineCache(deps.prisma, req.operatorName);
-  const outcomes = await mapBounded(req.clusters, req.concurrency ?? 4, (c) => checkOneCluster(deps, req, c, baselines));
+  const memo = new CompareMemo();
+  const outcomes = await mapBounded(req.clusters, req.concurrency ?? 4, (c) => checkOneCluster(deps, req, c, baselines, memo));
   const report = buildReport(outcomes.map((o) => o.check));
   return {
     operatorName: req.operatorName,
@@ -82,7 +83,13 @@ export async function checkCrdCompatibility(deps: CrdCheckDeps, given: CrdCheckR
   };
 }
 
-async function checkOneCluster(deps: CrdCheckDeps, req: CrdCheckRequest, cluster: ClusterToCheck, baselines: BaselineCache): Promise<ClusterOutcome> {
+async function checkOneCluster(
+  deps: CrdCheckDeps,
+  req: CrdCheckRequest,
+  cluster: ClusterToCheck,
+  baselines: BaselineCache,
+  memo: CompareMemo,
+): Promise<ClusterOutcome> {
   const names = new Set(req.targetCrds.map((c) => crdName(c)));
   const baseline = cluster.release ? await baselines.of(cluster.release.version, cluster.release.manifestDigest) : new Map<string, KubeObject>();
   const removed = removedCrdFindings(names, baseline);
@@ -93,17 +100,17 @@ async function checkOneCluster(deps: CrdCheckDeps, req: CrdCheckRequest, cluster
   } catch (err) {
     req.signal?.throwIfAborted();
     // Nothing could be read: the recorded baseline is all there is to compare with.
-    const findings = req.targetCrds.flatMap((t) => compareCrds(baseline.get(crdName(t)), t));
+    const findings = req.targetCrds.flatMap((t) => memo.compare(baseline.get(crdName(t)), t).findings);
     const message = `CRDs not readable, custom resources not checked: ${err instanceof Error ? err.message : String(err)}`;
     return { reachable: false, check: { clusterName: cluster.name, findings: [...findings, ...removed], objectChecks: [], errors: [{ message }] } };
   }
   const live = new Set(source.liveCrds.map((c) => crdName(c)));
   const fallback = [...baseline.values()].filter((c) => names.has(crdName(c)) && !live.has(crdName(c)));
-  const check = await checkCluster(req.targetCrds, {
-    ...source,
-    liveCrds: [...source.liveCrds, ...fallback],
-    listObjects: (crd) => readingAhead(source.listObjects(crd)),
-  });
+  const check = await checkCluster(
+    req.targetCrds,
+    { ...source, liveCrds: [...source.liveCrds, ...fallback], listObjects: (crd) => readingAhead(source.listObjects(crd)) },
+    { memo },
+  );
   check.findings.push(...removed);
   return { reachable: true, check };
 }

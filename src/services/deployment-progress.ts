@@ -62,15 +62,18 @@ export async function* deploymentProgress(
   })().catch(() => signal());
 
   let last = Math.max(0, afterSequence);
+  // The table is read at the start, after a gap in the live events, and when nothing live
+  // came for `pollMs` — never for each live event, so subscribers cost the database nothing
+  // while events flow.
+  let readTable = true;
   try {
     for (;;) {
       // Take live events that continue the sequence; anything else sends us to the table.
-      let gap = false;
       while (live.length > 0) {
         const e = live.shift()!;
         if (e.sequence <= last) continue;
         if (e.sequence !== last + 1) {
-          gap = true;
+          readTable = true;
           live.length = 0;
           break;
         }
@@ -78,7 +81,7 @@ export async function* deploymentProgress(
         yield e;
         if (await read(() => ended(deps.prisma, deploymentId, e))) return;
       }
-      if (gap || live.length === 0) {
+      if (readTable) {
         const rows = await read(() => deps.store.eventsAfter(deploymentId, last, pageSize));
         for (const e of rows) {
           last = e.sequence;
@@ -88,13 +91,14 @@ export async function* deploymentProgress(
         if (rows.length === pageSize) continue;
         const d = await read(() => deps.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { status: true, lastSequence: true } }));
         if (isTerminal(d.status) && d.lastSequence <= last) return;
+        readTable = false;
       }
       if (live.length === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollMs);
+        readTable = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(true), pollMs);
           wake = () => {
             clearTimeout(timer);
-            resolve();
+            resolve(false);
           };
         });
       }

@@ -9,8 +9,18 @@ import type { DeploymentEventPayload, EventBus } from './events.ts';
 /** Something that must happen after commit (e.g. a NOTIFY to other replicas). */
 export type AfterCommit = (published: { deploymentId: string; operatorName: string; status: string; events: DeploymentEventPayload[] }) => void | Promise<void>;
 
+interface Queued {
+  transition: Transition;
+  resolve(events: DeploymentEventPayload[]): void;
+  reject(err: unknown): void;
+}
+
 export class DeploymentStore implements DeploymentTransitions {
   private readonly afterCommit: AfterCommit[] = [];
+  /** Cluster transitions waiting for the transaction in flight of their deployment (group commit). */
+  private readonly queued = new Map<string, Queued[]>();
+  /** Deployments with a group transaction in flight. */
+  private readonly flushing = new Set<string>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -26,13 +36,22 @@ export class DeploymentStore implements DeploymentTransitions {
 
   /** Appends events inside a transaction; returns them with their sequence numbers. */
   async appendEvents(tx: Tx, deploymentId: string, events: readonly NewEvent[]): Promise<DeploymentEventPayload[]> {
-    if (events.length === 0) return [];
+    return (await this.appendEventsOf(tx, deploymentId, events)).events;
+  }
+
+  /** appendEvents, also returning what publishing needs of the deployment (read by the same statement). */
+  private async appendEventsOf(
+    tx: Tx,
+    deploymentId: string,
+    events: readonly NewEvent[],
+  ): Promise<{ events: DeploymentEventPayload[]; deployment?: { operatorName: string; status: string } }> {
+    if (events.length === 0) return { events: [] };
     // The UPDATE locks the deployment row until commit, so concurrent writers of the same
     // deployment take turns and sequences never collide or leave gaps.
-    const { lastSequence } = await tx.deployment.update({
+    const { lastSequence, operatorName, status } = await tx.deployment.update({
       where: { id: deploymentId },
       data: { lastSequence: { increment: events.length } },
-      select: { lastSequence: true },
+      select: { lastSequence: true, operatorName: true, status: true },
     });
     const first = lastSequence - events.length + 1;
     const timestamp = new Date();
@@ -46,16 +65,34 @@ export class DeploymentStore implements DeploymentTransitions {
       timestamp,
     }));
     await tx.deploymentEvent.createMany({ data: rows });
-    return rows;
+    return { events: rows, deployment: { operatorName, status } };
   }
 
   /**
    * Applies a transition atomically and publishes it after commit. Returns the events
    * written. `guard` (optional) runs first inside the transaction: it may throw to abort,
    * or return a transition decided from what it read (used instead of `t`'s empty parts).
+   * A transition of cluster rows alone joins the next transaction of its deployment (group
+   * commit): it resolves once that transaction has committed, as if it had been alone.
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a guard that decides nothing just returns
   async commit(deploymentId: string, given: Transition, guard?: (tx: Tx) => Promise<Transition | void>): Promise<DeploymentEventPayload[]> {
+    if (guard || given.deployment) return this.commitAlone(deploymentId, given, guard);
+    return new Promise((resolve, reject) => {
+      const queue = this.queued.get(deploymentId) ?? [];
+      queue.push({ transition: given, resolve, reject });
+      this.queued.set(deploymentId, queue);
+      if (!this.flushing.has(deploymentId)) void this.flush(deploymentId);
+    });
+  }
+
+  /** Guards and changes of the deployment row are committed on their own. */
+  private async commitAlone(
+    deploymentId: string,
+    given: Transition,
+    // biome-ignore lint/suspicious/noConfusingVoidType: as commit's guard
+    guard?: (tx: Tx) => Promise<Transition | void>,
+  ): Promise<DeploymentEventPayload[]> {
     const result = await this.prisma.$transaction(async (tx) => {
       const decided = guard ? await guard(tx) : undefined;
       const t: Transition = {
@@ -63,17 +100,78 @@ export class DeploymentStore implements DeploymentTransitions {
         clusters: { ...decided?.clusters, ...given.clusters },
         events: [...(given.events ?? []), ...(decided?.events ?? [])],
       };
-      for (const [clusterName, data] of Object.entries(t.clusters ?? {})) {
-        await tx.clusterDeployment.update({ where: { deploymentId_clusterName: { deploymentId, clusterName } }, data });
-      }
-      const deployment = t.deployment
-        ? await tx.deployment.update({ where: { id: deploymentId }, data: t.deployment, select: { operatorName: true, status: true } })
-        : await tx.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { operatorName: true, status: true } });
-      const events = await this.appendEvents(tx, deploymentId, t.events ?? []);
-      return { deployment, events };
+      await given.also?.(tx);
+      await decided?.also?.(tx);
+      return this.write(tx, deploymentId, [t]);
     });
     await this.publish(deploymentId, result.deployment.operatorName, result.deployment.status, result.events);
     return result.events;
+  }
+
+  /**
+   * Commits the queued cluster transitions of a deployment in one transaction, again and
+   * again while more arrive meanwhile. Should that transaction fail, each is committed on
+   * its own, so one bad transition fails alone.
+   */
+  private async flush(deploymentId: string): Promise<void> {
+    this.flushing.add(deploymentId);
+    try {
+      for (let batch = this.take(deploymentId); batch.length > 0; batch = this.take(deploymentId)) {
+        let result: Awaited<ReturnType<DeploymentStore['write']>>;
+        try {
+          result = await this.prisma.$transaction(async (tx) => {
+            for (const q of batch) await q.transition.also?.(tx);
+            return this.write(
+              tx,
+              deploymentId,
+              batch.map((q) => q.transition),
+            );
+          });
+        } catch (err) {
+          if (batch.length === 1) batch[0]!.reject(err);
+          else {
+            // One by one, in order: the others still commit, numbered as they were queued.
+            for (const q of batch) await this.commitAlone(deploymentId, q.transition).then(q.resolve, q.reject);
+          }
+          continue;
+        }
+        await this.publish(deploymentId, result.deployment.operatorName, result.deployment.status, result.events);
+        let next = 0;
+        for (const q of batch) {
+          const n = q.transition.events?.length ?? 0;
+          q.resolve(result.events.slice(next, next + n));
+          next += n;
+        }
+      }
+    } finally {
+      this.flushing.delete(deploymentId);
+    }
+  }
+
+  private take(deploymentId: string): Queued[] {
+    const batch = this.queued.get(deploymentId) ?? [];
+    this.queued.delete(deploymentId);
+    return batch;
+  }
+
+  /** Writes transitions in order: cluster rows, the deployment row, then every event (numbered in order). */
+  private async write(tx: Tx, deploymentId: string, transitions: readonly Transition[]) {
+    let deployment: { operatorName: string; status: string } | undefined;
+    for (const t of transitions) {
+      for (const [clusterName, data] of Object.entries(t.clusters ?? {})) {
+        await tx.clusterDeployment.update({ where: { deploymentId_clusterName: { deploymentId, clusterName } }, data });
+      }
+      if (t.deployment)
+        deployment = await tx.deployment.update({ where: { id: deploymentId }, data: t.deployment, select: { operatorName: true, status: true } });
+    }
+    const appended = await this.appendEventsOf(
+      tx,
+      deploymentId,
+      transitions.flatMap((t) => t.events ?? []),
+    );
+    deployment ??=
+      appended.deployment ?? (await tx.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { operatorName: true, status: true } }));
+    return { deployment, events: appended.events };
   }
 
   /** Publishes what a transaction committed (for writers that ran their own transaction). */

@@ -253,12 +253,15 @@ describe('backoff', () => {
 });
 
 describe('applyBody', () => {
-  it('is exactly JSON.stringify, also when sections are shared by objects of several plans', () => {
+  it('is exactly the UTF-8 of JSON.stringify, also when sections are shared by objects of several plans', () => {
     const spec = { replicas: 2, template: { spec: { containers: [{ name: 'a', image: 'x:1' }] } } };
     const a = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'one' }, spec };
     const b = { ...a, metadata: { name: 'd', namespace: 'two', labels: { x: 'y' } } };
-    expect(applyBody(a)).toBe(JSON.stringify(a));
-    expect(applyBody(b)).toBe(JSON.stringify(b)); // spec JSON reused, metadata written afresh
-    expect(applyBody({ ...a, status: undefined } as never)).toBe(JSON.stringify(a));
+    expect(applyBody(a).toString()).toBe(JSON.stringify(a));
+    expect(applyBody(b).toString()).toBe(JSON.stringify(b)); // spec JSON reused, metadata written afresh
+    expect(applyBody({ ...a, status: undefined } as never).toString()).toBe(JSON.stringify(a));
+    const text = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ünïcode' }, data: { note: 'naïve — “quoted” ✓' } };
+    expect(applyBody(text)).toEqual(Buffer.from(JSON.stringify(text)));
+    expect(applyBody({ ...text, data: text.data })).toEqual(Buffer.from(JSON.stringify(text)));
   });
 });

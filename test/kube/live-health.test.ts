@@ -112,6 +112,45 @@ describe('operator health in a live cluster', () => {
     });
   });
 
+  it("starts from the apply's answers: healthy CRDs and RBAC are not read back, workloads and anything not yet healthy are", async () => {
+    const crd: KubeObject = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { kind: 'Gadget', plural: 'gadgets' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    };
+    const role: KubeObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'fresh-op' }, rules: [] };
+    const applied = await applyManifests(client, [crd, role, deployment('fresh-op')], { operatorName: 'fresh', revision: 1, namespace: 'ops' });
+    expect(applied.error).toBeUndefined();
+    expect(applied.answers.map((a) => `${a.kind}/${a.metadata.name}`).sort()).toEqual([
+      'ClusterRole/fresh-op',
+      'CustomResourceDefinition/gadgets.example.com',
+      'Deployment/fresh-op',
+    ]);
+    const stats = fleet.cluster('c1').stats.byVerb;
+    const gets = async (fresh?: KubeObject[]) => {
+      const before = stats.get ?? 0;
+      const result = await waitForHealthy(client, applied.inventory, { timeoutMs: 10_000, intervalMs: 50, ...(fresh ? { fresh } : {}) });
+      expect(result).toMatchObject({ outcome: 'healthy', message: 'all 3 objects healthy' });
+      expect(result.results.find((r) => r.subject === 'CustomResourceDefinition/gadgets.example.com')?.message).toContain('established');
+      return { gets: (stats.get ?? 0) - before, polls: result.polls };
+    };
+    const unaided = await gets();
+    const aided = await gets(applied.answers);
+    // Each poll reads the Deployment; the CRD and the ClusterRole are read once without the answers, never with them.
+    expect(unaided.gets - unaided.polls).toBe(2);
+    expect(aided.gets - aided.polls).toBe(0);
+    // An answer that does not show the CRD Established is no reason to skip reading it.
+    const notYet = applied.answers.map((a) => (a.kind === 'CustomResourceDefinition' ? { ...a, status: { conditions: [] } } : a));
+    const read = await gets(notYet);
+    expect(read.gets - read.polls).toBe(1);
+  });
+
   it('writes label selectors the API server understands', () => {
     expect(
       labelSelectorString({

@@ -198,4 +198,37 @@ describe('sandbox CRUD, selectors and errors', () => {
     expect(c.stats.bytesReceived).toBeGreaterThan(10_000);
     expect(c.stats.bytesSent).toBeGreaterThan(10_000);
   });
+
+  it('answers metadata only when asked (PartialObjectMetadata, PartialObjectMetadataList), the first media type deciding', async () => {
+    await api.core.createNamespacedConfigMap({
+      namespace: 'crud',
+      body: { metadata: { name: 'meta-1', labels: { set: 'meta' } }, data: { big: 'x'.repeat(50_000) } },
+    });
+    await api.core.createNamespacedConfigMap({
+      namespace: 'crud',
+      body: { metadata: { name: 'meta-2', labels: { set: 'meta' } }, data: { big: 'y'.repeat(50_000) } },
+    });
+    const asList = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+    const list = await raw(c, 'GET', '/api/v1/namespaces/crud/configmaps?labelSelector=set%3Dmeta', undefined, { accept: asList });
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: expect.any(String) } });
+    expect(list.body.items.map((i: any) => [i.kind, i.apiVersion, i.metadata.name])).toEqual([
+      ['PartialObjectMetadata', 'meta.k8s.io/v1', 'meta-1'],
+      ['PartialObjectMetadata', 'meta.k8s.io/v1', 'meta-2'],
+    ]);
+    expect(list.body.items[0].metadata).toMatchObject({ labels: { set: 'meta' }, resourceVersion: expect.any(String), managedFields: expect.any(Array) });
+    expect(list.body.items[0]).not.toHaveProperty('data');
+    expect(list.text.length).toBeLessThan(5_000);
+
+    const one = await raw(c, 'GET', '/api/v1/namespaces/crud/configmaps/meta-1', undefined, {
+      accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+    });
+    expect(one.body).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { name: 'meta-1', namespace: 'crud' } });
+    expect(one.body).not.toHaveProperty('data');
+
+    // Plain JSON first: the whole objects, as before.
+    const plain = await raw(c, 'GET', '/api/v1/namespaces/crud/configmaps?labelSelector=set%3Dmeta', undefined, { accept: `application/json,${asList}` });
+    expect(plain.body.kind).toBe('ConfigMapList');
+    expect(plain.body.items[0].data.big).toHaveLength(50_000);
+  });
 });

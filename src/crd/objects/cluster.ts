@@ -3,10 +3,9 @@
 // Per-CRD failures (a listing that errors) are recorded beside the results, never thrown.
 
 import type { KubeObject } from '../../kube/types.ts';
-import { compareCrds } from '../compat/compare.ts';
+import { CompareMemo } from '../compat/memo.ts';
 import type { CompareOptions, CrdFinding } from '../compat/types.ts';
 import { crdName } from '../structural/crd-schema.ts';
-import { deepEqual } from '../../domain/json.ts';
 import { checkObjects, type ObjectSource } from './check.ts';
 import type { ClusterCheck, ClusterCheckError } from './report.ts';
 import type { ObjectCheckResult } from './types.ts';
@@ -21,6 +20,8 @@ export interface ClusterSource {
 
 export interface CheckClusterOptions extends CompareOptions {
   maxAffectedObjects?: number;
+  /** Comparisons shared by the clusters of one check (see CompareMemo). Default: one for this cluster. */
+  memo?: CompareMemo;
 }
 
 export async function checkCluster(targetCrds: readonly KubeObject[], source: ClusterSource, options: CheckClusterOptions = {}): Promise<ClusterCheck> {
@@ -28,13 +29,14 @@ export async function checkCluster(targetCrds: readonly KubeObject[], source: Cl
   const findings: CrdFinding[] = [];
   const objectChecks: ObjectCheckResult[] = [];
   const errors: ClusterCheckError[] = [];
+  const memo = options.memo ?? new CompareMemo();
   for (const target of targetCrds) {
     const name = crdName(target);
     const live = liveByName.get(name);
     try {
-      const crdFindings = compareCrds(live, target, options);
+      const { findings: crdFindings, sameVersions } = memo.compare(live, target, options);
       findings.push(...crdFindings);
-      if (!live || deepEqual(live.spec?.versions, target.spec?.versions)) continue; // nothing for objects to trip over
+      if (!live || sameVersions) continue; // nothing for objects to trip over
       objectChecks.push(
         await checkObjects(target, crdFindings, source.listObjects(live), {
           clusterName: source.clusterName,

@@ -73,6 +73,12 @@ export interface ApplyManifestsResult extends ApplyResult {
   inventory: ObjectRef[];
   /** The plan that was executed (absent when planning failed). */
   plan?: ApplyPlan;
+  /**
+   * What the cluster answered to each apply, in apply order: the live objects as they were
+   * written (CRDs reduced to the planned object and the answer's metadata and conditions —
+   * a CRD answer can be half a megabyte). A health check right after can start from them.
+   */
+  answers: KubeObject[];
   stats: ApplyStats;
 }
 
@@ -93,8 +99,10 @@ export async function applyManifests(client: KubeClient, objects: readonly KubeO
   const applied: ObjectRef[] = [];
   let establishedPolls = 0;
   let plan: ApplyPlan | undefined;
+  const answers = new Map<KubeObject, KubeObject>();
   const finish = (error?: Error, inventory?: ObjectRef[]): ApplyManifestsResult => ({
     changes,
+    answers: [...answers.values()],
     inventory: inventory ?? inventoryOf([...applied, ...previous]),
     ...(plan ? { plan } : {}),
     ...(error ? { error } : {}),
@@ -117,7 +125,6 @@ export async function applyManifests(client: KubeClient, objects: readonly KubeO
       ),
       ensureNamespaces(client, plan.requiredNamespaces, options, record),
     ]);
-    const answers = new Map<KubeObject, KubeObject>();
     for (const stage of plan.stages) {
       const error = await applyStage(client, stage, versions, { ...options, concurrency }, { record, applied, answers });
       if (error) return finish(error);
@@ -216,7 +223,7 @@ async function applyStage(
     record: (e: ChangeEntry) => void;
     /** Refs applied successfully, appended to. */
     applied: ObjectRef[];
-    /** The server's answers for CRDs (their status says whether they are Established), keyed by planned object. */
+    /** The server's answers (a CRD's says whether it is Established), keyed by planned object. */
     answers: Map<KubeObject, KubeObject>;
   },
 ): Promise<Error | undefined> {
@@ -235,8 +242,8 @@ async function applyStage(
             ...(options.signal ? { signal: options.signal } : {}),
           });
         const res = stage.name === 'custom-resources' ? await untilServed(apply, client.clusterName, options.signal) : await apply();
-        // Only what the Established check reads is kept: a CRD answer can be half a megabyte.
-        if (isCrd(obj)) answers.set(obj, { ...obj, status: { conditions: res.object.status?.conditions ?? [] } });
+        // Of a CRD only what the Established and health checks read is kept: its answer can be half a megabyte.
+        answers.set(obj, isCrd(obj) ? { ...obj, metadata: res.object.metadata, status: { conditions: res.object.status?.conditions ?? [] } } : res.object);
         applied.push(refOf(obj));
         record({ subject, ...changeOf(res.created, versions.get(identityKey(refOf(obj))), versionOf(res.object.metadata)) });
       } catch (err) {

@@ -8,14 +8,18 @@ import { sleep } from '../client-retry.ts';
 import { KubeError } from '../errors.ts';
 import { describeDuration } from '../apply/durations.ts';
 import { groupKindOf, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
-import type { OperatorHealth } from './assess.ts';
+import { assessObjectHealth, type OperatorHealth } from './assess.ts';
 import { identityKey, refOf } from '../apply/inventory.ts';
 import { readLiveHealth, type ReadHealthOptions } from './live.ts';
 
 export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse'> {
   /** Give up after this long. Default 5 minutes. */
   timeoutMs?: number;
-  /** Time between polls. Default a twentieth of the timeout, between 100 ms and 2 s. */
+  /**
+   * Longest time between polls. Default a twentieth of the timeout, between 100 ms and 2 s.
+   * Polls start 100 ms apart (or this, if shorter) and back off ×1.5 up to it: a rollout that
+   * is ready a moment after the apply is seen ready a moment after, not a whole interval later.
+   */
   intervalMs?: number;
   /**
    * Keep waiting through clear failures until the timeout (a rollback: the pods of the
@@ -25,9 +29,18 @@ export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse'> 
   patient?: boolean;
   /** Called with every assessment (progress events: "2 of 5 objects not healthy…"). */
   onProgress?: (health: OperatorHealth) => void;
+  /**
+   * Live objects the caller has just read (the answers of the apply before the wait): those
+   * of stable kinds that are healthy are not read again — after an upgrade, the CRDs alone
+   * would be megabytes read back a moment after the apply answered with them.
+   */
+  fresh?: readonly KubeObject[];
 }
 
 type WaitOutcome = 'healthy' | 'failed' | 'timeout';
+
+/** The first pause between polls (see intervalMs). */
+const FIRST_PAUSE_MS = 100;
 
 export interface WaitForHealthyResult extends OperatorHealth {
   outcome: WaitOutcome;
@@ -56,13 +69,24 @@ const isStable = (o: { apiVersion: string; kind: string }) => STABLE_KINDS.has(g
  * timeout comes first. An aborted signal rejects with KubeError ABORTED.
  */
 export async function waitForHealthy(client: KubeClient, inventory: readonly ObjectRef[], options: WaitForHealthyOptions = {}): Promise<WaitForHealthyResult> {
-  const { timeoutMs = 300_000, intervalMs = Math.min(2_000, Math.max(100, Math.floor(timeoutMs / 20))), onProgress, patient = false, ...readOptions } = options;
+  const {
+    timeoutMs = 300_000,
+    intervalMs = Math.min(2_000, Math.max(100, Math.floor(timeoutMs / 20))),
+    onProgress,
+    patient = false,
+    fresh = [],
+    ...readOptions
+  } = options;
   const started = Date.now();
   const deadline = started + timeoutMs;
   const reuse = new Map<string, KubeObject>();
+  for (const obj of fresh) {
+    if (isStable(obj) && assessObjectHealth(obj, {}, readOptions.registry).status === 'HEALTHY') reuse.set(identityKey(refOf(obj)), obj);
+  }
   let last: OperatorHealth | undefined;
   let lastError: Error | undefined;
   let polls = 0;
+  let pause = Math.min(intervalMs, FIRST_PAUSE_MS);
   const done = (outcome: WaitOutcome, health: OperatorHealth): WaitForHealthyResult => ({ ...health, outcome, elapsedMs: Date.now() - started, polls });
 
   for (;;) {
@@ -83,10 +107,11 @@ export async function waitForHealthy(client: KubeClient, inventory: readonly Obj
     const left = deadline - Date.now();
     if (left <= 0) return last?.failed && !lastError ? done('failed', last) : done('timeout', timedOut(last, lastError, timeoutMs, inventory.length));
     try {
-      await sleep(Math.min(intervalMs, left), options.signal);
+      await sleep(Math.min(pause, left), options.signal);
     } catch {
       throw abortError(client, options.signal!);
     }
+    pause = Math.min(intervalMs, pause * 1.5);
   }
 }
 

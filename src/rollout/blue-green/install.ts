@@ -115,6 +115,7 @@ export async function installColor(ctx: RolloutContext, clusterName: string, wav
         namespace: to.namespace,
         timeoutMs: deps.settings.healthTimeoutMs,
         signal: ctx.signal,
+        fresh: applied.answers,
       }),
     );
     if (!health.healthy) return await fail(`${to.color}: ${health.message}`);

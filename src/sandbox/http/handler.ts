@@ -13,7 +13,7 @@ import type { ResourceRegistry } from '../resources.ts';
 import { patchScale, scaleOf, writeScale } from '../scale.ts';
 import type { ObjectStore } from '../store.ts';
 import { listJson, toJson } from '../serialize.ts';
-import { toTable, wantsTable } from '../tables.ts';
+import { partialMetadata, partialMetadataList, toTable, wantsMetadataOnly, wantsTable } from '../tables.ts';
 import { parseBody, readBody } from './body.ts';
 import { parseResourcePath } from './routes.ts';
 import { serveWatch } from './watch.ts';
@@ -191,6 +191,7 @@ async function handle(c: ServedCluster, req: IncomingMessage, res: ServerRespons
     case 'get': {
       const obj = c.api.get(rt, ns, name!);
       if (route.subresource === 'scale') return reply(200, scaleOf(rt, obj));
+      if (wantsMetadataOnly(req.headers.accept, false)) return send(res, 200, JSON.stringify(partialMetadata(obj)), c.stats);
       return reply(200, wantsTable(req.headers.accept) ? toTable(rt, [obj], {}, crdVersionFor(c.store, rt)?.additionalPrinterColumns) : obj);
     }
     case 'list': {
@@ -200,6 +201,7 @@ async function handle(c: ServedCluster, req: IncomingMessage, res: ServerRespons
         limit: Number(q.get('limit') ?? 0),
         continueToken: q.get('continue'),
       });
+      if (wantsMetadataOnly(req.headers.accept, true)) return send(res, 200, JSON.stringify(partialMetadataList(list.items, list.metadata)), c.stats);
       if (!wantsTable(req.headers.accept)) return send(res, 200, listJson(list), c.stats);
       return reply(200, toTable(rt, list.items, list.metadata, crdVersionFor(c.store, rt)?.additionalPrinterColumns));
     }
