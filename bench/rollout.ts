@@ -192,7 +192,26 @@ interface Scenario {
   idealMs: number;
 }
 
+/**
+ * A small GraphQL query every 100 ms while `until` is pending: the API's latency while the
+ * rollout runs (client and server share this process, as the event loop they wait on is one).
+ */
+async function probeQueries(url: string, token: string, until: Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let done = false;
+  void until.finally(() => (done = true)).catch(() => {});
+  while (!done) {
+    const started = performance.now();
+    await graphql(url, token, '{ clusters(first: 5) { edges { node { name healthStatus } } } }');
+    latencies.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
 interface RunResult {
+  /** Latencies of the small query sent during the rollout, ms, sorted. */
+  queryMs: number[];
   wallMs: number;
   status: string;
   requestsPerCluster: number;
@@ -371,9 +390,11 @@ async function run(s: Scenario): Promise<RunResult> {
     const cpuBefore = process.cpuUsage();
     const eluBefore = performance.eventLoopUtilization();
     const file = args.profile ? path.join(args.profile, `${s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.cpuprofile`) : undefined;
-    const { id, received } = await profiled(file, async () => {
+    const { id, received, queryMs } = await profiled(file, async () => {
       const id = await deploy(url, token, fleet, VERSION, s);
-      return { id, received: await subscribers.follow(id, 10 * 60_000) };
+      const following = subscribers.follow(id, 10 * 60_000);
+      const queryMs = await probeQueries(url, token, following);
+      return { id, received: await following, queryMs };
     });
     const cpu = process.cpuUsage(cpuBefore);
     const elu = performance.eventLoopUtilization(eluBefore);
@@ -388,6 +409,7 @@ async function run(s: Scenario): Promise<RunResult> {
       sandboxCpuMs: childBefore && childAfter ? childAfter.cpuMs - childBefore.cpuMs : undefined,
       eventLoopUtilization: elu.utilization,
       deliveries: summarizeDeliveries(received),
+      queryMs,
       peakRssBytes: peakRss,
       startRssBytes,
       sandboxPeakRssBytes: childAfter?.peakRssBytes,
@@ -476,6 +498,8 @@ async function main(): Promise<void> {
     'p99',
     'peak RSS (at start)',
     'sandbox RSS',
+    'query p50',
+    'query p99',
   ];
   const rows: string[][] = [];
   const verdicts: string[] = [];
@@ -514,6 +538,8 @@ async function main(): Promise<void> {
       `${m((r) => r.deliveries.p99Ms)} ms`,
       `${mb(Math.max(...results.map((r) => r.peakRssBytes)))} (${mb(m((r) => r.startRssBytes))})`,
       sandboxKnown ? mb(Math.max(...results.map((r) => r.sandboxPeakRssBytes!))) : '—',
+      `${Math.round(m((r) => percentile(r.queryMs, 50)))} ms`,
+      `${Math.round(m((r) => percentile(r.queryMs, 99)))} ms`,
     ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -527,6 +553,7 @@ async function main(): Promise<void> {
       'req/cluster: Kubernetes API requests the sandbox answered per cluster during the rollout.',
       'events: per subscriber; deliveries/s: events received by all subscribers ÷ time from first to last receipt (bounded by how fast the rollout produces events);',
       'p50/p99: event timestamp (set when committed) → receipt by a subscriber, live events only (replays of events older than the subscription excluded).',
+      'query p50/p99: a small GraphQL query (5 clusters) sent every 100 ms during the rollout, request → answer (goal: p99 < 50 ms).',
       ...verdicts,
     ].join('\n'),
   );
