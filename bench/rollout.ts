@@ -39,6 +39,7 @@ import { canaryStages } from '../src/rollout/strategies/canary.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
 import { requireCorpus } from '../test/helpers/corpus.ts';
+import { eventually } from '../test/helpers/eventually.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -350,14 +351,13 @@ const outcomeOf = async (url: string, token: string, id: string) =>
 /** Installs `version` everywhere before the measured deployment, waiting until it has ended. */
 async function installFirst(url: string, token: string, fleet: BenchFleet, version: string, s: Scenario): Promise<void> {
   const id = await deploy(url, token, fleet, version, { ...s, strategyConfig: { direct: { parallelClusters: 50 } }, strategy: 'DIRECT' });
-  for (const started = Date.now(); Date.now() - started < 10 * 60_000; await new Promise((r) => setTimeout(r, 250))) {
-    const d = await outcomeOf(url, token, id);
-    if (d.completedAt) {
-      if (d.status !== 'COMPLETED') throw new Error(`installing ${version} first ended ${d.status}: ${d.errorMessage}`);
-      return;
-    }
-  }
-  throw new Error(`installing ${version} first did not end within 10 minutes`);
+  const d = await eventually(
+    async () => ((o) => (o.completedAt ? o : undefined))(await outcomeOf(url, token, id)),
+    10 * 60_000,
+    `installing ${version} first`,
+    250,
+  );
+  if (d.status !== 'COMPLETED') throw new Error(`installing ${version} first ended ${d.status}: ${d.errorMessage}`);
 }
 
 /** A CPU profile of this process while `fn` runs, written to `file` (--profile). */

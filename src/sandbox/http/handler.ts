@@ -191,7 +191,7 @@ async function handle(c: ServedCluster, req: IncomingMessage, res: ServerRespons
     case 'get': {
       const obj = c.api.get(rt, ns, name!);
       if (route.subresource === 'scale') return reply(200, scaleOf(rt, obj));
-      if (wantsMetadataOnly(req.headers.accept, false)) return send(res, 200, JSON.stringify(partialMetadata(obj)), c.stats);
+      if (wantsMetadataOnly(req.headers.accept, false)) return reply(200, partialMetadata(obj));
       return reply(200, wantsTable(req.headers.accept) ? toTable(rt, [obj], {}, crdVersionFor(c.store, rt)?.additionalPrinterColumns) : obj);
     }
     case 'list': {
@@ -201,7 +201,7 @@ async function handle(c: ServedCluster, req: IncomingMessage, res: ServerRespons
         limit: Number(q.get('limit') ?? 0),
         continueToken: q.get('continue'),
       });
-      if (wantsMetadataOnly(req.headers.accept, true)) return send(res, 200, JSON.stringify(partialMetadataList(list.items, list.metadata)), c.stats);
+      if (wantsMetadataOnly(req.headers.accept, true)) return reply(200, partialMetadataList(list.items, list.metadata));
       if (!wantsTable(req.headers.accept)) return send(res, 200, listJson(list), c.stats);
       return reply(200, toTable(rt, list.items, list.metadata, crdVersionFor(c.store, rt)?.additionalPrinterColumns));
     }
