@@ -4,6 +4,7 @@
 
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterTransport, loadKubeConfig, type RawRequest, type TransportOptions } from './client-http.ts';
+import { applyBody } from './body.ts';
 import { withRetry, type RetryPolicy } from './client-retry.ts';
 import { Discovery, groupVersionPath, type DiscoveryOptions, type ResourceInfo } from './discovery.ts';
 import { KubeError } from './errors.ts';
@@ -325,35 +326,4 @@ export class KubeClient {
       throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation, detail: 'the answer is not JSON' });
     }
   }
-}
-
-// UTF-8 JSON of top-level sections (spec, data, rules…) of objects applied to many clusters:
-// a fleet rollout applies the same manifests N times, and planned objects share these
-// sections with the parsed manifests (only metadata differs per plan), so each is written and
-// encoded once. Bytes, not strings: a 2 MB bundle's text costs tens of milliseconds per
-// cluster to join and encode again, its bytes a copy. Keyed weakly by the section object:
-// nothing is kept once the manifests are dropped.
-const sectionBytes = new WeakMap<object, Buffer>();
-
-/** The bytes of JSON.stringify(obj), reusing the bytes of shared top-level sections. */
-export function applyBody(obj: KubeObject): Buffer {
-  const parts: Buffer[] = [];
-  let first = true;
-  for (const [key, value] of Object.entries(obj)) {
-    if (value === undefined) continue;
-    parts.push(Buffer.from(`${first ? '{' : ','}${JSON.stringify(key)}:`));
-    first = false;
-    if (key !== 'metadata' && typeof value === 'object' && value !== null) {
-      let bytes = sectionBytes.get(value);
-      if (!bytes) {
-        bytes = Buffer.from(JSON.stringify(value));
-        sectionBytes.set(value, bytes);
-      }
-      parts.push(bytes);
-    } else {
-      parts.push(Buffer.from(JSON.stringify(value)));
-    }
-  }
-  parts.push(Buffer.from(first ? '{}' : '}'));
-  return Buffer.concat(parts);
 }

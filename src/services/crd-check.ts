@@ -3,10 +3,21 @@
 // has none, with the CRDs recorded for the version installed there) and every existing
 // custom resource of a changed CRD is listed in pages and checked. Used by the API
 // (validateCrdCompatibility) and by the planning gate, so both say the same thing.
+//
+// A target CRD identical to the one the installed release applied (the digest its inventory
+// records), and live as that apply left it (same generation, from a metadata-only list), is
+// not read or compared again: nothing about it changes, so no custom resource can break. A
+// re-apply of a bundle with megabytes of CRDs then costs one small list per cluster.
 import { setMaxListeners } from 'node:events';
 import { buildReport, checkCluster, CompareMemo, type ClusterCheck, type ClusterVerdict, type CrdCompatibilityReport, type CrdFinding } from '../crd/index.ts';
 import { crdName } from '../crd/structural/crd-schema.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { identityKey, refOf } from '../kube/apply/inventory.ts';
+import { liveVersions } from '../kube/apply/live-versions.ts';
+import { ownerLabels, plannedObject } from '../kube/apply/plan.ts';
+import type { InventoryEntry } from '../kube/apply/types.ts';
+import { appliedDigest } from '../kube/body.ts';
+import type { KubeClient } from '../kube/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
 import { crdClusterSource } from '../kube/crds.ts';
 import type { KubeObject } from '../kube/types.ts';
@@ -31,7 +42,16 @@ export interface CrdCheckDeps {
 export interface ClusterToCheck {
   name: string;
   /** The operator's current release there, if any: its CRDs are the baseline when the cluster shows none. */
-  release?: { version: string; manifestDigest: string };
+  release?: { version: string; manifestDigest: string; inventory?: readonly InventoryEntry[] };
+}
+
+/** A cluster to check with the operator's current release there (if any). */
+export function clusterToCheck(name: string, release?: { version: string; manifestDigest: string; inventory: unknown } | null): ClusterToCheck {
+  if (!release) return { name };
+  return {
+    name,
+    release: { version: release.version, manifestDigest: release.manifestDigest, inventory: (release.inventory as InventoryEntry[] | null) ?? [] },
+  };
 }
 
 export interface CrdCheckRequest {
@@ -94,9 +114,17 @@ async function checkOneCluster(
   const baseline = cluster.release ? await baselines.of(cluster.release.version, cluster.release.manifestDigest) : new Map<string, KubeObject>();
   const removed = removedCrdFindings(names, baseline);
   let source: Awaited<ReturnType<typeof crdClusterSource>>;
+  let targetCrds = req.targetCrds;
   try {
     const client = await deps.kube.get(cluster.name);
-    source = await crdClusterSource(client, [...names], { pageSize: req.pageSize ?? 500, ...(req.signal ? { signal: req.signal } : {}) });
+    const unchanged = await unchangedCrds(client, req, cluster);
+    if (unchanged.size > 0) targetCrds = targetCrds.filter((t) => !unchanged.has(crdName(t)));
+    if (targetCrds.length === 0) return { reachable: true, check: { clusterName: cluster.name, findings: removed, objectChecks: [], errors: [] } };
+    source = await crdClusterSource(
+      client,
+      targetCrds.map((c) => crdName(c)),
+      { pageSize: req.pageSize ?? 500, ...(req.signal ? { signal: req.signal } : {}) },
+    );
   } catch (err) {
     req.signal?.throwIfAborted();
     // Nothing could be read: the recorded baseline is all there is to compare with.
@@ -107,12 +135,31 @@ async function checkOneCluster(
   const live = new Set(source.liveCrds.map((c) => crdName(c)));
   const fallback = [...baseline.values()].filter((c) => names.has(crdName(c)) && !live.has(crdName(c)));
   const check = await checkCluster(
-    req.targetCrds,
+    targetCrds,
     { ...source, liveCrds: [...source.liveCrds, ...fallback], listObjects: (crd) => readingAhead(source.listObjects(crd)) },
     { memo },
   );
   check.findings.push(...removed);
   return { reachable: true, check };
+}
+
+/**
+ * Names of the target CRDs that are exactly what the installed release applied (its
+ * inventory records the digest of the body sent) and are live as that apply left them (same
+ * generation): see the file comment.
+ */
+async function unchangedCrds(client: KubeClient, req: CrdCheckRequest, cluster: ClusterToCheck): Promise<Set<string>> {
+  const records = new Map<string, { digest: string; generation: number }>();
+  for (const e of cluster.release?.inventory ?? []) {
+    if (e.kind === 'CustomResourceDefinition' && e.applied?.generation !== undefined)
+      records.set(e.name, { digest: e.applied.digest, generation: e.applied.generation });
+  }
+  if (records.size === 0) return new Set();
+  const labels = ownerLabels(req.operatorName);
+  const candidates = req.targetCrds.filter((t) => records.get(crdName(t))?.digest === appliedDigest(plannedObject(t, labels, undefined)));
+  if (candidates.length === 0) return new Set();
+  const live = await liveVersions(client, candidates, { operatorName: req.operatorName, concurrency: 1, ...(req.signal ? { signal: req.signal } : {}) });
+  return new Set(candidates.filter((t) => live.get(identityKey(refOf(t)))?.generation === records.get(crdName(t))!.generation).map((t) => crdName(t)));
 }
 
 /** CRDs the installed version has and the target no longer ships: kept installed (never pruned), unmaintained. */
