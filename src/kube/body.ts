@@ -1,4 +1,4 @@
-// What an apply sends, as bytes, and its digest. A fleet rollout applies the same manifests
+// What an apply sends, as bytes, and a digest of its content. A fleet rollout applies the same manifests
 // to many clusters, and planned objects share their top-level sections (spec, data, rules…)
 // with the parsed manifests (only metadata differs per plan), so each section is written,
 // encoded and hashed once. Bytes, not strings: a 2 MB bundle's text costs tens of
@@ -6,6 +6,7 @@
 // section object: nothing is kept once the manifests are dropped.
 
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/json.ts';
 import type { KubeObject } from './types.ts';
 
 const sectionBytes = new WeakMap<object, Buffer>();
@@ -37,23 +38,25 @@ export function applyBody(obj: KubeObject): Buffer {
 }
 
 /**
- * "sha256:<hex>" of what applyBody sends, computed from each shared section's digest (taken
- * once) and the object's own metadata: equal bodies, equal digests; any change to a field
- * sent, a different digest. Key order counts, as it does in the body.
+ * "sha256:<hex>" of the content applyBody sends, computed from each shared section's digest
+ * (taken once) and the object's own metadata: equal content, equal digests, whatever the
+ * order of keys (a CRD kept in canonical form matches the one applied from a manifest); any
+ * change to a field sent, a different digest.
  */
 export function appliedDigest(obj: KubeObject): string {
   const hash = createHash('sha256');
-  for (const [key, value] of Object.entries(obj)) {
+  for (const key of Object.keys(obj).sort()) {
+    const value = obj[key];
     if (value === undefined) continue;
     hash.update(`${JSON.stringify(key)}:`);
     if (isShared(key, value)) {
       let digest = sectionDigests.get(value);
       if (!digest) {
-        digest = createHash('sha256').update(bytesOf(value)).digest('hex');
+        digest = createHash('sha256').update(canonicalJson(value)).digest('hex');
         sectionDigests.set(value, digest);
       }
       hash.update(`section:${digest}`);
-    } else hash.update(JSON.stringify(value));
+    } else hash.update(canonicalJson(value));
     hash.update('\n');
   }
   return `sha256:${hash.digest('hex')}`;

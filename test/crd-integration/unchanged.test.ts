@@ -1,7 +1,8 @@
 // The CRD check does not read again what it cannot find changed: a target CRD identical to the
 // one the installed release applied, and live with the generation that apply left, is neither
-// read nor compared (one metadata-only list per cluster). A CRD changed by hand since is read
-// and compared as before, and a different target is always compared.
+// read nor compared (one metadata-only list per cluster); a different target is compared with
+// the CRD recorded for the installed version instead of a copy read from each cluster. A CRD
+// changed by hand since is read and compared as before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/types.ts';
 import { CreateDeploymentDocument, ValidateCrdCompatibilityDocument } from '../generated/graphql.ts';
@@ -64,9 +65,21 @@ describe('CRD check of CRDs live as the installed release applied them', () => {
     const handAdded = same.result.findings.filter((x) => x.fieldPath.includes('handAdded'));
     expect(handAdded.length).toBeGreaterThan(0);
     expect(handAdded.every((x) => x.clusters.join() === 'dev-2')).toBe(true);
+  });
 
+  it('compares a different target with the CRD recorded for the installed version, not a copy read from each cluster', async () => {
+    const dev1 = f.sandbox.cluster('dev-1');
+    dev1.objects.put({ apiVersion: 'demo.operator-manager.io/v1', kind: 'Widget', metadata: { name: 'legacy', namespace: 'default' }, spec: { size: 4 } });
     const newer = await check('v2.0.0');
-    expect(newer.verbs['dev-1']!.get).toBeGreaterThan(0);
-    expect(newer.result.findings.length).toBeGreaterThan(0);
+    // dev-1 is as v1.0.0 left it: its CRD is not read, only listed by metadata, then its Widgets listed.
+    expect(newer.verbs['dev-1']).toMatchObject({ get: 0 });
+    expect(newer.verbs['dev-1']!.list).toBeGreaterThanOrEqual(2);
+    // dev-2's CRD was edited by hand: read.
+    expect(newer.verbs['dev-2']!.get).toBeGreaterThan(0);
+    expect(newer.result.requiresApproval).toBe(true);
+    expect(newer.result.affectedObjects.filter((o) => o.clusterName === 'dev-1').map((o) => o.name)).toContain('legacy');
+    const sizeFindings = newer.result.findings.filter((x) => x.fieldPath.includes('size'));
+    expect(sizeFindings.length).toBeGreaterThan(0);
+    expect(sizeFindings.every((x) => x.clusters.includes('dev-1'))).toBe(true);
   });
 });

@@ -268,13 +268,17 @@ describe('applyBody', () => {
 });
 
 describe('appliedDigest', () => {
-  it('is equal for equal bodies, shared sections or not, and differs on any change to what is sent', () => {
+  it('is equal for equal content, shared sections or not, and differs on any change to what is sent', () => {
     const spec = { replicas: 2, template: { spec: { containers: [{ name: 'a', image: 'x:1' }] } } };
     const a = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'one' }, spec };
     const digest = appliedDigest(a);
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(appliedDigest({ ...a })).toBe(digest); // same section object
     expect(appliedDigest(structuredClone(a))).toBe(digest); // equal copies, nothing shared
+    // Key order does not count: a CRD kept in canonical form matches the manifest it came from.
+    expect(
+      appliedDigest({ spec: { template: spec.template, replicas: 2 }, metadata: { namespace: 'one', name: 'd' }, kind: 'Deployment', apiVersion: 'apps/v1' }),
+    ).toBe(digest);
     expect(appliedDigest({ ...a, status: undefined } as never)).toBe(digest); // what JSON leaves out
     expect(appliedDigest({ ...a, metadata: { ...a.metadata, namespace: 'two' } })).not.toBe(digest);
     expect(appliedDigest({ ...a, metadata: { ...a.metadata, labels: { x: 'y' } } })).not.toBe(digest);

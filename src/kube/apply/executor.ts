@@ -96,6 +96,9 @@ export interface ApplyManifestsResult extends ApplyResult {
   stats: ApplyStats;
 }
 
+/** What the executor reads of a CRD's apply answer (the schema it sent is not read back). */
+const CRD_ANSWER_FIELDS = ['apiVersion', 'kind', 'metadata', 'status'];
+
 const DEFAULTS = { concurrency: 8, force: true, establishedPollMs: 200, crdEstablishedMs: 60_000 };
 
 /** Applies `objects` to the cluster of `client`. Never throws for cluster errors: they come back in `error`. */
@@ -263,8 +266,9 @@ async function applyStage(
       const key = identityKey(ref);
       const live = before.versions.get(key);
       const digest = appliedDigest(obj);
-      if (asApplied(obj, digest, before.prior.get(key), live)) {
-        applied.push({ ...ref, applied: recordOf(digest, live!) });
+      const prior = before.prior.get(key);
+      if (asApplied(obj, digest, prior, live)) {
+        applied.push({ ...ref, applied: recordOf(digest, live!, prior?.storedVersions) });
         untouched.push(ref);
         record({ subject, action: 'unchanged', message: 'not sent: live as the previous release applied it' });
         return;
@@ -274,13 +278,15 @@ async function applyStage(
           client.apply(obj, {
             fieldManager: FIELD_MANAGER,
             force: options.force ?? DEFAULTS.force,
+            ...(isCrd(obj) ? { answerFields: CRD_ANSWER_FIELDS } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
           });
         const res = stage.name === 'custom-resources' ? await untilServed(apply, client.clusterName, options.signal) : await apply();
-        // Of a CRD only what the Established and health checks read is kept: its answer can be half a megabyte.
+        // Of a CRD only what the Established and health checks read is kept (and read): its answer can be megabytes.
         answers.set(obj, isCrd(obj) ? { ...obj, metadata: res.object.metadata, status: { conditions: res.object.status?.conditions ?? [] } } : res.object);
         const after = versionOf(res.object.metadata);
-        applied.push({ ...ref, applied: recordOf(digest, after) });
+        const stored = res.object.status?.storedVersions;
+        applied.push({ ...ref, applied: recordOf(digest, after, Array.isArray(stored) ? stored : undefined) });
         record({ subject, ...changeOf(res.created, live, after) });
       } catch (err) {
         record({ subject, action: 'failed', message: (err as Error).message });
@@ -293,10 +299,11 @@ async function applyStage(
   return error;
 }
 
-const recordOf = (digest: string, version: LiveVersion): AppliedRecord => ({
+const recordOf = (digest: string, version: LiveVersion, storedVersions?: string[]): AppliedRecord => ({
   digest,
   resourceVersion: version.resourceVersion,
   ...(version.generation !== undefined ? { generation: version.generation } : {}),
+  ...(storedVersions ? { storedVersions } : {}),
 });
 
 /** Whether every key of `wanted` has the same value in `live`. */

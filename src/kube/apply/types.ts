@@ -12,6 +12,8 @@ export interface AppliedRecord {
   digest: string;
   resourceVersion: string;
   generation?: number;
+  /** A CRD's status.storedVersions in the answer: with the digest, what the CRD check needs of it without reading it. */
+  storedVersions?: string[];
 }
 
 /** An inventory entry: the object's identity and, when the product applied it, what it wrote. */
