@@ -4,7 +4,8 @@
 // ~4 MB of YAML) on sandbox clusters that delay every API request by a simulated latency.
 //
 //   npm run bench:rollout [-- --clusters 100 --parallel 10,50 --canary-clusters 20 --latency 20
-//                            --subscribers 50 --direct-runs 1 --canary-runs 3 --in-process]
+//                            --subscribers 50 --direct-runs 1 --canary-runs 3 --in-process
+//                            --direct install,upgrade,reapply --profile DIR --sql-top N]
 //
 // Scenarios: Direct to `clusters` clusters at each `parallel`; Canary over `canary-clusters`
 // (stages 10 %, 30 % … 100 %, evaluationPeriod PT1S, healthCheckInterval PT0.2S). Every run is
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
     'in-process': { type: 'boolean', default: false },
     direct: { type: 'string', default: 'install,upgrade,reapply' },
     profile: { type: 'string' },
+    'sql-top': { type: 'string', default: '0' },
   },
 });
 const latencyMs = Number(args.latency);
@@ -236,19 +238,49 @@ interface RunResult {
 // Every statement the embedded database runs goes through execProtocolRawSync, one protocol
 // message at a time: a Parse ('P') or simple Query ('Q') message starts one. Counted, and
 // timed, here; the time is the database's own (WebAssembly, synchronous on the event loop).
+// With --sql-top N, time is also summed per statement text (the text of the
+// Parse or Query message that started it) and the N costliest are printed after each run.
 const sql = { statements: 0, ms: 0 };
+const sqlTop = Number(args['sql-top']);
+const byStatement = new Map<string, { count: number; ms: number }>();
 {
   const proto = PGlite.prototype as unknown as { execProtocolRawSync(message: Uint8Array, ...rest: unknown[]): Uint8Array };
   const original = proto.execProtocolRawSync;
+  let current = '';
   proto.execProtocolRawSync = function (this: unknown, message: Uint8Array, ...rest: unknown[]) {
-    if (message[0] === 0x50 || message[0] === 0x51) sql.statements++;
+    if (message[0] === 0x50 || message[0] === 0x51) {
+      sql.statements++;
+      if (sqlTop > 0) {
+        // 'P': length, statement name, then the text; 'Q': length, then the text (NUL-terminated).
+        let at = 5;
+        if (message[0] === 0x50) while (message[at] !== 0) at++;
+        const start = message[0] === 0x50 ? at + 1 : 5;
+        current = Buffer.from(message.subarray(start, message.indexOf(0, start))).toString('utf8').replace(/\s+/g, ' ').slice(0, 140);
+      }
+    }
     const started = performance.now();
     try {
       return original.call(this, message, ...rest);
     } finally {
-      sql.ms += performance.now() - started;
+      const ms = performance.now() - started;
+      sql.ms += ms;
+      if (sqlTop > 0) {
+        const entry = byStatement.get(current) ?? { count: 0, ms: 0 };
+        if (message[0] === 0x50 || message[0] === 0x51) entry.count++;
+        entry.ms += ms;
+        byStatement.set(current, entry);
+      }
     }
   };
+}
+
+function printSqlTop(label: string, clusters: number): void {
+  if (sqlTop <= 0) return;
+  console.log(`  costliest statements of ${label} (per cluster: how many, DB ms):`);
+  for (const [text, e] of [...byStatement].sort((a, b) => b[1].ms - a[1].ms).slice(0, sqlTop)) {
+    console.log(`    ${(e.count / clusters).toFixed(1).padStart(6)}  ${(e.ms / clusters).toFixed(2).padStart(7)} ms  ${text}`);
+  }
+  byStatement.clear();
 }
 
 let peakRss = 0;
@@ -410,6 +442,7 @@ async function run(s: Scenario): Promise<RunResult> {
     const requestsBefore = await fleet.requests();
     const childBefore = fleet.childUsage();
     const sqlBefore = { ...sql };
+    byStatement.clear();
     const cpuBefore = process.cpuUsage();
     const eluBefore = performance.eventLoopUtilization();
     const file = args.profile ? path.join(args.profile, `${s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.cpuprofile`) : undefined;
@@ -422,6 +455,7 @@ async function run(s: Scenario): Promise<RunResult> {
     });
     const cpu = process.cpuUsage(cpuBefore);
     const sqlDone = { statements: sql.statements - sqlBefore.statements, ms: sql.ms - sqlBefore.ms };
+    printSqlTop(s.label, s.clusters);
     const elu = performance.eventLoopUtilization(eluBefore);
     const childAfter = fleet.childUsage();
     const deployment = await outcomeOf(url, token, id);
