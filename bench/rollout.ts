@@ -4,7 +4,8 @@
 // ~4 MB of YAML) on sandbox clusters that delay every API request by a simulated latency.
 //
 //   npm run bench:rollout [-- --clusters 100 --parallel 10,50 --canary-clusters 20 --latency 20
-//                            --subscribers 50 --direct-runs 1 --canary-runs 3 --in-process]
+//                            --subscribers 50 --direct-runs 1 --canary-runs 3 --in-process
+//                            --direct install,upgrade,reapply --profile DIR --sql-top N]
 //
 // Scenarios: Direct to `clusters` clusters at each `parallel`; Canary over `canary-clusters`
 // (stages 10 %, 30 % … 100 %, evaluationPeriod PT1S, healthCheckInterval PT0.2S). Every run is
@@ -43,6 +44,7 @@ import { eventually } from '../test/helpers/eventually.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { PGlite } from '@electric-sql/pglite';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,6 +58,7 @@ const { values: args } = parseArgs({
     'in-process': { type: 'boolean', default: false },
     direct: { type: 'string', default: 'install,upgrade,reapply' },
     profile: { type: 'string' },
+    'sql-top': { type: 'string', default: '0' },
   },
 });
 const latencyMs = Number(args.latency);
@@ -177,7 +180,7 @@ const objects = parseManifests(readFileSync(path.join(CORPUS, VERSION, 'bundle.y
 
 /** Sequential round trips of one cluster step (see the file comment). */
 function roundTripsPerCluster(): { trips: number; detail: string } {
-  const plan = planApply(objects, { operatorName: OPERATOR, revision: 1, namespace: NAMESPACE });
+  const plan = planApply(objects, { operatorName: OPERATOR, namespace: NAMESPACE });
   const stages = plan.stages.map((s) => ({ name: s.name, trips: Math.ceil(s.objects.length / APPLY_CONCURRENCY) }));
   const apply = stages.reduce((sum, s) => sum + s.trips, 0);
   return { trips: 1 + apply + 1, detail: `1 preflight + apply ${stages.map((s) => `${s.name} ${s.trips}`).join(' + ')} + 1 health read` };
@@ -226,6 +229,58 @@ interface RunResult {
   /** RSS when the deployment was created (after start-up and registrations). */
   startRssBytes: number;
   sandboxPeakRssBytes?: number;
+  /** SQL statements the embedded database ran per cluster (simple queries and parses: BEGIN/COMMIT included). */
+  statementsPerCluster: number;
+  /** CPU the embedded database spent running them, per cluster. */
+  dbMsPerCluster: number;
+}
+
+// Every statement the embedded database runs goes through execProtocolRawSync, one protocol
+// message at a time: a Parse ('P') or simple Query ('Q') message starts one. Counted, and
+// timed, here; the time is the database's own (WebAssembly, synchronous on the event loop).
+// With --sql-top N, time is also summed per statement text (the text of the
+// Parse or Query message that started it) and the N costliest are printed after each run.
+const sql = { statements: 0, ms: 0 };
+const sqlTop = Number(args['sql-top']);
+const byStatement = new Map<string, { count: number; ms: number }>();
+{
+  const proto = PGlite.prototype as unknown as { execProtocolRawSync(message: Uint8Array, ...rest: unknown[]): Uint8Array };
+  const original = proto.execProtocolRawSync;
+  let current = '';
+  proto.execProtocolRawSync = function (this: unknown, message: Uint8Array, ...rest: unknown[]) {
+    if (message[0] === 0x50 || message[0] === 0x51) {
+      sql.statements++;
+      if (sqlTop > 0) {
+        // 'P': length, statement name, then the text; 'Q': length, then the text (NUL-terminated).
+        let at = 5;
+        if (message[0] === 0x50) while (message[at] !== 0) at++;
+        const start = message[0] === 0x50 ? at + 1 : 5;
+        current = Buffer.from(message.subarray(start, message.indexOf(0, start))).toString('utf8').replace(/\s+/g, ' ').slice(0, 140);
+      }
+    }
+    const started = performance.now();
+    try {
+      return original.call(this, message, ...rest);
+    } finally {
+      const ms = performance.now() - started;
+      sql.ms += ms;
+      if (sqlTop > 0) {
+        const entry = byStatement.get(current) ?? { count: 0, ms: 0 };
+        if (message[0] === 0x50 || message[0] === 0x51) entry.count++;
+        entry.ms += ms;
+        byStatement.set(current, entry);
+      }
+    }
+  };
+}
+
+function printSqlTop(label: string, clusters: number): void {
+  if (sqlTop <= 0) return;
+  console.log(`  costliest statements of ${label} (per cluster: how many, DB ms):`);
+  for (const [text, e] of [...byStatement].sort((a, b) => b[1].ms - a[1].ms).slice(0, sqlTop)) {
+    console.log(`    ${(e.count / clusters).toFixed(1).padStart(6)}  ${(e.ms / clusters).toFixed(2).padStart(7)} ms  ${text}`);
+  }
+  byStatement.clear();
 }
 
 let peakRss = 0;
@@ -348,15 +403,14 @@ const outcomeOf = async (url: string, token: string, id: string) =>
     })
   ).deployment;
 
+/** The deployment's outcome once it has ended (polled every `pollMs`). */
+const ended = (url: string, token: string, id: string, what: string, pollMs = 250) =>
+  eventually(async () => ((o) => (o.completedAt ? o : undefined))(await outcomeOf(url, token, id)), 10 * 60_000, what, pollMs);
+
 /** Installs `version` everywhere before the measured deployment, waiting until it has ended. */
 async function installFirst(url: string, token: string, fleet: BenchFleet, version: string, s: Scenario): Promise<void> {
   const id = await deploy(url, token, fleet, version, { ...s, strategyConfig: { direct: { parallelClusters: 50 } }, strategy: 'DIRECT' });
-  const d = await eventually(
-    async () => ((o) => (o.completedAt ? o : undefined))(await outcomeOf(url, token, id)),
-    10 * 60_000,
-    `installing ${version} first`,
-    250,
-  );
+  const d = await ended(url, token, id, `installing ${version} first`);
   if (d.status !== 'COMPLETED') throw new Error(`installing ${version} first ended ${d.status}: ${d.errorMessage}`);
 }
 
@@ -387,16 +441,21 @@ async function run(s: Scenario): Promise<RunResult> {
     const startRssBytes = (peakRss = process.memoryUsage.rss());
     const requestsBefore = await fleet.requests();
     const childBefore = fleet.childUsage();
+    const sqlBefore = { ...sql };
+    byStatement.clear();
     const cpuBefore = process.cpuUsage();
     const eluBefore = performance.eventLoopUtilization();
     const file = args.profile ? path.join(args.profile, `${s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.cpuprofile`) : undefined;
     const { id, received, queryMs } = await profiled(file, async () => {
       const id = await deploy(url, token, fleet, VERSION, s);
-      const following = subscribers.follow(id, 10 * 60_000);
+      // Without subscribers, the end is learnt by asking (the probe's small queries run meanwhile anyway).
+      const following = subscriberCount > 0 ? subscribers.follow(id, 10 * 60_000) : ended(url, token, id, 'the measured deployment', 100).then(() => []);
       const queryMs = await probeQueries(url, token, following);
       return { id, received: await following, queryMs };
     });
     const cpu = process.cpuUsage(cpuBefore);
+    const sqlDone = { statements: sql.statements - sqlBefore.statements, ms: sql.ms - sqlBefore.ms };
+    printSqlTop(s.label, s.clusters);
     const elu = performance.eventLoopUtilization(eluBefore);
     const childAfter = fleet.childUsage();
     const deployment = await outcomeOf(url, token, id);
@@ -413,6 +472,8 @@ async function run(s: Scenario): Promise<RunResult> {
       peakRssBytes: peakRss,
       startRssBytes,
       sandboxPeakRssBytes: childAfter?.peakRssBytes,
+      statementsPerCluster: sqlDone.statements / s.clusters,
+      dbMsPerCluster: sqlDone.ms / s.clusters,
     };
   } finally {
     await subscribers.close();
@@ -500,6 +561,8 @@ async function main(): Promise<void> {
     'sandbox RSS',
     'query p50',
     'query p99',
+    'SQL/cluster',
+    'DB CPU/cluster',
   ];
   const rows: string[][] = [];
   const verdicts: string[] = [];
@@ -540,6 +603,8 @@ async function main(): Promise<void> {
       sandboxKnown ? mb(Math.max(...results.map((r) => r.sandboxPeakRssBytes!))) : '—',
       `${Math.round(m((r) => percentile(r.queryMs, 50)))} ms`,
       `${Math.round(m((r) => percentile(r.queryMs, 99)))} ms`,
+      String(Math.round(m((r) => r.statementsPerCluster))),
+      `${Math.round(m((r) => r.dbMsPerCluster))} ms`,
     ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -554,6 +619,7 @@ async function main(): Promise<void> {
       'events: per subscriber; deliveries/s: events received by all subscribers ÷ time from first to last receipt (bounded by how fast the rollout produces events);',
       'p50/p99: event timestamp (set when committed) → receipt by a subscriber, live events only (replays of events older than the subscription excluded).',
       'query p50/p99: a small GraphQL query (5 clusters) sent every 100 ms during the rollout, request → answer (goal: p99 < 50 ms).',
+      'SQL/cluster, DB CPU/cluster: statements the embedded database ran during the rollout (BEGIN/COMMIT included; the probe queries and subscribers too) and the time it spent on them, per cluster.',
       ...verdicts,
     ].join('\n'),
   );

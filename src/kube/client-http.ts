@@ -45,7 +45,10 @@ export interface RawRequest {
 
 export interface RawResponse {
   status: number;
-  text: string;
+  /** The answer as text (decoded on first use). */
+  readonly text: string;
+  /** The answer's bytes. */
+  bytes: Buffer;
   /** Bytes of the request body sent. */
   bytesSent: number;
 }
@@ -172,10 +175,10 @@ export class ClusterTransport {
         res.on('error', (err) => finish(fromSocketError(err, this.clusterName, operation)));
         res.on('end', () => {
           if (settled) return;
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return finish(undefined, { status, text, bytesSent: body?.length ?? 0 });
-          finish(httpError(this.clusterName, operation, status, text, res.headers['retry-after']));
+          if (status >= 200 && status < 300) return finish(undefined, answer(status, bytes, body?.length ?? 0));
+          finish(httpError(this.clusterName, operation, status, bytes.toString('utf8'), res.headers['retry-after']));
         });
       };
       try {
@@ -212,6 +215,20 @@ export class ClusterTransport {
 function abortedError(clusterName: string, operation: string, signal: AbortSignal): KubeError {
   const why = signal.reason instanceof Error ? signal.reason.message : typeof signal.reason === 'string' ? signal.reason : 'the operation was cancelled';
   return new KubeError({ kind: 'ABORTED', clusterName, operation, detail: why, cause: signal.reason });
+}
+
+/** A response whose text is decoded only when asked for: a caller may read just some of its bytes. */
+function answer(status: number, bytes: Buffer, bytesSent: number): RawResponse {
+  let text: string | undefined;
+  return {
+    status,
+    bytes,
+    bytesSent,
+    get text() {
+      text ??= bytes.toString('utf8');
+      return text;
+    },
+  };
 }
 
 function httpError(clusterName: string, operation: string, code: number, text: string, retryAfter: string | string[] | undefined): KubeError {

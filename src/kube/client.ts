@@ -3,10 +3,12 @@
 // errors. See client-http.ts for why requests do not go through client-node's generated APIs.
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterTransport, loadKubeConfig, type RawRequest, type TransportOptions } from './client-http.ts';
+import { ClusterTransport, loadKubeConfig, type RawRequest, type RawResponse, type TransportOptions } from './client-http.ts';
+import { applyBody } from './body.ts';
 import { withRetry, type RetryPolicy } from './client-retry.ts';
 import { Discovery, groupVersionPath, type DiscoveryOptions, type ResourceInfo } from './discovery.ts';
 import { KubeError } from './errors.ts';
+import { readTopLevelFields } from './json-fields.ts';
 import type { KubeObject, ObjectRef } from './types.ts';
 
 export interface KubeClientOptions extends TransportOptions {
@@ -49,6 +51,11 @@ export interface ApplyOptions extends CallOptions {
   /** Take ownership of fields other managers own instead of failing with 409. Default false. */
   force?: boolean;
   dryRun?: boolean;
+  /**
+   * Read only these top-level fields of the answer (e.g. metadata and status of a CRD, whose
+   * schema can be megabytes): the rest is skipped unread (see json-fields.ts). Default: all.
+   */
+  answerFields?: readonly string[];
 }
 
 export interface ApplyResponse {
@@ -123,8 +130,8 @@ export class KubeClient {
     return this.transport.serverUrl;
   }
 
-  /** One call with retries; resolves with the answer's text and HTTP status. */
-  async send(req: RawRequest, options: CallOptions = {}): Promise<{ status: number; text: string }> {
+  /** One call with retries; resolves with the answer (text, bytes) and HTTP status. */
+  async send(req: RawRequest, options: CallOptions = {}): Promise<RawResponse> {
     const merged: RawRequest = {
       ...req,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -289,7 +296,9 @@ export class KubeClient {
     const path = `${await this.objectPath(ref, options)}?${query}`;
     // JSON is valid YAML: the apply-patch+yaml content type takes it, and it is far faster to write than YAML.
     const res = await this.send({ method: 'PATCH', path, body: applyBody(obj), contentType: 'application/apply-patch+yaml' }, options);
-    return { object: this.parse(res.text, `PATCH ${path}`) as KubeObject, created: res.status === 201 };
+    const operation = `PATCH ${path}`;
+    const object = options.answerFields ? this.parseFields(res.bytes, new Set(options.answerFields), operation) : this.parse(res.text, operation);
+    return { object: object as KubeObject, created: res.status === 201 };
   }
 
   /** Deletes an object; false when it was not there. */
@@ -318,6 +327,14 @@ export class KubeClient {
     else this.transport.close();
   }
 
+  private parseFields(bytes: Buffer, fields: ReadonlySet<string>, operation: string): unknown {
+    try {
+      return readTopLevelFields(bytes, fields);
+    } catch {
+      throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation, detail: 'the answer is not a JSON object' });
+    }
+  }
+
   private parse(text: string, operation: string): unknown {
     try {
       return JSON.parse(text);
@@ -325,35 +342,4 @@ export class KubeClient {
       throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation, detail: 'the answer is not JSON' });
     }
   }
-}
-
-// UTF-8 JSON of top-level sections (spec, data, rules…) of objects applied to many clusters:
-// a fleet rollout applies the same manifests N times, and planned objects share these
-// sections with the parsed manifests (only metadata differs per plan), so each is written and
-// encoded once. Bytes, not strings: a 2 MB bundle's text costs tens of milliseconds per
-// cluster to join and encode again, its bytes a copy. Keyed weakly by the section object:
-// nothing is kept once the manifests are dropped.
-const sectionBytes = new WeakMap<object, Buffer>();
-
-/** The bytes of JSON.stringify(obj), reusing the bytes of shared top-level sections. */
-export function applyBody(obj: KubeObject): Buffer {
-  const parts: Buffer[] = [];
-  let first = true;
-  for (const [key, value] of Object.entries(obj)) {
-    if (value === undefined) continue;
-    parts.push(Buffer.from(`${first ? '{' : ','}${JSON.stringify(key)}:`));
-    first = false;
-    if (key !== 'metadata' && typeof value === 'object' && value !== null) {
-      let bytes = sectionBytes.get(value);
-      if (!bytes) {
-        bytes = Buffer.from(JSON.stringify(value));
-        sectionBytes.set(value, bytes);
-      }
-      parts.push(bytes);
-    } else {
-      parts.push(Buffer.from(JSON.stringify(value)));
-    }
-  }
-  parts.push(Buffer.from(first ? '{}' : '}'));
-  return Buffer.concat(parts);
 }

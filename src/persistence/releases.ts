@@ -26,6 +26,49 @@ export function deploymentRelease(db: Db, deploymentId: string, clusterId: strin
   return db.release.findFirst({ where: { deploymentId, clusterId, ...(version !== undefined ? { version } : {}) }, orderBy: { revision: 'desc' } });
 }
 
+/** What a cluster step reads of the releases of (operator, cluster) before it applies. */
+type StepRelease = Pick<Release, 'id' | 'revision' | 'status' | 'version' | 'deploymentId' | 'health' | 'inventory'>;
+
+export interface StepReleases {
+  /** The newest release this deployment recorded there of `version` (a re-run after a crash reuses it). */
+  own: StepRelease | null;
+  /** The release the step replaces: at `previousRevision` when known; else, unless `own` exists, the current one. */
+  previous: StepRelease | null;
+  /** The revision a new release there would get. */
+  nextRevision: number;
+}
+
+/**
+ * deploymentRelease, releaseAt/currentRelease and nextRevision of a cluster step in one
+ * statement: the candidate rows (this deployment's of `version`, the DEPLOYED ones, the one
+ * at `previousRevision`) beside the highest revision of (operator, cluster).
+ */
+export async function stepReleases(
+  db: Db,
+  q: { operatorId: string; clusterId: string; deploymentId: string; version: string; previousRevision: number | null },
+): Promise<StepReleases> {
+  const rows = await db.$queryRaw<Array<StepRelease & { top: number | null }>>`
+    SELECT top.n AS top, r.release_id AS id, r.revision, r.status, r.version, r.deployment_id AS "deploymentId", r.health, r.inventory
+    FROM (SELECT max(revision)::int AS n FROM releases WHERE operator_id = ${q.operatorId} AND cluster_id = ${q.clusterId}) AS top
+    LEFT JOIN releases r ON r.operator_id = ${q.operatorId} AND r.cluster_id = ${q.clusterId}
+      AND ((r.deployment_id = ${q.deploymentId} AND r.version = ${q.version}) OR r.status = 'DEPLOYED' OR r.revision = ${q.previousRevision ?? -1})
+    ORDER BY r.revision DESC NULLS LAST`;
+  const found = rows.filter((r) => r.id !== null);
+  const own = found.find((r) => r.deploymentId === q.deploymentId && r.version === q.version) ?? null;
+  const previous =
+    q.previousRevision != null
+      ? (found.find((r) => r.revision === q.previousRevision) ?? null)
+      : own
+        ? null
+        : (found.find((r) => r.status === 'DEPLOYED') ?? null);
+  const strip = (r: (typeof found)[number] | null): StepRelease | null => {
+    if (!r) return null;
+    const { top: _top, ...release } = r;
+    return release;
+  };
+  return { own: strip(own), previous: strip(previous), nextRevision: (rows[0]?.top ?? 0) + 1 };
+}
+
 /** The current release of each (operator, cluster) matching `where`, by operator then cluster name. */
 export async function installedReleases(db: Db, where: { clusterId?: string; operatorId?: string }): Promise<Release[]> {
   const rows = await db.release.findMany({

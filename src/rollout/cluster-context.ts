@@ -41,7 +41,7 @@ export function clusterRow(ctx: RolloutContext, clusterName: string): Promise<Cl
 
 /**
  * A cluster event, with the cluster row's status (and any other fields) changed in the same
- * commit, and `also` (other tables: the cluster's release) written in it too.
+ * commit, and `extra` writes to other tables (the cluster's release; see Transition) in it too.
  */
 export async function clusterEvent(
   ctx: RolloutContext,
@@ -49,12 +49,12 @@ export async function clusterEvent(
   status: string,
   message: string,
   row: Prisma.ClusterDeploymentUpdateInput = {},
-  also?: Transition['also'],
+  extra: Pick<Transition, 'also' | 'afterAlso'> = {},
 ): Promise<void> {
   await ctx.deps.store.commit(ctx.deployment.id, {
     clusters: { [clusterName]: { status, ...row } },
     events: [{ clusterName, status, message, progress: ctx.progress() }],
-    ...(also ? { also } : {}),
+    ...extra,
   });
 }
 

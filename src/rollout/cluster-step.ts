@@ -23,13 +23,14 @@ import {
   recordRelease,
   refreshOperatorVersion,
   releaseAt,
+  stepReleases,
 } from '../persistence/releases.ts';
 import { waitForHealthy } from '../kube/health/wait-healthy.ts';
 import { sampleOfWait, type HealthSample } from './health.ts';
 
 /** The inventory the target version has (or would have) on a cluster: its planned objects. */
 function targetInventory(ctx: RolloutContext): ObjectRef[] {
-  return planApply(ctx.target.objects, { operatorName: ctx.operator.name, revision: 0, namespace: ctx.operator.namespace }).inventory;
+  return planApply(ctx.target.objects, { operatorName: ctx.operator.name, namespace: ctx.operator.namespace }).inventory;
 }
 
 /**
@@ -72,15 +73,19 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
     if ('problem' in checked) return await fail(checked.problem);
     const { client } = checked;
 
-    // The release this deployment may already have recorded (a re-run after a crash).
-    const own = await deploymentRelease(deps.prisma, deployment.id, cluster.id, deployment.targetVersion);
-    const previous =
-      row.previousRevision != null
-        ? await releaseAt(deps.prisma, operator.id, cluster.id, row.previousRevision)
-        : own
-          ? null
-          : await currentRelease(deps.prisma, operator.id, cluster.id);
-    const revision = own?.revision ?? (await nextRevision(deps.prisma, operator.id, cluster.id));
+    // The release this deployment may already have recorded (a re-run after a crash), the one it replaces, the next revision.
+    const {
+      own,
+      previous,
+      nextRevision: next,
+    } = await stepReleases(deps.prisma, {
+      operatorId: operator.id,
+      clusterId: cluster.id,
+      deploymentId: deployment.id,
+      version: deployment.targetVersion,
+      previousRevision: row.previousRevision,
+    });
+    const revision = own?.revision ?? next;
     // Mark the cluster changed before touching it: automatic rollback covers a half-applied cluster too.
     await deps.prisma.clusterDeployment.update({
       where: { id: row.id },
@@ -89,7 +94,6 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
 
     const applied = await applyManifests(client, ctx.target.objects, {
       operatorName: operator.name,
-      revision,
       namespace: operator.namespace,
       previousInventory: inventoryOfRelease(previous),
       signal: ctx.signal,
@@ -111,6 +115,7 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
           timeoutMs: deps.settings.healthTimeoutMs,
           signal: ctx.signal,
           fresh: applied.answers,
+          ...(previous?.health === 'HEALTHY' ? { settled: applied.untouched } : {}),
         }),
       );
       if (!health.healthy) return await fail(health.message);
@@ -127,23 +132,25 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
         releaseRevision: revision,
         healthCheckResult: health ? { status: health.status, message: health.message } : { status: 'UNKNOWN', message: 'health checks skipped' },
       },
-      async (tx) => {
-        await recordRelease(tx, {
-          operatorId: operator.id,
-          operatorName: operator.name,
-          clusterId: cluster.id,
-          clusterName,
-          version: deployment.targetVersion,
-          revision,
-          namespace: operator.namespace,
-          inventory: applied.inventory,
-          manifestDigest: ctx.target.digest,
-          values: ctx.values,
-          deploymentId: deployment.id,
-          health: health?.status ?? 'UNKNOWN',
-          healthMessage: health?.message ?? 'health checks skipped',
-        });
-        await refreshOperatorVersion(tx, operator.id);
+      {
+        also: (tx) =>
+          recordRelease(tx, {
+            operatorId: operator.id,
+            operatorName: operator.name,
+            clusterId: cluster.id,
+            clusterName,
+            version: deployment.targetVersion,
+            revision,
+            namespace: operator.namespace,
+            inventory: applied.inventory,
+            manifestDigest: ctx.target.digest,
+            values: ctx.values,
+            deploymentId: deployment.id,
+            health: health?.status ?? 'UNKNOWN',
+            healthMessage: health?.message ?? 'health checks skipped',
+          }).then(() => undefined),
+        // Counted once per group commit, however many of its steps completed.
+        afterAlso: { key: `operator-version/${operator.id}`, write: (tx) => refreshOperatorVersion(tx, operator.id) },
       },
     );
     return { cluster: clusterName, ok: true };
@@ -185,7 +192,6 @@ export async function rollbackCluster(ctx: RolloutContext, clusterName: string):
     const revision = await nextRevision(deps.prisma, operator.id, cluster.id);
     const applied = await applyManifests(client, objects, {
       operatorName: operator.name,
-      revision,
       namespace: operator.namespace,
       previousInventory: inventoryOf([...added, ...inventoryOfRelease(previous)]),
       signal: ctx.signal,

@@ -26,6 +26,12 @@ export interface Transition {
   events?: NewEvent[];
   /** Writes to other tables that belong to the same commit (a cluster's release), run first in its transaction. */
   also?: (tx: Tx) => Promise<void>;
+  /**
+   * A write that depends only on what is committed, run after every `also` of the transaction
+   * and once per key however many transitions of a group commit ask for it (the operator's
+   * current version, counted over its releases).
+   */
+  afterAlso?: { key: string; write: (tx: Tx) => Promise<void> };
 }
 
 /**

@@ -3,10 +3,25 @@
 // has none, with the CRDs recorded for the version installed there) and every existing
 // custom resource of a changed CRD is listed in pages and checked. Used by the API
 // (validateCrdCompatibility) and by the planning gate, so both say the same thing.
+//
+// What the installed release's inventory records of each CRD it applied (the digest of the
+// body sent, the generation and storedVersions in the answer) spares reading CRDs that are
+// live as that apply left them (same generation, from one metadata-only list per cluster):
+// - a target CRD identical to it is not compared at all: nothing changes, no custom resource
+//   can break (a re-apply of a bundle with megabytes of CRDs costs that one list);
+// - otherwise, when the CRD recorded for the installed version is exactly what was applied
+//   (same digest), it stands in for the live one, with the recorded storedVersions: compared
+//   once for the whole fleet (CompareMemo), never read back from each cluster.
 import { setMaxListeners } from 'node:events';
 import { buildReport, checkCluster, CompareMemo, type ClusterCheck, type ClusterVerdict, type CrdCompatibilityReport, type CrdFinding } from '../crd/index.ts';
 import { crdName } from '../crd/structural/crd-schema.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { identityKey, refOf } from '../kube/apply/inventory.ts';
+import { liveVersions } from '../kube/apply/live-versions.ts';
+import { ownerLabels, plannedObject } from '../kube/apply/plan.ts';
+import type { AppliedRecord, InventoryEntry } from '../kube/apply/types.ts';
+import { appliedDigest } from '../kube/body.ts';
+import type { KubeClient } from '../kube/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
 import { crdClusterSource } from '../kube/crds.ts';
 import type { KubeObject } from '../kube/types.ts';
@@ -31,7 +46,16 @@ export interface CrdCheckDeps {
 export interface ClusterToCheck {
   name: string;
   /** The operator's current release there, if any: its CRDs are the baseline when the cluster shows none. */
-  release?: { version: string; manifestDigest: string };
+  release?: { version: string; manifestDigest: string; inventory?: readonly InventoryEntry[] };
+}
+
+/** A cluster to check with the operator's current release there (if any). */
+export function clusterToCheck(name: string, release?: { version: string; manifestDigest: string; inventory: unknown } | null): ClusterToCheck {
+  if (!release) return { name };
+  return {
+    name,
+    release: { version: release.version, manifestDigest: release.manifestDigest, inventory: (release.inventory as InventoryEntry[] | null) ?? [] },
+  };
 }
 
 export interface CrdCheckRequest {
@@ -94,9 +118,19 @@ async function checkOneCluster(
   const baseline = cluster.release ? await baselines.of(cluster.release.version, cluster.release.manifestDigest) : new Map<string, KubeObject>();
   const removed = removedCrdFindings(names, baseline);
   let source: Awaited<ReturnType<typeof crdClusterSource>>;
+  let targetCrds = req.targetCrds;
   try {
     const client = await deps.kube.get(cluster.name);
-    source = await crdClusterSource(client, [...names], { pageSize: req.pageSize ?? 500, ...(req.signal ? { signal: req.signal } : {}) });
+    const known = await asApplied(client, req, cluster, baseline);
+    if (known.unchanged.size > 0) targetCrds = targetCrds.filter((t) => !known.unchanged.has(crdName(t)));
+    if (targetCrds.length === 0) return { reachable: true, check: { clusterName: cluster.name, findings: removed, objectChecks: [], errors: [] } };
+    const standing = new Set(known.standIns.map((c) => crdName(c)));
+    const read = await crdClusterSource(
+      client,
+      targetCrds.map((c) => crdName(c)).filter((name) => !standing.has(name)),
+      { pageSize: req.pageSize ?? 500, ...(req.signal ? { signal: req.signal } : {}) },
+    );
+    source = { ...read, liveCrds: [...read.liveCrds, ...known.standIns] };
   } catch (err) {
     req.signal?.throwIfAborted();
     // Nothing could be read: the recorded baseline is all there is to compare with.
@@ -107,12 +141,47 @@ async function checkOneCluster(
   const live = new Set(source.liveCrds.map((c) => crdName(c)));
   const fallback = [...baseline.values()].filter((c) => names.has(crdName(c)) && !live.has(crdName(c)));
   const check = await checkCluster(
-    req.targetCrds,
+    targetCrds,
     { ...source, liveCrds: [...source.liveCrds, ...fallback], listObjects: (crd) => readingAhead(source.listObjects(crd)) },
     { memo },
   );
   check.findings.push(...removed);
   return { reachable: true, check };
+}
+
+/**
+ * What the installed release's inventory tells of the target CRDs on a cluster, for those
+ * live as its apply left them (see the file comment): the names of the ones that do not
+ * change, and stand-ins for the live ones that do.
+ */
+async function asApplied(
+  client: KubeClient,
+  req: CrdCheckRequest,
+  cluster: ClusterToCheck,
+  baseline: ReadonlyMap<string, KubeObject>,
+): Promise<{ unchanged: Set<string>; standIns: KubeObject[] }> {
+  const result = { unchanged: new Set<string>(), standIns: [] as KubeObject[] };
+  const records = new Map<string, AppliedRecord>();
+  for (const e of cluster.release?.inventory ?? [])
+    if (e.kind === 'CustomResourceDefinition' && e.applied?.generation !== undefined) records.set(e.name, e.applied);
+  const candidates = req.targetCrds.filter((t) => records.has(crdName(t)));
+  if (candidates.length === 0) return result;
+  const live = await liveVersions(client, candidates, { operatorName: req.operatorName, concurrency: 1, ...(req.signal ? { signal: req.signal } : {}) });
+  const labels = ownerLabels(req.operatorName);
+  const digestOf = (crd: KubeObject) => appliedDigest(plannedObject(crd, labels, undefined));
+  for (const t of candidates) {
+    const name = crdName(t);
+    const record = records.get(name)!;
+    if (live.get(identityKey(refOf(t)))?.generation !== record.generation) continue; // changed since, or gone: read it
+    if (record.digest === digestOf(t)) result.unchanged.add(name);
+    else {
+      const installed = baseline.get(name);
+      if (installed && record.storedVersions && record.digest === digestOf(installed)) {
+        result.standIns.push({ ...installed, status: { storedVersions: record.storedVersions } });
+      }
+    }
+  }
+  return result;
 }
 
 /** CRDs the installed version has and the target no longer ships: kept installed (never pruned), unmaintained. */

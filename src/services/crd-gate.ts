@@ -10,7 +10,7 @@ import type { Deployment, Prisma, PrismaClient } from '../generated/prisma/clien
 import type { KubeClients } from '../kube/client-registry.ts';
 import { isCrd, type KubeObject } from '../kube/types.ts';
 import { enqueueApprovalNotifications, type NotificationSettings } from '../notifications/index.ts';
-import { checkCrdCompatibility, type CrdReport } from './crd-check.ts';
+import { checkCrdCompatibility, clusterToCheck, type CrdReport } from './crd-check.ts';
 import { recordCrds } from './crd-registry.ts';
 import { blockingClusters, coveredBy, summaryOf, warningsOf } from './crd-verdicts.ts';
 import { installedReleases } from '../persistence/releases.ts';
@@ -43,10 +43,7 @@ export class CrdGate implements CrdPlanningGate {
       operatorName: d.operatorName,
       targetVersion: d.targetVersion,
       targetCrds,
-      clusters: clusters.map((c) => {
-        const r = releases.get(c.id);
-        return { name: c.name, ...(r ? { release: { version: r.version, manifestDigest: r.manifestDigest } } : {}) };
-      }),
+      clusters: clusters.map((c) => clusterToCheck(c.name, releases.get(c.id))),
       signal,
     });
     const warnings = warningsOf(report);
@@ -100,7 +97,7 @@ export class CrdGate implements CrdPlanningGate {
       operatorName: d.operatorName,
       targetVersion: d.targetVersion,
       targetCrds,
-      clusters: [{ name: clusterName, ...(release ? { release: { version: release.version, manifestDigest: release.manifestDigest } } : {}) }],
+      clusters: [clusterToCheck(clusterName, release)],
       signal,
     });
     const verdict = report.clusters[0];

@@ -12,7 +12,7 @@ import type { Renderer } from '../rollout/render.ts';
 import { recordAudit } from './audit.ts';
 import { installedReleases } from '../persistence/releases.ts';
 import type { Actor } from './context.ts';
-import { checkCrdCompatibility, type ClusterToCheck, type CrdReport } from './crd-check.ts';
+import { checkCrdCompatibility, clusterToCheck, type ClusterToCheck, type CrdReport } from './crd-check.ts';
 import { CRD_SUMMARY_SELECT, recordCrds, type CrdSummary } from './crd-registry.ts';
 
 export interface CrdServiceDeps {
@@ -113,14 +113,14 @@ export class CrdService {
       const disabled = rows.filter((r) => !r.isEnabled).map((r) => r.name);
       if (disabled.length) throw new ValidationError(`clusters: disabled cluster(s): ${disabled.join(', ')}`, ['clusters']);
       targets = names.map((n) => {
-        const release = releases.find((r) => r.clusterId === rows.find((c) => c.name === n)!.id);
-        return { name: n, ...(release ? { release: { version: release.version, manifestDigest: release.manifestDigest } } : {}) };
+        return clusterToCheck(
+          n,
+          releases.find((r) => r.clusterId === rows.find((c) => c.name === n)!.id),
+        );
       });
     } else {
       const enabled = new Set((await prisma.cluster.findMany({ where: { isEnabled: true }, select: { id: true } })).map((c) => c.id));
-      targets = releases
-        .filter((r) => enabled.has(r.clusterId))
-        .map((r) => ({ name: r.clusterName, release: { version: r.version, manifestDigest: r.manifestDigest } }));
+      targets = releases.filter((r) => enabled.has(r.clusterId)).map((r) => clusterToCheck(r.clusterName, r));
     }
 
     let objects: KubeObject[];

@@ -102,6 +102,7 @@ export class DeploymentStore implements DeploymentTransitions {
       };
       await given.also?.(tx);
       await decided?.also?.(tx);
+      await runAfterAlso(tx, [given, ...(decided ? [decided] : [])]);
       return this.write(tx, deploymentId, [t]);
     });
     await this.publish(deploymentId, result.deployment.operatorName, result.deployment.status, result.events);
@@ -121,6 +122,10 @@ export class DeploymentStore implements DeploymentTransitions {
         try {
           result = await this.prisma.$transaction(async (tx) => {
             for (const q of batch) await q.transition.also?.(tx);
+            await runAfterAlso(
+              tx,
+              batch.map((q) => q.transition),
+            );
             return this.write(
               tx,
               deploymentId,
@@ -197,4 +202,11 @@ export class DeploymentStore implements DeploymentTransitions {
       select: { deploymentId: true, sequence: true, clusterName: true, status: true, message: true, progress: true, timestamp: true },
     });
   }
+}
+
+/** The `afterAlso` writes of some transitions, each key once, in order of first appearance. */
+async function runAfterAlso(tx: Tx, transitions: readonly Transition[]): Promise<void> {
+  const writes = new Map<string, (tx: Tx) => Promise<void>>();
+  for (const t of transitions) if (t.afterAlso && !writes.has(t.afterAlso.key)) writes.set(t.afterAlso.key, t.afterAlso.write);
+  for (const write of writes.values()) await write(tx);
 }

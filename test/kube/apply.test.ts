@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyManifests, type ApplyManifestsOptions, type ApplyManifestsResult } from '../../src/kube/apply/executor.ts';
 import { planApply } from '../../src/kube/apply/plan.ts';
 import { CrdNotEstablishedError, waitForCrdsEstablished } from '../../src/kube/apply/crd-established.ts';
-import { OWNER_LABELS } from '../../src/kube/apply/types.ts';
+import { OWNER_LABELS, type InventoryEntry } from '../../src/kube/apply/types.ts';
+import { appliedDigest } from '../../src/kube/body.ts';
 import { KubeClient } from '../../src/kube/client.ts';
-import type { KubeObject } from '../../src/kube/types.ts';
+import { subjectOf, type KubeObject } from '../../src/kube/types.ts';
 import { startSandbox, type Sandbox, type SandboxCluster } from '../../src/sandbox/index.ts';
 import { parseManifests } from '../../src/sources/yaml.ts';
 import { corpus } from '../helpers/corpus.ts';
@@ -20,7 +21,9 @@ import { once } from '../helpers/once.ts';
 
 const bundle = (tag: string) => parseManifests(corpus.read(`prometheus-operator/${tag}/bundle.yaml`));
 const actions = (r: ApplyManifestsResult) => r.changes.map((c) => `${c.action} ${c.subject}`);
-const base: ApplyManifestsOptions = { operatorName: 'prometheus-operator', revision: 1, namespace: 'monitoring' };
+const base: ApplyManifestsOptions = { operatorName: 'prometheus-operator', namespace: 'monitoring' };
+/** Inventory entries without what the apply recorded of them: the identities alone. */
+const identities = (inventory: readonly InventoryEntry[]) => inventory.map(({ applied: _applied, ...ref }) => ref);
 
 const widgetCrd: KubeObject = {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -122,7 +125,7 @@ describeSources(
       const handed = main.objects.get('v1', 'ConfigMap', 'monitoring', 'handed-over')!;
       const { [OWNER_LABELS.operator]: _op, ...otherLabels } = handed.metadata.labels!;
       main.objects.put({ ...handed, metadata: { ...handed.metadata, labels: otherLabels } });
-      return applyManifests(client, v2, { ...options, revision: 2, previousInventory: first.inventory });
+      return applyManifests(client, v2, { ...options, previousInventory: first.inventory });
     });
 
     beforeAll(async () => {
@@ -154,7 +157,7 @@ describeSources(
       expect(first.stats.establishedPolls).toBe(0); // the apply answers already said Established
     });
 
-    it('labels every applied object as owned by the operator and the release revision', async () => {
+    it('labels every applied object as owned by the operator and its release, and records what it sent in the inventory', async () => {
       const main = fleet.cluster('main');
       for (const ref of (await installed()).inventory) {
         const live = main.objects.get(ref.apiVersion, ref.kind, ref.namespace, ref.name);
@@ -162,8 +165,16 @@ describeSources(
           [OWNER_LABELS.managedBy]: 'operator-manager',
           [OWNER_LABELS.operator]: c.operator,
           [OWNER_LABELS.release]: c.operator,
-          [OWNER_LABELS.revision]: '1',
         });
+        expect(
+          Object.keys(live!.metadata.labels!)
+            .filter((k) => k.startsWith('operator-manager.io/'))
+            .sort(),
+        ).toEqual([OWNER_LABELS.operator, OWNER_LABELS.release]);
+        // The entry records the digest of the body sent and the object's version in the answer.
+        expect(ref.applied, `${ref.kind}/${ref.name}`).toMatchObject({ digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+        if (live!.metadata.generation !== undefined) expect(ref.applied!.generation).toBe(live!.metadata.generation);
+        else expect(ref.applied!.resourceVersion).toBe(live!.metadata.resourceVersion);
         const managers = (live!.metadata.managedFields as Array<{ manager: string; operation: string }>).filter((m) => m.operation === 'Apply');
         expect(managers.map((m) => m.manager)).toEqual(['operator-manager']);
       }
@@ -176,7 +187,19 @@ describeSources(
       const second = await upgraded();
       expect(second.error).toBeUndefined();
       const byAction = (a: string) => second.changes.filter((ch) => ch.action === a).map((ch) => ch.subject);
-      expect(byAction('configured')).toHaveLength(c.objects); // at least the revision label changed on each
+      // An object is sent again only when its body changed between the releases; the others are not sent at all.
+      const planned = (objects: KubeObject[]) =>
+        new Map(
+          planApply(objects, options)
+            .stages.flatMap((s) => s.objects)
+            .map((o) => [subjectOf(o), appliedDigest(o)]),
+        );
+      const [before, after] = [planned([...v1, ...extras]), planned(v2)];
+      const changed = [...after.keys()].filter((s) => before.get(s) !== after.get(s));
+      expect(changed.length).toBeGreaterThan(0);
+      expect(byAction('configured').sort()).toEqual(changed.sort());
+      expect(byAction('unchanged').sort()).toEqual([...after.keys()].filter((s) => !changed.includes(s)).sort());
+      expect(second.untouched.map(subjectOf).sort()).toEqual(byAction('unchanged').sort());
       expect(byAction('pruned')).toEqual(['Widget/monitoring/w1', 'ConfigMap/monitoring/old-config']); // reverse apply order
       expect(second.changes.find((ch) => ch.subject === 'CustomResourceDefinition/widgets.example.com')).toMatchObject({
         action: 'skipped',
@@ -191,7 +214,7 @@ describeSources(
       expect(main.objects.get('v1', 'ConfigMap', 'monitoring', 'old-config')).toBeUndefined();
       expect(main.objects.get('example.com/v1', 'Widget', 'monitoring', 'w1')).toBeUndefined();
       expect(main.objects.get('v1', 'ConfigMap', 'monitoring', 'handed-over')).toBeDefined();
-      expect(second.inventory).toEqual(planApply(v2, { ...options, revision: 2 }).inventory);
+      expect(identities(second.inventory)).toEqual(planApply(v2, options).inventory);
       expect(second.inventory).toHaveLength(c.objects);
       const image = (d: KubeObject | undefined) => d?.spec.template.spec.containers[0].image;
       expect(image(deploymentAt(main))).toBe(image(v2.find((o) => o.kind === 'Deployment')));
@@ -199,12 +222,47 @@ describeSources(
       expect(Object.keys(added.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties)).toContain(c.added.field);
     });
 
-    it('re-applying the same revision changes nothing and reports every object unchanged', async () => {
+    it('re-applying the same release sends nothing: every object is live as recorded, so each is reported unchanged', async () => {
       const second = await upgraded();
-      const again = await applyManifests(client, v2, { ...options, revision: 2, previousInventory: second.inventory });
+      const again = await applyManifests(client, v2, { ...options, previousInventory: second.inventory });
       expect(again.error).toBeUndefined();
       expect(new Set(again.changes.map((ch) => ch.action))).toEqual(new Set(['unchanged']));
       expect(again.changes).toHaveLength(c.objects);
+      expect(again.untouched).toHaveLength(c.objects);
+      expect(again.stats.bytesSent).toBe(0); // metadata-only lists and a namespace read: no body sent
+      expect(again.answers).toEqual([]);
+      expect(identities(again.inventory)).toEqual(identities(second.inventory));
+      // Sent anyway on request (drift correction): the server finds nothing to change either.
+      const forced = await applyManifests(client, v2, { ...options, previousInventory: second.inventory, reapply: true });
+      expect(forced.untouched).toEqual([]);
+      expect(forced.stats.bytesSent).toBeGreaterThan(0.9 * Buffer.byteLength(JSON.stringify(v2)));
+      expect(new Set(forced.changes.map((ch) => ch.action))).toEqual(new Set(['unchanged']));
+    });
+
+    it('sends again what someone changed since: a spec edit (generation), a label removed', async () => {
+      const second = await upgraded();
+      const main = fleet.cluster('main');
+      const deploy = deploymentAt(main)!;
+      main.objects.put({ ...deploy, spec: { ...deploy.spec, replicas: 4 } }, { manager: 'kubectl-edit' });
+      const role = main.objects.get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, c.operator)!;
+      const { [OWNER_LABELS.release]: _release, ...roleLabels } = role.metadata.labels!;
+      main.objects.put({ ...role, metadata: { ...role.metadata, labels: roleLabels } });
+      const again = await applyManifests(client, v2, { ...options, previousInventory: second.inventory });
+      expect(again.error).toBeUndefined();
+      expect(
+        again.changes
+          .filter((ch) => ch.action === 'configured')
+          .map((ch) => ch.subject)
+          .sort(),
+      ).toEqual([`ClusterRole/${c.operator}`, `Deployment/default/${c.operator}`].sort());
+      expect(again.untouched).toHaveLength(c.objects - 2);
+      expect(deploymentAt(main)!.spec.replicas).toBe(deploy.spec.replicas); // taken back
+      expect(main.objects.get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, c.operator)!.metadata.labels).toMatchObject({
+        [OWNER_LABELS.release]: c.operator,
+      });
+      // The entries of the objects sent again record their new versions: the next apply sends nothing.
+      const settled = await applyManifests(client, v2, { ...options, previousInventory: again.inventory });
+      expect(settled.untouched).toHaveLength(c.objects);
     });
 
     it('takes back a field someone edited by hand (force), and fails with 409 naming the manager without force', async () => {
@@ -212,15 +270,15 @@ describeSources(
       const main = fleet.cluster('main');
       const deploy = deploymentAt(main)!;
       main.objects.put({ ...deploy, spec: { ...deploy.spec, replicas: 5 } }, { manager: 'kubectl-edit' });
-      const strict = await applyManifests(client, v2, { ...options, revision: 2, previousInventory: second.inventory, force: false });
+      const strict = await applyManifests(client, v2, { ...options, previousInventory: second.inventory, force: false });
       expect(strict.error).toMatchObject({ kind: 'CONFLICT', httpStatus: 409 });
       expect(strict.changes.find((ch) => ch.action === 'failed')).toMatchObject({
         subject: `Deployment/default/${c.operator}`,
         message: expect.stringContaining('kubectl-edit'),
       });
-      expect(strict.inventory).toEqual(second.inventory); // nothing lost from tracking
+      expect(identities(strict.inventory)).toEqual(identities(second.inventory)); // nothing lost from tracking
 
-      const forced = await applyManifests(client, v2, { ...options, revision: 2, previousInventory: second.inventory });
+      const forced = await applyManifests(client, v2, { ...options, previousInventory: second.inventory });
       expect(forced.changes.find((ch) => ch.subject === `Deployment/default/${c.operator}`)?.action).toBe('configured');
       expect(deploymentAt(main)?.spec.replicas).toBe(deploy.spec.replicas);
     });

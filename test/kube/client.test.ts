@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClients } from '../../src/kube/client-registry.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../src/kube/client-retry.ts';
-import { applyBody, KubeClient } from '../../src/kube/client.ts';
+import { applyBody, appliedDigest } from '../../src/kube/body.ts';
+import { KubeClient } from '../../src/kube/client.ts';
 import { isKubeError, KubeError } from '../../src/kube/errors.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 
@@ -263,5 +264,26 @@ describe('applyBody', () => {
     const text = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ünïcode' }, data: { note: 'naïve — “quoted” ✓' } };
     expect(applyBody(text)).toEqual(Buffer.from(JSON.stringify(text)));
     expect(applyBody({ ...text, data: text.data })).toEqual(Buffer.from(JSON.stringify(text)));
+  });
+});
+
+describe('appliedDigest', () => {
+  it('is equal for equal content, shared sections or not, and differs on any change to what is sent', () => {
+    const spec = { replicas: 2, template: { spec: { containers: [{ name: 'a', image: 'x:1' }] } } };
+    const a = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'one' }, spec };
+    const digest = appliedDigest(a);
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(appliedDigest({ ...a })).toBe(digest); // same section object
+    expect(appliedDigest(structuredClone(a))).toBe(digest); // equal copies, nothing shared
+    // Key order does not count: a CRD kept in canonical form matches the manifest it came from.
+    expect(
+      appliedDigest({ spec: { template: spec.template, replicas: 2 }, metadata: { namespace: 'one', name: 'd' }, kind: 'Deployment', apiVersion: 'apps/v1' }),
+    ).toBe(digest);
+    expect(appliedDigest({ ...a, status: undefined } as never)).toBe(digest); // what JSON leaves out
+    expect(appliedDigest({ ...a, metadata: { ...a.metadata, namespace: 'two' } })).not.toBe(digest);
+    expect(appliedDigest({ ...a, metadata: { ...a.metadata, labels: { x: 'y' } } })).not.toBe(digest);
+    expect(appliedDigest({ ...a, spec: { ...spec, replicas: 3 } })).not.toBe(digest);
+    // Not fooled by a section whose JSON would read like the metadata of another.
+    expect(appliedDigest({ ...a, spec: { ...spec }, data: 'x' } as never)).not.toBe(appliedDigest({ ...a, spec: { ...spec, data: 'x' } } as never));
   });
 });

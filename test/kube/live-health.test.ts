@@ -53,7 +53,7 @@ describe('operator health in a live cluster', () => {
   let fleet: Sandbox;
   let client: KubeClient;
   const install = async (operatorName: string, objects: KubeObject[]): Promise<ObjectRef[]> => {
-    const result = await applyManifests(client, objects, { operatorName, revision: 1, namespace: 'ops' });
+    const result = await applyManifests(client, objects, { operatorName, namespace: 'ops' });
     if (result.error) throw result.error;
     return result.inventory;
   };
@@ -125,7 +125,7 @@ describe('operator health in a live cluster', () => {
       },
     };
     const role: KubeObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'fresh-op' }, rules: [] };
-    const applied = await applyManifests(client, [crd, role, deployment('fresh-op')], { operatorName: 'fresh', revision: 1, namespace: 'ops' });
+    const applied = await applyManifests(client, [crd, role, deployment('fresh-op')], { operatorName: 'fresh', namespace: 'ops' });
     expect(applied.error).toBeUndefined();
     expect(applied.answers.map((a) => `${a.kind}/${a.metadata.name}`).sort()).toEqual([
       'ClusterRole/fresh-op',
@@ -149,6 +149,22 @@ describe('operator health in a live cluster', () => {
     const notYet = applied.answers.map((a) => (a.kind === 'CustomResourceDefinition' ? { ...a, status: { conditions: [] } } : a));
     const read = await gets(notYet);
     expect(read.gets - read.polls).toBe(1);
+
+    // Applied again unchanged, nothing is sent; what was healthy before and is of a stable kind is not read.
+    const again = await applyManifests(client, [crd, role, deployment('fresh-op')], {
+      operatorName: 'fresh',
+      namespace: 'ops',
+      previousInventory: applied.inventory,
+    });
+    expect(again.untouched.map((r) => r.kind).sort()).toEqual(['ClusterRole', 'CustomResourceDefinition', 'Deployment']);
+    const before = stats.get ?? 0;
+    const settled = await waitForHealthy(client, again.inventory, { timeoutMs: 10_000, intervalMs: 50, settled: again.untouched });
+    expect(settled).toMatchObject({ outcome: 'healthy', message: 'all 3 objects healthy' });
+    expect((stats.get ?? 0) - before).toBe(settled.polls); // the Deployment only: its health changes on its own, so it is read
+    expect(settled.results.find((r) => r.subject === 'CustomResourceDefinition/gadgets.example.com')?.message).toMatch(
+      /unchanged since the last healthy release/,
+    );
+    expect(settled.results.find((r) => r.subject === 'Deployment/ops/fresh-op')?.message).not.toMatch(/unchanged since/);
   });
 
   it('writes label selectors the API server understands', () => {

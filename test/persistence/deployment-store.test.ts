@@ -83,6 +83,27 @@ describe.each(DATABASE_KINDS)('deployment store group commit (%s)', (kind) => {
     expect((await db.prisma.operator.findUniqueOrThrow({ where: { name: 'grouped' } })).currentVersion).toBe('v1');
   });
 
+  it('runs an afterAlso write once per key and transaction, after every also of the group', async () => {
+    const seen: number[] = [];
+    let alsoRuns = 0;
+    const before = transactions;
+    await Promise.all(
+      clusters.map((clusterName) =>
+        store.commit(deploymentId, {
+          clusters: { [clusterName]: { status: 'COMPLETED' } },
+          events: [{ clusterName, status: 'COMPLETED', message: `${clusterName}: completed` }],
+          also: async () => void alsoRuns++,
+          afterAlso: { key: 'count', write: async () => void seen.push(alsoRuns) },
+        }),
+      ),
+    );
+    const used = transactions - before;
+    expect(alsoRuns).toBe(clusters.length);
+    expect(seen).toHaveLength(used); // once per transaction, not once per transition
+    expect(used).toBeLessThan(clusters.length);
+    expect(seen.at(-1)).toBe(clusters.length); // the last ran after every also
+  });
+
   it('fails a transition that cannot be written alone, committing the others of its group', async () => {
     const last = (await db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).lastSequence;
     const outcomes = await Promise.allSettled([

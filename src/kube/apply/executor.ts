@@ -4,6 +4,13 @@
 // prune what the previous release had and this one lacks. Every object gets a change
 // entry; a failure stops the run and returns what was done so far with the error.
 //
+// Objects already as wanted are not sent: an object whose entry in the previous inventory
+// records the digest of the same body, and whose live generation (resourceVersion, for kinds
+// without one) and owner labels are still what that apply left, is reported unchanged
+// without a request — a re-apply of a 2 MB bundle then costs a few metadata-only lists.
+// Anything changed by hand moves the generation or resourceVersion and is sent again;
+// `reapply: true` sends everything.
+//
 // Conflicts with other field managers: we apply with force=true by default. The manifests
 // are the declared state of objects this product owns, so a field someone changed by hand
 // (kubectl edit, another tool) is taken back, as Flux and Argo CD do — otherwise one stray
@@ -13,6 +20,7 @@
 
 import type { KubeClient } from '../client.ts';
 import { sleep } from '../client-retry.ts';
+import { appliedDigest } from '../body.ts';
 import { KubeError } from '../errors.ts';
 import { isCrd, subjectOf, type KubeObject, type ObjectRef } from '../types.ts';
 import { forEachBounded } from './bounded.ts';
@@ -21,7 +29,7 @@ import { identityKey, inventoryOf, kindsNeedingDiscovery, refOf, type ScopeResol
 import { applyChanged, liveVersions, versionOf, type LiveVersion } from './live-versions.ts';
 import { planApply, type ApplyPlan, type ApplyStage } from './plan.ts';
 import { pruneObjects } from './prune-executor.ts';
-import { FIELD_MANAGER, MANAGED_BY, OWNER_LABELS, type ApplyResult, type ChangeEntry } from './types.ts';
+import { FIELD_MANAGER, MANAGED_BY, OWNER_LABELS, type AppliedRecord, type ApplyResult, type ChangeEntry, type InventoryEntry } from './types.ts';
 
 interface ApplyTimeouts {
   /** How long CRDs may take to become Established. Default 60 s. */
@@ -33,12 +41,16 @@ export interface ApplyManifestsOptions {
   operatorName: string;
   /** Release name for the release label. Default: the operator name. */
   releaseName?: string;
-  /** Revision of the release being applied (revision label). */
-  revision: number;
   /** The operator's namespace: given to namespaced objects without one, created when missing. */
   namespace: string;
-  /** Inventory of the release installed before; objects of it missing from the new set are pruned. Default: none. */
-  previousInventory?: readonly ObjectRef[];
+  /**
+   * Inventory of the release installed before: objects of it missing from the new set are
+   * pruned; objects its entries record as applied with the same body, and that are live as
+   * that apply left them, are not sent again (see the file comment). Default: none.
+   */
+  previousInventory?: readonly InventoryEntry[];
+  /** Send every object, even those the previous inventory shows as already applied (drift correction). Default false. */
+  reapply?: boolean;
   signal?: AbortSignal;
   timeouts?: ApplyTimeouts;
   /** Objects applied at once within a stage. Default 8. */
@@ -70,7 +82,9 @@ export interface ApplyManifestsResult extends ApplyResult {
    * Success: the new inventory. Failure: the new objects applied so far plus everything of
    * the previous inventory not yet pruned, so nothing becomes untracked.
    */
-  inventory: ObjectRef[];
+  inventory: InventoryEntry[];
+  /** Objects not sent because they were live exactly as the previous inventory records applying them. */
+  untouched: ObjectRef[];
   /** The plan that was executed (absent when planning failed). */
   plan?: ApplyPlan;
   /**
@@ -81,6 +95,9 @@ export interface ApplyManifestsResult extends ApplyResult {
   answers: KubeObject[];
   stats: ApplyStats;
 }
+
+/** What the executor reads of a CRD's apply answer (the schema it sent is not read back). */
+const CRD_ANSWER_FIELDS = ['apiVersion', 'kind', 'metadata', 'status'];
 
 const DEFAULTS = { concurrency: 8, force: true, establishedPollMs: 200, crdEstablishedMs: 60_000 };
 
@@ -96,13 +113,15 @@ export async function applyManifests(client: KubeClient, objects: readonly KubeO
     options.onChange?.(entry);
   };
   const previous = options.previousInventory ?? [];
-  const applied: ObjectRef[] = [];
+  const applied: InventoryEntry[] = [];
+  const untouched: ObjectRef[] = [];
   let establishedPolls = 0;
   let plan: ApplyPlan | undefined;
   const answers = new Map<KubeObject, KubeObject>();
   const finish = (error?: Error, inventory?: ObjectRef[]): ApplyManifestsResult => ({
     changes,
     answers: [...answers.values()],
+    untouched,
     inventory: inventory ?? inventoryOf([...applied, ...previous]),
     ...(plan ? { plan } : {}),
     ...(error ? { error } : {}),
@@ -125,11 +144,14 @@ export async function applyManifests(client: KubeClient, objects: readonly KubeO
       ),
       ensureNamespaces(client, plan.requiredNamespaces, options, record),
     ]);
+    const prior = new Map<string, AppliedRecord>();
+    if (!options.reapply) for (const entry of previous) if (entry.applied) prior.set(identityKey(entry), entry.applied);
     for (const stage of plan.stages) {
-      const error = await applyStage(client, stage, versions, { ...options, concurrency }, { record, applied, answers });
+      const error = await applyStage(client, stage, { versions, prior }, { ...options, concurrency }, { record, applied, untouched, answers });
       if (error) return finish(error);
       if (stage.waitForEstablished) {
-        const crds = stage.objects.map((o) => answers.get(o) ?? o);
+        // CRDs not sent were Established when last applied, and their generation has not moved since.
+        const crds = stage.objects.flatMap((o) => answers.get(o) ?? []);
         establishedPolls += await waitForCrdsEstablished(client, crds, {
           timeoutMs: options.timeouts?.crdEstablishedMs ?? DEFAULTS.crdEstablishedMs,
           pollMs: options.establishedPollMs ?? DEFAULTS.establishedPollMs,
@@ -150,7 +172,7 @@ export async function applyManifests(client: KubeClient, objects: readonly KubeO
     ...call,
     ...(options.pruneNamespaces !== undefined ? { pruneNamespaces: options.pruneNamespaces } : {}),
   });
-  return finish(prune.error, prune.error ? inventoryOf([...plan.inventory, ...prune.remaining]) : plan.inventory);
+  return finish(prune.error, inventoryOf(prune.error ? [...applied, ...prune.remaining] : applied));
 }
 
 /** Whether kinds neither built in nor defined by a CRD of the set are namespaced, from API discovery. */
@@ -169,7 +191,6 @@ export async function scopesFromDiscovery(client: KubeClient, objects: readonly 
 async function planWithDiscovery(client: KubeClient, objects: readonly KubeObject[], options: ApplyManifestsOptions): Promise<ApplyPlan> {
   const plan = planApply(objects, {
     operatorName: options.operatorName,
-    revision: options.revision,
     namespace: options.namespace,
     ...(options.releaseName ? { releaseName: options.releaseName } : {}),
     isNamespaced: await scopesFromDiscovery(client, objects, options.signal),
@@ -217,35 +238,56 @@ async function ensureNamespaces(
 async function applyStage(
   client: KubeClient,
   stage: ApplyStage,
-  versions: ReadonlyMap<string, LiveVersion>,
+  before: {
+    /** Live metadata of the operator's objects before the apply (liveVersions). */
+    versions: ReadonlyMap<string, LiveVersion>;
+    /** What the previous release's apply wrote, by identityKey (none with `reapply`). */
+    prior: ReadonlyMap<string, AppliedRecord>;
+  },
   options: ApplyManifestsOptions & { concurrency: number },
   out: {
     record: (e: ChangeEntry) => void;
-    /** Refs applied successfully, appended to. */
-    applied: ObjectRef[];
+    /** Entries of the objects applied (or found already applied), appended to. */
+    applied: InventoryEntry[];
+    /** Objects not sent, appended to. */
+    untouched: ObjectRef[];
     /** The server's answers (a CRD's says whether it is Established), keyed by planned object. */
     answers: Map<KubeObject, KubeObject>;
   },
 ): Promise<Error | undefined> {
-  const { record, applied, answers } = out;
+  const { record, applied, untouched, answers } = out;
   let error: Error | undefined;
   await forEachBounded(
     stage.objects,
     options.concurrency,
     async (obj) => {
       const subject = subjectOf(obj);
+      const ref = refOf(obj);
+      const key = identityKey(ref);
+      const live = before.versions.get(key);
+      const digest = appliedDigest(obj);
+      const prior = before.prior.get(key);
+      if (asApplied(obj, digest, prior, live)) {
+        applied.push({ ...ref, applied: recordOf(digest, live!, prior?.storedVersions) });
+        untouched.push(ref);
+        record({ subject, action: 'unchanged', message: 'not sent: live as the previous release applied it' });
+        return;
+      }
       try {
         const apply = () =>
           client.apply(obj, {
             fieldManager: FIELD_MANAGER,
             force: options.force ?? DEFAULTS.force,
+            ...(isCrd(obj) ? { answerFields: CRD_ANSWER_FIELDS } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
           });
         const res = stage.name === 'custom-resources' ? await untilServed(apply, client.clusterName, options.signal) : await apply();
-        // Of a CRD only what the Established and health checks read is kept: its answer can be half a megabyte.
+        // Of a CRD only what the Established and health checks read is kept (and read): its answer can be megabytes.
         answers.set(obj, isCrd(obj) ? { ...obj, metadata: res.object.metadata, status: { conditions: res.object.status?.conditions ?? [] } } : res.object);
-        applied.push(refOf(obj));
-        record({ subject, ...changeOf(res.created, versions.get(identityKey(refOf(obj))), versionOf(res.object.metadata)) });
+        const after = versionOf(res.object.metadata);
+        const stored = res.object.status?.storedVersions;
+        applied.push({ ...ref, applied: recordOf(digest, after, Array.isArray(stored) ? stored : undefined) });
+        record({ subject, ...changeOf(res.created, live, after) });
       } catch (err) {
         record({ subject, action: 'failed', message: (err as Error).message });
         error ??= err as Error;
@@ -255,6 +297,28 @@ async function applyStage(
   );
   if (!error && options.signal?.aborted) error = new KubeError({ kind: 'ABORTED', clusterName: client.clusterName, detail: 'apply cancelled' });
   return error;
+}
+
+const recordOf = (digest: string, version: LiveVersion, storedVersions?: string[]): AppliedRecord => ({
+  digest,
+  resourceVersion: version.resourceVersion,
+  ...(version.generation !== undefined ? { generation: version.generation } : {}),
+  ...(storedVersions ? { storedVersions } : {}),
+});
+
+/** Whether every key of `wanted` has the same value in `live`. */
+const includes = (live: Record<string, string> = {}, wanted: Record<string, string> = {}) => Object.entries(wanted).every(([k, v]) => live[k] === v);
+
+/**
+ * Whether `obj` is live exactly as the previous release's apply left it: the same body was
+ * sent (digest), and since then neither its generation (spec changes; kinds without one:
+ * its resourceVersion, any change) moved nor its labels and annotations lost what we set.
+ */
+function asApplied(obj: KubeObject, digest: string, prior: AppliedRecord | undefined, live: LiveVersion | undefined): boolean {
+  if (!prior || !live || prior.digest !== digest) return false;
+  const same =
+    prior.generation !== undefined && live.generation !== undefined ? prior.generation === live.generation : prior.resourceVersion === live.resourceVersion;
+  return same && includes(live.labels, obj.metadata.labels) && includes(live.annotations, obj.metadata.annotations);
 }
 
 /** created (answer 201) / configured / unchanged; an object that existed without our labels was adopted (a change). */

@@ -2,7 +2,7 @@
 // (namespaced or cluster-scoped) and ownership by label. Pure.
 
 import { groupKindOf, groupOf, type KubeObject, type ObjectRef } from '../types.ts';
-import { MANAGED_BY, OWNER_LABELS } from './types.ts';
+import { MANAGED_BY, OWNER_LABELS, type InventoryEntry } from './types.ts';
 
 /** The identity of an object as an inventory stores it. */
 export function refOf(obj: KubeObject): ObjectRef {
@@ -36,12 +36,13 @@ function compareRefs(a: ObjectRef, b: ObjectRef): number {
 
 /**
  * The inventory of a set of objects (or refs): identities sorted and deduplicated (the
- * first API version seen wins). Give it planned objects, whose namespaces are filled in.
+ * first entry seen wins, with its API version and applied record). Give it planned
+ * objects, whose namespaces are filled in.
  */
-export function inventoryOf(items: ReadonlyArray<KubeObject | ObjectRef>): ObjectRef[] {
-  const byKey = new Map<string, ObjectRef>();
+export function inventoryOf(items: ReadonlyArray<KubeObject | InventoryEntry>): InventoryEntry[] {
+  const byKey = new Map<string, InventoryEntry>();
   for (const item of items) {
-    const ref = asRef(item);
+    const ref: InventoryEntry = asRef(item);
     const key = identityKey(ref);
     if (!byKey.has(key)) {
       byKey.set(key, {
@@ -49,6 +50,7 @@ export function inventoryOf(items: ReadonlyArray<KubeObject | ObjectRef>): Objec
         kind: ref.kind,
         ...(ref.namespace ? { namespace: ref.namespace } : {}),
         name: ref.name,
+        ...(ref.applied ? { applied: ref.applied } : {}),
       });
     }
   }

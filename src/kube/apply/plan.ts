@@ -36,8 +36,6 @@ export interface ApplyPlanOptions {
   operatorName: string;
   /** Release name for the release label. Default: the operator name. */
   releaseName?: string;
-  /** Release revision, for the revision label. */
-  revision: number;
   /** Namespace given to namespaced objects that have none: the operator's namespace. */
   namespace: string;
   /**
@@ -138,6 +136,20 @@ function positionOf(obj: KubeObject, index: number): string {
   return pos ? describeSourcePosition(pos) : `object ${index + 1}`;
 }
 
+/** The owner labels planApply puts on every object of a release (see OWNER_LABELS). */
+export function ownerLabels(operatorName: string, releaseName = operatorName): Record<string, string> {
+  return { [OWNER_LABELS.managedBy]: MANAGED_BY, [OWNER_LABELS.operator]: operatorName, [OWNER_LABELS.release]: releaseName };
+}
+
+/**
+ * An object as planApply sends it: in `namespace` (undefined: cluster-scoped, a stray
+ * namespace dropped), with `labels` added. A shallow copy: its other sections are the input's.
+ */
+export function plannedObject(input: KubeObject, labels: Record<string, string>, namespace: string | undefined): KubeObject {
+  const { namespace: _stray, ...metadata } = input.metadata;
+  return { ...input, metadata: { ...metadata, ...(namespace !== undefined ? { namespace } : {}), labels: { ...input.metadata.labels, ...labels } } };
+}
+
 /**
  * Plans a staged apply: namespaces filled in (namespaced objects without one get
  * `namespace`; cluster-scoped objects lose a stray one, as the API server would drop it),
@@ -151,16 +163,8 @@ export function planApply(objects: readonly KubeObject[], options: ApplyPlanOpti
   validLabelValue('operatorName', options.operatorName);
   validLabelValue('releaseName', releaseName);
   validLabelValue('namespace', options.namespace);
-  if (!Number.isInteger(options.revision) || options.revision < 0) {
-    throw new ApplyPlanError(`revision must be a non-negative integer (got ${options.revision})`);
-  }
   const resolveScope = createScopeResolver(objects, options.isNamespaced);
-  const ownerLabels = {
-    [OWNER_LABELS.managedBy]: MANAGED_BY,
-    [OWNER_LABELS.operator]: options.operatorName,
-    [OWNER_LABELS.release]: releaseName,
-    [OWNER_LABELS.revision]: String(options.revision),
-  };
+  const labels = ownerLabels(options.operatorName, releaseName);
 
   const unknownKinds = new Set<string>();
   const seen = new Map<string, number>();
@@ -172,15 +176,7 @@ export function planApply(objects: readonly KubeObject[], options: ApplyPlanOpti
       unknownKinds.add(`${input.apiVersion} ${input.kind}`);
       return;
     }
-    const { namespace: _stray, ...metadata } = input.metadata;
-    const obj: KubeObject = {
-      ...input,
-      metadata: {
-        ...metadata,
-        ...(namespaced ? { namespace: input.metadata.namespace || options.namespace } : {}),
-        labels: { ...input.metadata.labels, ...ownerLabels },
-      },
-    };
+    const obj = plannedObject(input, labels, namespaced ? input.metadata.namespace || options.namespace : undefined);
     const key = identityKey({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' });
     const first = seen.get(key);
     if (first !== undefined) {

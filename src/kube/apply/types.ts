@@ -2,6 +2,25 @@
 
 import type { ObjectRef } from '../types.ts';
 
+/**
+ * What an apply wrote to one object: the digest of the body sent (appliedDigest) and the
+ * object's generation and resourceVersion in the server's answer. With it the next apply
+ * can tell, from a metadata-only list, that an object is still exactly as it was applied
+ * and need not be sent again.
+ */
+export interface AppliedRecord {
+  digest: string;
+  resourceVersion: string;
+  generation?: number;
+  /** A CRD's status.storedVersions in the answer: with the digest, what the CRD check needs of it without reading it. */
+  storedVersions?: string[];
+}
+
+/** An inventory entry: the object's identity and, when the product applied it, what it wrote. */
+export interface InventoryEntry extends ObjectRef {
+  applied?: AppliedRecord;
+}
+
 /** Field manager of every server-side apply the product sends. */
 export const FIELD_MANAGER = 'operator-manager';
 
@@ -12,16 +31,15 @@ export const FIELD_MANAGER = 'operator-manager';
  * - `operator-manager.io/operator: <operator name>` — which operator the object belongs to;
  *   prune deletes only objects that carry this label with the operator's name;
  * - `operator-manager.io/release: <release name>` — the installation (the operator name,
- *   or e.g. a blue/green variant of it), so two releases of one operator can coexist;
- * - `operator-manager.io/revision: "<n>"` — the release revision that last applied it.
- * Revision is a label of its own (not `<name>-<revision>`) because a label value is
- * limited to 63 characters and an operator name may already use them all.
+ *   or e.g. a blue/green variant of it), so two releases of one operator can coexist.
+ * No label names the release revision: it would change every object on every release, so
+ * nothing could ever be skipped as unchanged. Which revision applied what is in the
+ * release's inventory (InventoryEntry.applied).
  */
 export const OWNER_LABELS = {
   managedBy: 'app.kubernetes.io/managed-by',
   operator: 'operator-manager.io/operator',
   release: 'operator-manager.io/release',
-  revision: 'operator-manager.io/revision',
 } as const;
 
 /** Value of the managed-by label. */

@@ -29,6 +29,11 @@ export interface OperatorHealthOptions extends HealthContext {
   inventory?: readonly ObjectRef[];
   /** How many object messages the summary quotes. Default 3. */
   summaryLimit?: number;
+  /**
+   * Objects of the inventory known healthy without being read (waitForHealthy's `settled`):
+   * each counts as present and HEALTHY, with a message saying why it was not read.
+   */
+  settled?: readonly ObjectRef[];
 }
 
 export interface OperatorHealth extends Health {
@@ -40,12 +45,17 @@ export interface OperatorHealth extends Health {
 
 /** The worst health over an operator's objects, a summary message, and every object's result. */
 export function assessOperatorHealth(objects: readonly KubeObject[], options: OperatorHealthOptions = {}): OperatorHealth {
-  const { registry = defaultHealthChecks, inventory, summaryLimit = 3, ...ctx } = options;
+  const { registry = defaultHealthChecks, inventory, summaryLimit = 3, settled = [], ...ctx } = options;
   const results = objects.map((obj) => assessObjectHealth(obj, ctx, registry));
+  for (const ref of settled) {
+    const subject = subjectOf(ref);
+    results.push({ status: 'HEALTHY', subject, message: `${subject}: unchanged since the last healthy release (not read again)` });
+  }
   if (inventory) {
-    const live = new Set(
-      objects.map((o) => identityKey({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name ?? '' })),
-    );
+    const live = new Set([
+      ...objects.map((o) => identityKey({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name ?? '' })),
+      ...settled.map(identityKey),
+    ]);
     for (const ref of inventory) {
       if (live.has(identityKey(ref))) continue;
       const subject = subjectOf(ref);

@@ -32,6 +32,8 @@ export interface ReadHealthOptions {
    * not read again. waitForHealthy fills it with healthy CRDs, RBAC and configuration.
    */
   reuse?: ReadonlyMap<string, KubeObject>;
+  /** Inventory objects known healthy without reading them (see waitForHealthy's `settled`). */
+  settled?: readonly ObjectRef[];
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
@@ -99,8 +101,10 @@ export interface LiveHealth {
 export async function readLiveHealth(client: KubeClient, inventory: readonly ObjectRef[], options: ReadHealthOptions = {}): Promise<LiveHealth> {
   const call = options.signal ? { signal: options.signal } : {};
   const refs = await Promise.all(inventory.map((ref) => withDefaultNamespace(client, ref, options)));
+  const settledKeys = new Set((options.settled ?? []).map(identityKey));
+  const settled = refs.filter((ref) => settledKeys.has(identityKey(ref)));
   const live: KubeObject[] = [];
-  await forEachBounded(refs, options.concurrency ?? 8, async (ref) => {
+  await forEachBounded(settled.length ? refs.filter((ref) => !settledKeys.has(identityKey(ref))) : refs, options.concurrency ?? 8, async (ref) => {
     const obj = options.reuse?.get(identityKey(ref)) ?? (await client.get(ref, call));
     if (obj) live.push({ ...obj, apiVersion: obj.apiVersion ?? ref.apiVersion, kind: obj.kind ?? ref.kind });
   });
@@ -112,7 +116,7 @@ export async function readLiveHealth(client: KubeClient, inventory: readonly Obj
   // Input order of the inventory, so results are stable between polls.
   const order = new Map(refs.map((r, i) => [identityKey(r), i]));
   live.sort((a, b) => (order.get(identityKey(refOf(a))) ?? 0) - (order.get(identityKey(refOf(b))) ?? 0));
-  const health = assessOperatorHealth(live, { ...ctx, inventory: refs, ...(options.registry ? { registry: options.registry } : {}) });
+  const health = assessOperatorHealth(live, { ...ctx, inventory: refs, settled, ...(options.registry ? { registry: options.registry } : {}) });
   return { health, objects: live };
 }
 

@@ -12,7 +12,7 @@ import { assessObjectHealth, type OperatorHealth } from './assess.ts';
 import { identityKey, refOf } from '../apply/inventory.ts';
 import { readLiveHealth, type ReadHealthOptions } from './live.ts';
 
-export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse'> {
+export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse' | 'settled'> {
   /** Give up after this long. Default 5 minutes. */
   timeoutMs?: number;
   /**
@@ -35,6 +35,13 @@ export interface WaitForHealthyOptions extends Omit<ReadHealthOptions, 'reuse'> 
    * would be megabytes read back a moment after the apply answered with them.
    */
   fresh?: readonly KubeObject[];
+  /**
+   * Objects the apply did not send because they were live exactly as the previous release
+   * applied them, when that release was last seen healthy: those of stable kinds (below) are
+   * reported healthy without being read — their health cannot have changed without a change
+   * to them. Objects of other kinds are read as usual.
+   */
+  settled?: readonly ObjectRef[];
 }
 
 type WaitOutcome = 'healthy' | 'failed' | 'timeout';
@@ -75,8 +82,10 @@ export async function waitForHealthy(client: KubeClient, inventory: readonly Obj
     onProgress,
     patient = false,
     fresh = [],
+    settled = [],
     ...readOptions
   } = options;
+  const stableSettled = settled.filter(isStable);
   const started = Date.now();
   const deadline = started + timeoutMs;
   const reuse = new Map<string, KubeObject>();
@@ -92,7 +101,7 @@ export async function waitForHealthy(client: KubeClient, inventory: readonly Obj
   for (;;) {
     polls++;
     try {
-      const { health, objects } = await readLiveHealth(client, inventory, { ...readOptions, reuse });
+      const { health, objects } = await readLiveHealth(client, inventory, { ...readOptions, reuse, settled: stableSettled });
       last = health;
       lastError = undefined;
       onProgress?.(health);

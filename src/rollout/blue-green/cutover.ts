@@ -60,7 +60,6 @@ async function moveTraffic(
   client: KubeClient,
   incoming: ColorVariant,
   outgoing: ColorVariant | undefined,
-  revision: number,
   replicas?: Record<string, number>,
 ): Promise<string> {
   const plan = planSwitch({ to: incoming, from: outgoing ?? { namespace: incoming.namespace, install: [] }, ...(replicas ? { replicas } : {}) });
@@ -71,7 +70,7 @@ async function moveTraffic(
   );
   if (!ready.healthy) throw new Error(`${incoming.color} did not become ready: ${ready.message}`);
   if (plan.route.length) {
-    const routed = await applyManifests(client, plan.route, { operatorName: ctx.operator.name, revision, namespace: incoming.namespace, signal: ctx.signal });
+    const routed = await applyManifests(client, plan.route, { operatorName: ctx.operator.name, namespace: incoming.namespace, signal: ctx.signal });
     if (routed.error) throw new Error(`re-pointing webhooks at ${incoming.color}: ${describeError(routed.error)}`);
   }
   await patchAll(client, plan.conversion, ctx.signal);
@@ -110,7 +109,7 @@ export async function switchCluster(ctx: RolloutContext, clusterName: string, wa
       'DEPLOYING',
       `${clusterName}: switching from ${from ? `${from.color} (${from.version})` : 'nothing'} to ${to.color} (${deployment.targetVersion})`,
     );
-    const summary = await moveTraffic(ctx, client, incoming, outgoing, to.revision);
+    const summary = await moveTraffic(ctx, client, incoming, outgoing);
     const inventory = colorInventory(incoming, { routed: true });
     const health = await sampleCluster(ctx, clusterName, { inventory, namespace: to.namespace });
 
@@ -200,7 +199,7 @@ export async function switchBackCluster(ctx: RolloutContext, clusterName: string
     }
     const restored = await servingVariant(ctx, client, wave, from);
     await clusterEvent(ctx, clusterName, 'ROLLING_BACK', `${clusterName}: switching back to ${from.color} (${from.version}): ${why}`);
-    const summary = await moveTraffic(ctx, client, restored, failed, from.revision, colors.savedReplicas);
+    const summary = await moveTraffic(ctx, client, restored, failed, colors.savedReplicas);
     // Sampled over what the release recorded below tracks: the old color's inventory, serving again.
     const previous = colors.switchedAt ? await releaseAt(deps.prisma, operator.id, clusterId, from.revision) : null;
     const health = colors.switchedAt

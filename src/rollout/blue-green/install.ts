@@ -93,7 +93,6 @@ export async function installColor(ctx: RolloutContext, clusterName: string, wav
     const stale = await takeOverRetirements(deps.prisma, subject, `${to.color} installed again by deployment ${deployment.id}`, ctx.signal);
     const applied = await applyManifests(client, [...variant.install, ...variant.shared], {
       operatorName: operator.name,
-      revision: to.revision,
       namespace: to.namespace,
       previousInventory: stale.filter((ref) => !from || ref.namespace !== from.namespace),
       signal: ctx.signal,
