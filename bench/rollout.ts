@@ -255,7 +255,10 @@ const byStatement = new Map<string, { count: number; ms: number }>();
         let at = 5;
         if (message[0] === 0x50) while (message[at] !== 0) at++;
         const start = message[0] === 0x50 ? at + 1 : 5;
-        current = Buffer.from(message.subarray(start, message.indexOf(0, start))).toString('utf8').replace(/\s+/g, ' ').slice(0, 140);
+        current = Buffer.from(message.subarray(start, message.indexOf(0, start)))
+          .toString('utf8')
+          .replace(/\s+/g, ' ')
+          .slice(0, 140);
       }
     }
     const started = performance.now();
