@@ -46,26 +46,36 @@ export class DeploymentStore implements DeploymentTransitions {
     events: readonly NewEvent[],
   ): Promise<{ events: DeploymentEventPayload[]; deployment?: { operatorName: string; status: string } }> {
     if (events.length === 0) return { events: [] };
-    // The UPDATE locks the deployment row until commit, so concurrent writers of the same
-    // deployment take turns and sequences never collide or leave gaps.
-    const { lastSequence, operatorName, status } = await tx.deployment.update({
-      where: { id: deploymentId },
-      data: { lastSequence: { increment: events.length } },
-      select: { lastSequence: true, operatorName: true, status: true },
-    });
-    const first = lastSequence - events.length + 1;
     const timestamp = new Date();
+    const n = events.length;
+    const messages = events.map((e) => e.message.slice(0, 4000));
+    // One statement: the UPDATE numbers the events and locks the deployment row until commit,
+    // so concurrent writers of the same deployment take turns and sequences never collide or
+    // leave gaps; the INSERT in the same statement writes them with those numbers.
+    const [numbered] = await tx.$queryRaw<Array<{ lastSequence: number; operatorName: string; status: string }>>`
+      WITH d AS (
+        UPDATE deployments SET last_sequence = last_sequence + ${n}, updated_at = ${timestamp}
+        WHERE deployment_id = ${deploymentId}
+        RETURNING last_sequence, operator_name, status
+      ), inserted AS (
+        INSERT INTO deployment_events (deployment_id, sequence, cluster_name, status, message, progress, timestamp)
+        SELECT ${deploymentId}, d.last_sequence - ${n} + e.ord::int, e.cluster_name, e.status, e.message, e.progress, ${timestamp}
+        FROM d, unnest(${events.map((e) => e.clusterName ?? null)}::text[], ${events.map((e) => e.status)}::text[], ${messages}::text[],
+                       ${events.map((e) => e.progress ?? null)}::float8[]) WITH ORDINALITY AS e(cluster_name, status, message, progress, ord)
+      )
+      SELECT last_sequence AS "lastSequence", operator_name AS "operatorName", status FROM d`;
+    if (!numbered) throw new Error(`deployment ${deploymentId} does not exist`);
+    const first = numbered.lastSequence - n + 1;
     const rows = events.map((e, i) => ({
       deploymentId,
       sequence: first + i,
       clusterName: e.clusterName ?? null,
       status: e.status,
-      message: e.message.slice(0, 4000),
+      message: messages[i]!,
       progress: e.progress ?? null,
       timestamp,
     }));
-    await tx.deploymentEvent.createMany({ data: rows });
-    return { events: rows, deployment: { operatorName, status } };
+    return { events: rows, deployment: { operatorName: numbered.operatorName, status: numbered.status } };
   }
 
   /**
