@@ -4,7 +4,6 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { crdVersions, type CrdVersion } from '../crd/structural/crd-schema.ts';
 import { notificationsOf, type NotificationRecord } from '../notifications/query.ts';
-import { installedReleases } from '../persistence/releases.ts';
 import { auditWhere, type AuditQuery } from './audit.ts';
 import { definitionOf } from './crd-registry.ts';
 
@@ -36,11 +35,6 @@ export class Reads {
 
   cluster(selection: Selection<Prisma.ClusterFindUniqueArgs>, name: string) {
     return this.prisma.cluster.findUnique({ ...selection, where: { name } });
-  }
-
-  /** The current release of every operator installed on a cluster. */
-  installedOn(clusterId: string) {
-    return installedReleases(this.prisma, { clusterId });
   }
 
   operators(selection: Selection<Prisma.OperatorFindManyArgs>) {

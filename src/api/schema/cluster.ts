@@ -38,10 +38,13 @@ builder.prismaObject('Cluster', {
     isEnabled: t.exposeBoolean('isEnabled'),
     registeredAt: t.expose('registeredAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    operators: t.field({
-      type: [InstalledOperator],
+    // A relation, so a page of clusters reads the releases of all of them in one statement
+    // (Pothos loads it with the clusters' own query), not one statement per cluster.
+    operators: t.relation('releases', {
+      type: InstalledOperator,
       description: 'What is installed on this cluster.',
-      resolve: (c, _args, ctx) => ctx.services.reads.installedOn(c.id),
+      // The current release of each operator: the newest DEPLOYED revision of each.
+      query: { where: { status: 'DEPLOYED' }, orderBy: [{ operatorName: 'asc' }, { revision: 'desc' }], distinct: ['operatorId'] },
     }),
   }),
 });
