@@ -6,29 +6,18 @@
 //
 //   npm run bench:api [-- --runs 100]
 //
-// Statements are counted where the embedded database receives them (a Parse or Query
-// protocol message starts each one), so Prisma's and Pothos's statements are all counted.
+// Statements are counted where the embedded database receives them (test/helpers/
+// statements.ts), so Prisma's and Pothos's statements are all counted.
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { PGlite } from '@electric-sql/pglite';
-import { createApp } from '../src/app.ts';
-import { mintToken } from '../src/auth/tokens.ts';
-import { loadConfig } from '../src/config/index.ts';
+import { startBenchApp } from './app.ts';
+import { countStatements } from '../test/helpers/statements.ts';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '100' } } });
 const RUNS = Number(args.runs);
-const JWT_SECRET = 'bench-api-secret-0123456789abcdef012345';
 const SCALE = { operators: 500, clusters: 100, deployments: 20, clustersPerDeployment: 50, installedPerCluster: 10 };
 
-let statements = 0;
-{
-  const proto = PGlite.prototype as unknown as { execProtocolRawSync(message: Uint8Array, ...rest: unknown[]): Uint8Array };
-  const original = proto.execProtocolRawSync;
-  proto.execProtocolRawSync = function (this: unknown, message: Uint8Array, ...rest: unknown[]) {
-    if (message[0] === 0x50 || message[0] === 0x51) statements++;
-    return original.call(this, message, ...rest);
-  };
-}
+const sql = countStatements();
 
 const QUERIES: Array<{ name: string; graphql: string; sql: string[] }> = [
   {
@@ -60,19 +49,7 @@ const percentile = (xs: number[], p: number) => {
 };
 
 async function main(): Promise<void> {
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    DATA_DIR: 'memory://',
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    JWT_SECRET,
-    HEALTH_CHECK_INTERVAL: 'PT0S',
-  });
-  const app = await createApp(config);
-  const port = await app.start();
-  const url = `http://127.0.0.1:${port}/graphql`;
-  const token = await mintToken(JWT_SECRET, { sub: 'bench', roles: ['ADMIN'], ttlSeconds: 3600 });
+  const { app, url, token } = await startBenchApp();
   const prisma = app.db.prisma;
 
   // Seed: finished deployments, so the engine leaves them alone.
@@ -152,11 +129,11 @@ async function main(): Promise<void> {
     const api: number[] = [];
     const perRequest: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const before = statements;
+      const before = sql.statements;
       const started = performance.now();
       await ask();
       api.push(performance.now() - started);
-      perRequest.push(statements - before);
+      perRequest.push(sql.statements - before);
     }
     const raw: number[] = [];
     for (let i = 0; i < RUNS + 5; i++) {

@@ -32,19 +32,18 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createApp, type App } from '../src/app.ts';
-import { mintToken } from '../src/auth/tokens.ts';
-import { loadConfig } from '../src/config/index.ts';
+import type { App } from '../src/app.ts';
+import { startBenchApp } from './app.ts';
 import { planApply } from '../src/kube/apply/plan.ts';
 import { canaryStages } from '../src/rollout/strategies/canary.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
 import { requireCorpus } from '../test/helpers/corpus.ts';
 import { eventually } from '../test/helpers/eventually.ts';
+import { countStatements } from '../test/helpers/statements.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { PGlite } from '@electric-sql/pglite';
 
 const { values: args } = parseArgs({
   options: {
@@ -74,7 +73,6 @@ const NAMESPACE = 'default'; // the bundle's own namespace
 const APPLY_CONCURRENCY = 8;
 const CANARY = { initialPercentage: 10, incrementPercentage: 20, evaluationPeriod: 'PT1S', healthCheckInterval: 'PT0.2S' };
 const CANARY_EVALUATION_MS = 1000;
-const JWT_SECRET = 'bench-rollout-secret-0123456789abcdef';
 
 /** A GraphQL call over HTTP that throws with the server's messages on any error. */
 async function graphql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -235,55 +233,19 @@ interface RunResult {
   dbMsPerCluster: number;
 }
 
-// Every statement the embedded database runs goes through execProtocolRawSync, one protocol
-// message at a time: a Parse ('P') or simple Query ('Q') message starts one. Counted, and
-// timed, here; the time is the database's own (WebAssembly, synchronous on the event loop).
-// With --sql-top N, time is also summed per statement text (the text of the
-// Parse or Query message that started it) and the N costliest are printed after each run.
-const sql = { statements: 0, ms: 0 };
+// SQL statements and the embedded database's own time, counted where PGlite receives them
+// (test/helpers/statements.ts). With --sql-top N, also per statement text, and the N
+// costliest are printed after each run.
 const sqlTop = Number(args['sql-top']);
-const byStatement = new Map<string, { count: number; ms: number }>();
-{
-  const proto = PGlite.prototype as unknown as { execProtocolRawSync(message: Uint8Array, ...rest: unknown[]): Uint8Array };
-  const original = proto.execProtocolRawSync;
-  let current = '';
-  proto.execProtocolRawSync = function (this: unknown, message: Uint8Array, ...rest: unknown[]) {
-    if (message[0] === 0x50 || message[0] === 0x51) {
-      sql.statements++;
-      if (sqlTop > 0) {
-        // 'P': length, statement name, then the text; 'Q': length, then the text (NUL-terminated).
-        let at = 5;
-        if (message[0] === 0x50) while (message[at] !== 0) at++;
-        const start = message[0] === 0x50 ? at + 1 : 5;
-        current = Buffer.from(message.subarray(start, message.indexOf(0, start)))
-          .toString('utf8')
-          .replace(/\s+/g, ' ')
-          .slice(0, 140);
-      }
-    }
-    const started = performance.now();
-    try {
-      return original.call(this, message, ...rest);
-    } finally {
-      const ms = performance.now() - started;
-      sql.ms += ms;
-      if (sqlTop > 0) {
-        const entry = byStatement.get(current) ?? { count: 0, ms: 0 };
-        if (message[0] === 0x50 || message[0] === 0x51) entry.count++;
-        entry.ms += ms;
-        byStatement.set(current, entry);
-      }
-    }
-  };
-}
+const sql = countStatements({ byText: sqlTop > 0 });
 
 function printSqlTop(label: string, clusters: number): void {
   if (sqlTop <= 0) return;
   console.log(`  costliest statements of ${label} (per cluster: how many, DB ms):`);
-  for (const [text, e] of [...byStatement].sort((a, b) => b[1].ms - a[1].ms).slice(0, sqlTop)) {
+  for (const [text, e] of [...sql.byText].sort((a, b) => b[1].ms - a[1].ms).slice(0, sqlTop)) {
     console.log(`    ${(e.count / clusters).toFixed(1).padStart(6)}  ${(e.ms / clusters).toFixed(2).padStart(7)} ms  ${text}`);
   }
-  byStatement.clear();
+  sql.byText.clear();
 }
 
 let peakRss = 0;
@@ -342,24 +304,8 @@ async function childFleet(n: number): Promise<BenchFleet> {
 
 async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: App; url: string; token: string }> {
   const fleet = await (args['in-process'] ? inProcessFleet(n) : childFleet(n));
-  // No cluster health monitor (PT0S): the sandbox then counts the rollout's requests only.
   // The operator is read from the corpus in place: it is the source fence's one file root here.
-  const env = {
-    NODE_ENV: 'development',
-    DATA_DIR: 'memory://',
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    JWT_SECRET,
-    HEALTH_CHECK_INTERVAL: 'PT0S',
-    ENGINE_POLL_INTERVAL: 'PT0.5S',
-    SOURCE_FILE_ROOTS: CORPUS,
-  };
-  const config = loadConfig(env);
-  const app = await createApp(config);
-  const port = await app.start();
-  const url = `http://127.0.0.1:${port}/graphql`;
-  const token = await mintToken(JWT_SECRET, { sub: 'bench', roles: ['ADMIN'], ttlSeconds: 3600 });
+  const { app, url, token } = await startBenchApp({ ENGINE_POLL_INTERVAL: 'PT0.5S', SOURCE_FILE_ROOTS: CORPUS });
   // Registered (each one probed by the API) before the latency is switched on: set-up is not what is measured.
   for (let i = 0; i < n; i += 25) {
     const register = (c: { name: string; kubeconfig: string }) =>
@@ -444,8 +390,8 @@ async function run(s: Scenario): Promise<RunResult> {
     const startRssBytes = (peakRss = process.memoryUsage.rss());
     const requestsBefore = await fleet.requests();
     const childBefore = fleet.childUsage();
-    const sqlBefore = { ...sql };
-    byStatement.clear();
+    const sqlBefore = { statements: sql.statements, ms: sql.ms };
+    sql.byText.clear();
     const cpuBefore = process.cpuUsage();
     const eluBefore = performance.eventLoopUtilization();
     const file = args.profile ? path.join(args.profile, `${s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.cpuprofile`) : undefined;

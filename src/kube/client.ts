@@ -296,8 +296,8 @@ export class KubeClient {
     const path = `${await this.objectPath(ref, options)}?${query}`;
     // JSON is valid YAML: the apply-patch+yaml content type takes it, and it is far faster to write than YAML.
     const res = await this.send({ method: 'PATCH', path, body: applyBody(obj), contentType: 'application/apply-patch+yaml' }, options);
-    const operation = `PATCH ${path}`;
-    const object = options.answerFields ? this.parseFields(res.bytes, new Set(options.answerFields), operation) : this.parse(res.text, operation);
+    const fields = options.answerFields;
+    const object = this.decode(() => (fields ? readTopLevelFields(res.bytes, new Set(fields)) : JSON.parse(res.text)), `PATCH ${path}`);
     return { object: object as KubeObject, created: res.status === 201 };
   }
 
@@ -327,17 +327,14 @@ export class KubeClient {
     else this.transport.close();
   }
 
-  private parseFields(bytes: Buffer, fields: ReadonlySet<string>, operation: string): unknown {
-    try {
-      return readTopLevelFields(bytes, fields);
-    } catch {
-      throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation, detail: 'the answer is not a JSON object' });
-    }
+  private parse(text: string, operation: string): unknown {
+    return this.decode(() => JSON.parse(text), operation);
   }
 
-  private parse(text: string, operation: string): unknown {
+  /** What `read` makes of an answer; a PROTOCOL error when it is not the JSON expected. */
+  private decode(read: () => unknown, operation: string): unknown {
     try {
-      return JSON.parse(text);
+      return read();
     } catch {
       throw new KubeError({ kind: 'PROTOCOL', clusterName: this.clusterName, operation, detail: 'the answer is not JSON' });
     }

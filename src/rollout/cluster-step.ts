@@ -148,7 +148,7 @@ export async function deployCluster(ctx: RolloutContext, clusterName: string, { 
             deploymentId: deployment.id,
             health: health?.status ?? 'UNKNOWN',
             healthMessage: health?.message ?? 'health checks skipped',
-          }).then(() => undefined),
+          }),
         // Counted once per group commit, however many of its steps completed.
         afterAlso: { key: `operator-version/${operator.id}`, write: (tx) => refreshOperatorVersion(tx, operator.id) },
       },

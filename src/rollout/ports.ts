@@ -25,7 +25,7 @@ export interface Transition {
   clusters?: Record<string, Prisma.ClusterDeploymentUpdateInput>;
   events?: NewEvent[];
   /** Writes to other tables that belong to the same commit (a cluster's release), run first in its transaction. */
-  also?: (tx: Tx) => Promise<void>;
+  also?: (tx: Tx) => Promise<unknown>;
   /**
    * A write that depends only on what is committed, run after every `also` of the transaction
    * and once per key however many transitions of a group commit ask for it (the operator's

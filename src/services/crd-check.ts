@@ -121,7 +121,7 @@ async function checkOneCluster(
   let targetCrds = req.targetCrds;
   try {
     const client = await deps.kube.get(cluster.name);
-    const known = await asApplied(client, req, cluster, baseline);
+    const known = await knownFromRelease(client, req, cluster, baseline);
     if (known.unchanged.size > 0) targetCrds = targetCrds.filter((t) => !known.unchanged.has(crdName(t)));
     if (targetCrds.length === 0) return { reachable: true, check: { clusterName: cluster.name, findings: removed, objectChecks: [], errors: [] } };
     const standing = new Set(known.standIns.map((c) => crdName(c)));
@@ -154,7 +154,7 @@ async function checkOneCluster(
  * live as its apply left them (see the file comment): the names of the ones that do not
  * change, and stand-ins for the live ones that do.
  */
-async function asApplied(
+async function knownFromRelease(
   client: KubeClient,
   req: CrdCheckRequest,
   cluster: ClusterToCheck,

@@ -1,24 +1,18 @@
 // Statements per request: a page of clusters with what is installed on each is read in a
 // bounded number of SQL statements, however many clusters the page holds (no statement per
-// cluster), and shows the current release of each operator. Counted on the embedded database,
-// whose every statement starts with a Parse or Query protocol message.
-import { PGlite } from '@electric-sql/pglite';
+// cluster), and shows the current release of each operator. Counted on the embedded database
+// (test/helpers/statements.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-
-const proto = PGlite.prototype as unknown as { execProtocolRawSync(message: Uint8Array, ...rest: unknown[]): Uint8Array };
-const original = proto.execProtocolRawSync;
-let statements = 0;
+import { countStatements, type StatementCounter } from '../helpers/statements.ts';
 
 const PAGE = `query($first: Int) { clusters(first: $first) { edges { node { name operators { operatorName version revision } } } } }`;
 
 describe('statements per request', () => {
   let t: TestApp;
+  let sql: StatementCounter;
   beforeAll(async () => {
-    proto.execProtocolRawSync = function (this: unknown, message: Uint8Array, ...rest: unknown[]) {
-      if (message[0] === 0x50 || message[0] === 0x51) statements++;
-      return original.call(this, message, ...rest);
-    };
+    sql = countStatements();
     t = await startTestApp('pglite');
     const prisma = t.app.db.prisma;
     const [a, b] = await Promise.all(['alpha', 'beta'].map((name) => prisma.operator.create({ data: { name, namespace: 'ops' } })));
@@ -47,15 +41,15 @@ describe('statements per request', () => {
     }
   });
   afterAll(async () => {
-    proto.execProtocolRawSync = original;
+    sql?.restore();
     await t?.stop();
   });
 
   const page = async (first: number) => {
-    const before = statements;
+    const before = sql.statements;
     const r = await t.raw({ query: PAGE, variables: { first } });
     expect(r.errors).toBeUndefined();
-    return { nodes: r.data.clusters.edges.map((e: { node: unknown }) => e.node), statements: statements - before };
+    return { nodes: r.data.clusters.edges.map((e: { node: unknown }) => e.node), statements: sql.statements - before };
   };
 
   it('reads 40 clusters with what is installed in as few statements as 5', async () => {

@@ -118,7 +118,7 @@ export async function applyManifests(client: KubeClient, objects: readonly KubeO
   let establishedPolls = 0;
   let plan: ApplyPlan | undefined;
   const answers = new Map<KubeObject, KubeObject>();
-  const finish = (error?: Error, inventory?: ObjectRef[]): ApplyManifestsResult => ({
+  const finish = (error?: Error, inventory?: InventoryEntry[]): ApplyManifestsResult => ({
     changes,
     answers: [...answers.values()],
     untouched,

@@ -11,8 +11,8 @@ export function refOf(obj: KubeObject): ObjectRef {
   return ref;
 }
 
-function asRef(item: KubeObject | ObjectRef): ObjectRef {
-  return 'metadata' in item ? refOf(item as KubeObject) : (item as ObjectRef);
+function asEntry(item: KubeObject | InventoryEntry): InventoryEntry {
+  return 'metadata' in item ? refOf(item as KubeObject) : (item as InventoryEntry);
 }
 
 /**
@@ -42,7 +42,7 @@ function compareRefs(a: ObjectRef, b: ObjectRef): number {
 export function inventoryOf(items: ReadonlyArray<KubeObject | InventoryEntry>): InventoryEntry[] {
   const byKey = new Map<string, InventoryEntry>();
   for (const item of items) {
-    const ref: InventoryEntry = asRef(item);
+    const ref = asEntry(item);
     const key = identityKey(ref);
     if (!byKey.has(key)) {
       byKey.set(key, {

@@ -103,8 +103,9 @@ export async function readLiveHealth(client: KubeClient, inventory: readonly Obj
   const refs = await Promise.all(inventory.map((ref) => withDefaultNamespace(client, ref, options)));
   const settledKeys = new Set((options.settled ?? []).map(identityKey));
   const settled = refs.filter((ref) => settledKeys.has(identityKey(ref)));
+  const toRead = refs.filter((ref) => !settledKeys.has(identityKey(ref)));
   const live: KubeObject[] = [];
-  await forEachBounded(settled.length ? refs.filter((ref) => !settledKeys.has(identityKey(ref))) : refs, options.concurrency ?? 8, async (ref) => {
+  await forEachBounded(toRead, options.concurrency ?? 8, async (ref) => {
     const obj = options.reuse?.get(identityKey(ref)) ?? (await client.get(ref, call));
     if (obj) live.push({ ...obj, apiVersion: obj.apiVersion ?? ref.apiVersion, kind: obj.kind ?? ref.kind });
   });
