@@ -11,8 +11,9 @@
 // (stages 10 %, 30 % … 100 %, evaluationPeriod PT1S, healthCheckInterval PT0.2S). Every run is
 // an install on a fresh fleet with a fresh app on an in-memory database; `subscribers`
 // graphql-ws clients subscribe to deploymentProgress as soon as the deployment exists. The
-// fleet runs in a child process (`npm run sandbox`) so the product's CPU, event loop and RSS
-// are its own, as when it faces real clusters; --in-process puts everything in one process.
+// fleet runs in child processes (`npm run sandbox`, 100 clusters each) and the subscribers and the query probe in
+// another (bench/clients.ts), so the product's CPU, event loop and RSS are its own, as when it
+// faces real clusters and real users; --in-process puts everything in one process.
 //
 // The ideal is what a cluster step cannot avoid at that latency, times the waves the
 // strategy forces, plus the configured waits:
@@ -29,21 +30,19 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { App } from '../src/app.ts';
 import { startBenchApp } from './app.ts';
+import { ended, graphql, outcomeOf, type Receipt, startClients } from './clients.ts';
 import { planApply } from '../src/kube/apply/plan.ts';
 import { canaryStages } from '../src/rollout/strategies/canary.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
 import { requireCorpus } from '../test/helpers/corpus.ts';
-import { eventually } from '../test/helpers/eventually.ts';
 import { countStatements } from '../test/helpers/statements.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 
 const { values: args } = parseArgs({
   options: {
@@ -74,81 +73,11 @@ const APPLY_CONCURRENCY = 8;
 const CANARY = { initialPercentage: 10, incrementPercentage: 20, evaluationPeriod: 'PT1S', healthCheckInterval: 'PT0.2S' };
 const CANARY_EVALUATION_MS = 1000;
 
-/** A GraphQL call over HTTP that throws with the server's messages on any error. */
-async function graphql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL: ${body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`}`);
-  return body.data;
-}
-
-// ---------------------------------------------------------------- subscribers
-
-/** One event as a subscriber received it. */
-interface Receipt {
-  sequence: number;
-  /** Event timestamp → receipt, ms. */
-  latencyMs: number;
-  receivedAt: number;
-  /** The event was committed before this subscriber subscribed (a replay, not live). */
-  replay: boolean;
-}
-
 interface DeliveryStats {
   eventsPerSubscriber: number;
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
-}
-
-const PROGRESS = 'subscription($id: ID!) { deploymentProgress(deploymentId: $id) { sequence clusterName status timestamp } }';
-
-/** `count` graphql-ws clients, connected and authenticated before the deployment exists. */
-async function attachSubscribers(wsUrl: string, token: string, count: number) {
-  const connect = () =>
-    new Promise<Client>((resolve, reject) => {
-      const client = createClient({
-        url: wsUrl,
-        webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${token}` },
-        lazy: false,
-        retryAttempts: 0,
-        on: { connected: () => resolve(client), closed: (e) => reject(new Error(`subscriber closed: ${JSON.stringify(e)}`)) },
-      });
-    });
-  const clients = await Promise.all(Array.from({ length: count }, connect));
-  return {
-    /** Subscribes every client to the deployment; resolves with each one's receipts when all streams complete. */
-    follow: (deploymentId: string, timeoutMs: number) => Promise.all(clients.map((c) => followOne(c, deploymentId, timeoutMs))),
-    close: () => Promise.all(clients.map((c) => c.dispose())),
-  };
-}
-
-function followOne(client: Client, deploymentId: string, timeoutMs: number): Promise<Receipt[]> {
-  return new Promise((resolve, reject) => {
-    const subscribedAt = Date.now();
-    const receipts: Receipt[] = [];
-    const timer = setTimeout(() => reject(new Error(`deploymentProgress did not complete within ${timeoutMs} ms`)), timeoutMs);
-    client.subscribe<{ deploymentProgress: { sequence: number; timestamp: string } }>(
-      { query: PROGRESS, variables: { id: deploymentId } },
-      {
-        next: ({ data }) => {
-          const receivedAt = Date.now();
-          const committedAt = Date.parse(data!.deploymentProgress.timestamp);
-          receipts.push({ sequence: data!.deploymentProgress.sequence, latencyMs: receivedAt - committedAt, receivedAt, replay: committedAt < subscribedAt });
-        },
-        error: (err) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
-        complete: () => {
-          clearTimeout(timer);
-          resolve(receipts);
-        },
-      },
-    );
-  });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -194,23 +123,6 @@ interface Scenario {
   idealMs: number;
 }
 
-/**
- * A small GraphQL query every 100 ms while `until` is pending: the API's latency while the
- * rollout runs (client and server share this process, as the event loop they wait on is one).
- */
-async function probeQueries(url: string, token: string, until: Promise<unknown>): Promise<number[]> {
-  const latencies: number[] = [];
-  let done = false;
-  void until.finally(() => (done = true)).catch(() => {});
-  while (!done) {
-    const started = performance.now();
-    await graphql(url, token, '{ clusters(first: 5) { edges { node { name healthStatus } } } }');
-    latencies.push(performance.now() - started);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return latencies.sort((a, b) => a - b);
-}
-
 interface RunResult {
   /** Latencies of the small query sent during the rollout, ms, sorted. */
   queryMs: number[];
@@ -221,7 +133,11 @@ interface RunResult {
   cpuMs: number;
   /** The sandbox child process. */
   sandboxCpuMs?: number;
+  /** The clients' child process (subscribers and query probe). */
+  clientsCpuMs?: number;
   eventLoopUtilization: number;
+  /** The event loop's delay (how late a timer fires), p99, ms. */
+  loopDelayP99Ms: number;
   deliveries: DeliveryStats;
   peakRssBytes: number;
   /** RSS when the deployment was created (after start-up and registrations). */
@@ -239,13 +155,12 @@ interface RunResult {
 const sqlTop = Number(args['sql-top']);
 const sql = countStatements({ byText: sqlTop > 0 });
 
-function printSqlTop(label: string, clusters: number): void {
+async function printSqlTop(label: string, clusters: number): Promise<void> {
   if (sqlTop <= 0) return;
   console.log(`  costliest statements of ${label} (per cluster: how many, DB ms):`);
-  for (const [text, e] of [...sql.byText].sort((a, b) => b[1].ms - a[1].ms).slice(0, sqlTop)) {
+  for (const [text, e] of [...(await sql.takeTexts())].sort((a, b) => b[1].ms - a[1].ms).slice(0, sqlTop)) {
     console.log(`    ${(e.count / clusters).toFixed(1).padStart(6)}  ${(e.ms / clusters).toFixed(2).padStart(7)} ms  ${text}`);
   }
-  sql.byText.clear();
 }
 
 let peakRss = 0;
@@ -264,6 +179,8 @@ interface BenchFleet {
   stop(): Promise<void>;
 }
 
+/** Clusters per sandbox child process. */
+const CLUSTERS_PER_PROCESS = 100;
 const clusterNames = (n: number) => Array.from({ length: n }, (_, i) => `bench-${String(i + 1).padStart(3, '0')}`);
 
 async function inProcessFleet(n: number): Promise<BenchFleet> {
@@ -277,26 +194,42 @@ async function inProcessFleet(n: number): Promise<BenchFleet> {
   };
 }
 
-/** The fleet in a child process (`npm run sandbox`): the product gets a core of its own, as it would facing real clusters. */
+/**
+ * The fleet in child processes (`npm run sandbox`), at most CLUSTERS_PER_PROCESS clusters
+ * each: the product gets a core of its own, as it would facing real clusters, and no sandbox
+ * process holds more clusters' objects than a V8 heap comfortably does (500 clusters with
+ * the prometheus-operator CRDs are several GB).
+ */
 async function childFleet(n: number): Promise<BenchFleet> {
-  const fleet = await startSandboxProcess(clusterNames(n).join(','));
-  const { child, clusters } = fleet;
+  const names = clusterNames(n);
+  const groups = Array.from({ length: Math.ceil(n / CLUSTERS_PER_PROCESS) }, (_, i) => names.slice(i * CLUSTERS_PER_PROCESS, (i + 1) * CLUSTERS_PER_PROCESS));
+  const fleets = await Promise.all(groups.map((g) => startSandboxProcess(g.join(','))));
+  const usage = (pid: number) => {
+    // Linux /proc: utime and stime in clock ticks (100 per second), VmHWM = peak RSS.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]!;
+    return { cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, peakRssBytes: Number(hwm) * 1024 };
+  };
   return {
-    clusters,
+    clusters: fleets.flatMap((f) => f.clusters),
     async requests() {
-      const all = (await (await fleet.admin('/clusters', clusters[0]!.kubeconfig)).json()) as Array<{ stats: { requests: number } }>;
-      return all.reduce((sum, c) => sum + c.stats.requests, 0);
+      const counts = await Promise.all(
+        fleets.map(async (f) => {
+          const all = (await (await f.admin('/clusters', f.clusters[0]!.kubeconfig)).json()) as Array<{ stats: { requests: number } }>;
+          return all.reduce((sum, c) => sum + c.stats.requests, 0);
+        }),
+      );
+      return counts.reduce((a, b) => a + b, 0);
     },
     async setLatency(ms) {
-      await Promise.all(clusters.map((c) => fleet.admin(`/clusters/${c.name}/faults`, c.kubeconfig, { latencyMs: ms })));
+      await Promise.all(fleets.flatMap((f) => f.clusters.map((c) => f.admin(`/clusters/${c.name}/faults`, c.kubeconfig, { latencyMs: ms }))));
     },
     childUsage() {
-      // Linux /proc: utime and stime in clock ticks (100 per second), VmHWM = peak RSS.
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]!;
-      return { cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, peakRssBytes: Number(hwm) * 1024 };
+      // CPU summed over the processes; peak RSS of the largest (each holds its share of the fleet).
+      const all = fleets.map((f) => usage(f.child.pid!));
+      return { cpuMs: all.reduce((sum, u) => sum + u.cpuMs, 0), peakRssBytes: Math.max(...all.map((u) => u.peakRssBytes)) };
     },
-    stop: () => fleet.stop(),
+    stop: async () => void (await Promise.all(fleets.map((f) => f.stop()))),
   };
 }
 
@@ -344,18 +277,6 @@ async function deploy(url: string, token: string, fleet: BenchFleet, version: st
   return createDeployment.id;
 }
 
-type Outcome = { status: string; createdAt: string; completedAt: string | null; errorMessage: string | null };
-const outcomeOf = async (url: string, token: string, id: string) =>
-  (
-    await graphql<{ deployment: Outcome }>(url, token, 'query($id: ID!) { deployment(id: $id) { status createdAt completedAt errorMessage } }', {
-      id,
-    })
-  ).deployment;
-
-/** The deployment's outcome once it has ended (polled every `pollMs`). */
-const ended = (url: string, token: string, id: string, what: string, pollMs = 250) =>
-  eventually(async () => ((o) => (o.completedAt ? o : undefined))(await outcomeOf(url, token, id)), 10 * 60_000, what, pollMs);
-
 /** Installs `version` everywhere before the measured deployment, waiting until it has ended. */
 async function installFirst(url: string, token: string, fleet: BenchFleet, version: string, s: Scenario): Promise<void> {
   const id = await deploy(url, token, fleet, version, { ...s, strategyConfig: { direct: { parallelClusters: 50 } }, strategy: 'DIRECT' });
@@ -385,27 +306,29 @@ async function run(s: Scenario): Promise<RunResult> {
   const { fleet, app, url, token } = await startFleetAndApp(s.clusters);
   if (s.from) await installFirst(url, token, fleet, s.from, s);
   await fleet.setLatency(latencyMs);
-  const subscribers = await attachSubscribers(url.replace('http://', 'ws://'), token, subscriberCount);
+  const clients = await startClients({ url, token, subscribers: subscriberCount, inProcess: args['in-process'] });
   try {
     const startRssBytes = (peakRss = process.memoryUsage.rss());
     const requestsBefore = await fleet.requests();
     const childBefore = fleet.childUsage();
     const sqlBefore = { statements: sql.statements, ms: sql.ms };
-    sql.byText.clear();
+    if (sqlTop > 0) await sql.takeTexts();
     const cpuBefore = process.cpuUsage();
     const eluBefore = performance.eventLoopUtilization();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const file = args.profile ? path.join(args.profile, `${s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.cpuprofile`) : undefined;
+    const clientsBefore = clients.cpuMs();
     const { id, received, queryMs } = await profiled(file, async () => {
       const id = await deploy(url, token, fleet, VERSION, s);
-      // Without subscribers, the end is learnt by asking (the probe's small queries run meanwhile anyway).
-      const following = subscriberCount > 0 ? subscribers.follow(id, 10 * 60_000) : ended(url, token, id, 'the measured deployment', 100).then(() => []);
-      const queryMs = await probeQueries(url, token, following);
-      return { id, received: await following, queryMs };
+      return { id, ...(await clients.watch(id)) };
     });
+    const clientsAfter = clients.cpuMs();
     const cpu = process.cpuUsage(cpuBefore);
     const sqlDone = { statements: sql.statements - sqlBefore.statements, ms: sql.ms - sqlBefore.ms };
-    printSqlTop(s.label, s.clusters);
+    await printSqlTop(s.label, s.clusters);
     const elu = performance.eventLoopUtilization(eluBefore);
+    loopDelay.disable();
     const childAfter = fleet.childUsage();
     const deployment = await outcomeOf(url, token, id);
     if (deployment.status !== 'COMPLETED') console.log(`  ${s.label}: ${deployment.status}: ${deployment.errorMessage}`);
@@ -415,7 +338,9 @@ async function run(s: Scenario): Promise<RunResult> {
       requestsPerCluster: ((await fleet.requests()) - requestsBefore) / s.clusters,
       cpuMs: (cpu.user + cpu.system) / 1000,
       sandboxCpuMs: childBefore && childAfter ? childAfter.cpuMs - childBefore.cpuMs : undefined,
+      clientsCpuMs: clientsBefore !== undefined && clientsAfter !== undefined ? clientsAfter - clientsBefore : undefined,
       eventLoopUtilization: elu.utilization,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       deliveries: summarizeDeliveries(received),
       queryMs,
       peakRssBytes: peakRss,
@@ -425,7 +350,7 @@ async function run(s: Scenario): Promise<RunResult> {
       dbMsPerCluster: sqlDone.ms / s.clusters,
     };
   } finally {
-    await subscribers.close();
+    await clients.close();
     await app.stop();
     await fleet.stop();
   }
@@ -500,7 +425,9 @@ async function main(): Promise<void> {
     'ratio',
     'CPU',
     'loop busy',
+    'loop delay p99',
     'sandbox CPU',
+    'clients CPU',
     'req/cluster',
     'events',
     'deliveries/s',
@@ -542,7 +469,9 @@ async function main(): Promise<void> {
       (wall / s.idealMs).toFixed(1),
       secs(m((r) => r.cpuMs)),
       `${Math.round(loopBusy * 100)} %`,
+      `${Math.round(m((r) => r.loopDelayP99Ms))} ms`,
       sandboxKnown ? secs(m((r) => r.sandboxCpuMs!)) : '—',
+      results.every((r) => r.clientsCpuMs !== undefined) ? secs(m((r) => r.clientsCpuMs!)) : '—',
       String(Math.round(m((r) => r.requestsPerCluster))),
       String(m((r) => r.deliveries.eventsPerSubscriber)),
       String(Math.round(m((r) => r.deliveries.perSecond))),
@@ -563,7 +492,13 @@ async function main(): Promise<void> {
   console.log(
     [
       'wall: createdAt → completedAt of the deployment (median of runs); ratio = wall ÷ ideal.',
-      `CPU, loop busy, peak RSS (at start): this process — API, engine, database, ${subscriberCount} subscribers${args['in-process'] ? ' and every sandbox server' : ''}; loop busy = event-loop utilisation during the rollout.`,
+      `CPU, loop busy, peak RSS (at start): this process — API, engine, database${args['in-process'] ? `, every sandbox server and the ${subscriberCount} subscribers and query probe` : ''}; loop busy = event-loop utilisation during the rollout.`,
+      ...(args['in-process']
+        ? []
+        : [
+            `sandbox CPU: the fleet's child processes (${CLUSTERS_PER_PROCESS} clusters each), summed; sandbox RSS: the largest of them; clients CPU: the child process of the subscribers and the query probe.`,
+          ]),
+      'loop delay p99: how late the event loop ran a timer (sampled every 10 ms), 99th percentile — what any request may wait before it is even read.',
       'req/cluster: Kubernetes API requests the sandbox answered per cluster during the rollout.',
       'events: per subscriber; deliveries/s: events received by all subscribers ÷ time from first to last receipt (bounded by how fast the rollout produces events);',
       'p50/p99: event timestamp (set when committed) → receipt by a subscriber, live events only (replays of events older than the subscription excluded).',

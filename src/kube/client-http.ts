@@ -14,7 +14,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { fromSocketError, KubeError, kindOfHttpStatus, parseStatus } from './errors.ts';
 
 export interface TransportOptions {
@@ -57,8 +57,13 @@ export interface RawResponse {
  * A KubeConfig that client-node accepts for this kubeconfig: a plain http:// server is
  * refused by client-node unless the cluster skips TLS verification, which is what plain
  * HTTP amounts to anyway — so it is set here (and reported as tlsInsecure by checkKubeconfig).
+ *
+ * client-node is loaded here, with the first cluster client, not with the process: importing
+ * it costs about 130 MB of memory (its generated API models come with KubeConfig), which a
+ * service without clusters yet does not need to hold.
  */
-export function loadKubeConfig(yamlText: string): KubeConfig {
+export async function loadKubeConfig(yamlText: string): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   kc.loadFromString(yamlText);
   const current = kc.getCurrentCluster();

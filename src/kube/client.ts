@@ -114,7 +114,7 @@ export class KubeClient {
   static async fromKubeconfig(clusterName: string, kubeconfigYaml: string, options: KubeClientOptions = {}): Promise<KubeClient> {
     let transport: ClusterTransport;
     try {
-      transport = await ClusterTransport.create(clusterName, loadKubeConfig(kubeconfigYaml), options);
+      transport = await ClusterTransport.create(clusterName, await loadKubeConfig(kubeconfigYaml), options);
     } catch {
       // The loader's own message can quote the kubeconfig (YAML snippets, PEM errors): not repeated.
       throw new Error(`kubeconfig of cluster ${clusterName} cannot be loaded by the Kubernetes client (check its server, certificate and key data)`);

@@ -1,13 +1,13 @@
 // Opens the database: PostgreSQL when a URL is configured, otherwise the embedded PGlite
 // under DATA_DIR. Applies migrations (one process at a time) and exposes a Prisma client.
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { pgliteMigrationFactory, pgMigrationFactory } from './migration-adapters.ts';
+import { type EmbeddedDatabase, startEmbedded } from './embedded.ts';
+import { embeddedMigrationFactory, pgMigrationFactory } from './migration-adapters.ts';
 import { applyMigrations } from './migrations.ts';
 
 export interface DatabaseOptions {
@@ -67,44 +67,37 @@ export async function migratePostgres(url: string): Promise<string[]> {
   }
 }
 
-/**
- * PostgreSQL settings of the embedded database. shared_buffers: PostgreSQL's default of
- * 128 MB sits in PGlite's WebAssembly memory for the life of the process; the embedded
- * database holds one small installation's rows (a 100-cluster rollout writes a few
- * megabytes), so 32 MB of buffers is plenty and idle memory drops by about 120 MB.
- */
-export const EMBEDDED_SETTINGS = { shared_buffers: '32MB' } as const;
-
-function pgliteOptions(): { startParams: string[] } {
-  return { startParams: [...PGlite.defaultStartParams, ...Object.entries(EMBEDDED_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`])] };
-}
+export { EMBEDDED_SETTINGS } from './embedded-protocol.ts';
 
 async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   let releaseLock = async () => {};
-  let client: PGlite;
-  if (inMemory) {
-    client = new PGlite(pgliteOptions());
-  } else {
+  if (!inMemory) {
     await mkdir(dataDir, { recursive: true });
     releaseLock = await lockDataDir(dataDir);
-    try {
-      client = new PGlite(path.join(dataDir, 'pgdata'), pgliteOptions());
-      await client.waitReady;
-    } catch (err) {
-      await releaseLock();
-      throw err;
-    }
   }
+  const pgdata = inMemory ? undefined : path.join(dataDir, 'pgdata');
+  // A new data directory is made by PostgreSQL's initdb inside PGlite, which leaves its
+  // WebAssembly memory (never returned while the thread lives) about 500 MB larger than a
+  // start on existing files needs: the first start therefore starts the database again.
+  const created = pgdata !== undefined && !existsSync(path.join(pgdata, 'PG_VERSION'));
+  let embedded: EmbeddedDatabase | undefined;
   let appliedMigrations: string[] = [];
   try {
-    if (options.migrate !== false) appliedMigrations = await applyMigrations(pgliteMigrationFactory(client));
+    embedded = await startEmbedded(pgdata);
+    if (options.migrate !== false) appliedMigrations = await applyMigrations(embeddedMigrationFactory(embedded.adapter));
+    if (created) {
+      await embedded.close();
+      embedded = undefined;
+      embedded = await startEmbedded(pgdata);
+    }
   } catch (err) {
-    await client.close();
+    await embedded?.close();
     await releaseLock();
     throw err;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const running = embedded;
+  const prisma = new PrismaClient({ adapter: running.adapter });
   return {
     kind: 'pglite',
     prisma,
@@ -112,7 +105,7 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
     ping: (timeoutMs = 2000) => ping(prisma, timeoutMs),
     async close() {
       await prisma.$disconnect();
-      if (!client.closed) await client.close();
+      await running.close();
       await releaseLock();
     },
   };

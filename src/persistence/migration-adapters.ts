@@ -6,10 +6,10 @@
 // - @prisma/adapter-pg given a connection string uses the main database as shadow; we use
 //   an in-memory PGlite as the shadow database for PostgreSQL too (diffs only need a
 //   scratch PostgreSQL; applying migrations never touches the shadow).
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PGLITE_ADAPTER_NAME } from './embedded-protocol.ts';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
 /**
  * The schema engine reports a failed migration script only as "External error id#N";
@@ -44,7 +44,15 @@ function fixPgliteAdapter(adapter: SqlDriverAdapter, client: PGlite, closeOnDisp
   });
 }
 
+// PGlite and its adapter are loaded when a shadow database or a scratch one is wanted (creating
+// or checking migrations), not by every process that applies them.
+const pgliteModules = async () => ({
+  PGlite: (await import('@electric-sql/pglite')).PGlite,
+  PrismaPGlite: (await import('pglite-prisma-adapter')).PrismaPGlite,
+});
+
 async function pgliteShadow(): Promise<SqlDriverAdapter> {
+  const { PGlite, PrismaPGlite } = await pgliteModules();
   const shadow = new PGlite();
   const adapter = await new PrismaPGlite(shadow).connect();
   return fixPgliteAdapter(adapter, shadow, true);
@@ -52,11 +60,10 @@ async function pgliteShadow(): Promise<SqlDriverAdapter> {
 
 /** Migration adapter over an open PGlite database (not closed by the engine). */
 export function pgliteMigrationFactory(client: PGlite): MigrationFactory {
-  const inner = new PrismaPGlite(client);
   const factory: MigrationFactory = {
-    provider: inner.provider,
-    adapterName: inner.adapterName,
-    connect: async () => fixPgliteAdapter(await inner.connect(), client, false, factory),
+    provider: 'postgres',
+    adapterName: PGLITE_ADAPTER_NAME,
+    connect: async () => fixPgliteAdapter(await new (await pgliteModules()).PrismaPGlite(client).connect(), client, false, factory),
     connectToShadowDb: pgliteShadow,
   };
   return factory;
@@ -64,7 +71,15 @@ export function pgliteMigrationFactory(client: PGlite): MigrationFactory {
 
 /** Migration adapter over a PostgreSQL connection string; the shadow database is an in-memory PGlite. */
 export function pgMigrationFactory(connectionString: string): MigrationFactory {
-  const inner = new PrismaPg({ connectionString, max: 2 });
+  return recordingScriptErrors(new PrismaPg({ connectionString, max: 2 }));
+}
+
+/** Migration adapter over the embedded database's thread (embedded.ts); the shadow database is an in-memory PGlite. */
+export function embeddedMigrationFactory(inner: SqlDriverAdapterFactory): MigrationFactory {
+  return recordingScriptErrors(inner);
+}
+
+function recordingScriptErrors(inner: SqlDriverAdapterFactory): MigrationFactory {
   const factory: MigrationFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,

@@ -41,7 +41,6 @@ describe('statements per request', () => {
     }
   });
   afterAll(async () => {
-    sql?.restore();
     await t?.stop();
   });
 

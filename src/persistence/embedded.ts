@@ -1,0 +1,179 @@
+// The embedded database, run in a thread of its own (embedded-worker.ts) so that its
+// statements — PostgreSQL compiled to WebAssembly, synchronous — never hold the API's event
+// loop. This side is a Prisma driver adapter whose every call is one message to that thread:
+// the same adapter (pglite-prisma-adapter) answers there, on the same single connection, so
+// statements, transactions and errors behave exactly as before; only where they run moved.
+//
+// Why a dedicated thread and not a pool (piscina and the like): a database is one owner of
+// its files and its open transactions, not interchangeable tasks.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  DriverAdapterError,
+  type IsolationLevel,
+  type SqlDriverAdapter,
+  type SqlDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+  type Transaction,
+  type TransactionOptions,
+} from '@prisma/driver-adapter-utils';
+import { type EmbeddedReply, PGLITE_ADAPTER_NAME, type EmbeddedRequest, type EmbeddedWorkerData, type SerialisedError, STATS } from './embedded-protocol.ts';
+
+export interface StatementTotals {
+  /** Statements started (Parse or simple Query messages; BEGIN and COMMIT included). */
+  statements: number;
+  /** Time the database spent on them, ms (its own thread's time). */
+  ms: number;
+}
+
+export interface EmbeddedDatabase {
+  /** A driver-adapter factory for PrismaClient and (see embeddedMigrationFactory) the migration engine. */
+  adapter: SqlDriverAdapterFactory;
+  /** Statements run so far by this database. */
+  statements(): StatementTotals;
+  close(): Promise<void>;
+}
+
+// Every embedded database of this process, for the statement totals (tests and benchmarks).
+const open = new Set<{ stats: Float64Array; texts(): Promise<Array<[string, { count: number; ms: number }]>> }>();
+const closed: StatementTotals = { statements: 0, ms: 0 };
+let statementTexts = false;
+
+/** Statements run by every embedded database of this process since it started (closed ones included). */
+export function embeddedStatementTotals(): StatementTotals {
+  const totals = { ...closed };
+  for (const db of open) {
+    totals.statements += db.stats[STATS.statements]!;
+    totals.ms += db.stats[STATS.ms]!;
+  }
+  return totals;
+}
+
+/** Makes databases opened from now on sum statements per text (first 140 characters). */
+export function collectStatementTexts(on: boolean): void {
+  statementTexts = on;
+}
+
+/** Per statement text, since the last call: how many started and their time (open databases only). */
+export async function takeStatementTexts(): Promise<Map<string, { count: number; ms: number }>> {
+  const all = new Map<string, { count: number; ms: number }>();
+  for (const db of open) {
+    for (const [text, e] of await db.texts()) {
+      const sum = all.get(text) ?? { count: 0, ms: 0 };
+      all.set(text, { count: sum.count + e.count, ms: sum.ms + e.ms });
+    }
+  }
+  return all;
+}
+
+/**
+ * The worker's source next to this module: JavaScript once compiled; TypeScript from the
+ * sources, loaded through tsx's loader registered inside the new thread (a worker does not
+ * take --import from its execArgv on Node 20).
+ */
+function startWorker(workerData: EmbeddedWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./embedded-worker.js', import.meta.url), { workerData });
+  const entry = new URL('./embedded-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** tsx's ESM API module, as its package's exports name it. */
+function tsxApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const exports = JSON.parse(readFileSync(manifest, 'utf8')).exports['./esm/api'].import.default as string;
+  return new URL(exports, pathToFileURL(manifest)).href;
+}
+
+/** Starts the embedded database in its own thread: in memory when `dataDir` is undefined. */
+export async function startEmbedded(dataDir: string | undefined): Promise<EmbeddedDatabase> {
+  const stats = new Float64Array(new SharedArrayBuffer(STATS.length * Float64Array.BYTES_PER_ELEMENT));
+  const workerData: EmbeddedWorkerData = { dataDir, stats: stats.buffer as SharedArrayBuffer, statementTexts };
+  const worker = startWorker(workerData);
+  const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
+  let nextId = 1;
+  let exited: Error | undefined;
+
+  const ready = new Promise<void>((resolve, reject) => pending.set(0, { resolve: () => resolve(), reject }));
+  worker.on('message', (reply: EmbeddedReply) => {
+    const waiter = pending.get(reply.id);
+    if (!waiter) return;
+    pending.delete(reply.id);
+    if (reply.error) waiter.reject(revive(reply.error));
+    else waiter.resolve(reply.value);
+  });
+  const fail = (err: Error) => {
+    exited = err;
+    for (const waiter of pending.values()) waiter.reject(err);
+    pending.clear();
+  };
+  worker.on('error', (err) => fail(new Error(`the embedded database's thread failed: ${err.message}`, { cause: err })));
+  worker.on('exit', (code) => fail(new Error(`the embedded database's thread has stopped (exit code ${code})`)));
+
+  const call = <T>(request: Omit<EmbeddedRequest, 'id'>): Promise<T> => {
+    if (exited) return Promise.reject(exited);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ ...request, id });
+    });
+  };
+
+  await ready;
+  const entry = { stats, texts: () => call<Array<[string, { count: number; ms: number }]>>({ op: 'texts' }) };
+  open.add(entry);
+  const adapter = adapterFactory(call);
+  return {
+    adapter,
+    statements: () => ({ statements: stats[STATS.statements]!, ms: stats[STATS.ms]! }),
+    async close() {
+      if (!open.delete(entry)) return;
+      closed.statements += stats[STATS.statements]!;
+      closed.ms += stats[STATS.ms]!;
+      const stopped = new Promise((resolve) => worker.once('exit', resolve));
+      await call({ op: 'close' }).catch(() => {});
+      await stopped;
+    },
+  };
+}
+
+/** A driver error comes back as the DriverAdapterError Prisma maps (unique violations and the like). */
+function revive(e: SerialisedError): Error {
+  const err = e.cause ? new DriverAdapterError(e.cause as ConstructorParameters<typeof DriverAdapterError>[0]) : new Error(e.message);
+  if (!e.cause) err.name = e.name;
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+type Call = <T>(request: Omit<EmbeddedRequest, 'id'>) => Promise<T>;
+
+function queryable(call: Call, tx?: number) {
+  return {
+    provider: 'postgres' as const,
+    adapterName: PGLITE_ADAPTER_NAME,
+    queryRaw: (query: SqlQuery) => call<SqlResultSet>({ op: 'query', tx, query }),
+    executeRaw: (query: SqlQuery) => call<number>({ op: 'execute', tx, query }),
+  };
+}
+
+function adapterFactory(call: Call): SqlDriverAdapterFactory {
+  const connect = async (): Promise<SqlDriverAdapter> => ({
+    ...queryable(call),
+    executeScript: (script: string) => call<void>({ op: 'script', script }),
+    async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+      const { tx, options } = await call<{ tx: number; options: TransactionOptions }>({ op: 'begin', isolationLevel });
+      return {
+        ...queryable(call, tx),
+        options,
+        commit: () => call<void>({ op: 'commit', tx }),
+        rollback: () => call<void>({ op: 'rollback', tx }),
+      };
+    },
+    getConnectionInfo: () => ({ supportsRelationJoins: true }),
+    dispose: async () => {},
+  });
+  return { provider: 'postgres', adapterName: PGLITE_ADAPTER_NAME, connect };
+}
