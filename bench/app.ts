@@ -1,6 +1,8 @@
 // The product as the benchmarks run it: in this process, on an in-memory embedded database,
 // quiet logs, an ephemeral port on 127.0.0.1, no cluster health monitor (PT0S: the sandbox
 // then counts a rollout's own requests only), and an ADMIN token for it.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { createApp, type App } from '../src/app.ts';
 import { mintToken } from '../src/auth/tokens.ts';
 import { loadConfig } from '../src/config/index.ts';
@@ -22,4 +24,25 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<{
   const port = await app.start();
   const token = await mintToken(JWT_SECRET, { sub: 'bench', roles: ['ADMIN'], ttlSeconds: 3600 });
   return { app, url: `http://127.0.0.1:${port}/graphql`, token };
+}
+
+/**
+ * A new, empty database on the PostgreSQL server of `adminUrl` (any database there that the
+ * user may connect to), for one run; `drop` removes it (after the app has closed its connections).
+ */
+export async function freshPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `om_bench_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.href, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

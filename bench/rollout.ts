@@ -5,11 +5,12 @@
 //
 //   npm run bench:rollout [-- --clusters 100 --parallel 10,50 --canary-clusters 20 --latency 20
 //                            --subscribers 50 --direct-runs 1 --canary-runs 3 --in-process
-//                            --direct install,upgrade,reapply --profile DIR --sql-top N]
+//                            --direct install,upgrade,reapply --profile DIR --sql-top N --postgres URL]
 //
 // Scenarios: Direct to `clusters` clusters at each `parallel`; Canary over `canary-clusters`
 // (stages 10 %, 30 % … 100 %, evaluationPeriod PT1S, healthCheckInterval PT0.2S). Every run is
-// an install on a fresh fleet with a fresh app on an in-memory database; `subscribers`
+// an install on a fresh fleet with a fresh app on an in-memory embedded database (with
+// --postgres URL: a new database on that PostgreSQL server per run); `subscribers`
 // graphql-ws clients subscribe to deploymentProgress as soon as the deployment exists. The
 // fleet runs in child processes (`npm run sandbox`, 100 clusters each) and the subscribers and the query probe in
 // another (bench/clients.ts), so the product's CPU, event loop and RSS are its own, as when it
@@ -34,7 +35,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { App } from '../src/app.ts';
-import { startBenchApp } from './app.ts';
+import { freshPostgresDatabase, startBenchApp } from './app.ts';
 import { ended, graphql, outcomeOf, type Receipt, startClients } from './clients.ts';
 import { planApply } from '../src/kube/apply/plan.ts';
 import { canaryStages } from '../src/rollout/strategies/canary.ts';
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
     direct: { type: 'string', default: 'install,upgrade,reapply' },
     profile: { type: 'string' },
     'sql-top': { type: 'string', default: '0' },
+    postgres: { type: 'string' },
   },
 });
 const latencyMs = Number(args.latency);
@@ -136,8 +138,9 @@ interface RunResult {
   /** The clients' child process (subscribers and query probe). */
   clientsCpuMs?: number;
   eventLoopUtilization: number;
-  /** The event loop's delay (how late a timer fires), p99, ms. */
+  /** The event loop's delay (how late a timer fires), p99 and max, ms. */
   loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
   deliveries: DeliveryStats;
   peakRssBytes: number;
   /** RSS when the deployment was created (after start-up and registrations). */
@@ -235,10 +238,16 @@ async function childFleet(n: number): Promise<BenchFleet> {
 
 // ---------------------------------------------------------------- one run
 
-async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: App; url: string; token: string }> {
+async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: App; url: string; token: string; dropDatabase(): Promise<void> }> {
   const fleet = await (args['in-process'] ? inProcessFleet(n) : childFleet(n));
+  // --postgres: a new database on that server for this run; otherwise the embedded database in memory.
+  const database = args.postgres ? await freshPostgresDatabase(args.postgres) : undefined;
   // The operator is read from the corpus in place: it is the source fence's one file root here.
-  const { app, url, token } = await startBenchApp({ ENGINE_POLL_INTERVAL: 'PT0.5S', SOURCE_FILE_ROOTS: CORPUS });
+  const { app, url, token } = await startBenchApp({
+    ENGINE_POLL_INTERVAL: 'PT0.5S',
+    SOURCE_FILE_ROOTS: CORPUS,
+    ...(database ? { DATABASE_URL: database.url } : {}),
+  });
   // Registered (each one probed by the API) before the latency is switched on: set-up is not what is measured.
   for (let i = 0; i < n; i += 25) {
     const register = (c: { name: string; kubeconfig: string }) =>
@@ -255,7 +264,7 @@ async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: Ap
       versions: [FROM_VERSION, VERSION],
     },
   });
-  return { fleet, app, url, token };
+  return { fleet, app, url, token, dropDatabase: async () => void (await database?.drop()) };
 }
 
 /** Creates a deployment of `version` to every cluster of the fleet; returns its id. */
@@ -303,10 +312,18 @@ async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Prom
 }
 
 async function run(s: Scenario): Promise<RunResult> {
-  const { fleet, app, url, token } = await startFleetAndApp(s.clusters);
+  const { fleet, app, url, token, dropDatabase } = await startFleetAndApp(s.clusters);
   if (s.from) await installFirst(url, token, fleet, s.from, s);
   await fleet.setLatency(latencyMs);
-  const clients = await startClients({ url, token, subscribers: subscriberCount, inProcess: args['in-process'] });
+  // The subscribers in one process, the query probe in another (see bench/clients.ts).
+  const [subscribers, prober] = await Promise.all([
+    startClients({ url, token, subscribers: subscriberCount, probe: false, inProcess: args['in-process'] }),
+    startClients({ url, token, subscribers: 0, probe: true, inProcess: args['in-process'] }),
+  ]);
+  const clientsCpu = () => {
+    const [a, b] = [subscribers.cpuMs(), prober.cpuMs()];
+    return a === undefined || b === undefined ? undefined : a + b;
+  };
   try {
     const startRssBytes = (peakRss = process.memoryUsage.rss());
     const requestsBefore = await fleet.requests();
@@ -318,12 +335,13 @@ async function run(s: Scenario): Promise<RunResult> {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const file = args.profile ? path.join(args.profile, `${s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.cpuprofile`) : undefined;
-    const clientsBefore = clients.cpuMs();
+    const clientsBefore = clientsCpu();
     const { id, received, queryMs } = await profiled(file, async () => {
       const id = await deploy(url, token, fleet, VERSION, s);
-      return { id, ...(await clients.watch(id)) };
+      const [followed, probed] = await Promise.all([subscribers.watch(id), prober.watch(id)]);
+      return { id, received: followed.received, queryMs: probed.queryMs };
     });
-    const clientsAfter = clients.cpuMs();
+    const clientsAfter = clientsCpu();
     const cpu = process.cpuUsage(cpuBefore);
     const sqlDone = { statements: sql.statements - sqlBefore.statements, ms: sql.ms - sqlBefore.ms };
     await printSqlTop(s.label, s.clusters);
@@ -341,6 +359,7 @@ async function run(s: Scenario): Promise<RunResult> {
       clientsCpuMs: clientsBefore !== undefined && clientsAfter !== undefined ? clientsAfter - clientsBefore : undefined,
       eventLoopUtilization: elu.utilization,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
       deliveries: summarizeDeliveries(received),
       queryMs,
       peakRssBytes: peakRss,
@@ -350,9 +369,10 @@ async function run(s: Scenario): Promise<RunResult> {
       dbMsPerCluster: sqlDone.ms / s.clusters,
     };
   } finally {
-    await clients.close();
+    await Promise.all([subscribers.close(), prober.close()]);
     await app.stop();
     await fleet.stop();
+    await dropDatabase();
   }
 }
 
@@ -414,7 +434,7 @@ function verdict(s: Scenario, wallMs: number, cpuMs: number, loopBusy: number, s
 
 async function main(): Promise<void> {
   const cluster = roundTripsPerCluster();
-  const where = args['in-process'] ? 'sandbox in this process' : 'sandbox in a child process';
+  const where = `${args['in-process'] ? 'sandbox in this process' : 'sandbox in child processes'}; database: ${args.postgres ? `PostgreSQL at ${new URL(args.postgres).host} (a new database per run; its CPU is not counted)` : 'embedded, in memory'}`;
   console.log(`${OPERATOR} ${VERSION}: ${objects.length} objects; latency ${latencyMs} ms; ${subscriberCount} subscribers to deploymentProgress; ${where}`);
   console.log(`ideal round trips per cluster: ${cluster.trips} (${cluster.detail}); canary: ${JSON.stringify(CANARY)}`);
   const header = [
@@ -425,7 +445,7 @@ async function main(): Promise<void> {
     'ratio',
     'CPU',
     'loop busy',
-    'loop delay p99',
+    'loop delay p99/max',
     'sandbox CPU',
     'clients CPU',
     'req/cluster',
@@ -469,7 +489,7 @@ async function main(): Promise<void> {
       (wall / s.idealMs).toFixed(1),
       secs(m((r) => r.cpuMs)),
       `${Math.round(loopBusy * 100)} %`,
-      `${Math.round(m((r) => r.loopDelayP99Ms))} ms`,
+      `${Math.round(m((r) => r.loopDelayP99Ms))}/${Math.round(m((r) => r.loopDelayMaxMs))} ms`,
       sandboxKnown ? secs(m((r) => r.sandboxCpuMs!)) : '—',
       results.every((r) => r.clientsCpuMs !== undefined) ? secs(m((r) => r.clientsCpuMs!)) : '—',
       String(Math.round(m((r) => r.requestsPerCluster))),
@@ -481,8 +501,8 @@ async function main(): Promise<void> {
       sandboxKnown ? mb(Math.max(...results.map((r) => r.sandboxPeakRssBytes!))) : '—',
       `${Math.round(m((r) => percentile(r.queryMs, 50)))} ms`,
       `${Math.round(m((r) => percentile(r.queryMs, 99)))} ms`,
-      String(Math.round(m((r) => r.statementsPerCluster))),
-      `${Math.round(m((r) => r.dbMsPerCluster))} ms`,
+      args.postgres ? '—' : String(Math.round(m((r) => r.statementsPerCluster))),
+      args.postgres ? '—' : `${Math.round(m((r) => r.dbMsPerCluster))} ms`,
     ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -496,9 +516,9 @@ async function main(): Promise<void> {
       ...(args['in-process']
         ? []
         : [
-            `sandbox CPU: the fleet's child processes (${CLUSTERS_PER_PROCESS} clusters each), summed; sandbox RSS: the largest of them; clients CPU: the child process of the subscribers and the query probe.`,
+            `sandbox CPU: the fleet's child processes (${CLUSTERS_PER_PROCESS} clusters each), summed; sandbox RSS: the largest of them; clients CPU: the child processes of the subscribers and of the query probe.`,
           ]),
-      'loop delay p99: how late the event loop ran a timer (sampled every 10 ms), 99th percentile — what any request may wait before it is even read.',
+      'loop delay p99/max: how late the event loop ran a timer (sampled every 10 ms), 99th percentile and longest — what any request may wait before it is even read.',
       'req/cluster: Kubernetes API requests the sandbox answered per cluster during the rollout.',
       'events: per subscriber; deliveries/s: events received by all subscribers ÷ time from first to last receipt (bounded by how fast the rollout produces events);',
       'p50/p99: event timestamp (set when committed) → receipt by a subscriber, live events only (replays of events older than the subscription excluded).',
