@@ -3,7 +3,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { renderManifests, type CacheEntry, type ManifestCache, type RenderResult, type SourceFence } from '../sources/index.ts';
-import { parseManifests } from '../sources/yaml.ts';
+import { parseManifestsOffLoop } from '../sources/yaml-pool.ts';
 
 export class DatabaseManifestCache implements ManifestCache {
   constructor(private readonly prisma: PrismaClient) {}
@@ -100,6 +100,6 @@ export class Renderer {
   /** The objects of stored manifests (a release snapshot), by digest. */
   async objectsOf(digest: string): Promise<KubeObject[]> {
     const row = await this.prisma.renderedManifest.findUniqueOrThrow({ where: { digest } });
-    return parseManifests(row.manifests, { source: `${row.operatorName} ${row.version}` });
+    return parseManifestsOffLoop(row.manifests, { source: `${row.operatorName} ${row.version}` });
   }
 }

@@ -25,7 +25,7 @@ import type { KubeClient } from '../kube/client.ts';
 import type { KubeClients } from '../kube/client-registry.ts';
 import { crdClusterSource } from '../kube/crds.ts';
 import type { KubeObject } from '../kube/types.ts';
-import { parseManifests } from '../sources/yaml.ts';
+import { parseManifestsOffLoop } from '../sources/yaml-pool.ts';
 import { recordCrds, recordedCrds } from './crd-registry.ts';
 
 // The vocabulary of reports, as the API shows it.
@@ -226,7 +226,7 @@ class BaselineCache {
     if (recorded.size > 0) return recorded;
     const rendered = await this.prisma.renderedManifest.findUnique({ where: { digest: manifestDigest }, select: { manifests: true } });
     if (!rendered) return recorded;
-    await recordCrds(this.prisma, this.operatorName, version, parseManifests(rendered.manifests, { source: `${this.operatorName} ${version}` }));
+    await recordCrds(this.prisma, this.operatorName, version, await parseManifestsOffLoop(rendered.manifests, { source: `${this.operatorName} ${version}` }));
     return recordedCrds(this.prisma, this.operatorName, version);
   }
 }

@@ -12,7 +12,8 @@ import type { FetchTuning } from './fetch.ts';
 import { helmTemplate } from './helm-repo.ts';
 import { expandManifestUrl, fetchManifestBundle } from './manifest-url.ts';
 import { canonicalJson } from '../domain/json.ts';
-import { parseManifests, toYaml, type ManifestLimits } from './yaml.ts';
+import type { ManifestLimits } from './yaml.ts';
+import { normaliseManifests, parseManifestsOffLoop } from './yaml-pool.ts';
 
 /** The fields of an operator that say where its manifests come from. */
 export interface OperatorSource {
@@ -129,7 +130,7 @@ export async function renderManifests(options: RenderOptions): Promise<RenderRes
     try {
       const cached = await cache.get(digest);
       if (cached !== undefined) {
-        return { manifests: cached, objects: parseManifests(cached, limits), digest, source: identity.type, fromCache: true, warnings };
+        return { manifests: cached, objects: await parseManifestsOffLoop(cached, limits), digest, source: identity.type, fromCache: true, warnings };
       }
     } catch (err) {
       warnings.push(`rendered-manifest cache not used (${(err as Error).message})`);
@@ -152,9 +153,8 @@ export async function renderManifests(options: RenderOptions): Promise<RenderRes
   } else {
     raw = (await fetchManifestBundle(identity.template, version, { ...options.fetch, fence: options.fence })).text;
   }
-  const objects = parseManifests(raw, limits);
+  const { objects, manifests } = await normaliseManifests(raw, limits);
   if (objects.length === 0) throw new SourceError(`${operator.name} ${version}: the rendered manifests contain no objects`);
-  const manifests = toYaml(objects);
   if (cache) {
     try {
       await cache.put({ digest, operatorName: operator.name, version, manifests });
