@@ -5,12 +5,13 @@
 //
 //   npm run bench:rollout [-- --clusters 100 --parallel 10,50 --canary-clusters 20 --latency 20
 //                            --subscribers 50 --direct-runs 1 --canary-runs 3 --in-process
-//                            --direct install,upgrade,reapply --profile DIR --sql-top N --postgres URL]
+//                            --direct install,upgrade,reapply --profile DIR --heap-snapshot DIR --sql-top N --postgres URL --embedded disk|memory]
 //
 // Scenarios: Direct to `clusters` clusters at each `parallel`; Canary over `canary-clusters`
 // (stages 10 %, 30 % … 100 %, evaluationPeriod PT1S, healthCheckInterval PT0.2S). Every run is
-// an install on a fresh fleet with a fresh app on an in-memory embedded database (with
-// --postgres URL: a new database on that PostgreSQL server per run); `subscribers`
+// an install on a fresh fleet with a fresh app on the embedded database in a new DATA_DIR, as
+// `npm start` runs it (--embedded memory: in memory; --postgres URL: a new database on that
+// PostgreSQL server per run); `subscribers`
 // graphql-ws clients subscribe to deploymentProgress as soon as the deployment exists. The
 // fleet runs in child processes (`npm run sandbox`, 100 clusters each) and the subscribers and the query probe in
 // another (bench/clients.ts), so the product's CPU, event loop and RSS are its own, as when it
@@ -28,12 +29,14 @@
 // ~0.7 ms of CPU per request, but a 2 MB CRD body costs much more to serialise, parse and
 // merge on both sides: the output prints CPU time and event-loop utilisation beside the
 // wall time, and a line per scenario saying what dominated.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import inspector from 'node:inspector/promises';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import type { App } from '../src/app.ts';
 import { freshPostgresDatabase, startBenchApp } from './app.ts';
 import { ended, graphql, outcomeOf, type Receipt, startClients } from './clients.ts';
@@ -43,6 +46,7 @@ import { startSandbox } from '../src/sandbox/index.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
 import { requireCorpus } from '../test/helpers/corpus.ts';
 import { countStatements } from '../test/helpers/statements.ts';
+import { embeddedMemory } from '../src/persistence/embedded.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
 
 const { values: args } = parseArgs({
@@ -57,11 +61,14 @@ const { values: args } = parseArgs({
     'in-process': { type: 'boolean', default: false },
     direct: { type: 'string', default: 'install,upgrade,reapply' },
     profile: { type: 'string' },
+    'heap-snapshot': { type: 'string' },
     'sql-top': { type: 'string', default: '0' },
     postgres: { type: 'string' },
+    embedded: { type: 'string', default: 'disk' },
   },
 });
 const latencyMs = Number(args.latency);
+if (!['disk', 'memory'].includes(args.embedded)) throw new Error(`--embedded: disk or memory, not ${args.embedded}`);
 const subscriberCount = Number(args.subscribers);
 
 // The corpus is read in place, never copied (CORPUS_DIR, default ../shared/corpus beside the project root).
@@ -240,13 +247,16 @@ async function childFleet(n: number): Promise<BenchFleet> {
 
 async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: App; url: string; token: string; dropDatabase(): Promise<void> }> {
   const fleet = await (args['in-process'] ? inProcessFleet(n) : childFleet(n));
-  // --postgres: a new database on that server for this run; otherwise the embedded database in memory.
+  // --postgres: a new database on that server for this run; otherwise the embedded database in
+  // a new DATA_DIR, as `npm start` runs it (--embedded memory: in memory, as the tests do).
   const database = args.postgres ? await freshPostgresDatabase(args.postgres) : undefined;
+  const dataDir = args.embedded === 'memory' ? 'memory://' : mkdtempSync(path.join(tmpdir(), 'om-bench-data-'));
+  if (dataDir !== 'memory://') process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   // The operator is read from the corpus in place: it is the source fence's one file root here.
   const { app, url, token } = await startBenchApp({
     ENGINE_POLL_INTERVAL: 'PT0.5S',
     SOURCE_FILE_ROOTS: CORPUS,
-    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }),
   });
   // Registered (each one probed by the API) before the latency is switched on: set-up is not what is measured.
   for (let i = 0; i < n; i += 25) {
@@ -325,6 +335,15 @@ async function run(s: Scenario): Promise<RunResult> {
     return a === undefined || b === undefined ? undefined : a + b;
   };
   try {
+    if (args['heap-snapshot']) {
+      mkdirSync(args['heap-snapshot'], { recursive: true });
+      const file = writeHeapSnapshot(path.join(args['heap-snapshot'], `${s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.heapsnapshot`));
+      const m = process.memoryUsage();
+      const db = await embeddedMemory();
+      console.log(
+        `  heap snapshot of the main thread before the measured deployment: ${file} (process RSS ${mb(m.rss)}; main thread heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}; embedded database thread: WebAssembly ${mb(db.wasmBytes)}, heap used ${mb(db.heapUsedBytes)})`,
+      );
+    }
     const startRssBytes = (peakRss = process.memoryUsage.rss());
     const requestsBefore = await fleet.requests();
     const childBefore = fleet.childUsage();
@@ -434,7 +453,8 @@ function verdict(s: Scenario, wallMs: number, cpuMs: number, loopBusy: number, s
 
 async function main(): Promise<void> {
   const cluster = roundTripsPerCluster();
-  const where = `${args['in-process'] ? 'sandbox in this process' : 'sandbox in child processes'}; database: ${args.postgres ? `PostgreSQL at ${new URL(args.postgres).host} (a new database per run; its CPU is not counted)` : 'embedded, in memory'}`;
+  const embedded = args.embedded === 'memory' ? 'embedded, in memory' : 'embedded, in a new DATA_DIR per run';
+  const where = `${args['in-process'] ? 'sandbox in this process' : 'sandbox in child processes'}; database: ${args.postgres ? `PostgreSQL at ${new URL(args.postgres).host} (a new database per run; its CPU is not counted)` : embedded}`;
   console.log(`${OPERATOR} ${VERSION}: ${objects.length} objects; latency ${latencyMs} ms; ${subscriberCount} subscribers to deploymentProgress; ${where}`);
   console.log(`ideal round trips per cluster: ${cluster.trips} (${cluster.detail}); canary: ${JSON.stringify(CANARY)}`);
   const header = [

@@ -30,7 +30,7 @@ export const STATS = { statements: 0, ms: 1, length: 2 } as const;
 
 export type EmbeddedRequest = {
   id: number;
-  op: 'query' | 'execute' | 'script' | 'begin' | 'commit' | 'rollback' | 'texts' | 'close';
+  op: 'query' | 'execute' | 'script' | 'begin' | 'commit' | 'rollback' | 'texts' | 'memory' | 'close';
   /** The transaction a statement, commit or rollback belongs to. */
   tx?: number;
   query?: unknown;
@@ -46,4 +46,10 @@ export interface SerialisedError {
   stack?: string;
   /** A DriverAdapterError's mapped cause. */
   cause?: unknown;
+}
+
+/** What the database's thread holds: PGlite's WebAssembly memory (it only grows) and its JavaScript heap. */
+export interface EmbeddedMemory {
+  wasmBytes: number;
+  heapUsedBytes: number;
 }

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { EMBEDDED_SETTINGS, type EmbeddedRequest, type EmbeddedWorkerData, type SerialisedError, STATS } from './embedded-protocol.ts';
+import { EMBEDDED_SETTINGS, type EmbeddedMemory, type EmbeddedRequest, type EmbeddedWorkerData, type SerialisedError, STATS } from './embedded-protocol.ts';
 
 const data = workerData as EmbeddedWorkerData;
 const port = parentPort!;
@@ -70,6 +70,11 @@ async function handle(r: EmbeddedRequest): Promise<unknown> {
       const texts = [...byText];
       byText.clear();
       return texts;
+    }
+    case 'memory': {
+      const heap = (client as unknown as { mod?: { HEAPU8?: Uint8Array } }).mod?.HEAPU8;
+      const memory: EmbeddedMemory = { wasmBytes: heap?.byteLength ?? 0, heapUsedBytes: process.memoryUsage().heapUsed };
+      return memory;
     }
     case 'close':
       if (!client.closed) await client.close();

@@ -20,7 +20,15 @@ import {
   type Transaction,
   type TransactionOptions,
 } from '@prisma/driver-adapter-utils';
-import { type EmbeddedReply, PGLITE_ADAPTER_NAME, type EmbeddedRequest, type EmbeddedWorkerData, type SerialisedError, STATS } from './embedded-protocol.ts';
+import {
+  type EmbeddedMemory,
+  type EmbeddedReply,
+  PGLITE_ADAPTER_NAME,
+  type EmbeddedRequest,
+  type EmbeddedWorkerData,
+  type SerialisedError,
+  STATS,
+} from './embedded-protocol.ts';
 
 export interface StatementTotals {
   /** Statements started (Parse or simple Query messages; BEGIN and COMMIT included). */
@@ -38,7 +46,11 @@ export interface EmbeddedDatabase {
 }
 
 // Every embedded database of this process, for the statement totals (tests and benchmarks).
-const open = new Set<{ stats: Float64Array; texts(): Promise<Array<[string, { count: number; ms: number }]>> }>();
+const open = new Set<{
+  stats: Float64Array;
+  texts(): Promise<Array<[string, { count: number; ms: number }]>>;
+  memory(): Promise<EmbeddedMemory>;
+}>();
 const closed: StatementTotals = { statements: 0, ms: 0 };
 let statementTexts = false;
 
@@ -67,6 +79,12 @@ export async function takeStatementTexts(): Promise<Map<string, { count: number;
     }
   }
   return all;
+}
+
+/** What the threads of the open embedded databases hold (see EmbeddedMemory), summed. */
+export async function embeddedMemory(): Promise<EmbeddedMemory> {
+  const all = await Promise.all([...open].map((db) => db.memory()));
+  return { wasmBytes: all.reduce((sum, m) => sum + m.wasmBytes, 0), heapUsedBytes: all.reduce((sum, m) => sum + m.heapUsedBytes, 0) };
 }
 
 /**
@@ -123,7 +141,11 @@ export async function startEmbedded(dataDir: string | undefined): Promise<Embedd
   };
 
   await ready;
-  const entry = { stats, texts: () => call<Array<[string, { count: number; ms: number }]>>({ op: 'texts' }) };
+  const entry = {
+    stats,
+    texts: () => call<Array<[string, { count: number; ms: number }]>>({ op: 'texts' }),
+    memory: () => call<EmbeddedMemory>({ op: 'memory' }),
+  };
   open.add(entry);
   const adapter = adapterFactory(call);
   return {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { EMBEDDED_SETTINGS, openDatabase } from '../../src/persistence/database.ts';
+import { embeddedMemory } from '../../src/persistence/embedded.ts';
 import { countStatements } from '../helpers/statements.ts';
 
 describe('embedded database settings', () => {
@@ -71,6 +72,10 @@ describe('embedded database settings', () => {
       expect((await db.prisma.cluster.findMany({ orderBy: { name: 'asc' } })).map((c) => c.name)).toEqual(['c1', 'c3']);
       expect(sql.statements).toBeGreaterThanOrEqual(8);
       expect(sql.ms).toBeGreaterThan(0);
+      // What the thread holds: PGlite's WebAssembly memory (at least its shared buffers) and its heap.
+      const memory = await embeddedMemory();
+      expect(memory.wasmBytes).toBeGreaterThan(32 * 1024 * 1024);
+      expect(memory.heapUsedBytes).toBeGreaterThan(0);
     } finally {
       await db.close();
     }
