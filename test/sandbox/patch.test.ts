@@ -158,9 +158,20 @@ describe('sandbox patches and server-side apply', () => {
 
   it('serves the scale subresource', async () => {
     await api.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('scaled') as any });
-    const scale = await api.apps.readNamespacedDeploymentScale({ name: 'scaled', namespace: 'default' });
-    expect(scale).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 1 } });
-    await api.apps.replaceNamespacedDeploymentScale({ name: 'scaled', namespace: 'default', body: { ...scale, spec: { replicas: 4 } } });
+    // Read-modify-write, as clients do against any API server: the deployment controller may
+    // write the Deployment's status between the read and the replace (409 Conflict: the
+    // resourceVersion read is stale), so a conflict means read again and retry.
+    let conflicts = 0;
+    for (;;) {
+      const scale = await api.apps.readNamespacedDeploymentScale({ name: 'scaled', namespace: 'default' });
+      expect(scale).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 1 } });
+      try {
+        await api.apps.replaceNamespacedDeploymentScale({ name: 'scaled', namespace: 'default', body: { ...scale, spec: { replicas: 4 } } });
+        break;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 409 || ++conflicts > 5) throw err;
+      }
+    }
     expect((await api.apps.readNamespacedDeployment({ name: 'scaled', namespace: 'default' })).spec?.replicas).toBe(4);
   });
 
