@@ -35,7 +35,8 @@ export interface RawRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path with query string, e.g. "/api/v1/nodes?limit=500". */
   path: string;
-  body?: string | Buffer;
+  /** The body; as a list of parts, they are sent one after the other (and not copied). */
+  body?: string | Buffer | readonly Buffer[];
   contentType?: string;
   accept?: string;
   signal?: AbortSignal;
@@ -128,16 +129,17 @@ export class ClusterTransport {
     if (req.signal?.aborted) return Promise.reject(abortedError(this.clusterName, operation, req.signal));
     if (this.tlsProblem) return Promise.reject(new KubeError({ kind: 'TLS', clusterName: this.clusterName, operation, detail: this.tlsProblem }));
     const url = new URL(this.basePath + req.path, this.serverUrl);
-    const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
+    const parts = req.body === undefined ? undefined : Array.isArray(req.body) ? (req.body as readonly Buffer[]) : [Buffer.from(req.body as string | Buffer)];
+    const bodyLength = parts?.reduce((sum, p) => sum + p.length, 0);
     const headers: Record<string, string> = { ...this.headers, accept: req.accept ?? 'application/json', 'user-agent': 'operator-manager' };
-    if (body) {
+    if (parts) {
       headers['content-type'] = req.contentType ?? 'application/json';
-      headers['content-length'] = String(body.length);
+      headers['content-length'] = String(bodyLength);
     }
     const timeoutMs = req.timeoutMs ?? this.options.requestTimeoutMs;
     const mod = url.protocol === 'http:' ? http : https;
     this.requests++;
-    this.bytesSent += body?.length ?? 0;
+    this.bytesSent += bodyLength ?? 0;
 
     return new Promise<RawResponse>((resolve, reject) => {
       let settled = false;
@@ -182,7 +184,7 @@ export class ClusterTransport {
           if (settled) return;
           const bytes = Buffer.concat(chunks);
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return finish(undefined, answer(status, bytes, body?.length ?? 0));
+          if (status >= 200 && status < 300) return finish(undefined, answer(status, bytes, bodyLength ?? 0));
           finish(httpError(this.clusterName, operation, status, bytes.toString('utf8'), res.headers['retry-after']));
         });
       };
@@ -198,7 +200,8 @@ export class ClusterTransport {
       }, timeoutMs);
       req.signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', (err) => finish(fromSocketError(err, this.clusterName, operation)));
-      request.end(body);
+      for (const part of parts ?? []) request.write(part);
+      request.end();
     });
   }
 
