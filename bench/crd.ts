@@ -50,8 +50,10 @@ const runs = Number(args.runs);
 if (!['sandbox', 'memory'].includes(args.source!)) throw new Error(`--source must be sandbox or memory (got ${args.source})`);
 
 let peakRss = 0;
+let peakHeap = 0;
 const sampleRss = () => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 };
 
 // ---------------------------------------------------------------- generated objects
@@ -241,7 +243,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const sandbox = args.source === 'sandbox' ? await startSandboxChild() : undefined;
   if (sandbox) console.log(`sandbox cluster ready: ${total} objects written in ${sandbox.loadMs} ms (child process ${sandbox.child.pid})`);
+  // With `node --expose-gc --import tsx bench/crd.ts`, the heap is also measured after a full
+  // collection before and after the checks: what the check keeps, apart from what the collector
+  // had not reclaimed yet.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
   const rssBefore = process.memoryUsage.rss();
+  const heapBefore = process.memoryUsage().heapUsed;
   const results: number[] = [];
   let last: CrdCompatibilityReport | undefined;
   for (let r = 0; r < runs; r++) {
@@ -250,6 +258,8 @@ async function main(): Promise<void> {
     last = report;
     console.log(`run ${r + 1}: ${ms.toFixed(0)} ms`);
   }
+  gc?.();
+  const heapAfter = process.memoryUsage().heapUsed;
   const stats = sandbox ? await sandbox.ask<{ requests: number; byVerb: Record<string, number>; bytesSent: number }>({ stats: true }, 'stats') : undefined;
   sandbox?.child.send({ stop: true });
   const ms = median(results);
@@ -266,6 +276,9 @@ async function main(): Promise<void> {
         objectsPerSecond: Math.round(verdict.objectsScanned / (ms / 1000)),
         peakRssMiB: Math.round(peakRss / 2 ** 20),
         rssBeforeChecksMiB: Math.round(rssBefore / 2 ** 20),
+        peakHeapUsedMiB: Math.round(peakHeap / 2 ** 20),
+        heapUsedBeforeMiB: Math.round(heapBefore / 2 ** 20),
+        ...(gc ? { heapUsedAfterChecksAndGcMiB: Math.round(heapAfter / 2 ** 20) } : {}),
         ratioToBudget: Number((ms / BUDGET_MS).toFixed(3)),
         budgetMs: BUDGET_MS,
         ...(stats
