@@ -129,7 +129,8 @@ export class ClusterTransport {
     if (req.signal?.aborted) return Promise.reject(abortedError(this.clusterName, operation, req.signal));
     if (this.tlsProblem) return Promise.reject(new KubeError({ kind: 'TLS', clusterName: this.clusterName, operation, detail: this.tlsProblem }));
     const url = new URL(this.basePath + req.path, this.serverUrl);
-    const parts = req.body === undefined ? undefined : Array.isArray(req.body) ? (req.body as readonly Buffer[]) : [Buffer.from(req.body as string | Buffer)];
+    const parts =
+      req.body === undefined ? undefined : typeof req.body === 'string' ? [Buffer.from(req.body)] : Buffer.isBuffer(req.body) ? [req.body] : req.body;
     const bodyLength = parts?.reduce((sum, p) => sum + p.length, 0);
     const headers: Record<string, string> = { ...this.headers, accept: req.accept ?? 'application/json', 'user-agent': 'operator-manager' };
     if (parts) {

@@ -7,7 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { type EmbeddedDatabase, startEmbedded } from './embedded.ts';
-import { embeddedMigrationFactory, pgMigrationFactory } from './migration-adapters.ts';
+import { pgMigrationFactory, recordingScriptErrors } from './migration-adapters.ts';
 import { applyMigrations } from './migrations.ts';
 
 export interface DatabaseOptions {
@@ -85,7 +85,7 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
   let appliedMigrations: string[] = [];
   try {
     embedded = await startEmbedded(pgdata);
-    if (options.migrate !== false) appliedMigrations = await applyMigrations(embeddedMigrationFactory(embedded.adapter));
+    if (options.migrate !== false) appliedMigrations = await applyMigrations(recordingScriptErrors(embedded.adapter));
     if (created) {
       await embedded.close();
       embedded = undefined;

@@ -6,9 +6,6 @@
 //
 // Why a dedicated thread and not a pool (piscina and the like): a database is one owner of
 // its files and its open transactions, not interchangeable tasks.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   DriverAdapterError,
@@ -38,10 +35,8 @@ export interface StatementTotals {
 }
 
 export interface EmbeddedDatabase {
-  /** A driver-adapter factory for PrismaClient and (see embeddedMigrationFactory) the migration engine. */
+  /** A driver-adapter factory for PrismaClient and (through recordingScriptErrors) the migration engine. */
   adapter: SqlDriverAdapterFactory;
-  /** Statements run so far by this database. */
-  statements(): StatementTotals;
   close(): Promise<void>;
 }
 
@@ -88,22 +83,12 @@ export async function embeddedMemory(): Promise<EmbeddedMemory> {
 }
 
 /**
- * The worker's source next to this module: JavaScript once compiled; TypeScript from the
- * sources, loaded through tsx's loader registered inside the new thread (a worker does not
- * take --import from its execArgv on Node 20).
+ * The worker next to this module: JavaScript once compiled; from the TypeScript sources, an
+ * entry that registers tsx's loader inside the new thread first.
  */
 function startWorker(workerData: EmbeddedWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./embedded-worker.js', import.meta.url), { workerData });
-  const entry = new URL('./embedded-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
-/** tsx's ESM API module, as its package's exports name it. */
-function tsxApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const exports = JSON.parse(readFileSync(manifest, 'utf8')).exports['./esm/api'].import.default as string;
-  return new URL(exports, pathToFileURL(manifest)).href;
+  const entry = import.meta.url.endsWith('.ts') ? './embedded-worker-tsx.mjs' : './embedded-worker.js';
+  return new Worker(new URL(entry, import.meta.url), { workerData });
 }
 
 /** Starts the embedded database in its own thread: in memory when `dataDir` is undefined. */
@@ -150,7 +135,6 @@ export async function startEmbedded(dataDir: string | undefined): Promise<Embedd
   const adapter = adapterFactory(call);
   return {
     adapter,
-    statements: () => ({ statements: stats[STATS.statements]!, ms: stats[STATS.ms]! }),
     async close() {
       if (!open.delete(entry)) return;
       closed.statements += stats[STATS.statements]!;

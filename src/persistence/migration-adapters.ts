@@ -74,12 +74,12 @@ export function pgMigrationFactory(connectionString: string): MigrationFactory {
   return recordingScriptErrors(new PrismaPg({ connectionString, max: 2 }));
 }
 
-/** Migration adapter over the embedded database's thread (embedded.ts); the shadow database is an in-memory PGlite. */
-export function embeddedMigrationFactory(inner: SqlDriverAdapterFactory): MigrationFactory {
-  return recordingScriptErrors(inner);
-}
-
-function recordingScriptErrors(inner: SqlDriverAdapterFactory): MigrationFactory {
+/**
+ * Migration adapter over any driver-adapter factory (PostgreSQL's, the embedded database's
+ * thread in embedded.ts) that remembers a failing script's error; the shadow database is an
+ * in-memory PGlite.
+ */
+export function recordingScriptErrors(inner: SqlDriverAdapterFactory): MigrationFactory {
   const factory: MigrationFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,

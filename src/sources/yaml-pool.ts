@@ -21,9 +21,11 @@ export const INLINE_BYTES = 256 * 1024;
 let pool: Piscina<YamlTask, YamlTaskResult> | undefined;
 
 function poolOf(): Piscina<YamlTask, YamlTaskResult> {
-  // Under tsx the task is loaded through a small entry that registers tsx's loader in the thread.
-  const filename = new URL(import.meta.url.endsWith('.ts') ? './yaml-task-tsx.mjs' : './yaml-task.js', import.meta.url).href;
-  pool ??= new Piscina<YamlTask, YamlTaskResult>({ filename, minThreads: 0, maxThreads: 1, idleTimeout: 60_000 });
+  if (!pool) {
+    // Under tsx the task is loaded through a small entry that registers tsx's loader in the thread.
+    const filename = new URL(import.meta.url.endsWith('.ts') ? './yaml-task-tsx.mjs' : './yaml-task.js', import.meta.url).href;
+    pool = new Piscina<YamlTask, YamlTaskResult>({ filename, minThreads: 0, maxThreads: 1, idleTimeout: 60_000 });
+  }
   return pool;
 }
 
