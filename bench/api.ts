@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { startBenchApp } from './app.ts';
+import { percentile, printTable } from './report.ts';
 import { countStatements } from '../test/helpers/statements.ts';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '100' } } });
@@ -42,11 +43,6 @@ const QUERIES: Array<{ name: string; graphql: string; sql: string[] }> = [
     ],
   },
 ];
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 
 async function main(): Promise<void> {
   const { app, url, token } = await startBenchApp();
@@ -152,10 +148,7 @@ async function main(): Promise<void> {
     ]);
   }
   const header = ['query', 'p50', 'p99', 'statements/request', 'raw SQL p50', 'raw SQL p99', 'ratio p99'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  for (const r of rows) console.log(line(r));
+  printTable(header, rows);
   console.log(
     [
       'p50/p99: HTTP request → parsed answer, one request at a time; statements/request: SQL statements the embedded database ran per request (median, max).',

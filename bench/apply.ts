@@ -24,6 +24,7 @@ import { startSandboxProcess } from './sandbox-process.ts';
 import { parseManifests } from '../src/sources/yaml.ts';
 import path from 'node:path';
 import { requireCorpus } from '../test/helpers/corpus.ts';
+import { median } from './report.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -146,7 +147,6 @@ async function run(n: number, latency = latencyMs): Promise<RunResult> {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 console.log(

@@ -8,12 +8,12 @@
 //
 // Run as a child: `node --import tsx bench/clients.ts --child`, driven over IPC.
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { eventually } from '../test/helpers/eventually.ts';
+import { processUsage } from './report.ts';
 
 /** A GraphQL call over HTTP that throws with the server's messages on any error. */
 export async function graphql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -167,11 +167,7 @@ async function inChildProcess(options: ClientOptions): Promise<Clients> {
       if (reply.kind !== 'watched') throw new Error(`the clients' process answered ${reply.kind}`);
       return reply.watch;
     },
-    cpuMs() {
-      // Linux /proc: utime and stime in clock ticks (100 per second).
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(stat[11]) + Number(stat[12])) * 10;
-    },
+    cpuMs: () => processUsage(child.pid!).cpuMs,
     async close() {
       await ask({ kind: 'close' });
       await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));

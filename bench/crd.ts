@@ -27,6 +27,7 @@ import type { KubeObject } from '../src/kube/types.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { checkCrdCompatibility } from '../src/services/crd-check.ts';
 import { requireCorpus } from '../test/helpers/corpus.ts';
+import { median } from './report.ts';
 
 const BUDGET_MS = 5_000;
 // The corpus is read in place (CORPUS_DIR, default ../shared/corpus beside the project root).
@@ -237,8 +238,6 @@ async function onceInMemory(source: ObjectSourceFactory) {
   sampleRss();
   return { ms, report };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const sandbox = args.source === 'sandbox' ? await startSandboxChild() : undefined;

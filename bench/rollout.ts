@@ -40,6 +40,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import type { App } from '../src/app.ts';
 import { freshPostgresDatabase, startBenchApp } from './app.ts';
 import { ended, graphql, outcomeOf, type Receipt, startClients } from './clients.ts';
+import { median, percentile, printTable, processUsage } from './report.ts';
 import { planApply } from '../src/kube/apply/plan.ts';
 import { canaryStages } from '../src/rollout/strategies/canary.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
@@ -87,11 +88,6 @@ interface DeliveryStats {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function summarizeDeliveries(perSubscriber: Receipt[][]): DeliveryStats {
@@ -214,12 +210,6 @@ async function childFleet(n: number): Promise<BenchFleet> {
   const names = clusterNames(n);
   const groups = Array.from({ length: Math.ceil(n / CLUSTERS_PER_PROCESS) }, (_, i) => names.slice(i * CLUSTERS_PER_PROCESS, (i + 1) * CLUSTERS_PER_PROCESS));
   const fleets = await Promise.all(groups.map((g) => startSandboxProcess(g.join(','))));
-  const usage = (pid: number) => {
-    // Linux /proc: utime and stime in clock ticks (100 per second), VmHWM = peak RSS.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]!;
-    return { cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, peakRssBytes: Number(hwm) * 1024 };
-  };
   return {
     clusters: fleets.flatMap((f) => f.clusters),
     async requests() {
@@ -236,7 +226,7 @@ async function childFleet(n: number): Promise<BenchFleet> {
     },
     childUsage() {
       // CPU summed over the processes; peak RSS of the largest (each holds its share of the fleet).
-      const all = fleets.map((f) => usage(f.child.pid!));
+      const all = fleets.map((f) => processUsage(f.child.pid!));
       return { cpuMs: all.reduce((sum, u) => sum + u.cpuMs, 0), peakRssBytes: Math.max(...all.map((u) => u.peakRssBytes)) };
     },
     stop: async () => void (await Promise.all(fleets.map((f) => f.stop()))),
@@ -395,7 +385,6 @@ async function run(s: Scenario): Promise<RunResult> {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const medianBy = (rs: RunResult[], f: (r: RunResult) => number) => median(rs.map(f));
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -525,10 +514,7 @@ async function main(): Promise<void> {
       args.postgres ? '—' : `${Math.round(m((r) => r.dbMsPerCluster))} ms`,
     ]);
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  for (const r of rows) console.log(line(r));
+  printTable(header, rows);
   console.log(
     [
       'wall: createdAt → completedAt of the deployment (median of runs); ratio = wall ÷ ideal.',
