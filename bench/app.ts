@@ -7,7 +7,9 @@ import { createApp, type App } from '../src/app.ts';
 import { mintToken } from '../src/auth/tokens.ts';
 import { loadConfig } from '../src/config/index.ts';
 
-const JWT_SECRET = 'bench-secret-0123456789abcdef0123456789';
+export const BENCH_JWT_SECRET = 'bench-secret-0123456789abcdef0123456789';
+/** Every replica of a benchmark's product encrypts kubeconfigs with this key (32 bytes). */
+export const BENCH_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export async function startBenchApp(env: Record<string, string> = {}): Promise<{ app: App; url: string; token: string }> {
   const config = loadConfig({
@@ -16,13 +18,13 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<{
     LOG_LEVEL: 'silent',
     PORT: '0',
     HOST: '127.0.0.1',
-    JWT_SECRET,
+    JWT_SECRET: BENCH_JWT_SECRET,
     HEALTH_CHECK_INTERVAL: 'PT0S',
     ...env,
   });
   const app = await createApp(config);
   const port = await app.start();
-  const token = await mintToken(JWT_SECRET, { sub: 'bench', roles: ['ADMIN'], ttlSeconds: 3600 });
+  const token = await mintToken(BENCH_JWT_SECRET, { sub: 'bench', roles: ['ADMIN'], ttlSeconds: 3600 });
   return { app, url: `http://127.0.0.1:${port}/graphql`, token };
 }
 

@@ -5,7 +5,8 @@
 //
 //   npm run bench:rollout [-- --clusters 100 --parallel 10,50 --canary-clusters 20 --latency 20
 //                            --subscribers 50 --direct-runs 1 --canary-runs 3 --in-process
-//                            --direct install,upgrade,reapply --profile DIR --heap-snapshot DIR --sql-top N --postgres URL --embedded disk|memory]
+//                            --direct install,upgrade,reapply --profile DIR --heap-snapshot DIR --sql-top N --postgres URL --embedded disk|memory
+//                            --replicas N --step-concurrency N]
 //
 // Scenarios: Direct to `clusters` clusters at each `parallel`; Canary over `canary-clusters`
 // (stages 10 %, 30 % … 100 %, evaluationPeriod PT1S, healthCheckInterval PT0.2S). Every run is
@@ -16,6 +17,9 @@
 // fleet runs in child processes (`npm run sandbox`, 100 clusters each) and the subscribers and the query probe in
 // another (bench/clients.ts), so the product's CPU, event loop and RSS are its own, as when it
 // faces real clusters and real users; --in-process puts everything in one process.
+// --replicas N (with --postgres): N − 1 more replicas in child processes (src/main.ts) on the
+// same database take cluster steps too (src/rollout/step-queue.ts); their CPU is reported
+// apart and counted in the CPU per cluster, with the share of steps this process ran.
 //
 // The ideal is what a cluster step cannot avoid at that latency, times the waves the
 // strategy forces, plus the configured waits:
@@ -38,13 +42,14 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
 import type { App } from '../src/app.ts';
-import { freshPostgresDatabase, startBenchApp } from './app.ts';
+import { BENCH_ENCRYPTION_KEY, BENCH_JWT_SECRET, freshPostgresDatabase, startBenchApp } from './app.ts';
 import { ended, graphql, outcomeOf, type Receipt, startClients } from './clients.ts';
 import { median, percentile, printTable, processUsage } from './report.ts';
 import { planApply } from '../src/kube/apply/plan.ts';
 import { canaryStages } from '../src/rollout/strategies/canary.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
+import { startReplicaProcess, type ReplicaProcess } from './replica-process.ts';
 import { requireCorpus } from '../test/helpers/corpus.ts';
 import { countStatements } from '../test/helpers/statements.ts';
 import { embeddedMemory } from '../src/persistence/embedded.ts';
@@ -66,8 +71,13 @@ const { values: args } = parseArgs({
     'sql-top': { type: 'string', default: '0' },
     postgres: { type: 'string' },
     embedded: { type: 'string', default: 'disk' },
+    replicas: { type: 'string', default: '1' },
+    'step-concurrency': { type: 'string' },
   },
 });
+const replicaCount = Number(args.replicas);
+if (!(replicaCount >= 1)) throw new Error(`--replicas: a number ≥ 1, not ${args.replicas}`);
+if (replicaCount > 1 && !args.postgres) throw new Error('--replicas: replicas share PostgreSQL; give --postgres URL');
 const latencyMs = Number(args.latency);
 if (!['disk', 'memory'].includes(args.embedded)) throw new Error(`--embedded: disk or memory, not ${args.embedded}`);
 const subscriberCount = Number(args.subscribers);
@@ -140,6 +150,10 @@ interface RunResult {
   sandboxCpuMs?: number;
   /** The clients' child process (subscribers and query probe). */
   clientsCpuMs?: number;
+  /** The other replicas' child processes (--replicas). */
+  replicasCpuMs: number;
+  /** Share of the cluster steps this process ran (the rest: the other replicas). */
+  stepsHere: number;
   eventLoopUtilization: number;
   /** The event loop's delay (how late a timer fires), p99 and max, ms. */
   loopDelayP99Ms: number;
@@ -235,7 +249,9 @@ async function childFleet(n: number): Promise<BenchFleet> {
 
 // ---------------------------------------------------------------- one run
 
-async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: App; url: string; token: string; dropDatabase(): Promise<void> }> {
+async function startFleetAndApp(
+  n: number,
+): Promise<{ fleet: BenchFleet; app: App; url: string; token: string; replicas: ReplicaProcess[]; dropDatabase(): Promise<void> }> {
   const fleet = await (args['in-process'] ? inProcessFleet(n) : childFleet(n));
   // --postgres: a new database on that server for this run; otherwise the embedded database in
   // a new DATA_DIR, as `npm start` runs it (--embedded memory: in memory, as the tests do).
@@ -243,11 +259,22 @@ async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: Ap
   const dataDir = args.embedded === 'memory' ? 'memory://' : mkdtempSync(path.join(tmpdir(), 'om-bench-data-'));
   if (dataDir !== 'memory://') process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   // The operator is read from the corpus in place: it is the source fence's one file root here.
-  const { app, url, token } = await startBenchApp({
+  const shared = {
     ENGINE_POLL_INTERVAL: 'PT0.5S',
     SOURCE_FILE_ROOTS: CORPUS,
-    ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }),
-  });
+    HEALTH_CHECK_INTERVAL: 'PT0S',
+    // Replicas decrypt the kubeconfigs this one stores.
+    ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
+    ...(args['step-concurrency'] ? { ENGINE_STEP_CONCURRENCY: args['step-concurrency'] } : {}),
+  };
+  const { app, url, token } = await startBenchApp({ ...shared, ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }) });
+  const replicas = database
+    ? await Promise.all(
+        Array.from({ length: replicaCount - 1 }, (_, i) =>
+          startReplicaProcess({ ...shared, DATABASE_URL: database.url, JWT_SECRET: BENCH_JWT_SECRET, ENGINE_REPLICA_ID: `bench-replica-${i + 2}` }),
+        ),
+      )
+    : [];
   // Registered (each one probed by the API) before the latency is switched on: set-up is not what is measured.
   for (let i = 0; i < n; i += 25) {
     const register = (c: { name: string; kubeconfig: string }) =>
@@ -264,7 +291,7 @@ async function startFleetAndApp(n: number): Promise<{ fleet: BenchFleet; app: Ap
       versions: [FROM_VERSION, VERSION],
     },
   });
-  return { fleet, app, url, token, dropDatabase: async () => void (await database?.drop()) };
+  return { fleet, app, url, token, replicas, dropDatabase: async () => void (await database?.drop()) };
 }
 
 /** Creates a deployment of `version` to every cluster of the fleet; returns its id. */
@@ -312,7 +339,8 @@ async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Prom
 }
 
 async function run(s: Scenario): Promise<RunResult> {
-  const { fleet, app, url, token, dropDatabase } = await startFleetAndApp(s.clusters);
+  const { fleet, app, url, token, replicas, dropDatabase } = await startFleetAndApp(s.clusters);
+  const replicasCpu = () => replicas.reduce((sum, r) => sum + processUsage(r.child.pid!).cpuMs, 0);
   if (s.from) await installFirst(url, token, fleet, s.from, s);
   await fleet.setLatency(latencyMs);
   // The subscribers in one process, the query probe in another (see bench/clients.ts).
@@ -345,12 +373,14 @@ async function run(s: Scenario): Promise<RunResult> {
     loopDelay.enable();
     const file = args.profile ? path.join(args.profile, `${s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.cpuprofile`) : undefined;
     const clientsBefore = clientsCpu();
+    const replicasBefore = replicasCpu();
     const { id, received, queryMs } = await profiled(file, async () => {
       const id = await deploy(url, token, fleet, VERSION, s);
       const [followed, probed] = await Promise.all([subscribers.watch(id), prober.watch(id)]);
       return { id, received: followed.received, queryMs: probed.queryMs };
     });
     const clientsAfter = clientsCpu();
+    const replicasCpuMs = replicasCpu() - replicasBefore;
     const cpu = process.cpuUsage(cpuBefore);
     const sqlDone = { statements: sql.statements - sqlBefore.statements, ms: sql.ms - sqlBefore.ms };
     await printSqlTop(s.label, s.clusters);
@@ -366,6 +396,8 @@ async function run(s: Scenario): Promise<RunResult> {
       cpuMs: (cpu.user + cpu.system) / 1000,
       sandboxCpuMs: childBefore && childAfter ? childAfter.cpuMs - childBefore.cpuMs : undefined,
       clientsCpuMs: clientsBefore !== undefined && clientsAfter !== undefined ? clientsAfter - clientsBefore : undefined,
+      replicasCpuMs,
+      stepsHere: (app.engine?.stepWorker.stepsRun.get(id)?.length ?? 0) / s.clusters,
       eventLoopUtilization: elu.utilization,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,
@@ -379,6 +411,7 @@ async function run(s: Scenario): Promise<RunResult> {
     };
   } finally {
     await Promise.all([subscribers.close(), prober.close()]);
+    await Promise.all(replicas.map((r) => r.stop()));
     await app.stop();
     await fleet.stop();
     await dropDatabase();
@@ -453,6 +486,8 @@ async function main(): Promise<void> {
     'ideal',
     'ratio',
     'CPU',
+    'replicas CPU',
+    'steps here',
     'loop busy',
     'loop delay p99/max',
     'sandbox CPU',
@@ -485,7 +520,7 @@ async function main(): Promise<void> {
       verdict(
         s,
         wall,
-        m((r) => r.cpuMs),
+        m((r) => r.cpuMs + r.replicasCpuMs),
         loopBusy,
         sandboxKnown ? m((r) => r.sandboxCpuMs!) : undefined,
       ),
@@ -497,6 +532,8 @@ async function main(): Promise<void> {
       secs(s.idealMs),
       (wall / s.idealMs).toFixed(1),
       secs(m((r) => r.cpuMs)),
+      replicaCount > 1 ? secs(m((r) => r.replicasCpuMs)) : '—',
+      `${Math.round(m((r) => r.stepsHere) * 100)} %`,
       `${Math.round(loopBusy * 100)} %`,
       `${Math.round(m((r) => r.loopDelayP99Ms))}/${Math.round(m((r) => r.loopDelayMaxMs))} ms`,
       sandboxKnown ? secs(m((r) => r.sandboxCpuMs!)) : '—',
@@ -524,6 +561,7 @@ async function main(): Promise<void> {
         : [
             `sandbox CPU: the fleet's child processes (${CLUSTERS_PER_PROCESS} clusters each), summed; sandbox RSS: the largest of them; clients CPU: the child processes of the subscribers and of the query probe.`,
           ]),
+      `replicas CPU: the ${replicaCount - 1} other replica process(es) (--replicas); steps here: the share of cluster steps this process ran. CPU per cluster in the lines below counts every replica.`,
       'loop delay p99/max: how late the event loop ran a timer (sampled every 10 ms), 99th percentile and longest — what any request may wait before it is even read.',
       'req/cluster: Kubernetes API requests the sandbox answered per cluster during the rollout.',
       'events: per subscriber; deliveries/s: events received by all subscribers ÷ time from first to last receipt (bounded by how fast the rollout produces events);',

@@ -99,6 +99,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           pollIntervalMs: config.engine.pollIntervalMs,
           maxConcurrentDeployments: config.engine.maxConcurrentDeployments,
           healthTimeoutMs: config.engine.healthTimeoutMs,
+          stepConcurrency: config.engine.stepConcurrency,
         },
       })
     : undefined;

@@ -59,6 +59,8 @@ export interface Config {
     maxConcurrentDeployments: number;
     /** How long a cluster step waits for the operator to become healthy, ms (DEFAULT_TIMEOUT, default PT5M). */
     healthTimeoutMs: number;
+    /** Cluster steps this replica runs at once, of any replica's deployments (ENGINE_STEP_CONCURRENCY, default 50; src/rollout/step-worker.ts). */
+    stepConcurrency: number;
   };
   kube: {
     /** Timeout of one Kubernetes API request, ms (KUBE_REQUEST_TIMEOUT, default PT30S). */
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
       pollIntervalMs: durationVar(env, ['ENGINE_POLL_INTERVAL'], 'PT2S'),
       maxConcurrentDeployments: intVar(env, ['MAX_CONCURRENT_DEPLOYMENTS', 'KubernetesManager__MaxConcurrentDeployments'], 10, { min: 1, max: 1000 }),
       healthTimeoutMs: durationVar(env, ['DEFAULT_TIMEOUT', 'KubernetesManager__DefaultTimeout'], 'PT5M'),
+      stepConcurrency: intVar(env, ['ENGINE_STEP_CONCURRENCY'], 50, { min: 1, max: 1000 }),
     },
     kube: {
       requestTimeoutMs: durationVar(env, ['KUBE_REQUEST_TIMEOUT', 'KubernetesManager__RequestTimeout'], 'PT30S'),

@@ -14,6 +14,7 @@ import { decisionAt, nextStep, progressAt, startCursor, type Cursor, type Rollou
 import { planRollout } from './strategies/plan.ts';
 import { fromStoredStrategyConfig } from './strategies/stored-config.ts';
 import type { RolloutPlan } from './strategies/types.ts';
+import type { StepQueue } from './step-queue.ts';
 
 interface EngineState {
   cursor?: Cursor;
@@ -31,8 +32,10 @@ export interface DriverOptions {
   deps: EngineDeps;
   renderer: Renderer;
   signal: AbortSignal;
-  /** Resolves when something for this deployment happened (a request), or after `ms`. */
+  /** Resolves when something for this deployment happened (a request, a step ended), or after `ms`. */
   waitForWake(deploymentId: string, ms: number, signal: AbortSignal): Promise<void>;
+  /** Where cluster steps are queued for the replicas' step workers. */
+  steps: StepQueue;
 }
 
 export async function driveDeployment(id: string, o: DriverOptions): Promise<void> {
@@ -49,15 +52,9 @@ export async function driveDeployment(id: string, o: DriverOptions): Promise<voi
   };
   for (;;) {
     o.signal.throwIfAborted();
-    const d = await deps.prisma.deployment.findUnique({ where: { id } });
-    if (!d || isTerminal(d.status) || d.status === 'PENDING_APPROVAL') return;
-    const operator = await deps.prisma.operator.findUniqueOrThrow({ where: { id: d.operatorId } });
-    const clusters = new Map((await deps.prisma.cluster.findMany({ where: { name: { in: d.targetClusters } } })).map((c) => [c.name, c]));
-    const config = fromStoredStrategyConfig(d.strategyConfig);
-    const plan = planRollout(
-      config,
-      d.targetClusters.filter((n) => clusters.has(n)).map((n) => ({ name: n, environment: clusters.get(n)!.environment })),
-    );
+    const loaded = await loadRollout(id, deps);
+    if (!loaded || isTerminal(loaded.deployment.status) || loaded.deployment.status === 'PENDING_APPROVAL') return;
+    const { deployment: d, plan } = loaded;
     const at = stateOf(d).cursor ?? (plan.waves.length ? startCursor(plan) : undefined);
     track = trackProgress(
       track,
@@ -68,10 +65,10 @@ export async function driveDeployment(id: string, o: DriverOptions): Promise<voi
     if (isStuck(track)) return failStuck(d, track, plan, o);
 
     if (d.status === 'PLANNING') {
-      if (!(await plan_(d, operator, clusters, plan, o))) return;
+      if (!(await plan_(loaded, o))) return;
       continue;
     }
-    const ctx = await contextFor(d, operator, clusters, plan, o);
+    const ctx = await contextFor(loaded, o);
     if (!ctx) return;
     if (d.status === 'ROLLING_BACK') return rollBack(ctx, d);
     if (d.requestedAction === 'ROLLBACK') {
@@ -133,27 +130,54 @@ async function failStuck(d: Deployment, track: ProgressTrack, plan: RolloutPlan,
   });
 }
 
-async function contextFor(
-  d: Deployment,
-  operator: Operator,
-  clusters: Map<string, Cluster>,
-  plan: RolloutPlan,
-  o: DriverOptions,
-): Promise<RolloutContext | undefined> {
-  const values = mergeValues(operator.defaultValues, d.helmValues);
+/** A deployment as the engine works on it: its row, operator, target clusters and plan. */
+interface LoadedRollout {
+  deployment: Deployment;
+  operator: Operator;
+  /** Target clusters that still exist, by name. */
+  clusters: Map<string, Cluster>;
+  plan: RolloutPlan;
+  /** Renders the target version (memoised by the renderer) into what cluster steps work with; throws when it cannot. */
+  context(renderer: Renderer, signal: AbortSignal): Promise<RolloutContext>;
+}
+
+/** Reads a deployment and what its steps need (the driver on every pass, step workers once per deployment); undefined when it is gone. */
+export async function loadRollout(id: string, deps: EngineDeps): Promise<LoadedRollout | undefined> {
+  const d = await deps.prisma.deployment.findUnique({ where: { id } });
+  if (!d) return undefined;
+  const operator = await deps.prisma.operator.findUniqueOrThrow({ where: { id: d.operatorId } });
+  const clusters = new Map((await deps.prisma.cluster.findMany({ where: { name: { in: d.targetClusters } } })).map((c) => [c.name, c]));
+  const plan = planRollout(
+    fromStoredStrategyConfig(d.strategyConfig),
+    d.targetClusters.filter((n) => clusters.has(n)).map((n) => ({ name: n, environment: clusters.get(n)!.environment })),
+  );
+  return {
+    deployment: d,
+    operator,
+    clusters,
+    plan,
+    async context(renderer, signal) {
+      const values = mergeValues(operator.defaultValues, d.helmValues);
+      const target = await renderer.render(operator, d.targetVersion, values);
+      return {
+        deps,
+        renderer,
+        deployment: d,
+        operator,
+        clusters,
+        target,
+        values,
+        signal,
+        progress: () => progressAt(plan, stateOf(d).cursor ?? startCursor(plan)),
+      };
+    },
+  };
+}
+
+async function contextFor(loaded: LoadedRollout, o: DriverOptions): Promise<RolloutContext | undefined> {
+  const { deployment: d, operator } = loaded;
   try {
-    const target = await o.renderer.render(operator, d.targetVersion, values);
-    return {
-      deps: o.deps,
-      renderer: o.renderer,
-      deployment: d,
-      operator,
-      clusters,
-      target,
-      values,
-      signal: o.signal,
-      progress: () => progressAt(plan, stateOf(d).cursor ?? startCursor(plan)),
-    };
+    return await loaded.context(o.renderer, o.signal);
   } catch (err) {
     if (o.signal.aborted) throw err;
     const reason = `could not render ${operator.name} ${d.targetVersion}: ${(err as Error).message}`;
@@ -166,7 +190,8 @@ async function contextFor(
 }
 
 /** Planning: render the target once (a bad version fails here, before any cluster is touched), then start. */
-async function plan_(d: Deployment, operator: Operator, clusters: Map<string, Cluster>, plan: RolloutPlan, o: DriverOptions): Promise<boolean> {
+async function plan_(loaded: LoadedRollout, o: DriverOptions): Promise<boolean> {
+  const { deployment: d, clusters, plan } = loaded;
   if (d.requestedAction === 'CANCEL') {
     await o.deps.store.commit(d.id, {
       deployment: { status: 'CANCELLED', completedAt: new Date(), requestedAction: null },
@@ -174,7 +199,7 @@ async function plan_(d: Deployment, operator: Operator, clusters: Map<string, Cl
     });
     return false;
   }
-  const ctx = await contextFor(d, operator, clusters, plan, o);
+  const ctx = await contextFor(loaded, o);
   if (!ctx) return false;
   // CRD safety (docs/crd-safety.md): records the target's CRDs, checks every target cluster; a breaking change waits for approval.
   if (o.deps.crdGate && !(await o.deps.crdGate.beforeRollout(d, ctx.target, o.signal))) return false;
@@ -214,6 +239,13 @@ async function runPhase(
       });
     },
     savedSamples: () => (state.samples?.waveIndex === cursor.waveIndex ? { healthy: state.samples.healthy, total: state.samples.total } : undefined),
+    steps: {
+      enqueue: async (clusters) => {
+        if ((await o.steps.enqueue(d.id, clusters)).length) o.deps.events.publish('stepsQueued', { deploymentId: d.id });
+      },
+      unqueue: (clusters) => o.steps.unqueue(d.id, clusters),
+      finished: (clusters) => o.steps.finished(d.id, clusters),
+    },
   };
   if (work.wave.blueGreen) return runBlueGreenPhase(ctx, work, cursor, control);
   switch (work.phase) {

@@ -10,6 +10,9 @@ import { RETIRE_COLOR, retirementHandler } from './blue-green/retirement.ts';
 import { ScheduledTaskRunner } from './scheduled-tasks.ts';
 import { driveDeployment } from './driver.ts';
 import { Leases } from './lease.ts';
+import { heartbeatInterval, Periodic } from './periodic.ts';
+import { StepQueue } from './step-queue.ts';
+import { StepWorker } from './step-worker.ts';
 import { inSpan } from '../observability/tracing.ts';
 
 export function defaultReplicaId(): string {
@@ -23,6 +26,9 @@ interface Running {
 
 export class RolloutEngine {
   private readonly leases: Leases;
+  private readonly steps: StepQueue;
+  /** Runs queued cluster steps of any replica's deployments (src/rollout/step-worker.ts). */
+  readonly stepWorker: StepWorker;
   /** Deferred work (src/rollout/scheduled-tasks.ts), looked for on every poll. */
   private readonly scheduled: ScheduledTaskRunner;
   private readonly running = new Map<string, Running>();
@@ -32,13 +38,22 @@ export class RolloutEngine {
   private readonly waits = new Map<string, number>();
   private ticking: Promise<void> | undefined;
   private tickAgain = false;
-  private timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Periodic();
   private started = false;
 
   constructor(private readonly deps: EngineDeps) {
     const s = deps.settings;
     this.leases = new Leases(deps.prisma, { owner: s.replicaId, ttlMs: s.leaseTtlMs, maxConcurrent: s.maxConcurrentDeployments });
     this.scheduled = new ScheduledTaskRunner(deps, { [RETIRE_COLOR]: retirementHandler(deps) });
+    this.steps = new StepQueue(deps.prisma, { owner: s.replicaId, ttlMs: s.leaseTtlMs });
+    this.stepWorker = new StepWorker(deps, deps.renderer, this.steps, {
+      capacity: s.stepConcurrency,
+      claimTtlMs: s.leaseTtlMs,
+      pollIntervalMs: s.pollIntervalMs,
+      stepEnded: (deploymentId) => {
+        for (const w of this.wakers.get(deploymentId) ?? []) w();
+      },
+    });
   }
 
   get replicaId(): string {
@@ -70,10 +85,10 @@ export class RolloutEngine {
         this.tick();
       }
     })().catch((err) => this.deps.log.error({ err }, 'engine wake-up listener failed'));
-    this.timers.push(setInterval(() => this.tick(), s.pollIntervalMs));
-    this.timers.push(setInterval(() => this.scheduled.tick(), s.pollIntervalMs));
-    this.timers.push(setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(s.leaseTtlMs / 3))));
-    for (const t of this.timers) t.unref();
+    this.timers.every(s.pollIntervalMs, () => this.tick());
+    this.timers.every(s.pollIntervalMs, () => this.scheduled.tick());
+    this.timers.every(heartbeatInterval(s.leaseTtlMs), () => void this.heartbeat());
+    this.stepWorker.start();
     this.tick();
   }
 
@@ -82,10 +97,9 @@ export class RolloutEngine {
     if (!this.started) return;
     this.started = false;
     this.stop$.abort();
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    this.timers.clear();
     for (const r of this.running.values()) r.abort.abort();
-    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    await Promise.allSettled([...[...this.running.values()].map((r) => r.done), this.stepWorker.stop()]);
     await this.scheduled.stop();
     await this.ticking?.catch(() => {});
   }
@@ -127,6 +141,7 @@ export class RolloutEngine {
             renderer: this.deps.renderer,
             signal: abort.signal,
             waitForWake: (deploymentId, ms, signal) => this.waitForWake(deploymentId, ms, signal),
+            steps: this.steps,
           }),
         );
       } catch (err) {

@@ -6,7 +6,8 @@ import type { Cursor, PhaseOutcome, PhaseWork } from './strategies/cursor.ts';
 import { canaryStageCannotPass } from './strategies/canary.ts';
 import { remainingMs } from './strategies/cursor.ts';
 import type { ClusterStepResult, RolloutContext } from './cluster-context.ts';
-import { deployCluster, sampleCluster } from './cluster-step.ts';
+import { sampleCluster } from './cluster-step.ts';
+import type { FinishedStep } from './step-queue.ts';
 import type { HealthSample } from './health.ts';
 
 type StopRequest = 'CANCEL' | 'ROLLBACK';
@@ -20,6 +21,13 @@ export interface PhaseControl {
   saveSamples(samples: { healthy: number; total: number }): Promise<void>;
   /** Canary samples saved before a restart. */
   savedSamples(): { healthy: number; total: number } | undefined;
+  /** This deployment's cluster steps as work items (src/rollout/step-queue.ts). */
+  steps: {
+    /** Queues steps for any replica and wakes the step workers. */
+    enqueue(clusters: readonly string[]): Promise<void>;
+    unqueue(clusters: readonly string[]): Promise<string[]>;
+    finished(clusters: readonly string[]): Promise<FinishedStep[]>;
+  };
 }
 
 export interface PhaseResult {
@@ -27,29 +35,48 @@ export interface PhaseResult {
   stopped?: StopRequest;
 }
 
-/** Deploys the wave's clusters, `parallelism` at a time. */
+/** How long a driver waits between looks at its queued steps when nothing wakes it earlier. */
+const STEP_CHECK_MS = 1000;
+
+/**
+ * Deploys the wave's clusters, `parallelism` at a time: queues their steps for whichever
+ * replica takes them (src/rollout/step-queue.ts), refills as steps finish, and collects how
+ * each ended from its row. A stop request or (for 'stop' waves) a failure takes the steps
+ * nobody has started back out of the queue; the ones running finish.
+ */
 export async function runDeploy(ctx: RolloutContext, work: PhaseWork, control: PhaseControl): Promise<PhaseResult> {
   const wave = work.wave;
   const results: ClusterStepResult[] = [];
-  const queue = [...work.clusters];
+  const waiting = [...work.clusters];
+  const queued = new Set<string>();
+  const limit = Math.max(1, wave.parallelism);
   let stopped: StopRequest | undefined;
   let failed = false;
-  const worker = async () => {
-    for (;;) {
-      if (stopped || (failed && wave.onClusterFailure === 'stop') || ctx.signal.aborted) return;
-      const next = queue.shift();
-      if (!next) return;
-      const request = await control.requested();
-      if (request) {
-        stopped = request;
-        return;
-      }
-      const result = await deployCluster(ctx, next, { skipHealthChecks: wave.skipHealthChecks });
-      results.push(result);
-      if (!result.ok) failed = true;
+  for (;;) {
+    ctx.signal.throwIfAborted();
+    if (!stopped) stopped = await control.requested();
+    const starting = !stopped && !(failed && wave.onClusterFailure === 'stop');
+    if (!starting) {
+      waiting.length = 0;
+      for (const c of await control.steps.unqueue([...queued])) queued.delete(c);
+    } else if (waiting.length && queued.size < limit) {
+      const batch = waiting.splice(0, limit - queued.size);
+      for (const c of batch) queued.add(c);
+      // Rows already done (a driver resumed after a restart) are not queued again: their outcome is read below.
+      await control.steps.enqueue(batch);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(wave.parallelism, work.clusters.length)) }, worker));
+    for (const f of await control.steps.finished([...queued])) {
+      queued.delete(f.clusterName);
+      if (f.status === 'COMPLETED') results.push({ cluster: f.clusterName, ok: true });
+      else {
+        failed = true;
+        results.push({ cluster: f.clusterName, ok: false, reason: f.errorMessage ?? f.status.toLowerCase() });
+      }
+    }
+    if (queued.size === 0 && waiting.length === 0) break;
+    // Room freed and a cluster waiting: queue it now; otherwise wait for a step to end (its replica wakes this driver).
+    if (!(starting && waiting.length && queued.size < limit)) await control.sleep(STEP_CHECK_MS);
+  }
   ctx.signal.throwIfAborted();
   return { outcome: { clusters: results }, ...(stopped ? { stopped } : {}) };
 }

@@ -46,9 +46,15 @@ export interface DeploymentTransitions {
   commit(deploymentId: string, transition: Transition, guard?: (tx: Tx) => Promise<Transition | void>): Promise<unknown>;
 }
 
-/** Wake-ups: something a driver waits for happened (created, approved, cancel requested…); src/services/events.ts. */
+/**
+ * Wake-ups (src/services/events.ts; across replicas through the replica bridge): something a
+ * driver waits for happened (created, approved, cancel requested…), or a driver queued
+ * cluster steps that any replica's step worker may take (src/rollout/step-queue.ts).
+ */
 interface WakeUps {
   subscribe(topic: 'engineWake', signal?: AbortSignal): AsyncIterable<{ deploymentId?: string }>;
+  subscribe(topic: 'stepsQueued', signal?: AbortSignal): AsyncIterable<{ deploymentId: string }>;
+  publish(topic: 'stepsQueued', payload: { deploymentId: string }): void;
 }
 
 /** The CRD compatibility gate of planning (src/services/crd-gate.ts, docs/crd-safety.md). */
@@ -76,6 +82,8 @@ interface EngineSettings {
   maxConcurrentDeployments: number;
   /** How long a cluster step waits for the operator to become healthy. */
   healthTimeoutMs: number;
+  /** Cluster steps this replica runs at once, for any deployment (src/rollout/step-worker.ts). */
+  stepConcurrency: number;
 }
 
 export interface EngineDeps {

@@ -26,6 +26,8 @@ interface EventMap {
   deploymentUpdated: { id: string; operatorName: string; status: string };
   /** Something the engine waits for happened (created, approved, cancel requested…). */
   engineWake: { deploymentId?: string; remote?: boolean };
+  /** A deployment's driver queued cluster steps; every replica's step worker may take them (src/rollout/step-queue.ts). */
+  stepsQueued: { deploymentId: string; remote?: boolean };
 }
 
 type Topic = keyof EventMap;

@@ -1,8 +1,8 @@
 // Carries what one replica commits to the others (replicas sharing one PostgreSQL):
-// deployment events and status changes, and engine wake-ups. A notification names what
-// changed; the receiving replica reads the events from the table and republishes them on
-// its own bus, so payloads stay small and nothing depends on a notification arriving
-// (subscribers also read the table). Nothing here fails silently: a payload that is not
+// deployment events and status changes, engine wake-ups, and cluster steps queued for any
+// replica. A notification names what changed; the receiving replica reads the events
+// from the table and republishes them on its own bus, so payloads stay small and nothing
+// depends on a notification arriving (subscribers also read the table; step workers poll). Nothing here fails silently: a payload that is not
 // ours is logged and counted, and a loop that fails is logged and restarted.
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -16,6 +16,7 @@ const CHANNEL = 'operator_manager_events';
 type Message =
   | { origin: string; type: 'deployment'; id: string; operatorName: string; status: string; from: number; to: number }
   | { origin: string; type: 'wake'; id?: string }
+  | { origin: string; type: 'steps'; id: string }
   | { origin: string; type: 'cluster'; name: string };
 
 export interface ReplicaBridge {
@@ -47,6 +48,9 @@ function parseMessage(raw: string): { message: Message } | { problem: string } {
     case 'wake':
       if (m.id === undefined || isText(m.id)) return { message: m as Message };
       return { problem: 'wake message with an id that is not a string' };
+    case 'steps':
+      if (isText(m.id)) return { message: m as Message };
+      return { problem: 'steps message without id' };
     case 'cluster':
       if (isText(m.name)) return { message: m as Message };
       return { problem: 'cluster message without name' };
@@ -118,6 +122,7 @@ export async function startReplicaBridge(o: {
     const m = parsed.message;
     if (m.origin === o.replicaId) return;
     if (m.type === 'wake') o.events.publish('engineWake', { deploymentId: m.id, remote: true });
+    else if (m.type === 'steps') o.events.publish('stepsQueued', { deploymentId: m.id, remote: true });
     else if (m.type === 'cluster') o.events.publish('clusterUpdated', { name: m.name, remote: true });
     else if (m.type === 'deployment') {
       if (m.to >= m.from) {
@@ -167,6 +172,14 @@ export async function startReplicaBridge(o: {
       async () => {
         for await (const w of o.events.subscribe('engineWake', stop.signal))
           if (!w.remote) await send({ origin: o.replicaId, type: 'wake', id: w.deploymentId });
+      },
+      supervision,
+    ),
+    superviseLoop(
+      'stepsQueued',
+      async () => {
+        for await (const q of o.events.subscribe('stepsQueued', stop.signal))
+          if (!q.remote) await send({ origin: o.replicaId, type: 'steps', id: q.deploymentId });
       },
       supervision,
     ),

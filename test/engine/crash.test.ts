@@ -3,7 +3,6 @@
 // events numbered without gaps and every cluster released exactly once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -15,17 +14,9 @@ import { gqlAt, testAppEnv } from '../helpers/app.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 import { DEMO_TEMPLATE, DEMO_VERSIONS, workloadImage } from '../helpers/fleet.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { freePort } from '../helpers/ports.ts';
 
 const SECRET = 'crash-test-secret-crash-test-secret';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.each(DATABASE_KINDS)('crash during a rollout (%s)', (kind) => {
   let sandbox: Sandbox;

@@ -68,6 +68,35 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replica bridge on PostgreSQL (s
     updates.unsubscribe();
     expect(ignored()).toHaveLength(4);
   });
+
+  it('carries queued cluster steps both ways: step workers of other replicas hear of them at once', async () => {
+    const events = t.app.services.events;
+    const stop = new AbortController();
+    const heard: Array<{ deploymentId: string; remote?: boolean }> = [];
+    void (async () => {
+      for await (const q of events.subscribe('stepsQueued', stop.signal)) heard.push(q);
+    })();
+    await notify(JSON.stringify({ origin: 'another-replica', type: 'steps', id: 'queued-elsewhere' }));
+    await eventually(async () => heard.length > 0, 10_000, 'the remote steps to be republished');
+    expect(heard).toEqual([{ deploymentId: 'queued-elsewhere', remote: true }]);
+
+    const listener = new pg.Client({ connectionString: t.db.url });
+    await listener.connect();
+    try {
+      const sent: string[] = [];
+      listener.on('notification', (n) => sent.push(n.payload ?? ''));
+      await listener.query('LISTEN operator_manager_events');
+      events.publish('stepsQueued', { deploymentId: 'queued-here' });
+      await eventually(async () => sent.length > 0, 10_000, 'the local steps to be announced');
+      expect(sent.map((p) => JSON.parse(p))).toEqual([{ origin: expect.any(String), type: 'steps', id: 'queued-here' }]);
+    } finally {
+      stop.abort();
+      await listener.end();
+    }
+    // A steps message without its deployment is refused like any malformed one.
+    await notify('{"origin":"elsewhere","type":"steps"}');
+    await eventually(async () => ignored().some((w) => w.problem === 'steps message without id'), 10_000, 'the warning');
+  });
 });
 
 describe('replica bridge loops', () => {
