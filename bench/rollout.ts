@@ -6,7 +6,7 @@
 //   npm run bench:rollout [-- --clusters 100 --parallel 10,50 --canary-clusters 20 --latency 20
 //                            --subscribers 50 --direct-runs 1 --canary-runs 3 --in-process
 //                            --direct install,upgrade,reapply --profile DIR --heap-snapshot DIR --sql-top N --postgres URL --embedded disk|memory
-//                            --replicas N --step-concurrency N]
+//                            --replicas N --step-concurrency N --step-threads N]
 //
 // Scenarios: Direct to `clusters` clusters at each `parallel`; Canary over `canary-clusters`
 // (stages 10 %, 30 % … 100 %, evaluationPeriod PT1S, healthCheckInterval PT0.2S). Every run is
@@ -20,6 +20,8 @@
 // --replicas N (with --postgres): N − 1 more replicas in child processes (src/main.ts) on the
 // same database take cluster steps too (src/rollout/step-queue.ts); their CPU is reported
 // apart and counted in the CPU per cluster, with the share of steps this process ran.
+// --step-threads N: ENGINE_STEP_THREADS of every replica (default: the product's default);
+// a process's CPU includes its step threads.
 //
 // The ideal is what a cluster step cannot avoid at that latency, times the waves the
 // strategy forces, plus the configured waits:
@@ -73,6 +75,7 @@ const { values: args } = parseArgs({
     embedded: { type: 'string', default: 'disk' },
     replicas: { type: 'string', default: '1' },
     'step-concurrency': { type: 'string' },
+    'step-threads': { type: 'string' },
   },
 });
 const replicaCount = Number(args.replicas);
@@ -266,6 +269,7 @@ async function startFleetAndApp(
     // Replicas decrypt the kubeconfigs this one stores.
     ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
     ...(args['step-concurrency'] ? { ENGINE_STEP_CONCURRENCY: args['step-concurrency'] } : {}),
+    ...(args['step-threads'] ? { ENGINE_STEP_THREADS: args['step-threads'] } : {}),
   };
   const { app, url, token } = await startBenchApp({ ...shared, ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }) });
   const replicas = database
@@ -338,6 +342,13 @@ async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Prom
   }
 }
 
+/** Share of the deployment's cluster steps this process (its main thread or its step threads) ran: the rows name who ran them. */
+async function stepsRunBy(app: App, deploymentId: string): Promise<number> {
+  const rows = await app.db.prisma.clusterDeployment.findMany({ where: { deploymentId }, select: { claimedBy: true } });
+  const me = app.engine?.replicaId ?? '';
+  return rows.filter((r) => r.claimedBy === me || r.claimedBy?.startsWith(`${me}/`)).length / Math.max(1, rows.length);
+}
+
 async function run(s: Scenario): Promise<RunResult> {
   const { fleet, app, url, token, replicas, dropDatabase } = await startFleetAndApp(s.clusters);
   const replicasCpu = () => replicas.reduce((sum, r) => sum + processUsage(r.child.pid!).cpuMs, 0);
@@ -397,7 +408,7 @@ async function run(s: Scenario): Promise<RunResult> {
       sandboxCpuMs: childBefore && childAfter ? childAfter.cpuMs - childBefore.cpuMs : undefined,
       clientsCpuMs: clientsBefore !== undefined && clientsAfter !== undefined ? clientsAfter - clientsBefore : undefined,
       replicasCpuMs,
-      stepsHere: (app.engine?.stepWorker.stepsRun.get(id)?.length ?? 0) / s.clusters,
+      stepsHere: await stepsRunBy(app, id),
       eventLoopUtilization: elu.utilization,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,

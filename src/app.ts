@@ -13,12 +13,14 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { openDatabase, type Database } from './persistence/database.ts';
 import { createSecretBox } from './persistence/secret-box.ts';
-import { defaultReplicaId, RolloutEngine } from './rollout/engine.ts';
+import { defaultReplicaId, engineSettings, RolloutEngine } from './rollout/engine.ts';
+import { startStepThreads, type StepThreads } from './step-threads.ts';
 import { Renderer } from './rollout/render.ts';
 import { SourceFence } from './sources/fence.ts';
 import { CrdGate } from './services/crd-gate.ts';
 import { createEventBus } from './services/events.ts';
 import { startReplicaBridge, type ReplicaBridge } from './services/replica-bridge.ts';
+import { registeredKubeconfig } from './services/clusters.ts';
 import { createServices, type Services } from './services/index.ts';
 import { bundleVersionChecker, repositoryVersionLister } from './services/sources.ts';
 
@@ -53,14 +55,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const events = createEventBus();
   // Clients are built from the decrypted kubeconfig on first use and dropped when it changes.
-  let services: Services;
-  const kube = new KubeClients(async (name) => services.clusters.kubeconfigOf(await services.clusters.get(name)), {
+  const kube = new KubeClients((name) => registeredKubeconfig(db.prisma, secretBox, name), {
     requestTimeoutMs: config.kube.requestTimeoutMs,
     maxResponseBytes: config.kube.maxResponseBytes,
   });
   const notifier = new NotificationDispatcher({ prisma: db.prisma, config: notifyConfig, fence, logger: log.child({ component: 'notifications' }) });
   const renderer = new Renderer({ prisma: db.prisma, fence, helmBin: config.sources.helmBin });
-  services = createServices({
+  const services = createServices({
     prisma: db.prisma,
     secretBox,
     events,
@@ -93,14 +94,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         renderer,
         crdGate,
         log: log.child({ component: 'engine' }),
-        settings: {
-          replicaId,
-          leaseTtlMs: config.engine.leaseTtlMs,
-          pollIntervalMs: config.engine.pollIntervalMs,
-          maxConcurrentDeployments: config.engine.maxConcurrentDeployments,
-          healthTimeoutMs: config.engine.healthTimeoutMs,
-          stepConcurrency: config.engine.stepConcurrency,
-        },
+        // With step threads, the main thread runs no step itself.
+        settings: engineSettings(config.engine, replicaId, config.engine.stepThreads > 0 ? 0 : config.engine.stepConcurrency),
       })
     : undefined;
 
@@ -121,6 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
+  let stepThreads: StepThreads | undefined;
   let versionsTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   return {
@@ -134,6 +130,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async start() {
       const port = await api.listen(config.port, config.host);
       engine?.start();
+      if (engine && config.engine.stepThreads > 0)
+        stepThreads = await startStepThreads({
+          count: config.engine.stepThreads,
+          config,
+          encryptionKey: secrets.encryptionKey,
+          replicaId,
+          db,
+          store: services.store,
+          events,
+          log,
+        });
       notifier.start();
       if (config.clusterHealth.intervalMs > 0) services.clusterHealth.start(config.clusterHealth.intervalMs);
       if (config.sources.versionsRefreshIntervalMs > 0) {
@@ -155,6 +162,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         clearInterval(versionsTimer);
         await api.close();
         await engine?.stop();
+        await stepThreads?.stop();
         await services.clusterHealth.stop();
         await notifier.stop();
         await kube.close();

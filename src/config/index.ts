@@ -61,6 +61,8 @@ export interface Config {
     healthTimeoutMs: number;
     /** Cluster steps this replica runs at once, of any replica's deployments (ENGINE_STEP_CONCURRENCY, default 50; src/rollout/step-worker.ts). */
     stepConcurrency: number;
+    /** Worker threads that run this replica's cluster steps; 0 = on the main thread (ENGINE_STEP_THREADS, default 0; src/step-threads.ts). */
+    stepThreads: number;
   };
   kube: {
     /** Timeout of one Kubernetes API request, ms (KUBE_REQUEST_TIMEOUT, default PT30S). */
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrentDeployments: intVar(env, ['MAX_CONCURRENT_DEPLOYMENTS', 'KubernetesManager__MaxConcurrentDeployments'], 10, { min: 1, max: 1000 }),
       healthTimeoutMs: durationVar(env, ['DEFAULT_TIMEOUT', 'KubernetesManager__DefaultTimeout'], 'PT5M'),
       stepConcurrency: intVar(env, ['ENGINE_STEP_CONCURRENCY'], 50, { min: 1, max: 1000 }),
+      stepThreads: intVar(env, ['ENGINE_STEP_THREADS'], 0, { min: 0, max: 16 }),
     },
     kube: {
       requestTimeoutMs: durationVar(env, ['KUBE_REQUEST_TIMEOUT', 'KubernetesManager__RequestTimeout'], 'PT30S'),

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { type EmbeddedDatabase, startEmbedded } from './embedded.ts';
+import type { MessagePort } from 'node:worker_threads';
+import { type EmbeddedDatabase, embeddedAdapterOver, startEmbedded } from './embedded.ts';
 import { pgMigrationFactory, recordingScriptErrors } from './migration-adapters.ts';
 import { applyMigrations } from './migrations.ts';
 
@@ -31,6 +32,37 @@ export interface Database {
   close(): Promise<void>;
   /** PostgreSQL connection string (for LISTEN/NOTIFY); undefined on PGlite. */
   url?: string;
+  /** PGlite: a port for another thread of this process to reach the database on (openThreadDatabase there). */
+  connectThread?(): Promise<MessagePort>;
+}
+
+/** How a thread other than the main one reaches the process's database. */
+export type ThreadDatabase = { url: string; poolSize: number } | { port: MessagePort };
+
+/** The database from a worker thread: its own pool on PostgreSQL, the main thread's embedded database through a port. */
+export function openThreadDatabase(where: ThreadDatabase): Database {
+  if ('url' in where) {
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: where.url, max: where.poolSize }) });
+    return {
+      kind: 'postgres',
+      prisma,
+      appliedMigrations: [],
+      url: where.url,
+      ping: (timeoutMs = 2000) => ping(prisma, timeoutMs),
+      close: () => prisma.$disconnect(),
+    };
+  }
+  const prisma = new PrismaClient({ adapter: embeddedAdapterOver(where.port) });
+  return {
+    kind: 'pglite',
+    prisma,
+    appliedMigrations: [],
+    ping: (timeoutMs = 2000) => ping(prisma, timeoutMs),
+    async close() {
+      await prisma.$disconnect();
+      where.port.close();
+    },
+  };
 }
 
 // Arbitrary constant: the advisory lock that serialises migrations across replicas.
@@ -103,6 +135,7 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
     prisma,
     appliedMigrations,
     ping: (timeoutMs = 2000) => ping(prisma, timeoutMs),
+    connectThread: () => running.connectThread(),
     async close() {
       await prisma.$disconnect();
       await running.close();

@@ -1,5 +1,6 @@
 // What the main thread and the embedded database's thread (embedded-worker.ts) say to each
 // other, and the settings the embedded database starts with.
+import type { MessagePort } from 'node:worker_threads';
 import type { IsolationLevel } from '@prisma/driver-adapter-utils';
 
 /**
@@ -30,12 +31,14 @@ export const STATS = { statements: 0, ms: 1, length: 2 } as const;
 
 export type EmbeddedRequest = {
   id: number;
-  op: 'query' | 'execute' | 'script' | 'begin' | 'commit' | 'rollback' | 'texts' | 'memory' | 'close';
+  op: 'query' | 'execute' | 'script' | 'begin' | 'commit' | 'rollback' | 'texts' | 'memory' | 'close' | 'connect';
   /** The transaction a statement, commit or rollback belongs to. */
   tx?: number;
   query?: unknown;
   script?: string;
   isolationLevel?: IsolationLevel;
+  /** connect: a port another thread of the process sends its requests on (answered on it). */
+  port?: MessagePort;
 };
 
 export type EmbeddedReply = { id: number; value?: unknown; error?: SerialisedError };

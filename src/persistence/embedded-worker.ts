@@ -4,7 +4,7 @@
 // calls that `embedded.ts` forwards from the main thread, one message per call; results
 // travel back by structured clone. It also counts statements (Parse or simple Query
 // messages) and their time into shared memory the main thread reads without asking.
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
@@ -36,12 +36,17 @@ try {
   process.exit(1);
 }
 
-port.on('message', (request: EmbeddedRequest) => {
-  handle(request).then(
-    (value) => port.postMessage({ id: request.id, value }),
-    (err: unknown) => port.postMessage({ id: request.id, error: serialise(err) }),
-  );
-});
+serve(port);
+
+/** Answers the requests of one thread: the main thread's on parentPort, another thread's on a port it connected. */
+function serve(on: MessagePort): void {
+  on.on('message', (request: EmbeddedRequest) => {
+    handle(request).then(
+      (value) => on.postMessage({ id: request.id, value }),
+      (err: unknown) => on.postMessage({ id: request.id, error: serialise(err) }),
+    );
+  });
+}
 
 async function handle(r: EmbeddedRequest): Promise<unknown> {
   switch (r.op) {
@@ -76,6 +81,10 @@ async function handle(r: EmbeddedRequest): Promise<unknown> {
       const memory: EmbeddedMemory = { wasmBytes: heap?.byteLength ?? 0, heapUsedBytes: process.memoryUsage().heapUsed };
       return memory;
     }
+    case 'connect':
+      // Statements of every thread run on the one connection, a transaction at a time, as the main thread's do.
+      serve(r.port!);
+      return undefined;
     case 'close':
       if (!client.closed) await client.close();
       setImmediate(() => port.close());

@@ -6,7 +6,7 @@
 //
 // Why a dedicated thread and not a pool (piscina and the like): a database is one owner of
 // its files and its open transactions, not interchangeable tasks.
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Transferable, Worker } from 'node:worker_threads';
 import {
   DriverAdapterError,
   type IsolationLevel,
@@ -37,6 +37,8 @@ export interface StatementTotals {
 export interface EmbeddedDatabase {
   /** A driver-adapter factory for PrismaClient and (through recordingScriptErrors) the migration engine. */
   adapter: SqlDriverAdapterFactory;
+  /** A port for another thread of this process to reach the database on (embeddedAdapterOver there). */
+  connectThread(): Promise<MessagePort>;
   close(): Promise<void>;
 }
 
@@ -91,17 +93,16 @@ function startWorker(workerData: EmbeddedWorkerData): Worker {
   return new Worker(new URL(entry, import.meta.url), { workerData });
 }
 
-/** Starts the embedded database in its own thread: in memory when `dataDir` is undefined. */
-export async function startEmbedded(dataDir: string | undefined): Promise<EmbeddedDatabase> {
-  const stats = new Float64Array(new SharedArrayBuffer(STATS.length * Float64Array.BYTES_PER_ELEMENT));
-  const workerData: EmbeddedWorkerData = { dataDir, stats: stats.buffer as SharedArrayBuffer, statementTexts };
-  const worker = startWorker(workerData);
+/**
+ * Requests and their answers over one channel to the database's thread (the Worker itself
+ * for the main thread, a connected MessagePort for another thread), matched by id. Once the
+ * channel is lost every pending and later call fails with the reason.
+ */
+function caller(channel: Worker | MessagePort) {
   const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
   let nextId = 1;
-  let exited: Error | undefined;
-
-  const ready = new Promise<void>((resolve, reject) => pending.set(0, { resolve: () => resolve(), reject }));
-  worker.on('message', (reply: EmbeddedReply) => {
+  let lost: Error | undefined;
+  channel.on('message', (reply: EmbeddedReply) => {
     const waiter = pending.get(reply.id);
     if (!waiter) return;
     pending.delete(reply.id);
@@ -109,21 +110,32 @@ export async function startEmbedded(dataDir: string | undefined): Promise<Embedd
     else waiter.resolve(reply.value);
   });
   const fail = (err: Error) => {
-    exited = err;
+    lost = err;
     for (const waiter of pending.values()) waiter.reject(err);
     pending.clear();
   };
-  worker.on('error', (err) => fail(new Error(`the embedded database's thread failed: ${err.message}`, { cause: err })));
-  worker.on('exit', (code) => fail(new Error(`the embedded database's thread has stopped (exit code ${code})`)));
-
-  const call = <T>(request: Omit<EmbeddedRequest, 'id'>): Promise<T> => {
-    if (exited) return Promise.reject(exited);
+  const call: Call = <T>(request: Omit<EmbeddedRequest, 'id'>, transfer: Transferable[] = []): Promise<T> => {
+    if (lost) return Promise.reject(lost);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ ...request, id });
+      channel.postMessage({ ...request, id }, transfer as never);
     });
   };
+  /** The reply with id 0: the thread's first message (ready, or why it could not start). */
+  const ready = new Promise<void>((resolve, reject) => pending.set(0, { resolve: () => resolve(), reject }));
+  ready.catch(() => {}); // awaited by startEmbedded only; a port of another thread never sends it
+  return { call, fail, ready };
+}
+
+/** Starts the embedded database in its own thread: in memory when `dataDir` is undefined. */
+export async function startEmbedded(dataDir: string | undefined): Promise<EmbeddedDatabase> {
+  const stats = new Float64Array(new SharedArrayBuffer(STATS.length * Float64Array.BYTES_PER_ELEMENT));
+  const workerData: EmbeddedWorkerData = { dataDir, stats: stats.buffer as SharedArrayBuffer, statementTexts };
+  const worker = startWorker(workerData);
+  const { call, fail, ready } = caller(worker);
+  worker.on('error', (err) => fail(new Error(`the embedded database's thread failed: ${err.message}`, { cause: err })));
+  worker.on('exit', (code) => fail(new Error(`the embedded database's thread has stopped (exit code ${code})`)));
 
   await ready;
   const entry = {
@@ -135,6 +147,11 @@ export async function startEmbedded(dataDir: string | undefined): Promise<Embedd
   const adapter = adapterFactory(call);
   return {
     adapter,
+    async connectThread() {
+      const { port1, port2 } = new MessageChannel();
+      await call({ op: 'connect', port: port2 }, [port2]);
+      return port1;
+    },
     async close() {
       if (!open.delete(entry)) return;
       closed.statements += stats[STATS.statements]!;
@@ -146,6 +163,16 @@ export async function startEmbedded(dataDir: string | undefined): Promise<Embedd
   };
 }
 
+/**
+ * The embedded database from another thread of this process, over a port the main thread
+ * connected (EmbeddedDatabase.connectThread): the same driver adapter, the same connection.
+ */
+export function embeddedAdapterOver(port: MessagePort): SqlDriverAdapterFactory {
+  const { call, fail } = caller(port);
+  port.on('close', () => fail(new Error("the embedded database's port was closed")));
+  return adapterFactory(call);
+}
+
 /** A driver error comes back as the DriverAdapterError Prisma maps (unique violations and the like). */
 function revive(e: SerialisedError): Error {
   const err = e.cause ? new DriverAdapterError(e.cause as ConstructorParameters<typeof DriverAdapterError>[0]) : new Error(e.message);
@@ -154,7 +181,7 @@ function revive(e: SerialisedError): Error {
   return err;
 }
 
-type Call = <T>(request: Omit<EmbeddedRequest, 'id'>) => Promise<T>;
+type Call = <T>(request: Omit<EmbeddedRequest, 'id'>, transfer?: Transferable[]) => Promise<T>;
 
 function queryable(call: Call, tx?: number) {
   return {

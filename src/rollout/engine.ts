@@ -5,7 +5,8 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { EngineDeps } from './ports.ts';
+import type { Config } from '../config/index.ts';
+import type { EngineDeps, EngineSettings } from './ports.ts';
 import { RETIRE_COLOR, retirementHandler } from './blue-green/retirement.ts';
 import { ScheduledTaskRunner } from './scheduled-tasks.ts';
 import { driveDeployment } from './driver.ts';
@@ -14,6 +15,18 @@ import { heartbeatInterval, Periodic } from './periodic.ts';
 import { StepQueue } from './step-queue.ts';
 import { StepWorker } from './step-worker.ts';
 import { inSpan } from '../observability/tracing.ts';
+
+/** The engine's settings from the configuration, for this replica (or one of its step threads). */
+export function engineSettings(engine: Config['engine'], replicaId: string, stepConcurrency = engine.stepConcurrency): EngineSettings {
+  return {
+    replicaId,
+    leaseTtlMs: engine.leaseTtlMs,
+    pollIntervalMs: engine.pollIntervalMs,
+    maxConcurrentDeployments: engine.maxConcurrentDeployments,
+    healthTimeoutMs: engine.healthTimeoutMs,
+    stepConcurrency,
+  };
+}
 
 export function defaultReplicaId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

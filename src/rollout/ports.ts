@@ -73,7 +73,7 @@ export interface CrdPlanningGate {
   beforeCluster(deployment: Deployment, clusterName: string, target: { objects: readonly KubeObject[] }, signal: AbortSignal): Promise<string | undefined>;
 }
 
-interface EngineSettings {
+export interface EngineSettings {
   /** This replica's name in leases. */
   replicaId: string;
   leaseTtlMs: number;

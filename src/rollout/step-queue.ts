@@ -112,15 +112,17 @@ export class StepQueue {
   }
 
   /**
-   * Ends this replica's claim. A finished step leaves the queue. An interrupted one (this
+   * Ends this replica's claim. A finished step leaves the queue (its row keeps the name of
+   * the replica that ran it). An interrupted one (this
    * replica stops) stays queued, unclaimed, so another replica takes it at once; one that
    * failed unexpectedly (a database error) is taken again after `retryAfterMs`.
    */
   async release(id: number, how: { finished: true } | { finished: false; retryAfterMs?: number }): Promise<void> {
     const { owner } = this.options;
+    // claimed_by stays: who ran the step.
     if (how.finished)
       await this.prisma.$executeRaw`
-        UPDATE cluster_deployments SET claimed_by = NULL, claimed_until = NULL, queued_at = NULL WHERE id = ${id} AND claimed_by = ${owner}`;
+        UPDATE cluster_deployments SET claimed_until = NULL, queued_at = NULL WHERE id = ${id} AND claimed_by = ${owner}`;
     else
       await this.prisma.$executeRaw`
         UPDATE cluster_deployments SET claimed_by = NULL, claimed_until = NULL, queued_at = now() + ${how.retryAfterMs ?? 0} * interval '1 millisecond'

@@ -45,8 +45,6 @@ export class StepWorker {
   private claiming: Promise<void> | undefined;
   private claimAgain = false;
   private started = false;
-  /** Clusters whose step ran to its end here, by deployment (what tests and benchmarks look at). */
-  readonly stepsRun = new Map<string, string[]>();
 
   constructor(
     private readonly deps: EngineDeps,
@@ -58,7 +56,8 @@ export class StepWorker {
   }
 
   start(): void {
-    if (this.started) return;
+    // No room here: this thread takes no steps (step threads take them; src/step-threads.ts).
+    if (this.started || this.options.capacity <= 0) return;
     this.started = true;
     void (async () => {
       for await (const _queued of this.deps.events.subscribe('stepsQueued', this.stop$.signal)) this.tick();
@@ -125,7 +124,6 @@ export class StepWorker {
         if (shared) {
           const { ctx, skipHealthChecks } = shared;
           await deployCluster({ ...ctx, signal: abort.signal }, step.clusterName, { skipHealthChecks: skipHealthChecks(step.clusterName) });
-          this.stepsRun.set(step.deploymentId, [...(this.stepsRun.get(step.deploymentId) ?? []), step.clusterName]);
         }
         // No context: the deployment is no longer stepping; its driver takes the step out of the queue.
         release = { finished: true };

@@ -13,6 +13,13 @@ import type { Actor } from './context.ts';
 import { checkLabels, checkText, LIMITS } from './input.ts';
 import { conflictOnDuplicate } from './prisma-errors.ts';
 
+/** The decrypted kubeconfig of a registered cluster, by name: what kube clients are built from (never returned by the API). */
+export async function registeredKubeconfig(prisma: PrismaClient, secretBox: SecretBox, name: string): Promise<string> {
+  const cluster = await prisma.cluster.findUnique({ where: { name }, select: { kubeconfigEncrypted: true, kubeconfigKeyId: true } });
+  if (!cluster) throw new NotFoundError('cluster', name);
+  return secretBox.open({ keyId: cluster.kubeconfigKeyId, ciphertext: cluster.kubeconfigEncrypted });
+}
+
 export interface RegisterClusterInput {
   name: string;
   description?: string | null;

@@ -4,17 +4,28 @@
 // from the table and republishes them on its own bus, so payloads stay small and nothing
 // depends on a notification arriving (subscribers also read the table; step workers poll). Nothing here fails silently: a payload that is not
 // ours is logged and counted, and a loop that fails is logged and restarted.
+import type { MessagePort } from 'node:worker_threads';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { openPgChannel, type PgChannel } from '../persistence/pg-channel.ts';
 import type { DeploymentStore } from './deployment-store.ts';
-import type { EventBus } from './events.ts';
+import type { DeploymentEventPayload, EventBus } from './events.ts';
 
 const CHANNEL = 'operator_manager_events';
 
 type Message =
-  | { origin: string; type: 'deployment'; id: string; operatorName: string; status: string; from: number; to: number }
+  | {
+      origin: string;
+      type: 'deployment';
+      id: string;
+      operatorName: string;
+      status: string;
+      from: number;
+      to: number;
+      /** Over a MessagePort, the events themselves (NOTIFY payloads stay small: the receiver reads them from the table). */
+      events?: DeploymentEventPayload[];
+    }
   | { origin: string; type: 'wake'; id?: string }
   | { origin: string; type: 'steps'; id: string }
   | { origin: string; type: 'cluster'; name: string };
@@ -99,8 +110,34 @@ export async function superviseLoop(
   }
 }
 
+/**
+ * The bridge's channel between the main thread and a worker thread of the same process that
+ * runs cluster steps on the embedded database (src/step-threads.ts): what NOTIFY carries
+ * between replicas, over a MessagePort.
+ */
+export function messagePortChannel(port: MessagePort): (receive: (raw: string) => void) => Promise<PgChannel> {
+  return async (receive) => {
+    const onMessage = (m: unknown) => {
+      if (typeof m === 'string') receive(m);
+    };
+    port.on('message', onMessage);
+    return {
+      send: async (payload) => port.postMessage(payload),
+      close: async () => void port.off('message', onMessage),
+    };
+  };
+}
+
 export async function startReplicaBridge(o: {
-  url: string;
+  /** PostgreSQL: LISTEN/NOTIFY on this database; or `channel`. */
+  url?: string;
+  /**
+   * Another channel (messagePortChannel), instead of PostgreSQL's: between threads of one
+   * process, so commits carry their events (no payload limit) rather than making the other side read them.
+   */
+  channel?: (receive: (raw: string) => void) => Promise<PgChannel>;
+  /** Republish other replicas' deployment commits here (default true; a step thread has no subscriber and no driver to tell). */
+  followDeployments?: boolean;
   replicaId: string;
   prisma: PrismaClient;
   store: DeploymentStore;
@@ -125,7 +162,10 @@ export async function startReplicaBridge(o: {
     else if (m.type === 'steps') o.events.publish('stepsQueued', { deploymentId: m.id, remote: true });
     else if (m.type === 'cluster') o.events.publish('clusterUpdated', { name: m.name, remote: true });
     else if (m.type === 'deployment') {
-      if (m.to >= m.from) {
+      if (o.followDeployments === false) return;
+      // Events in the message only from a thread of this process; from NOTIFY (anyone with database access may send one), read from the table.
+      if (o.channel && Array.isArray(m.events)) for (const e of m.events) o.events.publish('deploymentEvent', { ...e, timestamp: new Date(e.timestamp) });
+      else if (m.to >= m.from) {
         const rows = await o.prisma.deploymentEvent.findMany({
           where: { deploymentId: m.id, sequence: { gte: m.from, lte: m.to } },
           orderBy: { sequence: 'asc' },
@@ -137,12 +177,9 @@ export async function startReplicaBridge(o: {
       o.events.publish('engineWake', { deploymentId: m.id, remote: true });
     }
   };
-  const channel: PgChannel = await openPgChannel(
-    o.url,
-    CHANNEL,
-    (raw) => void receive(raw).catch((err) => o.log.warn({ err }, 'replica notification not handled')),
-    o.log,
-  );
+  const onRaw = (raw: string) => void receive(raw).catch((err) => o.log.warn({ err }, 'replica notification not handled'));
+  if (!o.channel && !o.url) throw new Error('a replica bridge needs a PostgreSQL URL or a channel');
+  const channel: PgChannel = o.channel ? await o.channel(onRaw) : await openPgChannel(o.url!, CHANNEL, onRaw, o.log);
   const send = (m: Message) => channel.send(JSON.stringify(m)).catch((err) => o.log.debug({ err }, 'notification not sent'));
 
   o.store.onCommit(async ({ deploymentId, operatorName, status, events }) => {
@@ -155,6 +192,7 @@ export async function startReplicaBridge(o: {
       status,
       from: seqs.length ? Math.min(...seqs) : 1,
       to: seqs.length ? Math.max(...seqs) : 0,
+      ...(o.channel ? { events } : {}),
     });
   });
   // Local wake-ups and cluster changes travel too (a deployment created on one replica, driven by another).

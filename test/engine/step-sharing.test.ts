@@ -23,8 +23,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster steps shared by replica
   let b: App | undefined;
   let child: ChildProcess | undefined;
 
-  // Two steps at a time per replica, six clusters at a time per deployment: the rest must go to the other replica.
-  const replicaEnv = (id: string) => ({ ...FAST_ENGINE_ENV, ENGINE_LEASE_TTL: 'PT3S', ENGINE_STEP_CONCURRENCY: '2', ENGINE_REPLICA_ID: id });
+  // Two steps at a time per replica (its one step thread), six clusters at a time per deployment: the rest must go to the other replica.
+  const replicaEnv = (id: string) => ({
+    ...FAST_ENGINE_ENV,
+    ENGINE_LEASE_TTL: 'PT3S',
+    ENGINE_STEP_CONCURRENCY: '2',
+    ENGINE_STEP_THREADS: '1',
+    ENGINE_REPLICA_ID: id,
+  });
 
   beforeAll(async () => {
     sandbox = await startSandbox({ clusters: CLUSTERS.map((name) => ({ name, environment: 'DEVELOPMENT' as const })), podReadyDelayMs: 400 });
@@ -72,6 +78,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster steps shared by replica
       )
     ).rows.map((r) => [r.cluster_name, r.n]);
 
+  /** Cluster → the replica's step thread that ran (or runs) its step. */
+  const steppedBy = async (id: string) =>
+    Object.fromEntries(
+      (
+        await sql.query<{ cluster_name: string; claimed_by: string }>('SELECT cluster_name, claimed_by FROM cluster_deployments WHERE deployment_id = $1', [id])
+      ).rows.map((r) => [r.cluster_name, r.claimed_by]),
+    );
+
   it('runs the steps of one deployment on both replicas, applying every object once', async () => {
     b = await createApp(loadConfig(testAppEnv({ ...a.db.env, ...replicaEnv('replica-b') })));
     await b.start();
@@ -81,11 +95,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster steps shared by replica
 
     expect(done.status).toBe('COMPLETED');
     expect(done.clusters.map((c) => c.status)).toEqual(CLUSTERS.map(() => 'COMPLETED'));
-    const onA = a.app.engine!.stepWorker.stepsRun.get(id) ?? [];
-    const onB = b.engine!.stepWorker.stepsRun.get(id) ?? [];
-    expect([...onA, ...onB].sort(), 'every step ran once, on one replica').toEqual(CLUSTERS);
-    expect(onA.length, 'steps run by replica A').toBeGreaterThan(0);
-    expect(onB.length, 'steps run by replica B').toBeGreaterThan(0);
+    // Each row names who ran its step: a step thread of replica A or of replica B.
+    const ranBy = await steppedBy(id);
+    expect(Object.keys(ranBy).sort(), 'every step ran').toEqual(CLUSTERS);
+    const replicaOf = (name: string) => name.split('/')[0];
+    expect(new Set(Object.values(ranBy).map(replicaOf)), 'replicas that ran steps').toEqual(new Set(['replica-a', 'replica-b']));
     // Nothing applied twice: one "applied" event per cluster, and the cluster received exactly the applies it reports.
     for (const c of sandbox.clusters) {
       const applied = done.events.filter((e) => e.clusterName === c.name && e.message.includes(': applied '));
@@ -97,7 +111,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster steps shared by replica
     expect(done.events.map((e) => e.sequence)).toEqual(done.events.map((_e, i) => i + 1));
     // Nothing left in the queue.
     const left = await sql.query(
-      `SELECT cluster_name FROM cluster_deployments WHERE deployment_id = $1 AND (queued_at IS NOT NULL OR claimed_by IS NOT NULL)`,
+      `SELECT cluster_name FROM cluster_deployments WHERE deployment_id = $1 AND (queued_at IS NOT NULL OR claimed_until IS NOT NULL)`,
       [id],
     );
     expect(left.rows).toEqual([]);
@@ -122,7 +136,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster steps shared by replica
     const claimed = await eventually(
       async () => {
         const r = await sql.query<{ cluster_name: string }>(
-          `SELECT cluster_name FROM cluster_deployments WHERE deployment_id = $1 AND claimed_by = 'replica-killed' AND status IN ('DEPLOYING', 'VALIDATING')`,
+          `SELECT cluster_name FROM cluster_deployments WHERE deployment_id = $1 AND claimed_by LIKE 'replica-killed/%' AND claimed_until > now()
+           AND status IN ('DEPLOYING', 'VALIDATING')`,
           [id],
         );
         return r.rows.length ? r.rows.map((x) => x.cluster_name) : undefined;
@@ -140,7 +155,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster steps shared by replica
     expect(await releasesPerCluster('killed')).toEqual(CLUSTERS.map((c) => [c, 1]));
     expect(done.events.map((e) => e.sequence)).toEqual(done.events.map((_e, i) => i + 1));
     // The steps the killed replica held were taken again, and finished, by replica A.
-    expect(a.app.engine!.stepWorker.stepsRun.get(id)).toEqual(expect.arrayContaining(claimed));
+    const ranBy = await steppedBy(id);
+    for (const name of claimed) expect(ranBy[name], `who finished ${name}`).toMatch(/^replica-a\//);
     for (const name of claimed) {
       const c = sandbox.clusters.find((x) => x.name === name)!;
       expect(workloadImage(c, 'killed-system', 'demo-operator'), `workload on ${name}`).toBe('registry.example.com/demo-operator:1.0.0');

@@ -6,7 +6,9 @@ describe('configuration', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 4000, databaseUrl: undefined, migrateOnStart: true });
     expect(c.dataDir).toMatch(/\/\.data$/);
-    expect(c.engine).toMatchObject({ maxConcurrentDeployments: 10, healthTimeoutMs: 300_000, stepConcurrency: 50 });
+    expect(c.engine).toMatchObject({ maxConcurrentDeployments: 10, healthTimeoutMs: 300_000, stepConcurrency: 50, stepThreads: 0 });
+    expect(loadConfig({ ENGINE_STEP_THREADS: '2' }).engine.stepThreads).toBe(2);
+    expect(() => loadConfig({ ENGINE_STEP_THREADS: '17' })).toThrow(/ENGINE_STEP_THREADS/);
     expect(loadConfig({ ENGINE_STEP_CONCURRENCY: '8' }).engine.stepConcurrency).toBe(8);
     expect(() => loadConfig({ ENGINE_STEP_CONCURRENCY: '0' })).toThrow(/ENGINE_STEP_CONCURRENCY/);
     expect(c.clusterHealth).toEqual({ intervalMs: 60_000, timeoutMs: 10_000 });
