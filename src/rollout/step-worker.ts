@@ -12,6 +12,9 @@ import type { EngineDeps } from './ports.ts';
 import type { Renderer } from './render.ts';
 import type { ClaimedStep, StepQueue } from './step-queue.ts';
 
+/** Steps claimed by one statement (see claimWhileRoom). */
+const CLAIM_BATCH = 4;
+
 /** After an unexpected failure (not a failed step: a database error), a step is taken again this much later. */
 const RETRY_AFTER_MS = 1000;
 
@@ -91,19 +94,20 @@ export class StepWorker {
   }
 
   /**
-   * Claims one step at a time while there is room and something to claim. One at a time
-   * keeps replicas fair: when a driver queues a wave, every replica's loop takes steps
+   * Claims a few steps at a time (CLAIM_BATCH) while there is room and something to claim.
+   * A few keeps replicas fair: when a driver queues a wave, every replica's loop takes steps
    * side by side (SKIP LOCKED: none waits for another), rather than the first one woken
-   * taking all; a replica busy with CPU claims more slowly and so takes fewer.
+   * taking all; a replica busy with CPU claims more slowly and so takes fewer. More than one
+   * keeps a busy event loop from starting a wave one round trip per step.
    */
   private async claimWhileRoom(): Promise<void> {
     try {
       for (;;) {
         this.claimAgain = false;
         if (!this.started || this.running.size >= this.options.capacity) return;
-        const [step] = await this.queue.claim(1, new Set(this.running.keys()));
-        if (step) this.run(step);
-        else if (!this.claimAgain) return;
+        const claimed = await this.queue.claim(Math.min(CLAIM_BATCH, this.options.capacity - this.running.size), new Set(this.running.keys()));
+        for (const step of claimed) this.run(step);
+        if (claimed.length === 0 && !this.claimAgain) return;
       }
     } catch (err) {
       if (this.started) this.deps.log.error({ err }, 'claiming cluster steps failed');
