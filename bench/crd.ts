@@ -3,13 +3,17 @@
 // PrometheusRules). Prints wall time, objects/s, peak RSS of the checking process and the
 // ratio to the 5 s budget for 10,000 objects (docs/benchmarks.md); median of 3 runs.
 //
-//   npm run bench:crd [-- --objects 10000 --page 500 --runs 3 --source sandbox|memory]
+//   npm run bench:crd [-- --objects 10000 --page 500 --runs 3 --source sandbox|memory --clusters 1 --concurrency N]
 //
 // --source sandbox (default): a sandbox cluster in a child process (so its store does not
 //   count in the RSS measured here) holds the v0.75.0 CRDs and N objects, written straight
 //   into its store; each run is the product's real cluster check through the kube layer:
 //   read the live CRDs over HTTPS, list the custom resources in pages (limit/continue),
 //   check them (src/services/crd-check.ts, the code behind validateCrdCompatibility).
+//   --clusters N: N sandbox clusters of N × --objects objects in that child, checked by one
+//   call as planning checks a deployment's clusters (--concurrency at a time; default: the
+//   product's). Besides wall time it prints the CPU of this process (the product) and of the
+//   sandbox child (the simulated API servers serialising the lists), which share the machine.
 // --source memory: the pure check over an in-memory generator that never holds more than
 //   one page (no HTTP, no JSON decoding).
 
@@ -27,7 +31,7 @@ import type { KubeObject } from '../src/kube/types.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { checkCrdCompatibility } from '../src/services/crd-check.ts';
 import { requireCorpus } from '../test/helpers/corpus.ts';
-import { median } from './report.ts';
+import { median, processUsage } from './report.ts';
 
 const BUDGET_MS = 5_000;
 // The corpus is read in place (CORPUS_DIR, default ../shared/corpus beside the project root).
@@ -43,8 +47,13 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     source: { type: 'string', default: 'sandbox' },
     serve: { type: 'boolean', default: false },
+    clusters: { type: 'string', default: '1' },
+    concurrency: { type: 'string' },
   },
 });
+const clusterCount = Number(args.clusters);
+if (!(clusterCount >= 1)) throw new Error(`--clusters: a number ≥ 1, not ${args.clusters}`);
+const clusterNames = Array.from({ length: clusterCount }, (_, i) => (clusterCount === 1 ? 'bench' : `bench-${i + 1}`));
 const total = Number(args.objects);
 const pageSize = Number(args.page);
 const runs = Number(args.runs);
@@ -165,20 +174,28 @@ function* allObjects(totalObjects: number): Generator<KubeObject> {
   }
 }
 
-/** Child process: a sandbox cluster with the v0.75.0 CRDs and the objects; answers with its kubeconfig. */
+/** Child process: sandbox clusters with the v0.75.0 CRDs and the objects each; answers with their kubeconfigs. */
 async function serve(): Promise<void> {
-  const fleet = await startSandbox({ clusters: [{ name: 'bench' }] });
-  const cluster = fleet.cluster('bench');
-  for (const crd of loadCrds('v0.75.0')) cluster.objects.put(crd);
-  for (const ns of teams) cluster.objects.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const fleet = await startSandbox({ clusters: clusterNames.map((name) => ({ name })) });
   const started = performance.now();
-  for (const obj of allObjects(total)) {
-    const { resourceVersion: _rv, uid: _uid, ...metadata } = obj.metadata;
-    cluster.objects.put({ ...obj, metadata });
+  for (const name of clusterNames) {
+    const cluster = fleet.cluster(name);
+    for (const crd of loadCrds('v0.75.0')) cluster.objects.put(crd);
+    for (const ns of teams) cluster.objects.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    for (const obj of allObjects(total)) {
+      const { resourceVersion: _rv, uid: _uid, ...metadata } = obj.metadata;
+      cluster.objects.put({ ...obj, metadata });
+    }
   }
-  process.send!({ kubeconfig: cluster.kubeconfig, loadMs: Math.round(performance.now() - started) });
+  const kubeconfigs = Object.fromEntries(clusterNames.map((name) => [name, fleet.cluster(name).kubeconfig]));
+  process.send!({ kubeconfigs, loadMs: Math.round(performance.now() - started) });
   process.on('message', async (m: { stats?: boolean; stop?: boolean }) => {
-    if (m.stats) process.send!({ stats: { ...cluster.stats } });
+    if (m.stats) {
+      const all = clusterNames.map((name) => fleet.cluster(name).stats);
+      const byVerb: Record<string, number> = {};
+      for (const s of all) for (const [verb, n] of Object.entries(s.byVerb)) byVerb[verb] = (byVerb[verb] ?? 0) + n;
+      process.send!({ stats: { requests: all.reduce((sum, s) => sum + s.requests, 0), bytesSent: all.reduce((sum, s) => sum + s.bytesSent, 0), byVerb } });
+    }
     if (m.stop) {
       await fleet.stop();
       process.exit(0);
@@ -188,15 +205,17 @@ async function serve(): Promise<void> {
 
 interface Sandboxed {
   child: ChildProcess;
-  kubeconfig: string;
+  kubeconfigs: Record<string, string>;
   loadMs: number;
   ask<T>(message: object, key: string): Promise<T>;
 }
 
 async function startSandboxChild(): Promise<Sandboxed> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', '--objects', String(total)], { execArgv: process.execArgv });
-  const first = await new Promise<{ kubeconfig: string; loadMs: number }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { kubeconfig: string; loadMs: number }));
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', '--objects', String(total), '--clusters', String(clusterCount)], {
+    execArgv: process.execArgv,
+  });
+  const first = await new Promise<{ kubeconfigs: Record<string, string>; loadMs: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { kubeconfigs: Record<string, string>; loadMs: number }));
     child.once('exit', (code) => reject(new Error(`sandbox process exited (${code})`)));
   });
   const ask = <T>(message: object, key: string) =>
@@ -207,22 +226,36 @@ async function startSandboxChild(): Promise<Sandboxed> {
   return { child, ...first, ask };
 }
 
-/** One cluster check of the product (kube layer → paged listing → src/crd), from reading live CRDs to the report. */
-async function onceThroughCluster(kubeconfig: string) {
+/**
+ * One check of the product over every sandbox cluster (kube layer → paged listing →
+ * src/crd), from reading live CRDs to the report, with the CPU it and the sandbox spent.
+ */
+async function onceThroughClusters(sandbox: Sandboxed) {
   const target = loadCrds('v0.80.0');
-  const kube = new KubeClients(async () => kubeconfig);
+  const kube = new KubeClients(async (name) => sandbox.kubeconfigs[name]!);
   const timer = setInterval(sampleRss, 5);
+  const cpuBefore = process.cpuUsage();
+  const sandboxBefore = processUsage(sandbox.child.pid!).cpuMs;
   const started = performance.now();
   // prisma is not touched: no cluster has a recorded release to fall back on.
   const report = await checkCrdCompatibility(
     { prisma: undefined as never, kube },
-    { operatorName: 'prometheus-operator', targetVersion: 'v0.80.0', targetCrds: target, clusters: [{ name: 'bench' }], pageSize },
+    {
+      operatorName: 'prometheus-operator',
+      targetVersion: 'v0.80.0',
+      targetCrds: target,
+      clusters: clusterNames.map((name) => ({ name })),
+      pageSize,
+      ...(args.concurrency ? { concurrency: Number(args.concurrency) } : {}),
+    },
   );
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const sandboxCpuMs = processUsage(sandbox.child.pid!).cpuMs - sandboxBefore;
   clearInterval(timer);
   sampleRss();
   await kube.close();
-  return { ms, report };
+  return { ms, report, cpuMs: (cpu.user + cpu.system) / 1000, sandboxCpuMs };
 }
 
 async function onceInMemory(source: ObjectSourceFactory) {
@@ -241,7 +274,7 @@ async function onceInMemory(source: ObjectSourceFactory) {
 
 async function main(): Promise<void> {
   const sandbox = args.source === 'sandbox' ? await startSandboxChild() : undefined;
-  if (sandbox) console.log(`sandbox cluster ready: ${total} objects written in ${sandbox.loadMs} ms (child process ${sandbox.child.pid})`);
+  if (sandbox) console.log(`sandbox ready: ${clusterCount} cluster(s) × ${total} objects written in ${sandbox.loadMs} ms (child process ${sandbox.child.pid})`);
   // With `node --expose-gc --import tsx bench/crd.ts`, the heap is also measured after a full
   // collection before and after the checks: what the check keeps, apart from what the collector
   // had not reclaimed yet.
@@ -250,29 +283,37 @@ async function main(): Promise<void> {
   const rssBefore = process.memoryUsage.rss();
   const heapBefore = process.memoryUsage().heapUsed;
   const results: number[] = [];
+  const cpus: number[] = [];
+  const sandboxCpus: number[] = [];
   let last: CrdCompatibilityReport | undefined;
   for (let r = 0; r < runs; r++) {
-    const { ms, report } = sandbox ? await onceThroughCluster(sandbox.kubeconfig) : await onceInMemory(generatedSource(total, pageSize));
+    const { ms, report, cpuMs, sandboxCpuMs } = sandbox
+      ? await onceThroughClusters(sandbox)
+      : { ...(await onceInMemory(generatedSource(total, pageSize))), cpuMs: undefined, sandboxCpuMs: undefined };
     results.push(ms);
+    if (cpuMs !== undefined) cpus.push(cpuMs);
+    if (sandboxCpuMs !== undefined) sandboxCpus.push(sandboxCpuMs);
     last = report;
-    console.log(`run ${r + 1}: ${ms.toFixed(0)} ms`);
+    console.log(`run ${r + 1}: ${ms.toFixed(0)} ms${cpuMs !== undefined ? ` (CPU: product ${cpuMs.toFixed(0)} ms, sandbox ${sandboxCpuMs} ms)` : ''}`);
   }
   gc?.();
   const heapAfter = process.memoryUsage().heapUsed;
   const stats = sandbox ? await sandbox.ask<{ requests: number; byVerb: Record<string, number>; bytesSent: number }>({ stats: true }, 'stats') : undefined;
   sandbox?.child.send({ stop: true });
   const ms = median(results);
-  const verdict = last!.clusters[0]!;
+  const scanned = last!.clusters.reduce((sum, c) => sum + c.objectsScanned, 0);
   console.log(
     JSON.stringify(
       {
         benchmark: 'crd-compat prometheus-operator v0.75.0 → v0.80.0',
         source: args.source === 'sandbox' ? 'sandbox cluster over HTTPS (kube layer, paged list calls)' : 'in-memory generator',
-        objects: verdict.objectsScanned,
+        clusters: last!.clusters.length,
+        objects: scanned,
         pageSize,
         runs,
         wallTimeMs: Math.round(ms),
-        objectsPerSecond: Math.round(verdict.objectsScanned / (ms / 1000)),
+        objectsPerSecond: Math.round(scanned / (ms / 1000)),
+        ...(cpus.length ? { productCpuMs: Math.round(median(cpus)), sandboxCpuMs: Math.round(median(sandboxCpus)) } : {}),
         peakRssMiB: Math.round(peakRss / 2 ** 20),
         rssBeforeChecksMiB: Math.round(rssBefore / 2 ** 20),
         peakHeapUsedMiB: Math.round(peakHeap / 2 ** 20),
@@ -283,8 +324,8 @@ async function main(): Promise<void> {
         ...(stats
           ? { listCallsPerRun: Math.round((stats.byVerb.list ?? 0) / runs), mibServedPerRun: Number((stats.bytesSent / runs / 2 ** 20).toFixed(1)) }
           : {}),
-        objectsBroken: verdict.objectsBroken,
-        complete: verdict.complete,
+        objectsBroken: last!.clusters.reduce((sum, c) => sum + c.objectsBroken, 0),
+        complete: last!.clusters.every((c) => c.complete),
         findings: last!.findings.length,
         compatible: last!.compatible,
       },

@@ -1,5 +1,5 @@
-// The two commands of a fresh clone, for real: `npm start` (here: node --import tsx
-// src/main.ts, what the script runs) on an empty DATA_DIR prints GraphiQL and a working
+// The two commands of a fresh clone, for real: `npm start` (here: what the script runs —
+// scripts/build.mjs compiles src/ to dist/, then node dist/main.js) on an empty DATA_DIR prints GraphiQL and a working
 // ADMIN token; data and the generated secret survive a restart; `npm run token` mints
 // tokens the server accepts; bad configuration stops start-up naming the variable.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.ts';
 import { freePort } from '../helpers/ports.ts';
 
@@ -16,13 +16,16 @@ const run = promisify(execFile);
 
 describe('starting the product', () => {
   let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    await run(process.execPath, ['scripts/build.mjs']);
+  }, 180_000);
   afterEach(() => {
     child?.kill('SIGTERM');
   });
 
   async function start(env: Record<string, string>): Promise<{ out: () => string; exited: Promise<number | null> }> {
     const { JWT_SECRET: _s, DATABASE_URL: _d, ...base } = process.env;
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    child = spawn(process.execPath, ['dist/main.js'], {
       env: { ...base, NODE_ENV: 'development', HEALTH_CHECK_INTERVAL: 'PT0S', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
