@@ -15,7 +15,6 @@ import { openThreadDatabase, type ThreadDatabase } from './persistence/database.
 import { createSecretBox } from './persistence/secret-box.ts';
 import { engineSettings } from './rollout/engine.ts';
 import { Renderer } from './rollout/render.ts';
-import { StepQueue } from './rollout/step-queue.ts';
 import { StepWorker } from './rollout/step-worker.ts';
 import { registeredKubeconfig } from './services/clusters.ts';
 import { CrdGate } from './services/crd-gate.ts';
@@ -42,7 +41,7 @@ const { config } = data;
 const control = parentPort!;
 const log = createLogger(config.logLevel).child({ component: 'steps', thread: data.replicaId });
 
-const db = openThreadDatabase(data.database);
+const db = await openThreadDatabase(data.database);
 const fence = new SourceFence(config.sources);
 const secretBox = createSecretBox(data.encryptionKey, config.encryption.keyId, config.encryption.previousKeys);
 const events = createEventBus();
@@ -74,15 +73,8 @@ const bridge = await startReplicaBridge({
   events,
   log,
 });
-const settings = engineSettings(config.engine, data.replicaId);
-const deps = { prisma: db.prisma, store, events, kube, renderer, crdGate, log, settings };
-const worker = new StepWorker(deps, renderer, new StepQueue(db.prisma, { owner: data.replicaId, ttlMs: settings.leaseTtlMs }), {
-  capacity: settings.stepConcurrency,
-  claimTtlMs: settings.leaseTtlMs,
-  pollIntervalMs: settings.pollIntervalMs,
-  // The driver is on the main thread (or another replica): it hears of the step's commits through the bridge.
-  stepEnded: () => {},
-});
+// The driver is on the main thread (or another replica): it hears of the step's commits through the bridge.
+const worker = new StepWorker({ prisma: db.prisma, store, events, kube, renderer, crdGate, log, settings: engineSettings(config.engine, data.replicaId) });
 worker.start();
 control.postMessage({ type: 'ready' } satisfies StepThreadMessage);
 

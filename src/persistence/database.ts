@@ -39,19 +39,9 @@ export interface Database {
 /** How a thread other than the main one reaches the process's database. */
 export type ThreadDatabase = { url: string; poolSize: number } | { port: MessagePort };
 
-/** The database from a worker thread: its own pool on PostgreSQL, the main thread's embedded database through a port. */
-export function openThreadDatabase(where: ThreadDatabase): Database {
-  if ('url' in where) {
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: where.url, max: where.poolSize }) });
-    return {
-      kind: 'postgres',
-      prisma,
-      appliedMigrations: [],
-      url: where.url,
-      ping: (timeoutMs = 2000) => ping(prisma, timeoutMs),
-      close: () => prisma.$disconnect(),
-    };
-  }
+/** The database from a worker thread: its own pool on PostgreSQL (migrated by the main thread), the main thread's embedded database through a port. */
+export async function openThreadDatabase(where: ThreadDatabase): Promise<Database> {
+  if ('url' in where) return openPostgres(where.url, { migrate: false, poolSize: where.poolSize });
   const prisma = new PrismaClient({ adapter: embeddedAdapterOver(where.port) });
   return {
     kind: 'pglite',

@@ -12,7 +12,6 @@ import { ScheduledTaskRunner } from './scheduled-tasks.ts';
 import { driveDeployment } from './driver.ts';
 import { Leases } from './lease.ts';
 import { heartbeatInterval, Periodic } from './periodic.ts';
-import { StepQueue } from './step-queue.ts';
 import { StepWorker } from './step-worker.ts';
 import { inSpan } from '../observability/tracing.ts';
 
@@ -39,7 +38,6 @@ interface Running {
 
 export class RolloutEngine {
   private readonly leases: Leases;
-  private readonly steps: StepQueue;
   /** Runs queued cluster steps of any replica's deployments (src/rollout/step-worker.ts). */
   readonly stepWorker: StepWorker;
   /** Deferred work (src/rollout/scheduled-tasks.ts), looked for on every poll. */
@@ -58,14 +56,8 @@ export class RolloutEngine {
     const s = deps.settings;
     this.leases = new Leases(deps.prisma, { owner: s.replicaId, ttlMs: s.leaseTtlMs, maxConcurrent: s.maxConcurrentDeployments });
     this.scheduled = new ScheduledTaskRunner(deps, { [RETIRE_COLOR]: retirementHandler(deps) });
-    this.steps = new StepQueue(deps.prisma, { owner: s.replicaId, ttlMs: s.leaseTtlMs });
-    this.stepWorker = new StepWorker(deps, deps.renderer, this.steps, {
-      capacity: s.stepConcurrency,
-      claimTtlMs: s.leaseTtlMs,
-      pollIntervalMs: s.pollIntervalMs,
-      stepEnded: (deploymentId) => {
-        for (const w of this.wakers.get(deploymentId) ?? []) w();
-      },
+    this.stepWorker = new StepWorker(deps, (deploymentId) => {
+      for (const w of this.wakers.get(deploymentId) ?? []) w();
     });
   }
 
@@ -154,7 +146,7 @@ export class RolloutEngine {
             renderer: this.deps.renderer,
             signal: abort.signal,
             waitForWake: (deploymentId, ms, signal) => this.waitForWake(deploymentId, ms, signal),
-            steps: this.steps,
+            steps: this.stepWorker.queue,
           }),
         );
       } catch (err) {

@@ -11,7 +11,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 const STEP_DONE_STATUSES = ['COMPLETED', 'FAILED', 'SKIPPED', 'ROLLED_BACK'] as const;
 
 /** Deployment statuses under which queued steps may run. */
-const STEPPING_STATUSES = ['DEPLOYING', 'VALIDATING'] as const;
+export const STEPPING_STATUSES: readonly string[] = ['DEPLOYING', 'VALIDATING'];
 
 export interface ClaimedStep {
   /** cluster_deployments.id */
@@ -113,9 +113,9 @@ export class StepQueue {
 
   /**
    * Ends this replica's claim. A finished step leaves the queue (its row keeps the name of
-   * the replica that ran it). An interrupted one (this
-   * replica stops) stays queued, unclaimed, so another replica takes it at once; one that
-   * failed unexpectedly (a database error) is taken again after `retryAfterMs`.
+   * the replica that ran it). An interrupted one (this replica stops) stays queued,
+   * unclaimed, so another replica takes it at once; one that failed unexpectedly (a
+   * database error) is taken again after `retryAfterMs`.
    */
   async release(id: number, how: { finished: true } | { finished: false; retryAfterMs?: number }): Promise<void> {
     const { owner } = this.options;

@@ -9,8 +9,7 @@ import { deployCluster } from './cluster-step.ts';
 import { loadRollout } from './driver.ts';
 import { heartbeatInterval, Periodic } from './periodic.ts';
 import type { EngineDeps } from './ports.ts';
-import type { Renderer } from './render.ts';
-import type { ClaimedStep, StepQueue } from './step-queue.ts';
+import { type ClaimedStep, STEPPING_STATUSES, StepQueue } from './step-queue.ts';
 
 /** Steps claimed by one statement (see claimWhileRoom). */
 const CLAIM_BATCH = 4;
@@ -28,16 +27,11 @@ interface SharedContext {
   users: number;
 }
 
-export interface StepWorkerOptions {
-  /** Steps this replica runs at once. */
-  capacity: number;
-  /** How long a claim lasts without a heartbeat (the queue's), to space heartbeats. */
-  claimTtlMs: number;
-  /** How often to look for queued steps without being woken. */
-  pollIntervalMs: number;
-  /** A step of this deployment ended here (its driver, if on this replica, looks at once). */
-  stepEnded(deploymentId: string): void;
-}
+/**
+ * A step of this deployment ended here (its driver, if on this thread, looks at once; one
+ * elsewhere hears of the step's commits through the replica bridge).
+ */
+type StepEnded = (deploymentId: string) => void;
 
 export class StepWorker {
   private readonly running = new Map<number, RunningStep>();
@@ -49,24 +43,30 @@ export class StepWorker {
   private claimAgain = false;
   private started = false;
 
+  /** The queue this worker claims from, in this replica's name; the drivers of this thread queue on it too. */
+  readonly queue: StepQueue;
+  /** Steps run here at once (settings.stepConcurrency; 0: none). */
+  private readonly capacity: number;
+
   constructor(
     private readonly deps: EngineDeps,
-    private readonly renderer: Renderer,
-    private readonly queue: StepQueue,
-    private readonly options: StepWorkerOptions,
+    private readonly stepEnded: StepEnded = () => {},
   ) {
+    const s = deps.settings;
+    this.queue = new StepQueue(deps.prisma, { owner: s.replicaId, ttlMs: s.leaseTtlMs });
+    this.capacity = s.stepConcurrency;
     setMaxListeners(0, this.stop$.signal);
   }
 
   start(): void {
     // No room here: this thread takes no steps (step threads take them; src/step-threads.ts).
-    if (this.started || this.options.capacity <= 0) return;
+    if (this.started || this.capacity <= 0) return;
     this.started = true;
     void (async () => {
       for await (const _queued of this.deps.events.subscribe('stepsQueued', this.stop$.signal)) this.tick();
     })().catch((err) => this.deps.log.error({ err }, 'step worker wake-up listener failed'));
-    this.timers.every(this.options.pollIntervalMs, () => this.tick());
-    this.timers.every(heartbeatInterval(this.options.claimTtlMs), () => void this.heartbeat());
+    this.timers.every(this.deps.settings.pollIntervalMs, () => this.tick());
+    this.timers.every(heartbeatInterval(this.deps.settings.leaseTtlMs), () => void this.heartbeat());
     this.tick();
   }
 
@@ -104,8 +104,8 @@ export class StepWorker {
     try {
       for (;;) {
         this.claimAgain = false;
-        if (!this.started || this.running.size >= this.options.capacity) return;
-        const claimed = await this.queue.claim(Math.min(CLAIM_BATCH, this.options.capacity - this.running.size), new Set(this.running.keys()));
+        if (!this.started || this.running.size >= this.capacity) return;
+        const claimed = await this.queue.claim(Math.min(CLAIM_BATCH, this.capacity - this.running.size), new Set(this.running.keys()));
         for (const step of claimed) this.run(step);
         if (claimed.length === 0 && !this.claimAgain) return;
       }
@@ -141,8 +141,7 @@ export class StepWorker {
         this.dropContext(step.deploymentId);
         await this.queue.release(step.id, release).catch((err) => log.warn({ err }, 'could not release the cluster step'));
         this.running.delete(step.id);
-        // A driver on another replica hears of the step's commits through the replica bridge.
-        this.options.stepEnded(step.deploymentId);
+        this.stepEnded(step.deploymentId);
         // Handed back: whichever replica is still running takes it at once.
         if (!release.finished && abort.signal.aborted) this.deps.events.publish('stepsQueued', { deploymentId: step.deploymentId });
         this.tick();
@@ -158,8 +157,8 @@ export class StepWorker {
         users: 0,
         ctx: (async () => {
           const loaded = await loadRollout(deploymentId, this.deps);
-          if (!loaded || !['DEPLOYING', 'VALIDATING'].includes(loaded.deployment.status)) return undefined;
-          const ctx = await loaded.context(this.renderer, this.stop$.signal);
+          if (!loaded || !STEPPING_STATUSES.includes(loaded.deployment.status)) return undefined;
+          const ctx = await loaded.context(this.deps.renderer, this.stop$.signal);
           const waves = loaded.plan.waves;
           return { ctx, skipHealthChecks: (cluster: string) => waves.find((w) => w.clusters.includes(cluster))?.skipHealthChecks ?? false };
         })(),

@@ -15,7 +15,7 @@ export interface DeploymentEventPayload {
   timestamp: Date;
 }
 
-interface EventMap {
+export interface EventMap {
   /** A cluster's registration, settings or health changed. */
   clusterUpdated: { name: string /** Republished from another replica (not sent on again). */; remote?: boolean };
   /** An operator's registration or versions changed. */

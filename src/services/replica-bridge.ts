@@ -2,15 +2,16 @@
 // deployment events and status changes, engine wake-ups, and cluster steps queued for any
 // replica. A notification names what changed; the receiving replica reads the events
 // from the table and republishes them on its own bus, so payloads stay small and nothing
-// depends on a notification arriving (subscribers also read the table; step workers poll). Nothing here fails silently: a payload that is not
-// ours is logged and counted, and a loop that fails is logged and restarted.
+// depends on a notification arriving (subscribers also read the table; step workers poll).
+// Nothing here fails silently: a payload that is not ours is logged and counted, and a loop
+// that fails is logged and restarted.
 import type { MessagePort } from 'node:worker_threads';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { openPgChannel, type PgChannel } from '../persistence/pg-channel.ts';
 import type { DeploymentStore } from './deployment-store.ts';
-import type { DeploymentEventPayload, EventBus } from './events.ts';
+import type { DeploymentEventPayload, EventBus, EventMap } from './events.ts';
 
 const CHANNEL = 'operator_manager_events';
 
@@ -204,31 +205,19 @@ export async function startReplicaBridge(o: {
       o.metrics?.replicaLoopRestarts.inc();
     },
   };
+  /** Sends this replica's own events of `topic` on (not the ones republished from elsewhere). */
+  const forward = <K extends 'engineWake' | 'stepsQueued' | 'clusterUpdated'>(topic: K, message: (payload: EventMap[K]) => Message) =>
+    superviseLoop(
+      topic,
+      async () => {
+        for await (const payload of o.events.subscribe(topic, stop.signal)) if (!payload.remote) await send(message(payload));
+      },
+      supervision,
+    );
   const loops = [
-    superviseLoop(
-      'engineWake',
-      async () => {
-        for await (const w of o.events.subscribe('engineWake', stop.signal))
-          if (!w.remote) await send({ origin: o.replicaId, type: 'wake', id: w.deploymentId });
-      },
-      supervision,
-    ),
-    superviseLoop(
-      'stepsQueued',
-      async () => {
-        for await (const q of o.events.subscribe('stepsQueued', stop.signal))
-          if (!q.remote) await send({ origin: o.replicaId, type: 'steps', id: q.deploymentId });
-      },
-      supervision,
-    ),
-    superviseLoop(
-      'clusterUpdated',
-      async () => {
-        for await (const c of o.events.subscribe('clusterUpdated', stop.signal))
-          if (!c.remote) await send({ origin: o.replicaId, type: 'cluster', name: c.name });
-      },
-      supervision,
-    ),
+    forward('engineWake', (w) => ({ origin: o.replicaId, type: 'wake', id: w.deploymentId })),
+    forward('stepsQueued', (q) => ({ origin: o.replicaId, type: 'steps', id: q.deploymentId })),
+    forward('clusterUpdated', (c) => ({ origin: o.replicaId, type: 'cluster', name: c.name })),
   ];
 
   return {
